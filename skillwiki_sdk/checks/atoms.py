@@ -1,0 +1,95 @@
+"""Checks of each atom against its file and its domain's kinds, tags and axes."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .. import rules
+from ..hookspecs import hookimpl
+from ..model import Bundle, Finding, check
+
+
+@check(rules.ID_MISMATCH, rules.DUPLICATE_ID)
+def atom_ids(bundle: Bundle) -> Iterator[Finding]:
+    """An atom's id equals its file's stem and is unique in the domain."""
+    first: dict[str, str] = {}
+    for atom in bundle.atoms:
+        if isinstance(atom.raw.get("id"), str) and atom.id != atom.stem:
+            yield rules.ID_MISMATCH.finding(
+                f"id '{atom.id}' differs from the file name '{atom.stem}.md'",
+                file=atom.source,
+                path=("id",),
+                hint=f"rename the file to {atom.id}.md or set id: {atom.stem}",
+            )
+        if atom.id in first:
+            yield rules.DUPLICATE_ID.finding(
+                f"id '{atom.id}' is already used by {first[atom.id]}",
+                file=atom.source,
+                path=("id",),
+                hint="give each atom its own id",
+            )
+        else:
+            first[atom.id] = atom.source.display
+
+
+@check(rules.UNKNOWN_KIND, rules.UNKNOWN_TAG, rules.UNKNOWN_AXIS, rules.UNKNOWN_AXIS_VALUE)
+def atom_vocabulary(bundle: Bundle) -> Iterator[Finding]:
+    """Kinds, tags, axes and axis values are those the domain declares."""
+    domain = bundle.domain
+    if domain is None:
+        return
+    kinds = set(domain.kinds)
+    tags = set(domain.tags) if domain.tags is not None else None
+    axes = {axis_id: set(axis.values) for axis_id, axis in domain.axes.items()} if domain.axes is not None else None
+    for atom in bundle.atoms:
+        if atom.kind is not None and atom.kind not in kinds:
+            yield rules.UNKNOWN_KIND.finding(
+                f"kind '{atom.kind}' is not one of the domain's kinds: {', '.join(domain.kinds)}",
+                file=atom.source,
+                path=("kind",),
+            )
+        if tags is not None:
+            for index, tag in enumerate(atom.tags):
+                if tag not in tags:
+                    yield rules.UNKNOWN_TAG.finding(
+                        f"tag '{tag}' is not in the domain's tag vocabulary",
+                        file=atom.source,
+                        path=("tags", index),
+                        hint="add it to tags in domain.yaml, or use a tag that is there",
+                    )
+        if axes is not None:
+            for axis_id, values in atom.axes.items():
+                if axis_id not in axes:
+                    yield rules.UNKNOWN_AXIS.finding(
+                        f"axis '{axis_id}' is not declared in domain.yaml (axes: {', '.join(axes) or 'none'})",
+                        file=atom.source,
+                        path=("axes", axis_id),
+                        key=True,
+                    )
+                    continue
+                for index, value in enumerate(values):
+                    if value not in axes[axis_id]:
+                        yield rules.UNKNOWN_AXIS_VALUE.finding(
+                            f"value '{value}' is not declared for axis '{axis_id}'",
+                            file=atom.source,
+                            path=("axes", axis_id, index),
+                            hint=f"declared values: {', '.join(sorted(axes[axis_id]))}",
+                        )
+
+
+@check(rules.EMPTY_BODY)
+def atom_bodies(bundle: Bundle) -> Iterator[Finding]:
+    """Every atom has a Markdown body after its frontmatter."""
+    for atom in bundle.atoms:
+        if atom.body_chars == 0:
+            yield rules.EMPTY_BODY.finding(
+                "the atom has no Markdown body after its frontmatter",
+                file=atom.source.display,
+                line=atom.body_line,
+                hint="write the guidance itself below the closing '---'",
+            )
+
+
+@hookimpl
+def skillwiki_checks() -> list:
+    return [atom_ids, atom_vocabulary, atom_bodies]

@@ -1,0 +1,63 @@
+"""Checks of domain.yaml that a schema cannot express: format and PEP 440 versions."""
+
+from __future__ import annotations
+
+from typing import Iterator
+
+from .. import __version__, rules
+from ..hookspecs import hookimpl
+from ..model import Bundle, Finding, check
+
+SUPPORTED_SCHEMA = 1
+
+
+@check(rules.SCHEMA_TOO_NEW, rules.VERSION_INVALID, rules.REQUIRES_SDK_INVALID, rules.REQUIRES_SDK_UNSATISFIED)
+def manifest_versions(bundle: Bundle) -> Iterator[Finding]:
+    """The format version, the domain's version and requires-sdk."""
+    domain = bundle.domain
+    if domain is None:
+        return
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.version import InvalidVersion, Version
+
+    schema = domain.schema
+    if isinstance(schema, int) and not isinstance(schema, bool) and schema > SUPPORTED_SCHEMA:
+        yield rules.SCHEMA_TOO_NEW.finding(
+            f"this bundle is written in format version {schema}, but skillwiki-sdk {__version__} understands version {SUPPORTED_SCHEMA} only",
+            file=domain.source,
+            path=("schema",),
+            hint="upgrade skillwiki-sdk: pip install --upgrade skillwiki-sdk",
+        )
+    if domain.version is not None:
+        try:
+            Version(domain.version)
+        except InvalidVersion:
+            yield rules.VERSION_INVALID.finding(
+                f"version '{domain.version}' is not a PEP 440 version",
+                file=domain.source,
+                path=("version",),
+                hint="use a version such as \"1.0.0\", \"1.2rc1\" or \"2.0.post1\"",
+            )
+    if domain.requires_sdk is not None:
+        try:
+            specifiers = SpecifierSet(domain.requires_sdk)
+        except InvalidSpecifier:
+            yield rules.REQUIRES_SDK_INVALID.finding(
+                f"requires-sdk '{domain.requires_sdk}' is not a PEP 440 specifier set",
+                file=domain.source,
+                path=("requires-sdk",),
+                hint="write it like \">=0.1,<0.2\"",
+            )
+        else:
+            if not specifiers.contains(__version__, prereleases=True):
+                yield rules.REQUIRES_SDK_UNSATISFIED.finding(
+                    f"this domain requires skillwiki-sdk {domain.requires_sdk}, but this is skillwiki-sdk {__version__}",
+                    file=domain.source,
+                    path=("requires-sdk",),
+                    hint="install a skillwiki-sdk that matches, or widen requires-sdk if the domain works with this one",
+                )
+
+
+@hookimpl
+def skillwiki_checks() -> list:
+    return [manifest_versions]

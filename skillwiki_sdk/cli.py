@@ -1,0 +1,99 @@
+"""The ``skillwiki`` command: a thin shell over the library.
+
+This is the one place that prints and exits. Each sub-command lives in
+``skillwiki_sdk.commands.<name>`` with ``add_parser(subparsers)`` and ``run(args,
+out)``; heavy modules are imported inside ``run``, so that ``skillwiki --version``
+stays fast.
+"""
+
+from __future__ import annotations
+
+import argparse
+import importlib
+import os
+import sys
+from typing import Sequence, TextIO
+
+from . import __version__
+from .errors import SkillwikiError, UsageError
+
+__all__ = ["main", "COMMANDS", "Output"]
+
+COMMANDS = ("validate", "show", "schema", "rules")
+
+
+class Output:
+    """Where a command writes: the chosen format to stdout, diagnostics to stderr."""
+
+    def __init__(self, stdout: TextIO | None = None, stderr: TextIO | None = None, color: str = "auto") -> None:
+        self.stdout = stdout or sys.stdout
+        self.stderr = stderr or sys.stderr
+        self._color = color
+
+    def color(self, stream: TextIO | None = None) -> bool:
+        """Colour only on a terminal, never with NO_COLOR set, always with --color=always."""
+        if self._color == "always":
+            return True
+        if self._color == "never" or os.environ.get("NO_COLOR"):
+            return False
+        stream = stream or self.stdout
+        return bool(getattr(stream, "isatty", lambda: False)()) and os.environ.get("TERM") != "dumb"
+
+    def interactive(self) -> bool:
+        """Whether progress may be shown: stderr is a terminal."""
+        return bool(getattr(self.stderr, "isatty", lambda: False)())
+
+    def write(self, text: str) -> None:
+        self.stdout.write(text)
+        self.stdout.flush()
+
+    def note(self, text: str) -> None:
+        self.stderr.write(text.rstrip("\n") + "\n")
+        self.stderr.flush()
+
+
+class _Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> None:  # type: ignore[override]
+        raise UsageError(f"{message}\nrun '{self.prog} --help' for usage")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = _Parser(prog="skillwiki", description="Scaffold, validate, build and discover Skill Wiki domain plugins.")
+    parser.add_argument("--version", action="version", version=f"skillwiki-sdk {__version__}")
+    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the output (default: on a terminal, unless NO_COLOR is set)")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    for name in COMMANDS:
+        importlib.import_module(f".commands.{name}", __package__).add_parser(sub)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
+    """Run the command line; returns the exit code (0 good, 1 findings, 2 usage)."""
+    err = stderr or sys.stderr
+    try:
+        parser = build_parser()
+        args = parser.parse_args(argv)
+        if not args.command:
+            parser.print_help(stdout or sys.stdout)
+            return 2
+        out = Output(stdout, stderr, args.color)
+        module = importlib.import_module(f".commands.{args.command}", __package__)
+        return int(module.run(args, out) or 0)
+    except UsageError as error:
+        err.write(f"skillwiki: error: {error}\n")
+        return 2
+    except SkillwikiError as error:
+        err.write(f"skillwiki: {error}\n")
+        return 1
+    except KeyboardInterrupt:
+        err.write("skillwiki: interrupted\n")
+        return 130
+    except BrokenPipeError:
+        # the reader went away (| head): nothing more to say, and say nothing
+        try:
+            sys.stdout = open(os.devnull, "w")
+        except OSError:
+            pass
+        return 1
+    except SystemExit as exit_:
+        return int(exit_.code or 0) if not isinstance(exit_.code, str) else 2

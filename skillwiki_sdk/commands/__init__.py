@@ -1,0 +1,1 @@
+"""One module per ``skillwiki`` sub-command: ``add_parser(subparsers)`` and ``run(args, out)``."""

@@ -1,0 +1,59 @@
+"""``skillwiki show NAME|PATH``: a domain's card, as on the marketplace page."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import shutil
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser("show", help="show a domain's card", description="Show the card of an installed domain (by NAME) or of a bundle or plugin project (by PATH).")
+    parser.add_argument("target", metavar="NAME|PATH")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
+
+def run(args: argparse.Namespace, out) -> int:
+    from ..card import figures, render_card
+    from ..errors import NotFoundError
+    from ..validate import find_bundles, load_bundle, validate_bundle
+
+    target = args.target
+    if os.path.exists(target):
+        roots = find_bundles(target)
+        if not roots:
+            raise NotFoundError(f"{target}: no bundle here (no domain.yaml in it or in its packages)")
+        bundle = load_bundle(roots[0])
+    else:
+        bundle = _installed(target)
+    findings = validate_bundle(bundle)
+    if bundle.domain is None:
+        raise NotFoundError(f"{target}: the bundle has no usable domain.yaml; run 'skillwiki validate {target}'")
+    card = figures(bundle)
+    errors = sum(1 for f in findings if f.severity.value == "error")
+    if args.format == "json":
+        card["errors"] = errors
+        out.write(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
+    else:
+        width = min(100, shutil.get_terminal_size((88, 24)).columns) if out.color() else 88
+        out.write(render_card(card, width=width, color=out.color()))
+    if errors:
+        out.note(f"skillwiki: {target} has {errors} error{'s' if errors != 1 else ''}: the card may be incomplete; run 'skillwiki validate {target}'")
+        return 1
+    return 0
+
+
+def _installed(name: str):
+    from ..errors import NotFoundError
+
+    try:
+        from ..registry import Registry
+    except ImportError:
+        raise NotFoundError(f"no such path, and no installed domain named '{name}'") from None
+    registry = Registry.discover()
+    entry = registry.get(name)
+    if entry is None:
+        known = ", ".join(sorted(registry.domains)) or "none installed"
+        raise NotFoundError(f"no such path, and no installed domain named '{name}' (installed: {known})")
+    return entry.bundle

@@ -1,0 +1,368 @@
+"""Reading files into YAML data, with every problem turned into a located finding.
+
+Parsing is done once, with PyYAML's C parser where present. Lines are not recorded
+while parsing: :func:`locate` composes a document again, only for a file that has a
+finding whose line is not known yet.
+"""
+
+from __future__ import annotations
+
+import datetime
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable
+
+import yaml
+
+from . import rules
+from .model import Finding, Path, Source
+
+try:  # the C parser is several times faster; the pure one gives the same results
+    from yaml import CSafeLoader as _BaseLoader
+except ImportError:  # pragma: no cover - depends on how PyYAML was built
+    from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
+
+__all__ = [
+    "Document",
+    "LIMITS",
+    "load_yaml",
+    "locate",
+    "read_text",
+    "split_frontmatter",
+    "describe_value",
+]
+
+_MERGE_TAG = "tag:yaml.org,2002:merge"
+
+
+@dataclass(frozen=True)
+class Limits:
+    """Limits that no honest bundle reaches; crossing one is a finding (SW509)."""
+
+    file_bytes: int = 1024 * 1024  # one atom or manifest file
+    yaml_nodes: int = 50_000  # nodes of one YAML document, aliases expanded
+    yaml_depth: int = 64  # nesting of mappings and lists
+    line_chars: int = 100_000  # one line of a file
+    files: int = 200_000  # files in one bundle
+
+
+LIMITS = Limits()
+
+
+@dataclass
+class Document:
+    """The result of reading one YAML document: data (or ``None``) and findings."""
+
+    data: Any = None
+    findings: list[Finding] = field(default_factory=list)
+    ok: bool = True
+
+
+class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+    """Safe loading that reports duplicate and non-text keys instead of hiding them."""
+
+    def __init__(self, stream: str, source: Source) -> None:
+        super().__init__(stream)
+        self.source = source
+        self.problems: list[Finding] = []
+
+    def _at(self, node: yaml.Node) -> tuple[int, int]:
+        mark = node.start_mark
+        return mark.line + 1 + self.source.offset, mark.column + 1
+
+    def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        seen: dict[str, int] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE_TAG:
+                key = key_node.value
+                if key in seen:
+                    line, column = self._at(key_node)
+                    self.problems.append(
+                        rules.DUPLICATE_KEY.finding(
+                            f"key '{key}' appears twice in the same mapping (first on line {seen[key]}); "
+                            "YAML would silently keep only the last one",
+                            file=self.source.display,
+                            line=line,
+                            column=column,
+                            hint="remove one of them, or merge their values",
+                        )
+                    )
+                else:
+                    seen[key] = self._at(key_node)[0]
+        mapping = super().construct_mapping(node, deep=deep)
+        if any(not isinstance(key, str) for key in mapping):
+            fixed: dict[str, Any] = {}
+            for key_node, _ in node.value:
+                if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in ("tag:yaml.org,2002:str", _MERGE_TAG):
+                    line, column = self._at(key_node)
+                    self.problems.append(
+                        rules.NON_STRING_KEY.finding(
+                            f"key {key_node.value!r} is read by YAML as {describe_value(self.construct_object(key_node))}, "
+                            "but keys must be text",
+                            file=self.source.display,
+                            line=line,
+                            column=column,
+                            hint=f"put it in quotes: \"{key_node.value}\"",
+                        )
+                    )
+            for key, value in mapping.items():
+                fixed[key if isinstance(key, str) else str(key)] = value
+            mapping = fixed
+        return mapping
+
+
+def describe_value(value: Any) -> str:
+    """Name a YAML value the way an author would: 'the number 1.0', 'a date'."""
+    if value is None:
+        return "nothing (null)"
+    if isinstance(value, bool):
+        return f"the boolean {'true' if value else 'false'}"
+    if isinstance(value, (int, float)):
+        return f"the number {value!r}"
+    if isinstance(value, datetime.datetime):
+        return f"a timestamp ({value.isoformat()})"
+    if isinstance(value, datetime.date):
+        return f"a date ({value.isoformat()})"
+    if isinstance(value, str):
+        return "text"
+    if isinstance(value, list):
+        return "a list"
+    if isinstance(value, dict):
+        return "a mapping"
+    if isinstance(value, bytes):
+        return "binary data"
+    return type(value).__name__
+
+
+def read_text(path: str, display: str) -> tuple[str | None, list[Finding]]:
+    """Read a file as UTF-8 text with ``\\n`` line ends; problems become findings.
+
+    A byte-order mark is accepted and dropped; CRLF and CR line ends become LF, so
+    line numbers stay those an editor shows.
+    """
+    try:
+        with open(path, "rb") as handle:
+            data = handle.read(LIMITS.file_bytes + 1)
+    except IsADirectoryError:
+        return None, [rules.NOT_A_FILE.finding("this is a folder, not a file", file=display, line=1)]
+    except OSError as error:
+        reason = error.strerror or str(error)
+        return None, [
+            rules.UNREADABLE.finding(f"cannot read this file: {reason}", file=display, line=1, hint="check that it exists and that its permissions allow reading")
+        ]
+    if len(data) > LIMITS.file_bytes:
+        return None, [
+            rules.LIMIT_EXCEEDED.finding(
+                f"file is larger than {LIMITS.file_bytes // 1024} KiB, the limit for one file",
+                file=display,
+                line=1,
+                hint="split it into several atoms",
+            )
+        ]
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        return None, [
+            rules.NOT_UTF8.finding(
+                f"file is not UTF-8 text: byte 0x{data[error.start]:02x} cannot be decoded",
+                file=display,
+                line=line,
+                column=column,
+                hint="save the file as UTF-8",
+            )
+        ]
+    if text.startswith("\ufeff"):
+        text = text[1:]
+    if "\r" in text:
+        text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return text, []
+
+
+def _mark_position(mark: Any, source: Source) -> tuple[int, int]:
+    if mark is None:
+        return 1 + source.offset, 1
+    return mark.line + 1 + source.offset, mark.column + 1
+
+
+def _yaml_error_finding(error: yaml.YAMLError, source: Source) -> Finding:
+    mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
+    line, column = _mark_position(mark, source)
+    problem = getattr(error, "problem", None) or str(error)
+    context = getattr(error, "context", None)
+    if isinstance(error, yaml.constructor.ConstructorError) and "could not determine a constructor" in str(problem):
+        tag = str(problem).split("tag ", 1)[-1].strip(" '")
+        return rules.UNSAFE_TAG.finding(
+            f"YAML tag {tag} is not allowed: only plain YAML values are read, nothing is ever executed or constructed",
+            file=source.display,
+            line=line,
+            column=column,
+            hint="remove the tag and write the value as plain text, a list or a mapping",
+        )
+    message = str(problem)
+    if context:
+        message = f"{context}, {message}"
+    hint = None
+    if "\\t" in message or "'\\t'" in message or "tab" in message:
+        hint = "YAML does not allow tabs for indentation: indent with spaces"
+    return rules.YAML_SYNTAX.finding(f"YAML does not parse: {message}", file=source.display, line=line, column=column, hint=hint)
+
+
+def _measure(data: Any, limit_nodes: int, limit_depth: int) -> str | None:
+    """Count nodes with aliases expanded, without expanding them (memoised by identity)."""
+    sizes: dict[int, int] = {}
+    stack: list[tuple[Any, int, bool]] = [(data, 1, False)]
+    while stack:
+        node, depth, done = stack.pop()
+        if depth > limit_depth:
+            return f"is nested more than {limit_depth} levels deep"
+        if not isinstance(node, (dict, list)):
+            continue
+        key = id(node)
+        if done:
+            children = node.values() if isinstance(node, dict) else node
+            total = 1
+            for child in children:
+                total += sizes.get(id(child), 1) if isinstance(child, (dict, list)) else 1
+            sizes[key] = total
+            if total > limit_nodes:
+                return f"expands to more than {limit_nodes:,} values (YAML aliases repeat what they point to)"
+            continue
+        if key in sizes:
+            continue
+        stack.append((node, depth, True))
+        children = node.values() if isinstance(node, dict) else node
+        for child in children:
+            if isinstance(child, (dict, list)) and id(child) not in sizes:
+                stack.append((child, depth + 1, False))
+    return None
+
+
+def load_yaml(text: str, source: Source) -> Document:
+    """Parse one YAML document safely; every problem is a finding located in ``source``."""
+    loader = _Loader(text, source)
+    try:
+        data = loader.get_single_data()
+    except yaml.YAMLError as error:
+        return Document(None, [*loader.problems, _yaml_error_finding(error, source)], ok=False)
+    except RecursionError:
+        return Document(
+            None,
+            [rules.LIMIT_EXCEEDED.finding(f"YAML is nested too deeply (more than {LIMITS.yaml_depth} levels)", file=source.display, line=1 + source.offset)],
+            ok=False,
+        )
+    finally:
+        loader.dispose()
+    if isinstance(data, (dict, list)):
+        problem = _measure(data, LIMITS.yaml_nodes, LIMITS.yaml_depth)
+        if problem:
+            return Document(None, [*loader.problems, rules.LIMIT_EXCEEDED.finding(f"YAML document {problem}", file=source.display, line=1 + source.offset)], ok=False)
+    return Document(data, loader.problems, ok=True)
+
+
+@dataclass(frozen=True)
+class Frontmatter:
+    """An atom file split into its frontmatter text and the size of its body."""
+
+    yaml: str
+    body: str
+    closing_line: int  # 1-based line of the closing ---
+
+
+def split_frontmatter(text: str, display: str) -> tuple[Frontmatter | None, list[Finding]]:
+    """Split ``---``-delimited YAML frontmatter from the Markdown body after it."""
+    first_end = text.find("\n")
+    first = text if first_end < 0 else text[:first_end]
+    if first.rstrip() != "---":
+        return None, [
+            rules.NO_FRONTMATTER.finding(
+                "an atom file must start with a line '---' that opens its YAML frontmatter",
+                file=display,
+                line=1,
+                column=1,
+                hint="put the atom's keys (id, kind, summary, ...) between two '---' lines at the top",
+            )
+        ]
+    start = first_end + 1
+    position = start
+    line = 2
+    while position <= len(text):
+        end = text.find("\n", position)
+        current = text[position:] if end < 0 else text[position:end]
+        if current.rstrip() in ("---", "..."):
+            body = "" if end < 0 else text[end + 1 :]
+            return Frontmatter(text[start:position], body, line), []
+        if end < 0:
+            break
+        position = end + 1
+        line += 1
+    return None, [
+        rules.UNCLOSED_FRONTMATTER.finding(
+            "the frontmatter opened on line 1 is never closed",
+            file=display,
+            line=1,
+            column=1,
+            hint="add a line '---' after the last key of the frontmatter",
+        )
+    ]
+
+
+def locate(text: str, path: Path, *, key: bool = False, offset: int = 0) -> tuple[int, int]:
+    """The 1-based line and column of ``path`` in the YAML document ``text``.
+
+    Follows the path as far as it exists; a missing key points at the mapping that
+    should hold it. With ``key=True`` the last step points at the key, not its value.
+    """
+    try:
+        node = yaml.compose(text, Loader=_BaseLoader)
+    except (yaml.YAMLError, RecursionError):
+        return 1 + offset, 1
+    if node is None:
+        return 1 + offset, 1
+    target: yaml.Node = node
+    for index, step in enumerate(path):
+        last = index == len(path) - 1
+        if isinstance(target, yaml.MappingNode):
+            found = None
+            for key_node, value_node in reversed(target.value):
+                if isinstance(key_node, yaml.ScalarNode) and key_node.value == str(step):
+                    found = key_node if (last and key) else value_node
+                    break
+            if found is None:
+                break
+            target = found
+        elif isinstance(target, yaml.SequenceNode) and isinstance(step, int) and 0 <= step < len(target.value):
+            target = target.value[step]
+        else:
+            break
+    return target.start_mark.line + 1 + offset, target.start_mark.column + 1
+
+
+def resolve_locations(findings: Iterable[Finding]) -> None:
+    """Fill in the line and column of findings that carry a source and path."""
+    texts: dict[str, str | None] = {}
+    for finding in findings:
+        if finding.line is not None or finding.source is None:
+            continue
+        source = finding.source
+        if source.path not in texts:
+            text, _ = read_text(source.path, source.display)
+            if text is not None and source.offset:
+                # an atom: keep only the frontmatter, which starts after line `offset`
+                lines = text.split("\n")
+                closing = next((i for i in range(source.offset, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines))
+                text = "\n".join(lines[source.offset : closing])
+            texts[source.path] = text
+        text = texts[source.path]
+        if text is None:
+            finding.line, finding.column = 1, None
+        else:
+            finding.line, finding.column = locate(text, finding.path or (), key=finding.at_key, offset=source.offset)
+
+
+def is_within(path: str, root: str) -> bool:
+    """Whether ``path`` resolves (links followed) to a place inside ``root``."""
+    real = os.path.realpath(path)
+    base = os.path.realpath(root)
+    return real == base or real.startswith(base.rstrip(os.sep) + os.sep)

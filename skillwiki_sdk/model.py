@@ -1,0 +1,362 @@
+"""The data model: findings and rules, and a bundle's domain, axes and atoms.
+
+Everything here is plain data. Loading turns files into these objects; checks read
+them and yield :class:`Finding` objects; reporters only read findings.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
+
+__all__ = [
+    "Atom",
+    "Axis",
+    "Bundle",
+    "Check",
+    "Domain",
+    "Finding",
+    "Report",
+    "Rule",
+    "Severity",
+    "Source",
+    "check",
+    "title_from_id",
+]
+
+Path = tuple[Union[str, int], ...]
+"""A path into a YAML document: mapping keys and list indices."""
+
+DEFAULT_KINDS = ("principle", "pattern", "rule")
+
+
+class Severity(str, enum.Enum):
+    """How bad a finding is: errors fail validation, warnings only with ``--strict``."""
+
+    ERROR = "error"
+    WARNING = "warning"
+
+    def __str__(self) -> str:
+        return self.value
+
+
+@dataclass(frozen=True)
+class Source:
+    """Where a document lives: what to show a person and how to find lines in it.
+
+    ``display`` is the path printed in findings (for an archive member
+    ``dist/x.whl!pkg/bundle/atoms/a.md``); ``path`` is the file on disk that holds the
+    text; ``offset`` is how many lines of that file come before the YAML document
+    (1 for an atom's frontmatter, which follows the opening ``---`` line).
+    """
+
+    display: str
+    path: str
+    offset: int = 0
+
+
+_CODE_RE = re.compile(r"^[A-Z]{2,8}[0-9]{3}$")
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A kind of finding: a stable code, a severity, a short name and a one-line summary."""
+
+    code: str
+    severity: Severity
+    name: str
+    summary: str
+
+    def __post_init__(self) -> None:
+        if not _CODE_RE.match(self.code):
+            raise ValueError(f"rule code {self.code!r} must be 2-8 capital letters and 3 digits, like SW201")
+        object.__setattr__(self, "severity", Severity(self.severity))
+
+    def finding(
+        self,
+        message: str,
+        *,
+        file: str | Source | None = None,
+        path: Path | None = None,
+        key: bool = False,
+        line: int | None = None,
+        column: int | None = None,
+        hint: str | None = None,
+    ) -> Finding:
+        """Make a finding of this rule.
+
+        Give either ``line`` (and ``column``) directly, or a ``Source`` and a ``path``
+        into its document: the line is then looked up only when the finding is reported.
+        With ``key=True`` the finding points at the last key of ``path`` rather than at
+        its value.
+        """
+        source = file if isinstance(file, Source) else None
+        display = file.display if isinstance(file, Source) else file
+        return Finding(
+            code=self.code,
+            severity=self.severity,
+            message=message,
+            file=display,
+            line=line,
+            column=column,
+            hint=hint,
+            source=source,
+            path=path,
+            at_key=key,
+        )
+
+
+@dataclass
+class Finding:
+    """One problem: code, severity, file, 1-based line and column, message and hint."""
+
+    code: str
+    severity: Severity
+    message: str
+    file: str | None = None
+    line: int | None = None
+    column: int | None = None
+    hint: str | None = None
+    # Where to look the line up lazily (see Rule.finding); not part of the output.
+    source: Source | None = field(default=None, repr=False, compare=False)
+    path: Path | None = field(default=None, repr=False, compare=False)
+    at_key: bool = field(default=False, repr=False, compare=False)
+
+    def to_dict(self) -> dict[str, Any]:
+        """The finding in the stable JSON shape."""
+        return {
+            "code": self.code,
+            "severity": self.severity.value,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+            "message": self.message,
+            "hint": self.hint,
+        }
+
+    def sort_key(self) -> tuple[str, int, int, str]:
+        return (self.file or "", self.line or 0, self.column or 0, self.code)
+
+
+CheckFunction = Callable[["Bundle"], Iterable[Finding]]
+
+
+@dataclass(frozen=True)
+class Check:
+    """A named check over a whole bundle and the rules whose findings it may yield."""
+
+    name: str
+    rules: tuple[Rule, ...]
+    run: CheckFunction
+    doc: str = ""
+
+    def __call__(self, bundle: Bundle) -> Iterable[Finding]:
+        return self.run(bundle)
+
+
+def check(*rules: Rule) -> Callable[[CheckFunction], Check]:
+    """Decorate ``def my_check(bundle): yield ...`` as a :class:`Check` of ``rules``.
+
+    Return the decorated checks from a ``skillwiki_checks`` hook implementation.
+    """
+
+    def decorate(function: CheckFunction) -> Check:
+        return Check(
+            name=f"{function.__module__}.{function.__qualname__}",
+            rules=tuple(rules),
+            run=function,
+            doc=(function.__doc__ or "").strip(),
+        )
+
+    return decorate
+
+
+def title_from_id(atom_id: str) -> str:
+    """The default title of an atom: ``api-gateway`` becomes ``Api Gateway``."""
+    return " ".join(word[:1].upper() + word[1:] for word in atom_id.split("-") if word)
+
+
+@dataclass(frozen=True)
+class Axis:
+    """A retrieval axis: an id, a description and its allowed values."""
+
+    id: str
+    description: str
+    values: tuple[str, ...]
+
+
+def _str(value: Any, default: Any = None) -> Any:
+    return value if isinstance(value, str) else default
+
+
+def _str_tuple(value: Any) -> tuple[str, ...]:
+    if isinstance(value, list):
+        return tuple(item for item in value if isinstance(item, str))
+    return ()
+
+
+@dataclass(frozen=True)
+class Domain:
+    """A domain's manifest (``domain.yaml``), in its well-typed parts.
+
+    Built leniently: a key whose value has the wrong type is left at its default, and
+    the schema reports it; ``tags`` and ``axes`` are ``None`` when they are unusable, so
+    that checks against the vocabulary do not pile up findings on top of that one.
+    """
+
+    name: str | None
+    version: str | None
+    description: str | None
+    requires_sdk: str | None
+    schema: Any
+    title: str | None
+    kinds: tuple[str, ...]
+    tags: tuple[str, ...] | None
+    axes: dict[str, Axis] | None
+    source: Source
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_raw(cls, raw: Any, source: Source) -> Domain:
+        data = raw if isinstance(raw, dict) else {}
+        kinds = data.get("kinds", list(DEFAULT_KINDS))
+        tags = data.get("tags")
+        axes_raw = data.get("axes")
+        axes: dict[str, Axis] | None = None
+        if isinstance(axes_raw, dict):
+            axes = {}
+            for axis_id, spec in axes_raw.items():
+                if isinstance(axis_id, str) and isinstance(spec, dict):
+                    axes[axis_id] = Axis(axis_id, _str(spec.get("description"), ""), _str_tuple(spec.get("values")))
+        return cls(
+            name=_str(data.get("name")),
+            version=_str(data.get("version")),
+            description=_str(data.get("description")),
+            requires_sdk=_str(data.get("requires-sdk")),
+            schema=data.get("schema"),
+            title=_str(data.get("title")),
+            kinds=_str_tuple(kinds) if isinstance(kinds, list) else DEFAULT_KINDS,
+            tags=_str_tuple(tags) if isinstance(tags, list) else None,
+            axes=axes,
+            source=source,
+            raw=data,
+        )
+
+    @property
+    def display_title(self) -> str:
+        return self.title or self.name or "?"
+
+
+@dataclass(frozen=True)
+class Atom:
+    """One atom's frontmatter, in its well-typed parts (see :class:`Domain`).
+
+    The Markdown body is not kept: only whether it has content, so that a bundle of
+    100,000 atoms does not hold every body in memory.
+    """
+
+    id: str
+    kind: str | None
+    summary: str | None
+    tags: tuple[str, ...]
+    axes: dict[str, tuple[str, ...]]
+    quality: float | None
+    related: tuple[str, ...]
+    title_given: str | None
+    stem: str
+    source: Source
+    body_chars: int = 0
+    body_line: int = 0
+    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+
+    @classmethod
+    def from_raw(cls, raw: Any, source: Source, stem: str, body_chars: int = 0, body_line: int = 0) -> Atom:
+        data = raw if isinstance(raw, dict) else {}
+        axes: dict[str, tuple[str, ...]] = {}
+        if isinstance(data.get("axes"), dict):
+            for axis_id, values in data["axes"].items():
+                if isinstance(axis_id, str) and isinstance(values, list):
+                    axes[axis_id] = _str_tuple(values)
+        quality = data.get("quality")
+        if isinstance(quality, bool) or not isinstance(quality, (int, float)):
+            quality = None
+        return cls(
+            id=_str(data.get("id"), stem),
+            kind=_str(data.get("kind")),
+            summary=_str(data.get("summary")),
+            tags=_str_tuple(data.get("tags")),
+            axes=axes,
+            quality=float(quality) if quality is not None else None,
+            related=_str_tuple(data.get("related")),
+            title_given=_str(data.get("title")),
+            stem=stem,
+            source=source,
+            body_chars=body_chars,
+            body_line=body_line,
+            raw=data,
+        )
+
+    @property
+    def title(self) -> str:
+        """The title, or the id in title case when none is given."""
+        return self.title_given or title_from_id(self.id)
+
+
+@dataclass
+class Bundle:
+    """A loaded bundle: its domain (``None`` when the manifest is unusable) and atoms."""
+
+    root: str
+    domain: Domain | None
+    atoms: list[Atom]
+    findings: list[Finding] = field(default_factory=list)
+    files: int = 0
+    # ids (file stems) of atom files that did not load, so links to them are not dangling
+    unloaded_ids: set[str] = field(default_factory=set)
+
+    def atom_ids(self) -> set[str]:
+        return {atom.id for atom in self.atoms}
+
+    def atoms_sorted(self) -> list[Atom]:
+        """Atoms sorted by kind, then id, as the card lists them."""
+        return sorted(self.atoms, key=lambda atom: (atom.kind or "", atom.id))
+
+    def __iter__(self) -> Iterator[Atom]:
+        return iter(self.atoms)
+
+
+
+
+@dataclass
+class Report:
+    """The result of validating one path: the domains found, atom count and findings."""
+
+    target: str
+    domains: list[str] = field(default_factory=list)
+    atoms: int = 0
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def errors(self) -> int:
+        return sum(1 for finding in self.findings if finding.severity is Severity.ERROR)
+
+    @property
+    def warnings(self) -> int:
+        return sum(1 for finding in self.findings if finding.severity is Severity.WARNING)
+
+    def failed(self, strict: bool = False) -> bool:
+        """Whether these findings fail validation (warnings too when ``strict``)."""
+        return bool(self.errors or (strict and self.warnings))
+
+    def to_dict(self, strict: bool = False) -> dict[str, Any]:
+        return {
+            "path": self.target,
+            "domains": list(self.domains),
+            "atoms": self.atoms,
+            "errors": self.errors,
+            "warnings": self.warnings,
+            "ok": not self.failed(strict),
+            "findings": [finding.to_dict() for finding in self.findings],
+        }

@@ -1,0 +1,212 @@
+"""The packaged JSON Schemas, one compiled validator each, and messages for people.
+
+``schemas/`` at the top of the repository is the source of truth; the wheel carries
+a copy inside the package. A schema error becomes a finding whose message says what
+is wrong in the author's words and whose line is looked up from its JSON path.
+"""
+
+from __future__ import annotations
+
+import difflib
+import functools
+import json
+from importlib import resources
+from pathlib import Path as FsPath
+from typing import Any, Iterable
+
+from . import rules
+from .loading import describe_value
+from .model import Finding, Path, Rule, Source
+
+__all__ = ["SCHEMA_NAMES", "schema_text", "load_schema", "validator", "schema_findings"]
+
+SCHEMA_NAMES = ("domain", "atom")
+
+_SLUG_WORDS = "a slug: lowercase letters and digits, words joined by single hyphens (like api-gateway)"
+_PATTERN_WORDS = {
+    "^[a-z0-9]+(-[a-z0-9]+)*$": _SLUG_WORDS,
+    "^(@[a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$": "an atom id (like api-gateway) or @other-domain/atom-id",
+    "^https?://\\S+$": "an http:// or https:// URL without spaces",
+    "^[^\\n]*\\S[^\\n]*$": "one paragraph of text on a single line (use '>-' in YAML to fold long text)",
+}
+_TYPE_WORDS = {
+    "string": "text",
+    "integer": "a whole number",
+    "number": "a number",
+    "array": "a list",
+    "object": "a mapping of keys to values",
+    "boolean": "true or false",
+    "null": "empty",
+}
+
+
+def _schema_file(name: str) -> Any:
+    if name not in SCHEMA_NAMES:
+        raise ValueError(f"unknown schema {name!r}; choose one of {', '.join(SCHEMA_NAMES)}")
+    packaged = resources.files(__package__) / "schemas" / f"{name}.schema.json"
+    if packaged.is_file():
+        return packaged
+    # A source checkout (editable install): the schemas live beside the package.
+    return FsPath(__file__).resolve().parent.parent / "schemas" / f"{name}.schema.json"
+
+
+def schema_text(name: str) -> str:
+    """The text of the JSON Schema ``name`` (``domain`` or ``atom``)."""
+    return _schema_file(name).read_text(encoding="utf-8")
+
+
+@functools.lru_cache(maxsize=None)
+def load_schema(name: str) -> dict[str, Any]:
+    """The JSON Schema ``name`` as a dictionary."""
+    return json.loads(schema_text(name))
+
+
+@functools.lru_cache(maxsize=None)
+def validator(name: str) -> Any:
+    """One compiled draft 2020-12 validator per schema, reused for every document."""
+    from jsonschema import Draft202012Validator
+
+    return Draft202012Validator(load_schema(name))
+
+
+def _field(path: Iterable[Any]) -> str:
+    text = ""
+    for step in path:
+        if isinstance(step, int):
+            text += f"[{step}]"
+        else:
+            text += f".{step}" if text else str(step)
+    return text
+
+
+def _best(error: Any) -> Any:
+    """For anyOf/oneOf, the sub-error that says most, not 'not valid under any'."""
+    from jsonschema.exceptions import best_match
+
+    while error.validator in ("anyOf", "oneOf") and error.context:
+        if all(sub.validator == "type" and not sub.relative_path for sub in error.context):
+            return error  # every branch wants another type: say so once, below
+        error = best_match(error.context)
+    return error
+
+
+_RULES = {
+    "domain": (rules.MANIFEST_REQUIRED, rules.MANIFEST_UNKNOWN_KEY, rules.MANIFEST_INVALID),
+    "atom": (rules.ATOM_REQUIRED, rules.ATOM_UNKNOWN_KEY, rules.ATOM_INVALID),
+}
+_WHAT = {"domain": "domain.yaml", "atom": "the frontmatter"}
+
+
+def schema_findings(name: str, data: Any, source: Source) -> list[Finding]:
+    """Validate ``data`` against schema ``name``; one finding per problem."""
+    findings: list[Finding] = []
+    for error in validator(name).iter_errors(data):
+        findings.extend(_translate(name, _best(error), data, source))
+    return findings
+
+
+def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding]:
+    required_rule, unknown_rule, invalid_rule = _RULES[name]
+    path: Path = tuple(error.absolute_path)
+    field = _field(path)
+    subject = f"'{field}'" if field else _WHAT[name]
+    instance = error.instance
+    kind = error.validator
+    value = error.validator_value
+
+    if kind == "required":
+        missing = [key for key in value if isinstance(instance, dict) and key not in instance]
+        key = missing[0] if missing else str(value)
+        where = f" in '{field}'" if field else ""
+        return [required_rule.finding(f"missing required key '{key}'{where}", file=source, path=path, hint=_required_hint(name, path, key))]
+
+    if kind == "additionalProperties" and isinstance(instance, dict):
+        known = list(error.schema.get("properties", {}))
+        out = []
+        for key in instance:
+            if key in known or (isinstance(key, str) and key.startswith("x-")):
+                continue
+            close = difflib.get_close_matches(str(key), known, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else (f"known keys: {', '.join(known)}; prefix extensions with 'x-'" if known else None)
+            where = f" in '{field}'" if field else ""
+            out.append(unknown_rule.finding(f"unknown key '{key}'{where}", file=source, path=(*path, key), key=True, hint=hint))
+        return out
+
+    if kind == "propertyNames":
+        # jsonschema reports the offending name as the instance, at the mapping's path
+        return [
+            invalid_rule.finding(
+                f"key '{instance}' in '{field}' must be {_SLUG_WORDS}",
+                file=source,
+                path=(*path, str(instance)),
+                key=True,
+            )
+        ]
+
+    if kind in ("type", "anyOf", "oneOf"):
+        if kind == "type":
+            expected = value if isinstance(value, list) else [value]
+        else:
+            expected = [sub.validator_value for sub in error.context]
+        words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        got = describe_value(instance)
+        if not field:
+            message = f"{_WHAT[name]} must be {words}, but it is {'empty' if instance is None else got}"
+            return [invalid_rule.finding(message, file=source, path=path)]
+        hint = None
+        if "string" in expected and isinstance(instance, (bool, int, float)) or type(instance).__name__ in ("date", "datetime"):
+            hint = "put the value in quotes so that YAML reads it as text"
+        elif "array" in expected and not isinstance(instance, list):
+            hint = f"write a list, such as [{instance}] or one '- item' per line" if isinstance(instance, str) else "write a list"
+        return [invalid_rule.finding(f"{subject} must be {words}, but YAML read {got}", file=source, path=path, hint=hint)]
+
+    if kind == "pattern":
+        words = _PATTERN_WORDS.get(value, f"text matching {value}")
+        return [invalid_rule.finding(f"{subject} must be {words}; got {_short(instance)}", file=source, path=path)]
+    if kind == "minLength":
+        message = f"{subject} must not be empty" if value == 1 else f"{subject} must have at least {value} characters; it has {len(instance)}"
+        return [invalid_rule.finding(message, file=source, path=path)]
+    if kind == "maxLength":
+        return [invalid_rule.finding(f"{subject} must have at most {value} characters; it has {len(instance)}", file=source, path=path, hint="shorten it")]
+    if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
+        bounds = _bounds(error.schema)
+        return [invalid_rule.finding(f"{subject} must be {bounds}; got {instance!r}", file=source, path=path)]
+    if kind == "minItems":
+        return [invalid_rule.finding(f"{subject} must list at least {value} item{'s' if value != 1 else ''}", file=source, path=path)]
+    if kind == "uniqueItems":
+        seen: list[Any] = []
+        for index, item in enumerate(instance):
+            if item in seen:
+                return [invalid_rule.finding(f"{subject} lists {_short(item)} twice", file=source, path=(*path, index), hint="remove the repeated item")]
+            seen.append(item)
+    if kind in ("enum", "const"):
+        options = value if kind == "enum" else [value]
+        return [invalid_rule.finding(f"{subject} must be one of {', '.join(map(str, options))}; got {_short(instance)}", file=source, path=path)]
+    return [invalid_rule.finding(f"{subject}: {error.message}", file=source, path=path)]
+
+
+def _bounds(schema: dict[str, Any]) -> str:
+    low, high = schema.get("minimum"), schema.get("maximum")
+    if low is not None and high is not None:
+        return f"a number from {float(low):.1f} to {float(high):.1f}" if isinstance(low, float) or schema.get("type") == "number" else f"from {low} to {high}"
+    if low is not None:
+        return f"at least {low}"
+    return f"at most {high}"
+
+
+def _short(value: Any) -> str:
+    text = repr(value) if isinstance(value, str) else describe_value(value)
+    return text if len(text) <= 60 else text[:57] + "..."
+
+
+def _required_hint(name: str, path: Path, key: str) -> str | None:
+    if path:
+        return None
+    properties = load_schema(name)["properties"]
+    description = properties.get(key, {}).get("description")
+    return description
+
+
+def rule_for(name: str) -> tuple[Rule, Rule, Rule]:
+    """The (missing key, unknown key, invalid value) rules of schema ``name``."""
+    return _RULES[name]

@@ -1,0 +1,235 @@
+"""Validation: find the bundles in a path, load them, check them, report.
+
+Data flows one way: files → model (:func:`load_bundle`) → findings (schema and
+checks) → :class:`~skillwiki_sdk.model.Report`. Nothing here prints or exits.
+"""
+
+from __future__ import annotations
+
+import os
+from typing import Any, Iterable, Sequence
+
+from . import rules
+from .loading import LIMITS, is_within, load_yaml, read_text, resolve_locations, split_frontmatter
+from .model import Atom, Bundle, Domain, Finding, Report, Source
+
+__all__ = ["find_bundles", "load_atom", "load_bundle", "validate", "validate_bundle"]
+
+MANIFEST = "domain.yaml"
+ATOMS = "atoms"
+# Folders of a project that never hold its bundle (fixtures, environments, output).
+_SKIP_DIRS = {"build", "dist", "node_modules", "__pycache__", "site-packages", "tests", "test", "docs", "examples", "venv", "env"}
+
+
+def _display(path: str) -> str:
+    return path if not path.startswith("./") else path[2:]
+
+
+def find_bundles(path: str) -> list[str]:
+    """The bundle roots in ``path``: the path itself if it holds ``domain.yaml``, else
+    every ``domain.yaml`` folder inside a plugin project (environments, tests and
+    build output skipped), sorted."""
+    if os.path.isfile(path) and os.path.basename(path) == MANIFEST:
+        return [os.path.dirname(path) or "."]
+    if os.path.isfile(os.path.join(path, MANIFEST)):
+        return [path]
+    found: list[str] = []
+    for current, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info"))
+        if MANIFEST in files:
+            found.append(current)
+            dirs[:] = []  # a bundle does not nest another
+    return sorted(found)
+
+
+def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Finding]]:
+    """Load one atom file: read, split frontmatter, parse YAML, check the schema."""
+    from .schema import schema_findings
+
+    text, findings = read_text(path, display)
+    if text is None:
+        return None, findings
+    front, problems = split_frontmatter(text, display)
+    if front is None:
+        return None, problems
+    source = Source(display, path, offset=1)
+    document = load_yaml(front.yaml, source)
+    findings = list(document.findings)
+    if not document.ok:
+        return None, findings
+    findings.extend(schema_findings("atom", document.data, source))
+    body = front.body.strip()
+    atom = Atom.from_raw(document.data, source, stem, body_chars=len(body), body_line=front.closing_line + (1 if front.body else 0))
+    return atom, findings
+
+
+def _atom_files(root: str, display_root: str) -> tuple[list[tuple[str, str, str]], list[Finding]]:
+    """(path, display, stem) of every atom file under ``root/atoms``, sorted, and
+    findings for what is not an atom or points outside the bundle."""
+    atoms_dir = os.path.join(root, ATOMS)
+    files: list[tuple[str, str, str]] = []
+    findings: list[Finding] = []
+    if not os.path.isdir(atoms_dir):
+        return files, findings
+    for current, dirs, names in os.walk(atoms_dir):
+        dirs.sort()
+        kept = []
+        for name in dirs:
+            full = os.path.join(current, name)
+            if name.startswith("."):
+                continue
+            if os.path.islink(full) and not is_within(full, root):
+                findings.append(_outside(full, root, display_root))
+                continue
+            if name.endswith(".md"):
+                findings.append(rules.NOT_A_FILE.finding("a folder is named like an atom file; atoms are files", file=_show(full, root, display_root), hint="rename the folder"))
+            kept.append(name)
+        dirs[:] = kept
+        for name in sorted(names):
+            full = os.path.join(current, name)
+            display = _show(full, root, display_root)
+            if name.startswith("."):
+                continue
+            if os.path.islink(full) and not is_within(full, root):
+                findings.append(_outside(full, root, display_root))
+                continue
+            if not name.endswith(".md"):
+                findings.append(rules.STRAY_FILE.finding("not an atom file (atoms end in .md); it is ignored", file=display))
+                continue
+            files.append((full, display, name[:-3]))
+            if len(files) > LIMITS.files:
+                findings.append(rules.LIMIT_EXCEEDED.finding(f"more than {LIMITS.files:,} atom files in one bundle; the rest are not read", file=_show(atoms_dir, root, display_root)))
+                return files[: LIMITS.files], findings
+    return files, findings
+
+
+def _show(path: str, root: str, display_root: str) -> str:
+    relative = os.path.relpath(path, root).replace(os.sep, "/")
+    return f"{display_root}/{relative}" if display_root not in ("", ".") else relative
+
+
+def _outside(path: str, root: str, display_root: str) -> Finding:
+    return rules.OUTSIDE_BUNDLE.finding(
+        f"this link points outside the bundle (to {os.path.realpath(path)}) and is not followed",
+        file=_show(path, root, display_root),
+        hint="copy the file into the bundle instead of linking to it",
+    )
+
+
+def _load_domain(root: str, display_root: str) -> tuple[Domain | None, list[Finding]]:
+    from .schema import schema_findings
+
+    path = os.path.join(root, MANIFEST)
+    display = _show(path, root, display_root)
+    if not os.path.lexists(path):
+        return None, [rules.MANIFEST_MISSING.finding(f"no {MANIFEST} in the bundle", file=_display(display_root) or ".", hint="create domain.yaml (skillwiki new makes one)")]
+    if os.path.islink(path) and not is_within(path, root):
+        return None, [_outside(path, root, display_root)]
+    text, findings = read_text(path, display)
+    if text is None:
+        return None, findings
+    source = Source(display, path, offset=0)
+    document = load_yaml(text, source)
+    findings = list(document.findings)
+    if not document.ok:
+        return None, findings
+    findings.extend(schema_findings("domain", document.data, source))
+    if not isinstance(document.data, dict):
+        return None, findings
+    return Domain.from_raw(document.data, source), findings
+
+
+def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, jobs: int | None = None) -> Bundle:
+    """Load the bundle at ``root`` into the model; problems are findings on the bundle.
+
+    ``display`` is the prefix shown for its files (default: ``root`` as given).
+    ``jobs`` is how many processes may read atoms (default: decided by the size of
+    the work); the result is the same whatever it is.
+    """
+    root = os.fspath(root)
+    display_root = _display(display if display is not None else root)
+    domain, findings = _load_domain(root, display_root)
+    files, file_findings = _atom_files(root, display_root)
+    findings.extend(file_findings)
+    atoms: list[Atom] = []
+    unloaded: set[str] = set()
+    for (path, _, stem), (atom, atom_findings) in zip(files, _load_atoms(files, jobs)):
+        findings.extend(atom_findings)
+        if atom is None:
+            unloaded.add(stem)
+        else:
+            atoms.append(atom)
+    return Bundle(root=display_root, domain=domain, atoms=atoms, findings=findings, files=len(files) + 1, unloaded_ids=unloaded)
+
+
+def _load_atoms(files: Sequence[tuple[str, str, str]], jobs: int | None) -> Iterable[tuple[Atom | None, list[Finding]]]:
+    from .parallel import map_files
+
+    return map_files(load_atom, files, jobs)
+
+
+def validate_bundle(bundle: Bundle, manager: Any = None) -> list[Finding]:
+    """Run every registered check on a loaded bundle; the bundle's own findings first."""
+    from .plugins import checks_of, make_plugin_manager
+
+    manager = manager or make_plugin_manager()
+    findings = list(bundle.findings)
+    for item in checks_of(manager):
+        findings.extend(item(bundle))
+    return findings
+
+
+def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | None = None) -> Report:
+    """Validate a bundle folder, a plugin project, a wheel or an sdist.
+
+    Returns a :class:`~skillwiki_sdk.model.Report` with every finding located by file
+    and line. Bad input never raises: it is a finding in the report.
+    """
+    target = os.fspath(path)
+    from .archives import is_archive
+
+    if is_archive(target):
+        from .archives import validate_archive
+
+        return validate_archive(target, manager=manager, jobs=jobs)
+    report = Report(target=target)
+    if not os.path.exists(target):
+        report.findings.append(rules.UNREADABLE.finding("no such file or folder", file=target))
+        return report
+    roots = find_bundles(target)
+    if not roots:
+        report.findings.append(
+            rules.MANIFEST_MISSING.finding(
+                f"no bundle found: no {MANIFEST} in this folder or inside its packages",
+                file=_display(target),
+                hint="point at the bundle folder (the one holding domain.yaml) or at a plugin project",
+            )
+        )
+        return report
+    for root in roots:
+        bundle = load_bundle(root, jobs=jobs)
+        finish(report, bundle, validate_bundle(bundle, manager))
+    return report
+
+
+def finish(report: Report, bundle: Bundle, findings: list[Finding]) -> None:
+    """Add a checked bundle to ``report``: lines looked up, findings sorted."""
+    resolve_locations(findings)
+    findings = _suppressed(bundle, findings)
+    findings.sort(key=Finding.sort_key)
+    report.findings.extend(findings)
+    report.atoms += len(bundle.atoms) + len(bundle.unloaded_ids)
+    if bundle.domain is not None and bundle.domain.name:
+        report.domains.append(bundle.domain.name)
+
+
+def _suppressed(bundle: Bundle, findings: list[Finding]) -> list[Finding]:
+    """Drop findings an atom suppresses with ``x-skillwiki-ignore: [CODE or prefix]``."""
+    ignores: dict[str, tuple[str, ...]] = {}
+    for atom in bundle.atoms:
+        value = atom.raw.get("x-skillwiki-ignore")
+        if isinstance(value, list):
+            ignores[atom.source.display] = tuple(str(code).rstrip("x").upper() for code in value)
+    if not ignores:
+        return findings
+    return [f for f in findings if not any(f.code.startswith(prefix) for prefix in ignores.get(f.file or "", ()))]
