@@ -105,8 +105,10 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                             hint=f"put it in quotes: \"{key_node.value}\"",
                         )
                     )
+            spelled = {self.construct_object(k): k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
             for key, value in mapping.items():
-                fixed[key if isinstance(key, str) else str(key)] = value
+                # keep the author's spelling ('no', not 'False') so later messages match the file
+                fixed[key if isinstance(key, str) else spelled.get(key, str(key))] = value
             mapping = fixed
         return mapping
 
@@ -192,7 +194,7 @@ def _yaml_error_finding(error: yaml.YAMLError, source: Source) -> Finding:
     problem = getattr(error, "problem", None) or str(error)
     context = getattr(error, "context", None)
     if isinstance(error, yaml.constructor.ConstructorError) and "could not determine a constructor" in str(problem):
-        tag = str(problem).split("tag ", 1)[-1].strip(" '")
+        tag = str(problem).split("tag ", 1)[-1].strip(" '").replace("tag:yaml.org,2002:", "!!")
         return rules.UNSAFE_TAG.finding(
             f"YAML tag {tag} is not allowed: only plain YAML values are read, nothing is ever executed or constructed",
             file=source.display,

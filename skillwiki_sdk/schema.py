@@ -84,9 +84,11 @@ def _best(error: Any) -> Any:
     from jsonschema.exceptions import best_match
 
     while error.validator in ("anyOf", "oneOf") and error.context:
-        if all(sub.validator == "type" and not sub.relative_path for sub in error.context):
-            return error  # every branch wants another type: say so once, below
-        error = best_match(error.context)
+        # A branch whose type did not even match says least: the author meant another.
+        typed = [sub for sub in error.context if not (sub.validator == "type" and not sub.relative_path)]
+        if not typed:
+            return error  # every branch wants another type: say so once, in _translate
+        error = best_match(typed)
     return error
 
 
