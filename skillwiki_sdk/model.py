@@ -337,6 +337,8 @@ class Report:
     domains: list[str] = field(default_factory=list)
     atoms: int = 0
     findings: list[Finding] = field(default_factory=list)
+    # warnings fail this path too (from --strict or its project's [tool.skillwiki])
+    strict: bool = False
 
     @property
     def errors(self) -> int:
@@ -347,8 +349,9 @@ class Report:
         return sum(1 for finding in self.findings if finding.severity is Severity.WARNING)
 
     def failed(self, strict: bool = False) -> bool:
-        """Whether these findings fail validation (warnings too when ``strict``)."""
-        return bool(self.errors or (strict and self.warnings))
+        """Whether these findings fail validation (warnings too when ``strict`` or
+        the report's own ``strict`` is set)."""
+        return bool(self.errors or ((strict or self.strict) and self.warnings))
 
     def to_dict(self, strict: bool = False) -> dict[str, Any]:
         return {

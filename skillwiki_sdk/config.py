@@ -1,0 +1,196 @@
+"""Rule control: which finding codes count, from ``[tool.skillwiki]`` and the command line.
+
+A plugin project may hold, in its ``pyproject.toml``::
+
+    [tool.skillwiki]
+    select = ["SW1", "SW2"]   # only these codes or prefixes are reported
+    ignore = ["SW211"]        # these are dropped (after select)
+    strict = true             # warnings fail too
+
+Codes are given exactly (``SW201``) or as a prefix (``SW2``, ``SW20``, also written
+``SW2xx``). The command line wins over the file, key by key. An unknown code or
+prefix, an unknown key or a value of the wrong type is a :class:`ConfigError`
+(a usage error: exit code 2), never silently ignored.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import sys
+from dataclasses import dataclass, replace
+from typing import Any, Iterable, Sequence
+
+from .errors import UsageError
+from .model import Finding, Report
+
+__all__ = [
+    "CONFIG_KEYS",
+    "ConfigError",
+    "Settings",
+    "apply_settings",
+    "find_pyproject",
+    "load_settings",
+    "matches",
+    "merge_settings",
+    "parse_codes",
+]
+
+# The keys [tool.skillwiki] may hold; another key is a typo and a usage error.
+CONFIG_KEYS = ("select", "ignore", "strict")
+
+_CODE_RE = re.compile(r"^([A-Z]{1,8})([0-9]{0,3})(X*)$")
+
+
+class ConfigError(UsageError):
+    """A setting names an unknown code, has an unknown key or a value of the wrong type."""
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Effective rule control for one validated path.
+
+    ``select`` is ``None`` when every code is reported; ``ignore`` codes or prefixes
+    are dropped after selection; ``source`` is the ``pyproject.toml`` read, if any.
+    """
+
+    select: tuple[str, ...] | None = None
+    ignore: tuple[str, ...] = ()
+    strict: bool = False
+    source: str | None = None
+
+
+def _normalize(text: str) -> str | None:
+    """``sw2xx`` → ``SW2``; ``None`` when the text is not shaped like a code or prefix."""
+    match = _CODE_RE.match(text.strip().upper())
+    if not match:
+        return None
+    letters, digits, wild = match.groups()
+    if wild and len(digits) + len(wild) != 3:
+        return None  # SW2x is neither SW2xx nor a code
+    return letters + digits
+
+
+def matches(code: str, prefixes: Iterable[str]) -> bool:
+    """Whether ``code`` is one of ``prefixes`` or begins with one of them."""
+    return any(code.startswith(prefix) for prefix in prefixes)
+
+
+def parse_codes(value: Any, known: Iterable[str], where: str) -> tuple[str, ...]:
+    """Normalized codes or prefixes from a list (or a comma-separated string).
+
+    Raises :class:`ConfigError` naming ``where`` and the first entry that is not a
+    code or prefix of a ``known`` code.
+    """
+    if isinstance(value, str):
+        items: list[Any] = [part for part in value.split(",") if part.strip()]
+    elif isinstance(value, (list, tuple)):
+        items = list(value)
+    else:
+        raise ConfigError(f"{where}: expected a list of codes or prefixes such as [\"SW2\", \"SW301\"], got {type(value).__name__}")
+    known_codes = tuple(known)
+    result: list[str] = []
+    for item in items:
+        if not isinstance(item, str):
+            raise ConfigError(f"{where}: {item!r} is not a code or prefix (expected text like \"SW201\" or \"SW2\")")
+        prefix = _normalize(item)
+        if prefix is None:
+            raise ConfigError(f"{where}: {item.strip()!r} is not a code or prefix (expected text like \"SW201\", \"SW20\" or \"SW2\")")
+        if not any(code.startswith(prefix) for code in known_codes):
+            raise ConfigError(f"{where}: unknown code or prefix {item.strip()!r}: no rule has it (run 'skillwiki rules' for the list)")
+        if prefix not in result:
+            result.append(prefix)
+    return tuple(result)
+
+
+def find_pyproject(path: str | os.PathLike[str]) -> str | None:
+    """The ``pyproject.toml`` of the project holding ``path``.
+
+    Looks in the path's folder (for a file, its parent) and upward, and stops at the
+    first ``pyproject.toml``, at a repository root (a folder with ``.git``) or at
+    the top of the file system.
+    """
+    current = os.path.abspath(os.fspath(path))
+    if not os.path.isdir(current):
+        current = os.path.dirname(current)
+    while True:
+        candidate = os.path.join(current, "pyproject.toml")
+        if os.path.isfile(candidate):
+            return candidate
+        parent = os.path.dirname(current)
+        if parent == current or os.path.exists(os.path.join(current, ".git")):
+            return None
+        current = parent
+
+
+def _load_toml(path: str) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        with open(path, "rb") as handle:
+            return tomllib.load(handle)
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from error
+    except tomllib.TOMLDecodeError as error:
+        raise ConfigError(f"{path}: not valid TOML: {error}") from error
+
+
+def load_settings(path: str | os.PathLike[str], known: Iterable[str]) -> Settings:
+    """The ``[tool.skillwiki]`` settings of the project holding ``path``.
+
+    Returns default settings when there is no ``pyproject.toml`` or it has no such
+    table. Raises :class:`ConfigError` for anything wrong in the table.
+    """
+    pyproject = find_pyproject(path)
+    if pyproject is None:
+        return Settings()
+    table = _load_toml(pyproject).get("tool", {}).get("skillwiki")
+    if table is None:
+        return Settings(source=pyproject)
+    where = f"{os.path.relpath(pyproject)}: [tool.skillwiki]"
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(key for key in table if key not in CONFIG_KEYS)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known keys: {', '.join(CONFIG_KEYS)})")
+    known = tuple(known)
+    strict = table.get("strict", False)
+    if not isinstance(strict, bool):
+        raise ConfigError(f"{where}: strict must be true or false, got {strict!r}")
+    return Settings(
+        select=parse_codes(table["select"], known, f"{where} select") if "select" in table else None,
+        ignore=parse_codes(table["ignore"], known, f"{where} ignore") if "ignore" in table else (),
+        strict=strict,
+        source=pyproject,
+    )
+
+
+def merge_settings(
+    base: Settings,
+    *,
+    select: Sequence[str] | None = None,
+    ignore: Sequence[str] | None = None,
+    strict: bool | None = None,
+) -> Settings:
+    """``base`` (from the file) overridden key by key by what the command line gives."""
+    return replace(
+        base,
+        select=tuple(select) if select is not None else base.select,
+        ignore=tuple(ignore) if ignore is not None else base.ignore,
+        strict=strict if strict is not None else base.strict,
+    )
+
+
+def _kept(finding: Finding, settings: Settings) -> bool:
+    if settings.select is not None and not matches(finding.code, settings.select):
+        return False
+    return not matches(finding.code, settings.ignore)
+
+
+def apply_settings(report: Report, settings: Settings) -> Report:
+    """``report`` with only the selected, not ignored findings, and its strictness set."""
+    report.findings = [finding for finding in report.findings if _kept(finding, settings)]
+    report.strict = settings.strict
+    return report
