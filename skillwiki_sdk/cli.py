@@ -97,3 +97,8 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
         return 1
     except SystemExit as exit_:
         return int(exit_.code or 0) if not isinstance(exit_.code, str) else 2
+    except Exception as error:  # a bug of ours: one line, not a traceback, unless asked
+        if os.environ.get("SKILLWIKI_DEBUG"):
+            raise
+        err.write(f"skillwiki: internal error: {type(error).__name__}: {error}\n" "run again with SKILLWIKI_DEBUG=1 for the traceback, and please report it\n")
+        return 3
