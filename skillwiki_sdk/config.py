@@ -33,6 +33,7 @@ __all__ = [
     "load_settings",
     "matches",
     "merge_settings",
+    "normalize_code",
     "parse_codes",
 ]
 
@@ -60,7 +61,7 @@ class Settings:
     source: str | None = None
 
 
-def _normalize(text: str) -> str | None:
+def normalize_code(text: str) -> str | None:
     """``sw2xx`` → ``SW2``; ``None`` when the text is not shaped like a code or prefix."""
     match = _CODE_RE.match(text.strip().upper())
     if not match:
@@ -93,7 +94,7 @@ def parse_codes(value: Any, known: Iterable[str], where: str) -> tuple[str, ...]
     for item in items:
         if not isinstance(item, str):
             raise ConfigError(f"{where}: {item!r} is not a code or prefix (expected text like \"SW201\" or \"SW2\")")
-        prefix = _normalize(item)
+        prefix = normalize_code(item)
         if prefix is None:
             raise ConfigError(f"{where}: {item.strip()!r} is not a code or prefix (expected text like \"SW201\", \"SW20\" or \"SW2\")")
         if not any(code.startswith(prefix) for code in known_codes):

@@ -39,6 +39,7 @@ UNKNOWN_AXIS = Rule("SW208", E, "unknown-axis", "An atom names an axis the domai
 UNKNOWN_AXIS_VALUE = Rule("SW209", E, "unknown-axis-value", "An atom names a value its axis does not declare")
 EMPTY_BODY = Rule("SW210", E, "empty-body", "An atom has no Markdown body after its frontmatter")
 STRAY_FILE = Rule("SW211", W, "stray-file", "A file under atoms/ is not an atom (.md) and is ignored")
+SUPPRESSION_INVALID = Rule("SW212", W, "suppression-invalid", "An atom's x-skillwiki-ignore entry is not a known code or prefix and suppresses nothing")
 
 # Cross-references
 DANGLING_RELATED = Rule("SW301", E, "dangling-related", "A related id names no atom of the domain")
@@ -58,6 +59,7 @@ NON_STRING_KEY = Rule("SW508", E, "non-string-key", "A mapping key that YAML rea
 LIMIT_EXCEEDED = Rule("SW509", E, "limit-exceeded", "A file crosses a size or complexity limit that no honest bundle reaches")
 OUTSIDE_BUNDLE = Rule("SW510", E, "outside-bundle", "A link inside the bundle points outside it and is not followed")
 NOT_A_FILE = Rule("SW511", E, "not-a-file", "A path named like an atom or manifest is not a regular file")
+INTERNAL_ERROR = Rule("SW599", E, "internal-error", "Validating a path raised an unexpected error; the other paths were still validated")
 
 RULES: tuple[Rule, ...] = tuple(value for value in list(globals().values()) if isinstance(value, Rule))
 

@@ -208,14 +208,15 @@ def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | N
         return report
     for root in roots:
         bundle = load_bundle(root, jobs=jobs)
-        finish(report, bundle, validate_bundle(bundle, manager))
+        finish(report, bundle, validate_bundle(bundle, manager), manager)
     return report
 
 
-def finish(report: Report, bundle: Bundle, findings: list[Finding]) -> None:
-    """Add a checked bundle to ``report``: lines looked up, findings sorted."""
+def finish(report: Report, bundle: Bundle, findings: list[Finding], manager: Any = None) -> None:
+    """Add a checked bundle to ``report``: suppressed findings dropped, lines looked
+    up, findings sorted. ``manager`` knows the codes an atom may suppress."""
+    findings = _suppressed(bundle, findings, manager)
     resolve_locations(findings)
-    findings = _suppressed(bundle, findings)
     findings.sort(key=Finding.sort_key)
     report.findings.extend(findings)
     report.atoms += len(bundle.atoms) + len(bundle.unloaded_ids)
@@ -223,13 +224,49 @@ def finish(report: Report, bundle: Bundle, findings: list[Finding]) -> None:
         report.domains.append(bundle.domain.name)
 
 
-def _suppressed(bundle: Bundle, findings: list[Finding]) -> list[Finding]:
-    """Drop findings an atom suppresses with ``x-skillwiki-ignore: [CODE or prefix]``."""
+SUPPRESS_KEY = "x-skillwiki-ignore"
+
+
+def _suppressed(bundle: Bundle, findings: list[Finding], manager: Any = None) -> list[Finding]:
+    """Drop the findings in an atom's own file that the atom suppresses.
+
+    ``x-skillwiki-ignore: [SW202, SW3xx]`` in an atom's frontmatter names codes or
+    prefixes (``SW3``, ``SW3xx`` and ``sw3xx`` are the same prefix); a single code
+    may be given as text. Only findings located in that atom's file are dropped. An
+    entry that is not a code, or that no known rule has, suppresses nothing and is
+    itself a finding (SW212) at that entry, which no inline entry suppresses.
+    """
+    from .config import normalize_code
+
     ignores: dict[str, tuple[str, ...]] = {}
+    problems: list[Finding] = []
+    known: tuple[str, ...] | None = None
     for atom in bundle.atoms:
-        value = atom.raw.get("x-skillwiki-ignore")
-        if isinstance(value, list):
-            ignores[atom.source.display] = tuple(str(code).rstrip("x").upper() for code in value)
-    if not ignores:
-        return findings
-    return [f for f in findings if not any(f.code.startswith(prefix) for prefix in ignores.get(f.file or "", ()))]
+        if SUPPRESS_KEY not in atom.raw:
+            continue
+        if known is None:
+            from .plugins import make_plugin_manager, rules_of
+
+            known = tuple(rule.code for rule in rules_of(manager or make_plugin_manager()))
+        value = atom.raw[SUPPRESS_KEY]
+        entries: list[tuple[Any, tuple[Any, ...]]]
+        if isinstance(value, str):
+            entries = [(value, (SUPPRESS_KEY,))]
+        elif isinstance(value, list):
+            entries = [(item, (SUPPRESS_KEY, index)) for index, item in enumerate(value)]
+        else:
+            problems.append(rules.SUPPRESSION_INVALID.finding(f"{SUPPRESS_KEY} must be a list of codes or prefixes, like [SW202, SW3xx]", file=atom.source, path=(SUPPRESS_KEY,)))
+            continue
+        prefixes: list[str] = []
+        for item, where in entries:
+            prefix = normalize_code(item) if isinstance(item, str) else None
+            if prefix is None:
+                problems.append(rules.SUPPRESSION_INVALID.finding(f"{item!r} is not a code or prefix; expected text like SW202, SW20 or SW2xx", file=atom.source, path=where, hint="it suppresses nothing"))
+            elif not any(code.startswith(prefix) for code in known):
+                problems.append(rules.SUPPRESSION_INVALID.finding(f"no rule has the code or prefix {item!r}; it suppresses nothing", file=atom.source, path=where, hint="run 'skillwiki rules' for the codes"))
+            else:
+                prefixes.append(prefix)
+        ignores[atom.source.display] = tuple(prefixes)
+    # SW212 is added after suppressing: a mistaken entry never hides its own finding
+    kept = [f for f in findings if not any(f.code.startswith(prefix) for prefix in ignores.get(f.file or "", ()))]
+    return kept + problems

@@ -3,8 +3,14 @@
 from __future__ import annotations
 
 import argparse
+import os
+from typing import Any, Sequence
 
-FORMATS = ("text", "json")
+FORMATS = ("text", "json", "github", "sarif")
+
+# Paths validated side by side in processes only when there are this many or more
+# and the work is large (see parallel.PARALLEL_THRESHOLD): a pool costs start-up.
+_MIN_PATHS_IN_PARALLEL = 4
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -12,18 +18,110 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "validate",
         help="validate bundles, plugin projects, wheels and sdists",
         description="Validate each PATH (a bundle folder, a plugin project, a .whl or an sdist; default '.'). "
-        "Exit 0 when nothing fails, 1 when findings fail, 2 on a usage error.",
+        "Exit 0 when nothing fails, 1 when findings fail, 2 on a usage error. "
+        "--select, --ignore and --strict override the same keys of [tool.skillwiki] in the project's pyproject.toml.",
     )
     parser.add_argument("paths", nargs="*", metavar="PATH", default=["."])
-    parser.add_argument("--format", choices=FORMATS, default="text", help="output format (default: text)")
-    parser.add_argument("--strict", action="store_true", help="warnings fail too")
-    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="processes to read atoms with (default: by the size of the work)")
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: github when GITHUB_ACTIONS=true, else text)",
+    )
+    parser.add_argument("--select", action="append", metavar="CODES", help="report only these codes or prefixes, comma-separated (e.g. SW2,SW301)")
+    parser.add_argument("--ignore", action="append", metavar="CODES", help="do not report these codes or prefixes, comma-separated (e.g. SW211,SW11)")
+    parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None, help="warnings fail too (--no-strict overrides the project's strict = true)")
+    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="processes to work with (default: by the size of the work)")
+
+
+def _codes(values: Sequence[str] | None, known: Sequence[str], option: str) -> tuple[str, ...] | None:
+    from ..config import parse_codes
+
+    if values is None:
+        return None
+    return parse_codes(",".join(values), known, option)
+
+
+def _estimate(path: str, limit: int) -> int:
+    """A cheap guess of the files ``path`` holds, counted up to ``limit``."""
+    if os.path.isfile(path):
+        return max(1, os.path.getsize(path) // 1000)  # an archive: about 1 kB an atom, compressed
+    count = 0
+    for _, dirs, files in os.walk(path):
+        dirs[:] = [d for d in dirs if not d.startswith(".")]
+        count += len(files)
+        if count >= limit:
+            break
+    return count
+
+
+_WORKER_MANAGER: Any = None
+
+
+def _validate_one(path: str, jobs: int | None, manager: Any = None) -> Any:
+    """Validate one path; an unexpected exception becomes a finding of that path."""
+    from .. import rules
+    from ..model import Report
+    from ..validate import validate
+
+    global _WORKER_MANAGER
+    if manager is None:
+        if _WORKER_MANAGER is None:
+            from ..plugins import make_plugin_manager
+
+            _WORKER_MANAGER = make_plugin_manager()
+        manager = _WORKER_MANAGER
+    try:
+        return validate(path, manager=manager, jobs=jobs)
+    except Exception as error:  # one bad path never stops the others
+        report = Report(target=path)
+        report.findings.append(
+            rules.INTERNAL_ERROR.finding(
+                f"validating this path raised {type(error).__name__}: {error}",
+                file=path,
+                hint="this is a bug in skillwiki-sdk or in a plugin's check; please report it with the file",
+            )
+        )
+        return report
+
+
+def validate_paths(paths: Sequence[str], manager: Any, jobs: int | None) -> list[Any]:
+    """A report for every path, in order; paths side by side in processes when it pays.
+
+    The reports are the same whether the paths run in one process or several.
+    """
+    from ..parallel import PARALLEL_THRESHOLD, map_files
+
+    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
+    if len(paths) >= _MIN_PATHS_IN_PARALLEL and workers > 1:
+        total = 0
+        for path in paths:
+            total += _estimate(path, PARALLEL_THRESHOLD - total)
+            if total >= PARALLEL_THRESHOLD:
+                break
+        if total >= PARALLEL_THRESHOLD or jobs is not None:
+            # each worker reads its path's atoms itself: no pool inside a pool
+            return list(map_files(_validate_one, [(path, 1) for path in paths], min(workers, len(paths))))
+    return [_validate_one(path, jobs, manager) for path in paths]
 
 
 def run(args: argparse.Namespace, out) -> int:
-    from ..report import render
-    from ..validate import validate
+    from ..config import apply_settings, load_settings, merge_settings
+    from ..plugins import make_plugin_manager, rules_of
+    from ..report import format_summary, render
 
-    reports = [validate(path, jobs=args.jobs) for path in args.paths]
-    out.write(render(reports, args.format, strict=args.strict, color=args.format == "text" and out.color()))
-    return 1 if any(report.failed(args.strict) for report in reports) else 0
+    manager = make_plugin_manager()
+    catalogue = rules_of(manager)
+    known = [rule.code for rule in catalogue]
+    fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
+    # every setting is checked before any work: a usage error stops the whole call
+    select = _codes(args.select, known, "--select")
+    ignore = _codes(args.ignore, known, "--ignore")
+    settings = [merge_settings(load_settings(path, known), select=select, ignore=ignore, strict=args.strict) for path in args.paths]
+    reports = [apply_settings(report, setting) for report, setting in zip(validate_paths(args.paths, manager, args.jobs), settings)]
+    strict = bool(args.strict)
+    out.write(render(reports, fmt, strict=strict, color=fmt == "text" and out.color(), rules=catalogue))
+    if fmt == "github":
+        # annotations on stdout; the per-path summary for the person reading the log
+        out.note(format_summary(reports, strict=strict))
+    return 1 if any(report.failed(strict) for report in reports) else 0
