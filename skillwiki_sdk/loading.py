@@ -143,10 +143,11 @@ def read_text(path: str, display: str) -> tuple[str | None, list[Finding]]:
     line numbers stay those an editor shows.
     """
     try:
-        with open(path, "rb") as handle:
-            data = handle.read(LIMITS.file_bytes + 1)
+        data = _read_regular(path, LIMITS.file_bytes + 1)
     except IsADirectoryError:
         return None, [rules.NOT_A_FILE.finding("this is a folder, not a file", file=display, line=1)]
+    except _NotRegular as error:
+        return None, [rules.NOT_A_FILE.finding(f"this is {error}, not a file; it is not read", file=display, line=1, hint="replace it with a regular file")]
     except OSError as error:
         reason = error.strerror or str(error)
         return None, [
@@ -179,7 +180,56 @@ def read_text(path: str, display: str) -> tuple[str | None, list[Finding]]:
         text = text[1:]
     if "\r" in text:
         text = text.replace("\r\n", "\n").replace("\r", "\n")
+    long_line = _long_line(text, LIMITS.line_chars)
+    if long_line:
+        return None, [
+            rules.LIMIT_EXCEEDED.finding(
+                f"line is longer than {LIMITS.line_chars:,} characters, the limit for one line",
+                file=display,
+                line=long_line,
+                hint="break the text into lines (Markdown joins them again)",
+            )
+        ]
     return text, []
+
+
+class _NotRegular(OSError):
+    """A path that is a pipe, socket or device: opening or reading it could block forever."""
+
+
+def _read_regular(path: str, limit: int) -> bytes:
+    """At most ``limit`` bytes of a regular file; never blocks on a FIFO or a device."""
+    import stat
+
+    # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever
+    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            raise IsADirectoryError(path)
+        if not stat.S_ISREG(mode):
+            kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+            raise _NotRegular(kind)
+        with os.fdopen(fd, "rb", closefd=False) as handle:
+            return handle.read(limit)
+    finally:
+        os.close(fd)
+
+
+def _long_line(text: str, limit: int) -> int | None:
+    """The 1-based number of the first line longer than ``limit`` characters, if any."""
+    if len(text) <= limit:
+        return None
+    start = 0
+    number = 1
+    while True:
+        end = text.find("\n", start)
+        if (len(text) if end < 0 else end) - start > limit:
+            return number
+        if end < 0:
+            return None
+        start = end + 1
+        number += 1
 
 
 def _mark_position(mark: Any, source: Source) -> tuple[int, int]:
