@@ -133,6 +133,10 @@ def describe_value(value: Any) -> str:
         return "a mapping"
     if isinstance(value, bytes):
         return "binary data"
+    if isinstance(value, (set, frozenset)):
+        return "a set (!!set)"
+    if isinstance(value, tuple):
+        return "a key-value pair (from !!omap or !!pairs)"
     return type(value).__name__
 
 
@@ -255,10 +259,29 @@ def _yaml_error_finding(error: yaml.YAMLError, source: Source) -> Finding:
     message = str(problem)
     if context:
         message = f"{context}, {message}"
+    if "maximum nesting depth" in message:
+        return rules.LIMIT_EXCEEDED.finding(
+            f"YAML is nested too deeply (more than {LIMITS.yaml_depth} levels)", file=source.display, line=line, column=column
+        )
     hint = None
-    if "\\t" in message or "'\\t'" in message or "tab" in message:
+    if "'\\t'" in message or " tab " in message:  # not "unacceptable", which also holds "tab"
         hint = "YAML does not allow tabs for indentation: indent with spaces"
     return rules.YAML_SYNTAX.finding(f"YAML does not parse: {message}", file=source.display, line=line, column=column, hint=hint)
+
+
+def _reader_error_finding(error: yaml.reader.ReaderError, text: str, source: Source) -> Finding:
+    """A character YAML refuses (NUL, other control characters): located by its position."""
+    position = min(max(error.position, 0), len(text))
+    line = text.count("\n", 0, position) + 1 + source.offset
+    column = position - (text.rfind("\n", 0, position) + 1) + 1
+    character = error.character if isinstance(error.character, str) else chr(error.character or 0)
+    return rules.YAML_SYNTAX.finding(
+        f"YAML does not allow the control character U+{ord(character):04X} in its text",
+        file=source.display,
+        line=line,
+        column=column,
+        hint="remove the character (a binary or badly converted file?)",
+    )
 
 
 def _measure(data: Any, limit_nodes: int, limit_depth: int) -> str | None:
@@ -296,6 +319,8 @@ def load_yaml(text: str, source: Source) -> Document:
     loader = _Loader(text, source)
     try:
         data = loader.get_single_data()
+    except yaml.reader.ReaderError as error:
+        return Document(None, [*loader.problems, _reader_error_finding(error, text, source)], ok=False)
     except yaml.YAMLError as error:
         return Document(None, [*loader.problems, _yaml_error_finding(error, source)], ok=False)
     except RecursionError:
