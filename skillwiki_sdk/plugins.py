@@ -1,16 +1,46 @@
-"""The plugin manager, with the SDK's own checks registered as ordinary plugins."""
+"""The plugin manager: the SDK's own checks and the installed plugins, registered alike.
+
+Installed plugins are the entry points of the group ``skillwiki``. Each is loaded on
+its own, so that one that fails to import (or that implements a hook that does not
+exist) is recorded as a :class:`Problem` and never stops the others. Loading is done
+once per process; :func:`clear_cache` forgets it.
+
+Two environment variables choose what is loaded, as pytest's
+``PYTEST_DISABLE_PLUGIN_AUTOLOAD`` and datasette's ``DATASETTE_LOAD_PLUGINS`` do:
+
+``SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD``
+    any value but ``""``, ``0``, ``false`` or ``no``: load no installed plugin.
+``SKILLWIKI_LOAD_PLUGINS``
+    a comma-separated list of distribution or entry-point names: load only these
+    (this wins over the variable above; set but empty, it loads none).
+"""
 
 from __future__ import annotations
 
 import importlib
-from typing import Iterable
+import os
+from dataclasses import dataclass, field
+from typing import Any, Iterable
 
 import pluggy
 
 from . import hookspecs
-from .model import Check, Rule
+from .model import Check, Finding, Rule
 
-__all__ = ["DEFAULT_PLUGINS", "make_plugin_manager", "checks_of", "rules_of"]
+__all__ = [
+    "DEFAULT_PLUGINS",
+    "DISABLE_AUTOLOAD_ENV",
+    "ENTRY_POINT_GROUP",
+    "LOAD_PLUGINS_ENV",
+    "InstalledPlugins",
+    "LoadedPlugin",
+    "Problem",
+    "checks_of",
+    "clear_cache",
+    "installed_plugins",
+    "make_plugin_manager",
+    "rules_of",
+]
 
 # Built-in checks go through the same registration as an outside plugin's.
 DEFAULT_PLUGINS = (
@@ -18,11 +48,193 @@ DEFAULT_PLUGINS = (
     "skillwiki_sdk.checks.atoms",
     "skillwiki_sdk.checks.references",
     "skillwiki_sdk.checks.vocabulary",
+    "skillwiki_sdk.registry",
 )
 
+ENTRY_POINT_GROUP = "skillwiki"
+DISABLE_AUTOLOAD_ENV = "SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD"
+LOAD_PLUGINS_ENV = "SKILLWIKI_LOAD_PLUGINS"
 
-def make_plugin_manager(extra: Iterable[object] = ()) -> pluggy.PluginManager:
-    """A plugin manager with the hook specifications, the built-in checks and ``extra``.
+# Registered names of installed plugins start with this, so they are told from built-ins.
+_INSTALLED_PREFIX = "entry-point:"
+
+STAGES = ("import", "hook", "bundle", "compatibility", "conflict")
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why an installed plugin (or one of its domains) was left out.
+
+    ``stage`` is where it failed: ``import`` (the entry point did not load or its hooks
+    are not valid), ``hook`` (``skillwiki_domains`` raised or returned something that
+    is not a list of bundle roots), ``bundle`` (a bundle has errors or its version is
+    not the distribution's), ``compatibility`` (it needs another skillwiki-sdk) or
+    ``conflict`` (another distribution claims the same domain name). ``action`` says
+    what to do about it.
+    """
+
+    distribution: str
+    version: str
+    entry_point: str
+    stage: str
+    reason: str
+    action: str
+    domain: str | None = None
+    findings: tuple[Finding, ...] = ()
+
+    def to_dict(self) -> dict[str, Any]:
+        """The problem in the stable JSON shape of ``skillwiki list``."""
+        return {
+            "distribution": self.distribution,
+            "version": self.version,
+            "entry_point": self.entry_point,
+            "stage": self.stage,
+            "domain": self.domain,
+            "reason": self.reason,
+            "action": self.action,
+            "findings": [finding.to_dict() for finding in self.findings],
+        }
+
+
+@dataclass(frozen=True)
+class LoadedPlugin:
+    """An entry point of group ``skillwiki`` that imported and whose hooks are valid."""
+
+    distribution: str
+    version: str
+    entry_point: str
+    value: str
+    plugin: object
+
+    @property
+    def registered_name(self) -> str:
+        return f"{_INSTALLED_PREFIX}{self.distribution}:{self.entry_point}"
+
+
+@dataclass
+class InstalledPlugins:
+    """The outcome of loading the installed plugins: those loaded, and the problems."""
+
+    plugins: list[LoadedPlugin] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
+    autoload: bool = True
+    selected: tuple[str, ...] | None = None
+
+
+_CACHE: InstalledPlugins | None = None
+
+
+def clear_cache() -> None:
+    """Forget the loaded plugins (and the registry), so the next call looks again."""
+    global _CACHE
+    _CACHE = None
+    registry = importlib.import_module(".registry", __package__)
+    registry._reset()
+
+
+def _normalize(name: str) -> str:
+    import re
+
+    return re.sub(r"[-_.]+", "-", name).lower()
+
+
+def _flag(value: str | None) -> bool:
+    return value is not None and value.strip().lower() not in ("", "0", "false", "no")
+
+
+def _selection() -> tuple[bool, tuple[str, ...] | None]:
+    """(autoload, names): what the environment variables ask for."""
+    names = os.environ.get(LOAD_PLUGINS_ENV)
+    if names is not None:
+        return True, tuple(_normalize(n.strip()) for n in names.split(",") if n.strip())
+    return not _flag(os.environ.get(DISABLE_AUTOLOAD_ENV)), None
+
+
+def _entry_points() -> list[tuple[str, str, Any]]:
+    """(distribution, version, entry point) of group ``skillwiki``, one distribution
+    once (the first on ``sys.path`` wins, as for imports), in a stable order."""
+    from importlib import metadata
+
+    seen: set[str] = set()
+    found: list[tuple[str, str, Any]] = []
+    for dist in metadata.distributions():
+        name = dist.metadata["Name"] or ""
+        key = _normalize(name)
+        if not name or key in seen:
+            continue
+        seen.add(key)
+        for ep in dist.entry_points:
+            if ep.group == ENTRY_POINT_GROUP:
+                found.append((name, dist.version or "", ep))
+    return sorted(found, key=lambda item: (_normalize(item[0]), item[2].name))
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _hook_problems(plugin: object) -> str | None:
+    """Why pluggy would refuse ``plugin`` (a misspelt hook, a wrong signature), or None."""
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    try:
+        manager.register(plugin)
+        manager.check_pending()
+    except pluggy.PluginValidationError as error:
+        return str(error)
+    except ValueError as error:
+        return str(error)
+    return None
+
+
+def load_entry_point(distribution: str, version: str, ep: Any) -> LoadedPlugin | Problem:
+    """Import one entry point and check its hooks; a failure is a :class:`Problem`."""
+    try:
+        plugin = ep.load()
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # noqa: BLE001 - a plugin may raise anything, even SystemExit
+        return Problem(
+            distribution, version, ep.name, "import",
+            f"importing '{ep.value}' failed: {_describe(error)}",
+            f"reinstall or upgrade {distribution} (pip install --force-reinstall {distribution}), or uninstall it",
+        )
+    refused = _hook_problems(plugin)
+    if refused:
+        return Problem(
+            distribution, version, ep.name, "import",
+            f"'{ep.value}' is not a valid plugin: {refused}",
+            f"report it to the authors of {distribution}; hook names are listed in skillwiki_sdk.hookspecs",
+        )
+    return LoadedPlugin(distribution, version, ep.name, ep.value, plugin)
+
+
+def installed_plugins(refresh: bool = False) -> InstalledPlugins:
+    """Load the installed plugins once per process (again with ``refresh``).
+
+    Entry points that the environment variables leave out are not imported.
+    """
+    global _CACHE
+    if _CACHE is not None and not refresh:
+        return _CACHE
+    if refresh:
+        importlib.invalidate_caches()
+    autoload, selected = _selection()
+    result = InstalledPlugins(autoload=autoload, selected=selected)
+    if autoload:
+        for distribution, version, ep in _entry_points():
+            if selected is not None and _normalize(distribution) not in selected and _normalize(ep.name) not in selected:
+                continue
+            outcome = load_entry_point(distribution, version, ep)
+            (result.problems if isinstance(outcome, Problem) else result.plugins).append(outcome)  # type: ignore[arg-type]
+    _CACHE = result
+    return result
+
+
+def make_plugin_manager(extra: Iterable[object] = (), *, installed: bool = True) -> pluggy.PluginManager:
+    """A plugin manager with the hook specifications, the built-in checks, the
+    installed plugins (unless ``installed`` is false) and ``extra``.
 
     ``extra`` are plugin objects (modules or instances with hook implementations).
     Registration checks every implementation against its specification at once.
@@ -31,21 +243,73 @@ def make_plugin_manager(extra: Iterable[object] = ()) -> pluggy.PluginManager:
     manager.add_hookspecs(hookspecs)
     for name in DEFAULT_PLUGINS:
         manager.register(importlib.import_module(name), name=name)
+    if installed:
+        for loaded in installed_plugins().plugins:
+            if manager.is_registered(loaded.plugin):
+                continue  # two entry points naming one module: its hooks run once
+            manager.register(loaded.plugin, name=loaded.registered_name)
     for plugin in extra:
         manager.register(plugin)
     manager.check_pending()
     return manager
 
 
+def _guarded(item: Check, owner: str) -> Check:
+    """``item`` with its exceptions turned into a finding (SW408) naming ``owner``."""
+    from . import rules
+
+    def run(bundle: Any) -> list[Finding]:
+        try:
+            return list(item.run(bundle))
+        except KeyboardInterrupt:
+            raise
+        except Exception as error:  # noqa: BLE001 - one plugin's bug is a finding
+            return [
+                rules.PLUGIN_CHECK_FAILED.finding(
+                    f"check {item.name} of {owner} raised {_describe(error)}",
+                    file=bundle.root,
+                    hint=f"report it to the authors of {owner}, or run with {DISABLE_AUTOLOAD_ENV}=1",
+                )
+            ]
+
+    return Check(item.name, item.rules + (rules.PLUGIN_CHECK_FAILED,), run, item.doc)
+
+
 def checks_of(manager: pluggy.PluginManager) -> list[Check]:
-    """All checks contributed by the registered plugins, built-in ones first."""
+    """All checks contributed by the registered plugins, built-in ones first.
+
+    An installed plugin's hook is called on its own: if it raises or returns
+    something that is not a check, that plugin contributes one check that reports
+    it (SW408), and the other plugins' checks still run.
+    """
+    from . import rules
+
     found: list[Check] = []
-    for contributed in reversed(manager.hook.skillwiki_checks()):
-        for item in contributed or ():
-            if isinstance(item, Check):
+    for impl in manager.hook.skillwiki_checks.get_hookimpls():  # registration order
+        name = manager.get_name(impl.plugin) or ""
+        if not name.startswith(_INSTALLED_PREFIX):
+            for item in impl.function() or ():
+                if not isinstance(item, Check):
+                    raise TypeError(f"skillwiki_checks returned {item!r}, which is not a skillwiki_sdk.Check")
                 found.append(item)
-            else:
-                raise TypeError(f"skillwiki_checks returned {item!r}, which is not a skillwiki_sdk.Check")
+            continue
+        owner = name[len(_INSTALLED_PREFIX):].split(":")[0]
+        try:
+            items = list(impl.function() or ())
+            bad = next((item for item in items if not isinstance(item, Check)), None)
+            if bad is not None:
+                raise TypeError(f"skillwiki_checks returned {bad!r}, which is not a skillwiki_sdk.Check")
+        except KeyboardInterrupt:
+            raise
+        except Exception as error:  # noqa: BLE001
+            message = f"the skillwiki_checks hook of {owner} raised {_describe(error)}"
+
+            def failed(bundle: Any, message: str = message, owner: str = owner) -> list[Finding]:
+                return [rules.PLUGIN_CHECK_FAILED.finding(message, file=bundle.root, hint=f"report it to the authors of {owner}, or run with {DISABLE_AUTOLOAD_ENV}=1")]
+
+            found.append(Check(f"{owner}.skillwiki_checks", (rules.PLUGIN_CHECK_FAILED,), failed))
+            continue
+        found.extend(_guarded(item, owner) for item in items)
     return found
 
 

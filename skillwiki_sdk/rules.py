@@ -47,6 +47,16 @@ SELF_RELATED = Rule("SW302", W, "self-related", "An atom lists itself as related
 UNKNOWN_DOMAIN_RELATED = Rule("SW303", W, "unknown-domain-related", "A related link names a domain that is not installed")
 DANGLING_EXTERNAL_RELATED = Rule("SW304", E, "dangling-external-related", "A related link names an atom that its installed domain does not have")
 
+# Packaging and versions (wheels, sdists, installed plugins)
+ARCHIVE_UNREADABLE = Rule("SW401", E, "archive-unreadable", "A wheel or sdist cannot be read as a zip or tar archive")
+UNSAFE_MEMBER = Rule("SW402", E, "unsafe-archive-member", "An archive member has an absolute path or '..' and the archive is refused")
+NO_ENTRY_POINT = Rule("SW403", E, "no-entry-point", "The distribution declares no entry point in the group 'skillwiki'")
+BUNDLE_NOT_PACKAGED = Rule("SW404", E, "bundle-not-packaged", "The bundle's files are not inside the built distribution")
+VERSION_MISMATCH = Rule("SW405", E, "version-mismatch", "The domain's version differs from its distribution's version")
+NO_SDK_DEPENDENCY = Rule("SW406", E, "no-sdk-dependency", "The distribution's metadata does not declare a dependency on skillwiki-sdk")
+METADATA_INVALID = Rule("SW407", E, "metadata-invalid", "The distribution's core metadata is missing or cannot be parsed")
+PLUGIN_CHECK_FAILED = Rule("SW408", E, "plugin-check-failed", "A check of an installed plugin raised an exception, so the bundle was not fully checked")
+
 # Files and YAML
 UNREADABLE = Rule("SW501", E, "unreadable-file", "A file cannot be read")
 NOT_UTF8 = Rule("SW502", E, "not-utf8", "A file is not UTF-8 text")

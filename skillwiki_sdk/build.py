@@ -1,0 +1,151 @@
+"""Build a plugin's sdist and wheel as ``python -m build`` does, then validate both.
+
+The sdist is built from the project, and the wheel from the unpacked sdist, in an
+isolated environment (:class:`build.env.DefaultIsolatedEnv`) that holds only the
+project's build requirements; so a file missing from the sdist is missing from the
+wheel too, as it would be on PyPI. Both artifacts are then validated like any
+archive: a wheel that lost its bundle fails with SW404. Nothing here prints.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import tempfile
+from dataclasses import dataclass, field
+from typing import Any, Callable, Mapping, Sequence
+
+from .errors import SkillwikiError
+from .model import Report
+
+__all__ = ["BuildError", "BuildResult", "build_project"]
+
+Progress = Callable[[str], None]
+
+
+class BuildError(SkillwikiError):
+    """The build backend failed (or the project is not buildable); the message says why."""
+
+
+@dataclass
+class BuildResult:
+    """The artifacts built and the report of validating each."""
+
+    project: str
+    outdir: str
+    sdist: str
+    wheel: str
+    reports: list[Report] = field(default_factory=list)
+
+    def failed(self, strict: bool = False) -> bool:
+        """Whether an artifact's findings fail (warnings too when ``strict``)."""
+        return any(report.failed(strict) for report in self.reports)
+
+
+def _runner(progress: Progress | None, log: list[str]) -> Callable[..., None]:
+    """A pyproject-hooks subprocess runner that keeps the backend's output off stdout."""
+
+    def run(cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None) -> None:
+        env = dict(os.environ)
+        env.update(extra_environ or {})
+        completed = subprocess.run(list(cmd), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+        output = completed.stdout or ""
+        log.append(output)
+        if progress:
+            for line in output.splitlines():
+                progress(f"  {line}")
+        if completed.returncode:
+            raise subprocess.CalledProcessError(completed.returncode, list(cmd), output)
+
+    return run
+
+
+def _tail(text: str, lines: int = 15) -> str:
+    kept = [line for line in text.strip().splitlines() if line.strip()][-lines:]
+    return "\n".join(f"    {line}" for line in kept)
+
+
+def _build_one(env: Any, srcdir: str, distribution: str, outdir: str, progress: Progress | None) -> str:
+    from build import BuildBackendException, BuildException, ProjectBuilder
+
+    log: list[str] = []
+    try:
+        builder = ProjectBuilder.from_isolated_env(env, srcdir, runner=_runner(progress, log))
+        if progress:
+            progress(f"installing build requirements: {', '.join(sorted(builder.build_system_requires)) or 'none'}")
+        env.install(builder.build_system_requires)
+        env.install(builder.get_requires_for_build(distribution))
+        if progress:
+            progress(f"building {distribution}")
+        return builder.build(distribution, outdir)
+    except BuildBackendException as error:
+        cause = error.exception
+        output = getattr(cause, "output", None) or "".join(log)
+        raise BuildError(f"building the {distribution} of {srcdir} failed: {error}\n{_tail(str(output))}") from error
+    except (BuildException, subprocess.CalledProcessError) as error:
+        output = getattr(error, "output", None) or getattr(error, "stderr", None) or ""
+        raise BuildError(f"building the {distribution} of {srcdir} failed: {error}\n{_tail(str(output))}".rstrip()) from error
+
+
+def _unpack_sdist(sdist: str, dest: str) -> str:
+    """Unpack our own freshly built sdist; returns its top folder."""
+    import tarfile
+
+    with tarfile.open(sdist) as archive:
+        if hasattr(tarfile, "data_filter"):
+            archive.extractall(dest, filter="data")
+        else:  # pragma: no cover - Python without extraction filters
+            archive.extractall(dest)  # noqa: S202 - an sdist we just built
+    tops = [name for name in os.listdir(dest) if os.path.isdir(os.path.join(dest, name))]
+    return os.path.join(dest, tops[0]) if len(tops) == 1 else dest
+
+
+def build_project(
+    project: str | os.PathLike[str] = ".",
+    outdir: str | os.PathLike[str] | None = None,
+    *,
+    progress: Progress | None = None,
+    validate_artifacts: bool = True,
+    env: Any = None,
+    jobs: int | None = None,
+) -> BuildResult:
+    """Build the sdist, then the wheel from it, into ``outdir`` (default
+    ``PROJECT/dist``), and validate both.
+
+    ``progress`` receives one line at a time (the CLI passes it only on a terminal).
+    ``env`` is an entered :class:`build.env.DefaultIsolatedEnv` to build in (by
+    default a new one, removed afterwards). :class:`BuildError` when the backend fails.
+    """
+    project = os.fspath(project)
+    if not os.path.isfile(os.path.join(project, "pyproject.toml")) and not os.path.isfile(os.path.join(project, "setup.py")):
+        raise BuildError(f"{project}: not a Python project (no pyproject.toml)")
+    outdir = os.fspath(outdir) if outdir is not None else os.path.join(project, "dist")
+    os.makedirs(outdir, exist_ok=True)
+    if env is None:
+        from build.env import DefaultIsolatedEnv
+
+        if progress:
+            progress("creating an isolated build environment")
+        try:
+            with DefaultIsolatedEnv() as fresh:
+                return build_project(project, outdir, progress=progress, validate_artifacts=validate_artifacts, env=fresh, jobs=jobs)
+        except (OSError, subprocess.CalledProcessError) as error:
+            raise BuildError(f"cannot create an isolated build environment: {error}") from error
+    sdist = _build_one(env, project, "sdist", outdir, progress)
+    with tempfile.TemporaryDirectory(prefix="skillwiki-build-") as tmp:
+        wheel = _build_one(env, _unpack_sdist(sdist, tmp), "wheel", outdir, progress)
+    result = BuildResult(project=project, outdir=outdir, sdist=sdist, wheel=wheel)
+    if validate_artifacts:
+        from .validate import validate
+
+        for artifact in (sdist, wheel):
+            if progress:
+                progress(f"validating {os.path.basename(artifact)}")
+            result.reports.append(validate(_relative(artifact), jobs=jobs))
+    return result
+
+
+def _relative(path: str) -> str:
+    """``path`` relative to the working folder when inside it, for shorter findings."""
+    relative = os.path.relpath(path)
+    return path if relative.startswith("..") else relative

@@ -1,0 +1,34 @@
+"""``skillwiki build [PROJECT]``: build wheel and sdist in isolation, then validate both."""
+
+from __future__ import annotations
+
+import argparse
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "build",
+        help="build the wheel and sdist, then validate both",
+        description="Build PROJECT's sdist, then its wheel from the sdist, in an isolated environment "
+        "(as 'python -m build' does), and validate both archives. Exit 0 when both are good, 1 when the build "
+        "fails or an archive has failing findings (a wheel without its bundle, a version that differs, ...).",
+    )
+    parser.add_argument("project", nargs="?", default=".", metavar="PROJECT", help="the plugin project (default: .)")
+    parser.add_argument("--outdir", "-o", default=None, metavar="DIR", help="where to write the archives (default: PROJECT/dist)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="format of the validation report (default: text)")
+    parser.add_argument("--strict", action="store_true", help="warnings fail too")
+
+
+def run(args: argparse.Namespace, out) -> int:
+    import os
+
+    from ..build import build_project
+    from ..report import render
+
+    progress = (lambda line: out.note(f"skillwiki build: {line}")) if out.interactive() else None
+    result = build_project(args.project, args.outdir, progress=progress)
+    out.write(render(result.reports, args.format, strict=args.strict, color=args.format == "text" and out.color()))
+    if args.format == "text":
+        for artifact in (result.sdist, result.wheel):
+            out.note(f"built {os.path.relpath(artifact)}")
+    return 1 if result.failed(args.strict) else 0

@@ -1,0 +1,74 @@
+"""``skillwiki list``: the installed domains, and the plugins left out with their reasons."""
+
+from __future__ import annotations
+
+import argparse
+import json
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "list",
+        help="list installed domains and broken plugins",
+        description="List the domains of the installed plugins (entry-point group 'skillwiki'), then the plugins "
+        "that were left out and why. Exit 0 when the registry loaded, even with problems; with --strict, 1 when "
+        "there are problems. SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD=1 loads no plugin; SKILLWIKI_LOAD_PLUGINS=a,b only those.",
+    )
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+    parser.add_argument("--strict", action="store_true", help="exit 1 when any plugin has a problem")
+
+
+def run(args: argparse.Namespace, out) -> int:
+    from .. import __version__
+    from ..plugins import DISABLE_AUTOLOAD_ENV, LOAD_PLUGINS_ENV
+    from ..registry import Registry
+
+    registry = Registry.discover()
+    failed = bool(args.strict and registry.problems)
+    if args.format == "json":
+        document = {
+            "version": 1,
+            "tool": {"name": "skillwiki", "version": __version__},
+            "ok": not failed,
+            "autoload": registry.plugins.autoload,
+            "selected": list(registry.plugins.selected) if registry.plugins.selected is not None else None,
+            **registry.to_dict(),
+        }
+        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(_text(registry, out.color()))
+    if not registry.plugins.autoload:
+        out.note(f"skillwiki: plugin autoloading is off ({DISABLE_AUTOLOAD_ENV} is set)")
+    elif registry.plugins.selected is not None:
+        out.note(f"skillwiki: only these plugins were loaded ({LOAD_PLUGINS_ENV}): {', '.join(registry.plugins.selected) or 'none'}")
+    return 1 if failed else 0
+
+
+def _text(registry, color: bool) -> str:
+    bold, dim, red, reset = ("\033[1m", "\033[2m", "\033[31m", "\033[0m") if color else ("", "", "", "")
+    lines: list[str] = []
+    if registry.domains:
+        rows = [("DOMAIN", "VERSION", "DISTRIBUTION", "ATOMS", "TAGS", "AXES")]
+        for entry in registry:
+            counts = entry.counts()
+            rows.append((entry.name, entry.version, entry.distribution, str(counts["atoms"]), str(counts["tags"]), str(counts["axes"])))
+        widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
+        for number, row in enumerate(rows):
+            cells = [cell.rjust(widths[i]) if i >= 3 else cell.ljust(widths[i]) for i, cell in enumerate(row)]
+            line = "  ".join(cells).rstrip()
+            lines.append(f"{bold}{line}{reset}" if number == 0 else line)
+        for entry in registry:
+            for finding in entry.findings:
+                where = f"{finding.file}:{finding.line}" if finding.line else f"{finding.file}"
+                lines.append(f"{dim}{entry.name}: {where}: {finding.code} {finding.message}{reset}")
+    else:
+        lines.append("no domains installed (pip install a skillwiki-<domain> plugin)")
+    if registry.problems:
+        lines.append("")
+        count = len(registry.problems)
+        lines.append(f"{red}{count} plugin problem{'s' if count != 1 else ''}:{reset}")
+        for problem in registry.problems:
+            domain = f", domain '{problem.domain}'" if problem.domain else ""
+            lines.append(f"  {bold}{problem.distribution} {problem.version}{reset} (entry point '{problem.entry_point}'{domain}): {problem.stage}: {problem.reason}")
+            lines.append(f"    {dim}what to do: {problem.action}{reset}")
+    return "\n".join(lines) + "\n"
