@@ -27,7 +27,7 @@ _PATTERN_WORDS = {
     "^[a-z0-9]+(-[a-z0-9]+)*$": _SLUG_WORDS,
     "^(@[a-z0-9]+(-[a-z0-9]+)*/)?[a-z0-9]+(-[a-z0-9]+)*$": "an atom id (like api-gateway) or @other-domain/atom-id",
     "^https?://\\S+$": "an http:// or https:// URL without spaces",
-    "^[^\\n]*\\S[^\\n]*$": "one paragraph of text on a single line (use '>-' in YAML to fold long text)",
+    "^[^\\S\\n]*\\S[^\\n]*$": "one paragraph of text on a single line (use '>-' in YAML to fold long text)",
 }
 _TYPE_WORDS = {
     "string": "text",
@@ -101,10 +101,24 @@ _WHAT = {"domain": "domain.yaml", "atom": "the frontmatter"}
 
 def schema_findings(name: str, data: Any, source: Source) -> list[Finding]:
     """Validate ``data`` against schema ``name``; one finding per problem."""
+    not_numbers = _not_a_number(name, data, source)
+    if not_numbers:
+        return not_numbers  # JSON Schema cannot see NaN: every comparison with it is false
     findings: list[Finding] = []
     for error in validator(name).iter_errors(data):
         findings.extend(_translate(name, _best(error), data, source))
     return findings
+
+
+def _not_a_number(name: str, data: Any, source: Source) -> list[Finding]:
+    """Top-level values that YAML reads as .nan (numbers are top-level keys only)."""
+    if not isinstance(data, dict):
+        return []
+    return [
+        _RULES[name][2].finding(f"'{key}' must be a number, but YAML read .nan (not a number)", file=source, path=(key,), hint="write a number such as 4.5")
+        for key, value in data.items()
+        if isinstance(value, float) and value != value
+    ]
 
 
 def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding]:
@@ -156,7 +170,11 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
             message = f"{_WHAT[name]} must be {words}, but it is {'empty' if instance is None else got}"
             return [invalid_rule.finding(message, file=source, path=path)]
         hint = None
-        if "string" in expected and isinstance(instance, (bool, int, float)) or type(instance).__name__ in ("date", "datetime"):
+        if "string" in expected and isinstance(instance, bool):
+            hint = "YAML reads yes/no, on/off and true/false as true or false: put the value in quotes so that it stays text"
+        elif instance is None:
+            hint = "write a value after the colon (YAML reads an empty value as null), or remove the key"
+        elif "string" in expected and isinstance(instance, (bool, int, float)) or type(instance).__name__ in ("date", "datetime"):
             hint = "put the value in quotes so that YAML reads it as text"
         elif "array" in expected and not isinstance(instance, list):
             hint = f"write a list, such as [{instance}] or one '- item' per line" if isinstance(instance, str) else "write a list"
