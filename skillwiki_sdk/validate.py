@@ -31,8 +31,8 @@ def find_bundles(path: str) -> list[str]:
     build output skipped), sorted."""
     if os.path.isfile(path) and os.path.basename(path) == MANIFEST:
         return [os.path.dirname(path) or "."]
-    if os.path.isfile(os.path.join(path, MANIFEST)):
-        return [path]
+    if os.path.lexists(os.path.join(path, MANIFEST)):
+        return [path]  # even a folder or a broken link: loading says what is wrong with it
     found: list[str] = []
     for current, dirs, files in os.walk(path):
         dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info"))
