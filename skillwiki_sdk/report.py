@@ -149,7 +149,6 @@ def to_json_document(reports: Sequence[Report], *, strict: bool = False) -> dict
             "atoms": sum(r.atoms for r in reports),
             "errors": sum(r.errors for r in reports),
             "warnings": sum(r.warnings for r in reports),
-            "failed": sum(1 for r in reports if r.failed(strict)),
         },
         "results": results,
     }

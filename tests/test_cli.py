@@ -62,6 +62,8 @@ def test_json_output_has_every_field_of_every_finding(valid_bundle: Path, cli) -
             "column": 1,
             "message": "unknown key 'titel'",
             "hint": "did you mean 'title'?",
+            "archive": None,
+            "member": None,
         }
     ]
 

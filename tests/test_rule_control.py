@@ -1,0 +1,213 @@
+"""Rule control: --select, --ignore, --strict, [tool.skillwiki] and inline suppression."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from test_formats import make_broken
+
+ATOM = "bundle/atoms/principles/cache-near-reads.md"
+QUEUE = "bundle/atoms/patterns/queue-writes.md"
+
+
+@pytest.fixture
+def project(tmp_path: Path, monkeypatch) -> Path:
+    """A plugin project folder: ``bundle/`` with SW207 (error), SW209 (error) and
+    SW110 (warning), and room for a ``pyproject.toml``."""
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("GITHUB_ACTIONS", raising=False)
+    make_broken(tmp_path)
+    queue = tmp_path / QUEUE
+    queue.write_text(queue.read_text().replace("layer: [transport]", "layer: [transport, orbit]"))
+    return tmp_path
+
+
+def found(cli, *args: str) -> tuple[int, list[tuple[str, str, int]]]:
+    result = cli("validate", "--format", "json", *args, "bundle")
+    assert result.code in (0, 1), result.err
+    [entry] = json.loads(result.out)["results"]
+    return result.code, [(f["code"], f["file"], f["line"]) for f in entry["findings"]]
+
+
+def pyproject(root: Path, body: str) -> None:
+    (root / "pyproject.toml").write_text("[project]\nname = \"skillwiki-tiny\"\nversion = \"0.3.0\"\n\n" + body)
+
+
+ALL = [("SW209", QUEUE, 7), ("SW207", ATOM, 5), ("SW110", "bundle/domain.yaml", 7)]
+
+
+def test_without_settings_every_finding_is_reported(project: Path, cli) -> None:
+    assert found(cli) == (1, ALL)
+
+
+@pytest.mark.parametrize(
+    ("option", "value", "expected"),
+    [
+        ("--select", "SW2", ALL[:2]),
+        ("--select", "SW207", [ALL[1]]),
+        ("--select", "SW20", ALL[:2]),
+        ("--select", "sw1xx", [ALL[2]]),
+        ("--select", "SW110,SW209", [ALL[0], ALL[2]]),
+        ("--ignore", "SW2", [ALL[2]]),
+        ("--ignore", "SW207,SW11", [ALL[0]]),
+        ("--ignore", "SW2xx", [ALL[2]]),
+    ],
+)
+def test_select_and_ignore_by_code_or_prefix(project: Path, cli, option: str, value: str, expected) -> None:
+    code, findings = found(cli, option, value)
+    assert findings == expected
+    assert code == (1 if any(c != "SW110" for c, _, _ in expected) else 0)
+
+
+def test_select_then_ignore_and_repeated_options_add_up(project: Path, cli) -> None:
+    assert found(cli, "--select", "SW2", "--ignore", "SW209") == (1, [ALL[1]])
+    assert found(cli, "--ignore", "SW209", "--ignore", "SW207") == (0, [ALL[2]])
+
+
+def test_strict_fails_on_warnings_left_after_ignoring(project: Path, cli) -> None:
+    assert found(cli, "--ignore", "SW20") == (0, [ALL[2]])
+    assert found(cli, "--ignore", "SW20", "--strict") == (1, [ALL[2]])
+    assert found(cli, "--ignore", "SW", "--strict") == (0, [])
+
+
+def test_pyproject_settings_apply(project: Path, cli) -> None:
+    pyproject(project, '[tool.skillwiki]\nignore = ["SW20"]\nstrict = true\n')
+    assert found(cli) == (1, [ALL[2]])  # SW110 fails: strict
+    pyproject(project, '[tool.skillwiki]\nselect = ["SW209", "SW1"]\n')
+    assert found(cli) == (1, [ALL[0], ALL[2]])
+
+
+def test_pyproject_is_found_from_the_validated_path_upward(project: Path, cli, monkeypatch) -> None:
+    pyproject(project, '[tool.skillwiki]\nselect = ["SW110"]\n')
+    elsewhere = project / "elsewhere"
+    elsewhere.mkdir()
+    monkeypatch.chdir(elsewhere)
+    result = cli("validate", "--format", "json", str(project / "bundle" / "atoms" / ".."))
+    assert [f["code"] for f in json.loads(result.out)["results"][0]["findings"]] == ["SW110"]
+
+
+def test_each_path_uses_its_own_projects_settings(project: Path, tmp_path: Path, cli) -> None:
+    pyproject(project, '[tool.skillwiki]\nignore = ["SW2"]\n')
+    other = tmp_path / "other"
+    other.mkdir()
+    make_broken(other)
+    pyproject(other, "[tool.skillwiki]\nstrict = true\n")
+    result = cli("validate", "bundle", "other/bundle")
+    assert result.code == 1
+    assert result.out.splitlines()[-3:] == [
+        "bundle: tiny-domain: 3 atoms, 0 errors, 1 warning [ok]",
+        "other/bundle: tiny-domain: 3 atoms, 1 error, 1 warning [FAILED]",
+        "2 paths, 6 atoms, 1 error, 2 warnings; 1 failed",
+    ]
+
+
+def test_the_command_line_wins_over_the_file(project: Path, cli) -> None:
+    pyproject(project, '[tool.skillwiki]\nselect = ["SW207"]\nignore = ["SW110"]\nstrict = true\n')
+    assert found(cli) == (1, [ALL[1]])
+    # --select replaces the file's select; the file's ignore still applies
+    assert found(cli, "--select", "SW1,SW209") == (1, [ALL[0]])
+    # --ignore replaces the file's ignore
+    assert found(cli, "--select", "SW1", "--ignore", "SW209") == (1, [ALL[2]])
+    # --no-strict overrides strict = true
+    assert found(cli, "--select", "SW1", "--ignore", "SW209", "--no-strict") == (0, [ALL[2]])
+
+
+@pytest.mark.parametrize(
+    ("args", "named"),
+    [
+        (["--select", "SW999"], "--select: unknown code or prefix 'SW999'"),
+        (["--ignore", "SW207,SW8"], "--ignore: unknown code or prefix 'SW8'"),
+        (["--ignore", "bogus!"], "--ignore: 'bogus!' is not a code or prefix"),
+        (["--select", "SW2x"], "--select: 'SW2x' is not a code or prefix"),
+    ],
+)
+def test_unknown_codes_on_the_command_line_are_usage_errors(project: Path, cli, args: list[str], named: str) -> None:
+    result = cli("validate", *args, "bundle")
+    assert result.code == 2
+    assert result.out == ""
+    assert named in result.err
+
+
+@pytest.mark.parametrize(
+    ("body", "named"),
+    [
+        ('select = ["SW2", "SW777"]', "pyproject.toml: [tool.skillwiki] select: unknown code or prefix 'SW777'"),
+        ('ignore = ["XY1"]', "pyproject.toml: [tool.skillwiki] ignore: unknown code or prefix 'XY1'"),
+        ("ignore = [207]", "pyproject.toml: [tool.skillwiki] ignore: 207 is not a code or prefix"),
+        ('strict = "yes"', "pyproject.toml: [tool.skillwiki]: strict must be true or false"),
+        ('selcet = ["SW2"]', "pyproject.toml: [tool.skillwiki]: unknown key 'selcet'"),
+    ],
+)
+def test_bad_settings_in_pyproject_are_usage_errors(project: Path, cli, body: str, named: str) -> None:
+    pyproject(project, f"[tool.skillwiki]\n{body}\n")
+    result = cli("validate", "bundle")
+    assert result.code == 2 and result.out == ""
+    assert named in result.err
+
+
+def test_pyproject_that_is_not_toml_is_a_usage_error(project: Path, cli) -> None:
+    (project / "pyproject.toml").write_text("[tool.skillwiki\n")
+    result = cli("validate", "bundle")
+    assert result.code == 2 and "pyproject.toml: not valid TOML" in result.err
+
+
+def test_a_pyproject_without_the_table_changes_nothing(project: Path, cli) -> None:
+    pyproject(project, "[tool.other]\nselect = 1\n")
+    assert found(cli) == (1, ALL)
+
+
+# --- inline suppression ------------------------------------------------------------
+
+
+def suppress(root: Path, file: str, line: str) -> None:
+    atom = root / file
+    text = atom.read_text()
+    atom.write_text(text.replace("\nkind:", f"\n{line}\nkind:", 1))
+
+
+@pytest.mark.parametrize("entry", ["[SW207]", "[SW2xx]", "[sw20x]", "[SW2XX]", "SW207", "[SW20, SW999x]"])
+def test_an_atom_suppresses_its_own_findings(project: Path, cli, entry: str) -> None:
+    suppress(project, ATOM, f"x-skillwiki-ignore: {entry}")
+    code, findings = found(cli)
+    assert ("SW207", ATOM, 6) not in findings
+    assert ("SW209", QUEUE, 7) in findings  # another atom's findings stay
+    assert ("SW110", "bundle/domain.yaml", 7) in findings
+
+
+def test_suppression_reaches_only_its_own_file(project: Path, cli) -> None:
+    suppress(project, QUEUE, "x-skillwiki-ignore: [SW1, SW207]")
+    assert found(cli) == (1, [("SW209", QUEUE, 8), ("SW207", ATOM, 5), ("SW110", "bundle/domain.yaml", 7)])
+
+
+def test_an_atom_without_suppression_keeps_its_findings(project: Path, cli) -> None:
+    suppress(project, ATOM, "x-skillwiki-ignore: []")
+    assert found(cli) == (1, [ALL[0], ("SW207", ATOM, 6), ALL[2]])
+
+
+@pytest.mark.parametrize(
+    ("entry", "column", "message"),
+    [
+        ('[""]', 22, "'' is not a code or prefix; expected text like SW202, SW20 or SW2xx"),
+        ("[SW999]", 22, "no rule has the code or prefix 'SW999'; it suppresses nothing"),
+        ("[SW207, 7]", 29, "7 is not a code or prefix; expected text like SW202, SW20 or SW2xx"),
+        ("{SW207: yes}", 21, "x-skillwiki-ignore must be a list of codes or prefixes, like [SW202, SW3xx]"),
+    ],
+)
+def test_a_wrong_suppression_entry_is_a_warning_at_its_place(project: Path, cli, entry: str, column: int, message: str) -> None:
+    suppress(project, ATOM, f"x-skillwiki-ignore: {entry}")
+    result = cli("validate", "--format", "json", "bundle")
+    findings = json.loads(result.out)["results"][0]["findings"]
+    [problem] = [f for f in findings if f["code"] == "SW212"]
+    assert (problem["severity"], problem["file"], problem["line"], problem["column"], problem["message"]) == ("warning", ATOM, 3, column, message)
+    # a wrong entry suppresses nothing, and the right ones still work
+    assert any(f["code"] == "SW207" for f in findings) == (entry != "[SW207, 7]")
+
+
+def test_a_wrong_entry_is_not_hidden_by_a_prefix_beside_it(project: Path, cli) -> None:
+    suppress(project, ATOM, "x-skillwiki-ignore: [SW2, SW2999]")
+    codes = [code for code, _, _ in found(cli)[1]]
+    assert "SW212" in codes and "SW207" not in codes
+    assert "SW212" not in [code for code, _, _ in found(cli, "--ignore", "SW212")[1]]
