@@ -99,9 +99,15 @@ def assert_valid(path: str | os.PathLike[str], *, strict: bool = False) -> Repor
 
 
 def _yaml(data: Mapping[str, Any]) -> str:
+    """Block style, one top-level key a line (lists of words in flow style: ``tags:
+    [a, b]``), so that the line of each key is easy to tell."""
     import yaml
 
-    return yaml.safe_dump(dict(data), sort_keys=False, allow_unicode=True, default_flow_style=None, width=1000)
+    def dump(key: str, value: Any) -> str:
+        flow = None if isinstance(value, (list, dict)) else False
+        return yaml.safe_dump({key: value}, sort_keys=False, allow_unicode=True, default_flow_style=flow, width=1000)
+
+    return "".join(dump(key, value) for key, value in data.items())
 
 
 def _merge(defaults: Mapping[str, Any], given: Mapping[str, Any] | None) -> dict[str, Any]:
