@@ -1,0 +1,245 @@
+"""The corpus of hostile and broken bundles in ``tests/hostile/``: each gets its finding.
+
+A case is a folder ``tests/hostile/<group>/<case>/`` holding ``expect.json`` and the
+files that differ from ``tests/hostile/_base/`` (a valid bundle). The test copies the
+base into a temporary folder, removes what ``remove`` names, lays the case's files
+over it, runs the ``make`` steps (links, pipes, permissions, generated large files:
+what git cannot hold or should not), then runs ``skillwiki validate``:
+
+- the exit code is 1 (``strict`` cases run with ``--strict``);
+- every expected finding is there, with its code, file (relative to the bundle;
+  ``.`` is the bundle itself) and, when the case names one, line (``null``: none);
+- no other error is reported: the corpus pins every error, not just one of them;
+- nothing says "Traceback", and each case finishes within a second.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import json
+import os
+import shutil
+import stat
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from pathlib import Path
+from typing import Any, Iterator
+
+import pytest
+
+from skillwiki_sdk.cli import main
+
+HOSTILE = Path(__file__).parent / "hostile"
+BASE = HOSTILE / "_base"
+CASES = sorted(path.parent for path in HOSTILE.rglob("expect.json"))
+SECOND = 1.0
+# Cases run through a real ``skillwiki`` process as well: one per kind of danger.
+SUBPROCESS_CASES = (
+    "files/fifo-atom",
+    "files/not-utf8-atom",
+    "yaml/billion-laughs-manifest",
+    "yaml/python-tag",
+    "files/huge-atom",
+    "schema/summary-two-lines-long",
+)
+
+
+def _case_id(case: Path) -> str:
+    return case.relative_to(HOSTILE).as_posix()
+
+
+def _expect(case: Path) -> dict[str, Any]:
+    return json.loads((case / "expect.json").read_text(encoding="utf-8"))
+
+
+def build_case(case: Path, workdir: Path) -> Path:
+    """Lay out ``case`` as a bundle in ``workdir/bundle``; return the bundle's path."""
+    expect = _expect(case)
+    bundle = workdir / "bundle"
+    outside = workdir / "outside"
+    shutil.copytree(BASE, bundle)
+    shutil.copytree(BASE, outside)  # what links that leave the bundle point at
+    for relative in expect.get("remove", []):
+        target = bundle / relative
+        shutil.rmtree(target) if target.is_dir() else target.unlink()
+    for source in case.rglob("*"):
+        relative = source.relative_to(case)
+        if source.is_file() and relative.as_posix() != "expect.json":
+            (bundle / relative).parent.mkdir(parents=True, exist_ok=True)
+            shutil.copyfile(source, bundle / relative)
+    for step in expect.get("make", []):
+        path = bundle / step["path"]
+        path.parent.mkdir(parents=True, exist_ok=True)
+        if step["do"] == "symlink":
+            os.symlink(step["to"].replace("{outside}", str(outside)), path)
+        elif step["do"] == "mkdir":
+            path.mkdir()
+            (path / "notes.txt").write_text("a folder, not an atom\n")
+        elif step["do"] == "fifo":
+            os.mkfifo(path)
+        elif step["do"] == "chmod":
+            path.chmod(step["mode"])
+        elif step["do"] == "write":
+            with open(path, "w", encoding="utf-8", newline="") as handle:
+                handle.write(step.get("head", "") + step["repeat"] * step["times"] + step.get("tail", ""))
+        else:  # pragma: no cover - a typo in a case
+            raise AssertionError(f"{_case_id(case)}: unknown make step {step['do']!r}")
+    return bundle
+
+
+@contextlib.contextmanager
+def _as_nobody_when_root(case: Path) -> Iterator[None]:
+    """Permissions do not stop root: read a ``chmod`` case as user ``nobody``.
+
+    Only the effective uid changes (and back); everything the validator imports is
+    imported before, by the warm-up fixture.
+    """
+    needs = any(step["do"] == "chmod" for step in _expect(case).get("make", []))
+    if not needs or os.geteuid() != 0:
+        yield
+        return
+    os.seteuid(65534)
+    try:
+        yield
+    finally:
+        os.seteuid(0)
+
+
+def run_in_process(argv: list[str], timeout: float = 20.0) -> tuple[int, str, str, float]:
+    """``skillwiki ARGV`` in this process, in a thread that may not outlive ``timeout``.
+
+    Returns the exit code, stdout, stderr and the thread's CPU seconds: the budget of a
+    second is measured in CPU time, so that a loaded machine does not fail the test.
+    """
+    stdout, stderr = io.StringIO(), io.StringIO()
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        start = time.thread_time()
+        try:
+            result["code"] = main(argv, stdout=stdout, stderr=stderr)
+        except BaseException as error:  # noqa: BLE001 - the test reports what escaped
+            result["escaped"] = error
+        result["cpu"] = time.thread_time() - start
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(timeout)
+    assert not thread.is_alive(), f"skillwiki {' '.join(argv)} hangs (still running after {timeout} s)"
+    assert "escaped" not in result, f"an exception escaped: {result.get('escaped')!r}"
+    return result["code"], stdout.getvalue(), stderr.getvalue(), result["cpu"]
+
+
+@pytest.fixture(scope="module")
+def warm(tmp_path_factory: pytest.TempPathFactory) -> None:
+    """Import everything validation needs (jsonschema, checks) before timing a case."""
+    bundle = tmp_path_factory.mktemp("warm") / "bundle"
+    shutil.copytree(BASE, bundle)
+    (bundle / "atoms" / "principles" / "cache-near-reads.md").write_text("---\nid: 1\n---\n")
+    run_in_process(["validate", "--format", "json", str(bundle)])
+
+
+def _world_readable_workdir() -> Path:
+    """A temporary folder that user ``nobody`` can enter (pytest's own is root-only)."""
+    path = Path(tempfile.mkdtemp(prefix="skillwiki-hostile-"))
+    path.chmod(0o755)
+    return path
+
+
+def _relative(file: str | None, bundle: str) -> str:
+    if file is None or file == bundle:
+        return "."
+    return file[len(bundle) + 1 :] if file.startswith(bundle + "/") else file
+
+
+def check_report(case: Path, bundle: Path, code: int, stdout: str, stderr: str) -> None:
+    """Assert the case's expectations on one JSON report."""
+    expect = _expect(case)
+    assert "Traceback" not in stdout + stderr
+    assert code == 1, f"exit code {code}, expected 1\n{stdout}\n{stderr}"
+    document = json.loads(stdout)
+    findings = [finding for result in document["results"] for finding in result["findings"]]
+    got = [(f["code"], _relative(f["file"], str(bundle)), f["line"], f["severity"]) for f in findings]
+    for wanted in expect["findings"]:
+        matches = [g for g in got if g[0] == wanted["code"] and g[1] == wanted["file"] and ("line" not in wanted or g[2] == wanted["line"])]
+        assert matches, f"expected {wanted} in {got}"
+        got.remove(matches[0])
+    unexpected = [g for g in got if g[3] == "error"]
+    assert not unexpected, f"errors the case does not expect: {unexpected}"
+    assert stderr == ""
+
+
+@pytest.mark.parametrize("case", CASES, ids=_case_id)
+def test_hostile_case(case: Path, warm: None) -> None:
+    """Each broken input exits 1 with exactly its findings, in under a second."""
+    if _case_id(case) == "files/fifo-atom" and not hasattr(os, "mkfifo"):  # pragma: no cover
+        pytest.skip("no named pipes on this system")
+    workdir = _world_readable_workdir()
+    try:
+        bundle = build_case(case, workdir)
+        argv = ["validate", "--format", "json", *(["--strict"] if _expect(case).get("strict") else []), str(bundle)]
+        with _as_nobody_when_root(case):
+            code, stdout, stderr, elapsed = run_in_process(argv)
+        check_report(case, bundle, code, stdout, stderr)
+        assert elapsed < SECOND, f"took {elapsed:.2f} s of CPU time"
+    finally:
+        for current, dirs, _ in os.walk(workdir):  # undo chmod 000 so the folder can go
+            for name in dirs:
+                os.chmod(os.path.join(current, name), stat.S_IRWXU)
+        for path in workdir.rglob("*"):
+            if not path.is_symlink():
+                path.chmod(path.stat().st_mode | stat.S_IRUSR | stat.S_IWUSR)
+        shutil.rmtree(workdir)
+
+
+def test_the_corpus_is_broad() -> None:
+    """At least 40 cases, across files, YAML, schema and cross-references."""
+    groups = {case.relative_to(HOSTILE).parts[0] for case in CASES}
+    assert len(CASES) >= 40
+    assert {"files", "yaml", "schema", "xref"} <= groups
+    for case in CASES:
+        expect = _expect(case)
+        assert expect["why"] and expect["findings"], _case_id(case)
+
+
+@pytest.mark.parametrize("name", SUBPROCESS_CASES)
+def test_hostile_case_through_a_real_process(name: str, tmp_path: Path) -> None:
+    """The same cases through the ``skillwiki`` command: no traceback, no hang, exit 1."""
+    case = HOSTILE / name
+    bundle = build_case(case, tmp_path)
+    process = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "validate", "--format", "json", str(bundle)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        env={**os.environ, "SKILLWIKI_DEBUG": ""},
+    )
+    check_report(case, bundle, process.returncode, process.stdout, process.stderr)
+
+
+def test_a_file_that_disappears_between_listing_and_reading(tmp_path: Path) -> None:
+    """The atom is listed, then deleted before it is read: SW501 on it, nothing raised."""
+    from skillwiki_sdk import validate as validate_module
+
+    bundle = tmp_path / "bundle"
+    shutil.copytree(BASE, bundle)
+    victim = bundle / "atoms" / "patterns" / "read-through.md"
+    listed = validate_module._atom_files
+
+    def list_then_delete(root: str, display_root: str) -> Any:
+        result = listed(root, display_root)
+        victim.unlink()
+        return result
+
+    original = validate_module._atom_files
+    validate_module._atom_files = list_then_delete
+    try:
+        report = validate_module.validate(bundle)
+    finally:
+        validate_module._atom_files = original
+    codes = [(f.code, f.file, f.line) for f in report.findings if f.severity == "error"]
+    assert codes == [("SW501", f"{bundle}/atoms/patterns/read-through.md", 1)]
