@@ -1,0 +1,69 @@
+"""``skillwiki build``: sdist, then wheel from the sdist, in isolation; both validated."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+
+from built_packages import PACKAGES, build_all
+
+pytestmark = pytest.mark.slow
+
+
+@pytest.fixture(scope="session")
+def built(tmp_path_factory: pytest.TempPathFactory) -> dict:
+    return build_all(tmp_path_factory.mktemp("built"))
+
+
+def _codes(report) -> list[tuple[str, str | None, int | None]]:
+    return [(f.code, f.file, f.line) for f in report.findings]
+
+
+def test_wheel_that_lost_its_bundle_fails_while_the_sdist_passes(built: dict) -> None:
+    result = built["lost-bundle"]
+    assert Path(result.wheel).name == "skillwiki_lost_bundle-1.0.0-py3-none-any.whl"
+    assert Path(result.sdist).name == "skillwiki_lost_bundle-1.0.0.tar.gz"
+    sdist_report, wheel_report = result.reports
+    assert sdist_report.errors == 0 and sdist_report.domains == ["lost-bundle"] and sdist_report.atoms == 2
+    wheel = wheel_report.target
+    assert Path(wheel).resolve() == Path(result.wheel).resolve()
+    assert _codes(wheel_report) == [("SW404", f"{wheel}!skillwiki_lost_bundle", None)]
+    assert "the bundle files were not included" in wheel_report.findings[0].message
+    assert result.failed()
+
+
+def test_version_skew_fails_both_archives_at_the_version_line(built: dict) -> None:
+    result = built["version-skew"]
+    sdist_report, wheel_report = result.reports
+    wheel, sdist = wheel_report.target, sdist_report.target
+    assert (Path(wheel).resolve(), Path(sdist).resolve()) == (Path(result.wheel).resolve(), Path(result.sdist).resolve())
+    assert _codes(wheel_report) == [("SW405", f"{wheel}!skillwiki_version_skew/bundle/domain.yaml", 3)]
+    assert _codes(sdist_report) == [("SW405", f"{sdist}!skillwiki_version_skew-1.1.0/src/skillwiki_version_skew/bundle/domain.yaml", 3)]
+    assert wheel_report.findings[0].message.startswith("domain version 1.0.0 differs from the distribution's version 1.1.0")
+
+
+def test_build_command_writes_only_the_report_on_stdout(cli, tmp_path: Path) -> None:
+    result = cli("build", str(PACKAGES / "lost-bundle"), "--outdir", str(tmp_path), "--format", "json")
+    assert result.code == 1
+    document = json.loads(result.out)
+    assert [r["ok"] for r in document["results"]] == [True, False]
+    assert [f["code"] for f in document["results"][1]["findings"]] == ["SW404"]
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["skillwiki_lost_bundle-1.0.0-py3-none-any.whl", "skillwiki_lost_bundle-1.0.0.tar.gz"]
+    assert "skillwiki build:" not in result.err  # no progress when stderr is not a terminal
+
+
+def test_backend_failure_is_a_message_not_a_traceback(cli, tmp_path: Path) -> None:
+    project = tmp_path / "broken"
+    project.mkdir()
+    (project / "pyproject.toml").write_text('[build-system]\nrequires = []\nbuild-backend = "no_such_backend"\n')
+    result = cli("build", str(project))
+    assert result.code == 1
+    assert result.err.startswith(f"skillwiki: building the sdist of {project} failed")
+    assert "Traceback" not in result.err
+
+
+def test_not_a_project(cli, tmp_path: Path) -> None:
+    result = cli("build", str(tmp_path))
+    assert (result.code, result.err) == (1, f"skillwiki: {tmp_path}: not a Python project (no pyproject.toml)\n")
