@@ -1,0 +1,150 @@
+"""Property-based tests: random damage to a valid bundle never breaks the validator.
+
+Each example copies ``tests/hostile/_base`` (a valid bundle), damages one to three of
+its files (bytes flipped, lines removed or repeated, keys renamed, values retyped,
+text cut short) and runs ``skillwiki validate --format json`` on it. Whatever the
+damage, the validator returns a report and never raises or hangs; a report without
+errors is given only to a bundle that loads whole.
+
+The default profile is small, for ``make test``; ``make fuzz`` sets
+``SKILLWIKI_FUZZ=1`` for a few thousand examples per property.
+"""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import shutil
+import tempfile
+import threading
+from pathlib import Path
+from typing import Any
+
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from skillwiki_sdk.cli import main
+from skillwiki_sdk.validate import load_bundle
+
+BASE = Path(__file__).parent / "hostile" / "_base"
+FILES = sorted(p.relative_to(BASE).as_posix() for p in BASE.rglob("*") if p.is_file())
+
+settings.register_profile("skillwiki-small", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile("skillwiki-fuzz", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+PROFILE = settings.get_profile("skillwiki-fuzz" if os.environ.get("SKILLWIKI_FUZZ") else "skillwiki-small")
+HANG = 20.0  # seconds: far above any honest run; a run this long is a hang
+
+# Values an author (or a stranger) might put where something else belongs.
+ODD_VALUES = [
+    "1.0", "2024-01-01", "no", "yes", "on", "off", "null", "~", "", "[]", "{}", "0x1F", ".nan", "-.inf",
+    "1e400", "99999999999999999999999", "[a, [b, [c]]]", "{a: {b: c}}", "&x [1, *x]", "*undefined",
+    "!!python/object/apply:os.system [true]", "!!binary aGk=", "!!set {a, b}", "'unclosed", '"\\x00"',
+    "|\n  two\n  lines", "- a\n- b", "? [a]\n: b", "\t", "@/x", "'@other-domain/atom'",
+]
+
+
+def _mutation() -> st.SearchStrategy[tuple[Any, ...]]:
+    position = st.floats(min_value=0.0, max_value=1.0, exclude_max=True)
+    return st.one_of(
+        st.tuples(st.just("flip"), position, st.integers(0, 255)),
+        st.tuples(st.just("remove-line"), position),
+        st.tuples(st.just("repeat-line"), position),
+        st.tuples(st.just("truncate"), position),
+        st.tuples(st.just("rename-key"), position, st.text(alphabet="abcdefghijklmnopqrstuvwxyz-_0123456789 :'\"", max_size=12)),
+        st.tuples(st.just("retype"), position, st.sampled_from(ODD_VALUES)),
+        st.tuples(st.just("insert"), position, st.text(max_size=40)),
+    )
+
+
+def _damage(data: bytes, mutation: tuple[Any, ...]) -> bytes:
+    """Apply one mutation to a file's bytes."""
+    kind, where = mutation[0], mutation[1]
+    if kind == "flip":
+        if not data:
+            return bytes([mutation[2]])
+        index = int(where * len(data))
+        return data[:index] + bytes([mutation[2]]) + data[index + 1 :]
+    if kind == "truncate":
+        return data[: int(where * len(data))]
+    lines = data.split(b"\n")
+    index = int(where * len(lines))
+    if kind == "remove-line":
+        del lines[index]
+    elif kind == "repeat-line":
+        lines.insert(index, lines[index])
+    elif kind == "insert":
+        lines.insert(index, mutation[2].encode("utf-8", "surrogatepass"))
+    elif kind in ("rename-key", "retype"):
+        keyed = [i for i, line in enumerate(lines) if b":" in line]
+        if keyed:
+            target = keyed[int(where * len(keyed))]
+            key, _, value = lines[target].partition(b":")
+            if kind == "rename-key":
+                indent = key[: len(key) - len(key.lstrip())]
+                lines[target] = indent + mutation[2].encode() + b":" + value
+            else:
+                lines[target] = key + b": " + mutation[2].encode()
+    return b"\n".join(lines)
+
+
+def _validate(path: Path) -> tuple[int, str, str]:
+    """``skillwiki validate --format json PATH`` in a thread that must finish in HANG seconds."""
+    stdout, stderr = io.StringIO(), io.StringIO()
+    result: dict[str, Any] = {}
+
+    def target() -> None:
+        try:
+            result["code"] = main(["validate", "--format", "json", str(path)], stdout=stdout, stderr=stderr)
+        except BaseException as error:  # noqa: BLE001 - reported below
+            result["escaped"] = error
+
+    thread = threading.Thread(target=target, daemon=True)
+    thread.start()
+    thread.join(HANG)
+    assert not thread.is_alive(), f"validate hangs on {path}"
+    assert "escaped" not in result, f"an exception escaped: {result['escaped']!r}"
+    return result["code"], stdout.getvalue(), stderr.getvalue()
+
+
+def _check(damage: list[tuple[str, tuple[Any, ...]]]) -> None:
+    workdir = Path(tempfile.mkdtemp(prefix="skillwiki-fuzz-"))
+    try:
+        bundle = workdir / "bundle"
+        shutil.copytree(BASE, bundle)
+        for relative, mutation in damage:
+            path = bundle / relative
+            path.write_bytes(_damage(path.read_bytes(), mutation))
+        code, stdout, stderr = _validate(bundle)
+        assert "Traceback" not in stdout + stderr
+        assert code in (0, 1), (code, stderr)
+        document = json.loads(stdout)  # every run ends with a whole report
+        findings = [f for result in document["results"] for f in result["findings"]]
+        for finding in findings:
+            assert finding["code"].startswith("SW") and finding["message"] and finding["file"]
+            assert finding["line"] is None or finding["line"] >= 1
+        if document["ok"]:
+            # "valid" only for a bundle that loads whole: its manifest and every atom
+            loaded = load_bundle(bundle)
+            assert loaded.domain is not None
+            assert not loaded.unloaded_ids
+            assert len(loaded.atoms) == len(list((bundle / "atoms").rglob("*.md")))
+            assert code == 0
+        else:
+            assert code == 1 and any(f["severity"] == "error" for f in findings)
+    finally:
+        shutil.rmtree(workdir)
+
+
+@PROFILE
+@given(st.lists(st.tuples(st.sampled_from(FILES), _mutation()), min_size=1, max_size=3))
+def test_random_damage_never_breaks_the_validator(damage: list[tuple[str, tuple[Any, ...]]]) -> None:
+    """Any mix of mutations over any files: a report, never an exception or a hang."""
+    _check(damage)
+
+
+@PROFILE
+@given(st.sampled_from(FILES), st.lists(st.tuples(st.just("retype"), st.floats(0, 1, exclude_max=True), st.sampled_from(ODD_VALUES)), min_size=1, max_size=4))
+def test_retyped_values_are_findings(relative: str, mutations: list[tuple[Any, ...]]) -> None:
+    """Values of the wrong YAML type, anywhere: findings, never a crash."""
+    _check([(relative, mutation) for mutation in mutations])
