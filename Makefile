@@ -16,10 +16,15 @@ $(STAMP): pyproject.toml | $(BIN)/python
 	$(BIN)/python -m pip install --quiet -e '.[test]'
 	touch $(STAMP)
 
+# validate the example, build its sdist and wheel (validated too), install the wheel,
+# then find it by name through the registry, as a user of the plugin would
 demo: $(STAMP)
 	$(BIN)/skillwiki validate $(EXAMPLE)
-	$(BIN)/python -m pip install --quiet ./$(EXAMPLE)
-	$(BIN)/skillwiki show $(EXAMPLE)
+	rm -rf build/demo-dist
+	$(BIN)/skillwiki build $(EXAMPLE) --outdir build/demo-dist
+	$(BIN)/python -m pip install --quiet --force-reinstall --no-deps build/demo-dist/*.whl
+	$(BIN)/skillwiki list
+	$(BIN)/skillwiki show backend-architecture
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
