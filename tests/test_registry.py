@@ -271,3 +271,14 @@ def test_validate_checks_links_to_installed_domains(installed: Path, cli) -> Non
     result = cli("validate", "--format", "json", str(bundle))
     findings = json.loads(result.out)["results"][0]["findings"]
     assert [(f["code"], f["file"], f["line"], f["column"]) for f in findings] == [("SW304", str(bundle / "atoms" / "a.md"), 8, 31)]  # 11 + len("'@rt-target/hello', ") = 31
+
+
+def test_show_by_name_finds_installed_domain_and_explains_a_left_out_one(site: Path) -> None:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    environ["PYTHONPATH"] = str(site)
+    shown = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "show", "rt-healthy", "--format", "json"], env=environ, capture_output=True, text=True, timeout=120)
+    assert shown.returncode == 0, shown.stderr
+    assert json.loads(shown.stdout)["counts"] == {"atoms": 2, "tags": 2, "axes": 1}
+    skewed = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "show", "rt-skew"], env=environ, capture_output=True, text=True, timeout=120)
+    assert skewed.returncode == 1 and skewed.stdout == ""
+    assert skewed.stderr.startswith("skillwiki: domain 'rt-skew' of skillwiki-rt-skew 1.0.1 is installed but was left out (bundle: domain version 1.0.0 differs")

@@ -45,15 +45,19 @@ def run(args: argparse.Namespace, out) -> int:
 
 
 def _installed(name: str):
+    """The bundle of the installed domain ``name``, from the registry."""
     from ..errors import NotFoundError
+    from ..registry import Registry
 
-    try:
-        from ..registry import Registry
-    except ImportError:
-        raise NotFoundError(f"no such path, and no installed domain named '{name}'") from None
     registry = Registry.discover()
     entry = registry.get(name)
     if entry is None:
+        for problem in registry.problems:
+            if problem.domain == name:
+                raise NotFoundError(
+                    f"domain '{name}' of {problem.distribution} {problem.version} is installed but was left out "
+                    f"({problem.stage}: {problem.reason}); {problem.action}"
+                )
         known = ", ".join(sorted(registry.domains)) or "none installed"
         raise NotFoundError(f"no such path, and no installed domain named '{name}' (installed: {known})")
     return entry.bundle
