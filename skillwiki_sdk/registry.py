@@ -363,8 +363,9 @@ def _resolve_conflicts(candidates: list[_Candidate], problems: list[Problem]) ->
     return domains
 
 
-def external_findings(bundle: Bundle, known: Mapping[str, set[str]]) -> Iterator[Finding]:
-    """``@other-domain/id`` links of ``bundle`` checked against ``known`` (domain → ids)."""
+def external_findings(bundle: Bundle, known: Mapping[str, set[str]], *, unknown_domains: bool = True) -> Iterator[Finding]:
+    """``@other-domain/id`` links of ``bundle`` checked against ``known`` (domain → ids);
+    a link to a domain not in ``known`` is SW303 only with ``unknown_domains``."""
     own = bundle.domain.name if bundle.domain else None
     for atom in bundle.atoms:
         for index, target in enumerate(atom.related):
@@ -377,6 +378,8 @@ def external_findings(bundle: Bundle, known: Mapping[str, set[str]]) -> Iterator
             elif domain in known:
                 ids = known[domain]
             else:
+                if not unknown_domains:
+                    continue
                 yield rules.UNKNOWN_DOMAIN_RELATED.finding(
                     f"related link '{target}' names domain '{domain}', which is not installed",
                     file=atom.source,
@@ -395,12 +398,16 @@ def external_findings(bundle: Bundle, known: Mapping[str, set[str]]) -> Iterator
 
 @check(rules.UNKNOWN_DOMAIN_RELATED, rules.DANGLING_EXTERNAL_RELATED)
 def external_related(bundle: Bundle) -> Iterator[Finding]:
-    """Every ``@other-domain/id`` link names an atom of an installed domain."""
+    """Every ``@other-domain/id`` link to an installed domain names one of its atoms.
+
+    A link to a domain that is not installed here is not a finding of ``validate``
+    (a plugin's CI need not install every domain it links to); ``skillwiki list``
+    reports it (SW303) for installed domains, where it means a missing plugin."""
     if _DISCOVERING or not any(target.startswith("@") for atom in bundle.atoms for target in atom.related):
         return  # the registry checks links itself once every domain is loaded
     registry = Registry.discover()
     known = {name: entry.bundle.atom_ids() | entry.bundle.unloaded_ids for name, entry in registry.domains.items()}
-    yield from external_findings(bundle, known)
+    yield from external_findings(bundle, known, unknown_domains=False)
 
 
 @hookimpl
