@@ -112,8 +112,8 @@ class _TarArchive(Archive):
         super().__init__(path)
         try:
             self._tar = tarfile.open(path)
-            infos = self._tar.getmembers()
-        except (tarfile.TarError, OSError, EOFError, ValueError) as error:
+            infos = _bounded_members(self._tar)
+        except (tarfile.TarError, OSError, EOFError, ValueError, zlib_error()) as error:
             raise ArchiveError(f"not a readable tar archive: {error}") from error
         for info in infos:
             kind = "file" if info.isreg() else "dir" if info.isdir() else "symlink" if info.issym() else "other"
@@ -127,6 +127,36 @@ class _TarArchive(Archive):
 
     def close(self) -> None:
         self._tar.close()
+
+
+def zlib_error() -> type[Exception]:
+    """zlib's error class: a damaged .tar.gz raises it while headers are read."""
+    import zlib
+
+    return zlib.error
+
+
+def _bounded_members(tar: Any) -> list[Any]:
+    """The tar's members, read one header at a time, stopping at the limits.
+
+    ``getmembers()`` would skip over every member's data first: in a compressed tar
+    that means inflating it all, so a small file that claims gigabytes would take
+    minutes. Here the claims are added up before any data is skipped.
+    """
+    from .loading import LIMITS
+
+    infos: list[Any] = []
+    total = 0
+    while True:
+        info = tar.next()
+        if info is None:
+            return infos
+        infos.append(info)
+        total += max(info.size, 0)
+        if len(infos) > LIMITS.archive_members:
+            raise ArchiveError(f"refused: more than {LIMITS.archive_members:,} members, the limit for one archive")
+        if total > LIMITS.archive_bytes:
+            raise ArchiveError(f"refused: its members add up to more than {LIMITS.archive_bytes // 2**20} MiB, the limit for one archive")
 
 
 def open_archive(path: str) -> Archive:
@@ -166,6 +196,41 @@ def member_findings(archive: Archive, display: str) -> list[Finding]:
                     hint="rebuild the archive with a standard tool (python -m build)",
                 )
             )
+    findings.extend(_strange_member_findings(archive, display))
+    return findings
+
+
+def _strange_member_findings(archive: Archive, display: str) -> list[Finding]:
+    """Links, special files, names given twice, and sizes beyond the limits.
+
+    A link could point anywhere once extracted; a name given twice means the file
+    checked is not the file installed; a total size beyond the limit is a bomb.
+    """
+    from .loading import LIMITS
+
+    findings: list[Finding] = []
+    seen: set[str] = set()
+    refused = "; nothing of this archive is extracted"
+    hint = "rebuild the archive with a standard tool (python -m build)"
+    for member in archive.members:
+        shown = f"{display}!{member.name}"
+        if member.kind in ("symlink", "other"):
+            what = "a symbolic link" if member.kind == "symlink" else "a hard link or special file"
+            findings.append(rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: it is {what}{refused}", file=shown, hint="ship a copy of the file instead of a link"))
+        key = member.name.replace("\\", "/").rstrip("/")
+        if key in seen and member.kind != "dir":
+            findings.append(rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: the archive holds two members of this name{refused}", file=shown, hint=hint))
+        seen.add(key)
+    if len(archive.members) > LIMITS.archive_members:
+        findings.append(rules.UNSAFE_MEMBER.finding(f"the archive is refused: more than {LIMITS.archive_members:,} members, the limit for one archive", file=display, hint=hint))
+    if sum(max(member.size, 0) for member in archive.members) > LIMITS.archive_bytes:
+        findings.append(
+            rules.UNSAFE_MEMBER.finding(
+                f"the archive is refused: its members add up to more than {LIMITS.archive_bytes // 2**20} MiB uncompressed, the limit for one archive",
+                file=display,
+                hint=hint,
+            )
+        )
     return findings
 
 

@@ -44,6 +44,8 @@ class Limits:
     yaml_depth: int = 64  # nesting of mappings and lists
     line_chars: int = 100_000  # one line of a file
     files: int = 200_000  # files in one bundle
+    archive_bytes: int = 256 * 1024 * 1024  # members of one wheel or sdist, uncompressed, as their headers state
+    archive_members: int = 250_000  # members of one wheel or sdist
 
 
 LIMITS = Limits()

@@ -8,7 +8,8 @@ what git cannot hold or should not), then runs ``skillwiki validate``:
 
 - the exit code is 1 (``strict`` cases run with ``--strict``);
 - every expected finding is there, with its code, file (relative to the bundle;
-  ``.`` is the bundle itself) and, when the case names one, line (``null``: none);
+  ``.`` is the bundle itself; for an archive, relative to the work folder) and, when
+  the case names them, its line (``null``: none) and words its message ``says``;
 - no other error is reported: the corpus pins every error, not just one of them;
 - nothing says "Traceback", and each case finishes within a second.
 """
@@ -72,7 +73,7 @@ def build_case(case: Path, workdir: Path) -> Path:
             (bundle / relative).parent.mkdir(parents=True, exist_ok=True)
             shutil.copyfile(source, bundle / relative)
     for step in expect.get("make", []):
-        path = bundle / step["path"]
+        path = (workdir if step["do"] == "archive" else bundle) / step["path"]
         path.parent.mkdir(parents=True, exist_ok=True)
         if step["do"] == "symlink":
             os.symlink(step["to"].replace("{outside}", str(outside)), path)
@@ -83,12 +84,78 @@ def build_case(case: Path, workdir: Path) -> Path:
             os.mkfifo(path)
         elif step["do"] == "chmod":
             path.chmod(step["mode"])
+        elif step["do"] == "archive":
+            make_archive(workdir / step["path"], step)
         elif step["do"] == "write":
             with open(path, "w", encoding="utf-8", newline="") as handle:
                 handle.write(step.get("head", "") + step["repeat"] * step["times"] + step.get("tail", ""))
         else:  # pragma: no cover - a typo in a case
             raise AssertionError(f"{_case_id(case)}: unknown make step {step['do']!r}")
-    return bundle
+    return workdir / expect["target"] if "target" in expect else bundle
+
+
+def make_archive(path: Path, step: dict[str, Any]) -> None:
+    """Write a crafted wheel or sdist: members that standard tools would never write.
+
+    ``format`` is ``zip`` or ``tar.gz`` (whatever the file's name says); a member has
+    ``name`` and one of ``text``, ``zeros`` (that many zero bytes; ``claim`` makes the
+    zip's directory state another size), ``symlink`` or ``hardlink`` (a target);
+    ``size`` is a tar header's claimed size with no data after it. ``truncate`` keeps
+    only that fraction of the bytes; ``raw`` writes that text instead of an archive.
+    """
+    import tarfile
+    import zipfile
+
+    if "raw" in step:
+        path.write_text(step["raw"])
+        return
+    buffer = io.BytesIO()
+    if step["format"] == "zip":
+        with warnings_ignored(), zipfile.ZipFile(buffer, "w", zipfile.ZIP_DEFLATED) as archive:
+            for member in step["members"]:
+                info = zipfile.ZipInfo(member["name"])
+                info.compress_type = zipfile.ZIP_DEFLATED
+                if "symlink" in member:
+                    info.external_attr = (stat.S_IFLNK | 0o777) << 16
+                    archive.writestr(info, member["symlink"])
+                else:
+                    archive.writestr(info, member.get("text", "").encode() or bytes(member.get("zeros", 0)))
+        data = buffer.getvalue()
+        for member in step["members"]:
+            if "claim" in member:  # the central directory's uncompressed size: offset 24 of the entry
+                entry = data.index(b"PK\x01\x02")
+                while data[entry + 46 : entry + 46 + int.from_bytes(data[entry + 28 : entry + 30], "little")] != member["name"].encode():
+                    entry = data.index(b"PK\x01\x02", entry + 4)
+                data = data[: entry + 24] + member["claim"].to_bytes(4, "little") + data[entry + 28 :]
+    else:
+        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+            for member in step["members"]:
+                info = tarfile.TarInfo(member["name"])
+                if "symlink" in member or "hardlink" in member:
+                    info.type = tarfile.SYMTYPE if "symlink" in member else tarfile.LNKTYPE
+                    info.linkname = member.get("symlink") or member["hardlink"]
+                    archive.addfile(info)
+                elif "size" in member:  # a header only: the data it announces never comes
+                    info.size = member["size"]
+                    archive.fileobj.write(info.tobuf(archive.format, archive.encoding, archive.errors))
+                else:
+                    payload = member.get("text", "").encode()
+                    info.size = len(payload)
+                    archive.addfile(info, io.BytesIO(payload))
+        data = buffer.getvalue()
+    if "truncate" in step:
+        data = data[: int(len(data) * step["truncate"])]
+    path.write_bytes(data)
+
+
+@contextlib.contextmanager
+def warnings_ignored() -> Iterator[None]:
+    """zipfile warns about the duplicate names that a case writes on purpose."""
+    import warnings
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        yield
 
 
 @contextlib.contextmanager
@@ -107,6 +174,28 @@ def _as_nobody_when_root(case: Path) -> Iterator[None]:
         yield
     finally:
         os.seteuid(0)
+
+
+@contextlib.contextmanager
+def _nothing_left_behind(workdir: Path) -> Iterator[None]:
+    """Run with an empty current folder and a private temporary folder; both must be
+    empty afterwards, and nothing new may appear in the case's own folder."""
+    scratch = workdir / "scratch"
+    scratch.mkdir()
+    scratch.chmod(0o777)
+    before = sorted(str(p) for p in workdir.rglob("*") if not str(p).startswith(str(scratch)))
+    cwd, tmp = os.getcwd(), tempfile.tempdir
+    os.chdir(scratch)
+    tempfile.tempdir = str(scratch)
+    try:
+        yield
+    finally:
+        os.chdir(cwd)
+        tempfile.tempdir = tmp
+    assert list(scratch.iterdir()) == [], "something was left in the temporary or current folder"
+    after = sorted(str(p) for p in workdir.rglob("*") if not str(p).startswith(str(scratch)))
+    assert after == before, "something was written next to the input"
+    scratch.rmdir()
 
 
 def run_in_process(argv: list[str], timeout: float = 20.0) -> tuple[int, str, str, float]:
@@ -150,22 +239,28 @@ def _world_readable_workdir() -> Path:
     return path
 
 
-def _relative(file: str | None, bundle: str) -> str:
-    if file is None or file == bundle:
+def _relative(file: str | None, target: Path, workdir: Path) -> str:
+    """A finding's file relative to the bundle (a bundle case) or to the work folder (an archive)."""
+    base = str(target) if target.is_dir() else str(workdir)
+    if file is None or file == base:
         return "."
-    return file[len(bundle) + 1 :] if file.startswith(bundle + "/") else file
+    return file[len(base) + 1 :] if file.startswith(base + "/") else file
 
 
-def check_report(case: Path, bundle: Path, code: int, stdout: str, stderr: str) -> None:
+def check_report(case: Path, target: Path, workdir: Path, code: int, stdout: str, stderr: str) -> None:
     """Assert the case's expectations on one JSON report."""
     expect = _expect(case)
     assert "Traceback" not in stdout + stderr
     assert code == 1, f"exit code {code}, expected 1\n{stdout}\n{stderr}"
     document = json.loads(stdout)
     findings = [finding for result in document["results"] for finding in result["findings"]]
-    got = [(f["code"], _relative(f["file"], str(bundle)), f["line"], f["severity"]) for f in findings]
+    got = [(f["code"], _relative(f["file"], target, workdir), f["line"], f["severity"], f["message"]) for f in findings]
     for wanted in expect["findings"]:
-        matches = [g for g in got if g[0] == wanted["code"] and g[1] == wanted["file"] and ("line" not in wanted or g[2] == wanted["line"])]
+        matches = [
+            g
+            for g in got
+            if g[0] == wanted["code"] and g[1] == wanted["file"] and ("line" not in wanted or g[2] == wanted["line"]) and wanted.get("says", "") in g[4]
+        ]
         assert matches, f"expected {wanted} in {got}"
         got.remove(matches[0])
     unexpected = [g for g in got if g[3] == "error"]
@@ -182,9 +277,9 @@ def test_hostile_case(case: Path, warm: None) -> None:
     try:
         bundle = build_case(case, workdir)
         argv = ["validate", "--format", "json", *(["--strict"] if _expect(case).get("strict") else []), str(bundle)]
-        with _as_nobody_when_root(case):
+        with _nothing_left_behind(workdir), _as_nobody_when_root(case):
             code, stdout, stderr, elapsed = run_in_process(argv)
-        check_report(case, bundle, code, stdout, stderr)
+        check_report(case, bundle, workdir, code, stdout, stderr)
         assert elapsed < SECOND, f"took {elapsed:.2f} s of CPU time"
     finally:
         for current, dirs, _ in os.walk(workdir):  # undo chmod 000 so the folder can go
@@ -218,7 +313,7 @@ def test_hostile_case_through_a_real_process(name: str, tmp_path: Path) -> None:
         timeout=60,
         env={**os.environ, "SKILLWIKI_DEBUG": ""},
     )
-    check_report(case, bundle, process.returncode, process.stdout, process.stderr)
+    check_report(case, bundle, tmp_path, process.returncode, process.stdout, process.stderr)
 
 
 def test_a_file_that_disappears_between_listing_and_reading(tmp_path: Path) -> None:
@@ -243,3 +338,21 @@ def test_a_file_that_disappears_between_listing_and_reading(tmp_path: Path) -> N
         validate_module._atom_files = original
     codes = [(f.code, f.file, f.line) for f in report.findings if f.severity == "error"]
     assert codes == [("SW501", f"{bundle}/atoms/patterns/read-through.md", 1)]
+
+
+@pytest.mark.parametrize("suffix", [".whl", ".tar.gz"])
+def test_an_archive_over_the_size_limit_is_refused_before_extraction(suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Members whose stated sizes add up beyond LIMITS.archive_bytes: refused, nothing written."""
+    from skillwiki_sdk import loading
+    from skillwiki_sdk.validate import validate
+
+    monkeypatch.setattr(loading, "LIMITS", loading.Limits(archive_bytes=10_000))
+    target = tmp_path / f"skillwiki_tiny-0.3.0{'-py3-none-any' if suffix == '.whl' else ''}{suffix}"
+    make_archive(target, {"format": "zip" if suffix == ".whl" else "tar.gz", "members": [{"name": "a/big.txt", "text": "x" * 20_000}]})
+    scratch = tmp_path / "scratch"
+    scratch.mkdir()
+    monkeypatch.setattr(tempfile, "tempdir", str(scratch))
+    report = validate(target)
+    assert [(f.code, f.file) for f in report.findings] == [("SW401" if suffix == ".tar.gz" else "SW402", str(target))]
+    assert "add up to more than" in report.findings[0].message
+    assert list(scratch.iterdir()) == []
