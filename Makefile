@@ -32,5 +32,10 @@ test: $(STAMP)
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m 'not slow'
 
+# A few thousand random damages per property (tests/test_properties.py), then the
+# hostile corpus; `make test` runs the same properties with a small profile.
+fuzz: $(STAMP)
+	SKILLWIKI_FUZZ=1 $(BIN)/python -m pytest -q tests/test_properties.py tests/test_hostile.py
+
 clean:
 	rm -rf $(VENV) dist build .pytest_cache .hypothesis
