@@ -99,11 +99,75 @@ _RULES = {
 _WHAT = {"domain": "domain.yaml", "atom": "the frontmatter"}
 
 
+# Keywords whose meaning is the same in draft-07 (what fastjsonschema compiles) and in
+# draft 2020-12, and annotations that do not affect validation. A schema using any
+# other keyword gets no fast path.
+_FAST_KEYWORDS = {
+    "type", "properties", "required", "additionalProperties", "patternProperties", "propertyNames",
+    "items", "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems",
+    "uniqueItems", "anyOf", "enum", "const",
+}
+_ANNOTATIONS = {"$schema", "$id", "title", "description", "default", "examples", "$comment"}
+
+
+def _fast_compatible(schema: Any) -> bool:
+    if isinstance(schema, bool):
+        return True
+    if not isinstance(schema, dict):
+        return False
+    for key, value in schema.items():
+        if key in _ANNOTATIONS:
+            continue
+        if key not in _FAST_KEYWORDS:
+            return False
+        if key in ("properties", "patternProperties"):
+            if not isinstance(value, dict) or not all(_fast_compatible(sub) for sub in value.values()):
+                return False
+        elif key in ("additionalProperties", "propertyNames", "items"):
+            if not _fast_compatible(value):  # a list under items is the old tuple form: no
+                return False
+        elif key == "anyOf":
+            if not isinstance(value, list) or not all(_fast_compatible(sub) for sub in value):
+                return False
+    return True
+
+
+@functools.lru_cache(maxsize=None)
+def _fast_check(name: str) -> Any:
+    """A compiled ``data -> bool`` that is true only for documents valid under schema
+    ``name``, or ``None`` when fastjsonschema is missing or the schema is beyond it.
+
+    It is a shortcut, never the judge: when it says no (or fails), the document goes
+    through :func:`validator`, which finds the problems and words them. It says no
+    more often than jsonschema (it reads ``$`` as end of text), never less often.
+    """
+    schema = load_schema(name)
+    if not _fast_compatible(schema):
+        return None
+    try:
+        import fastjsonschema
+    except ImportError:
+        return None
+    compiled = fastjsonschema.compile({**schema, "$schema": "http://json-schema.org/draft-07/schema#"})
+
+    def check(data: Any) -> bool:
+        try:
+            compiled(data)
+        except Exception:  # invalid, or data it cannot handle: let jsonschema judge
+            return False
+        return True
+
+    return check
+
+
 def schema_findings(name: str, data: Any, source: Source) -> list[Finding]:
     """Validate ``data`` against schema ``name``; one finding per problem."""
     not_numbers = _not_a_number(name, data, source)
     if not_numbers:
         return not_numbers  # JSON Schema cannot see NaN: every comparison with it is false
+    fast = _fast_check(name)
+    if fast is not None and fast(data):
+        return []  # valid: jsonschema (slower, and slow to import) is not needed
     findings: list[Finding] = []
     for error in validator(name).iter_errors(data):
         findings.extend(_translate(name, _best(error), data, source))
