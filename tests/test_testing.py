@@ -106,7 +106,7 @@ def test_bundle_is_valid(skillwiki):
 
 def _project(pytester: pytest.Pytester, **atom) -> Path:
     pytester.makepyprojecttoml("[tool.pytest.ini_options]\n")
-    pytester.makepyfile(test_bundle=_TEST)
+    pytester.makepyfile(test_inner_skillwiki_bundle=_TEST)
     return make_bundle(pytester.path / "src", atoms=[atom])
 
 
@@ -131,21 +131,21 @@ def test_fixture_fails_with_the_findings_as_validate_prints_them(pytester: pytes
 def test_fixture_registry_loads_only_the_given_plugin(pytester: pytest.Pytester) -> None:
     root = _project(pytester)
     pytester.makepyfile(
-        my_plugin=f"""
+        inner_skillwiki_plugin=f"""
 from skillwiki_sdk import hookimpl
 
 @hookimpl
 def skillwiki_domains():
     return [{str(root)!r}]
 """,
-        test_registry="""
-import my_plugin
+        test_inner_skillwiki_registry="""
+import inner_skillwiki_plugin
 
 def test_registers(skillwiki):
-    registry = skillwiki.registry(my_plugin)
+    registry = skillwiki.registry(inner_skillwiki_plugin)
     assert [p.reason for p in registry.problems] == []
     assert list(registry.domains) == ["test-domain"]
-    assert registry["test-domain"].distribution == "my_plugin"
+    assert registry["test-domain"].distribution == "inner_skillwiki_plugin"
 """,
     )
     pytester.runpytest("-p", "no:cacheprovider", "-k", "registers").assert_outcomes(passed=1)
