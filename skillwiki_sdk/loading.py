@@ -210,14 +210,26 @@ def _read_regular(path: str, limit: int) -> bytes:
     # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever
     fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
     try:
-        mode = os.fstat(fd).st_mode
+        status = os.fstat(fd)
+        mode = status.st_mode
         if stat.S_ISDIR(mode):
             raise IsADirectoryError(path)
         if not stat.S_ISREG(mode):
             kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
             raise _NotRegular(kind)
-        with os.fdopen(fd, "rb", closefd=False) as handle:
-            return handle.read(limit)
+        # Ask for the size the file has (and one byte more, to see it grow), not for
+        # `limit`: a read of `limit` bytes allocates that much for every small file.
+        chunks: list[bytes] = []
+        got = 0
+        ask = min(status.st_size + 1, limit)
+        while got < limit:
+            chunk = os.read(fd, min(ask, limit - got))
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+            ask = 1 << 16
+        return b"".join(chunks)
     finally:
         os.close(fd)
 
