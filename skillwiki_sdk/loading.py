@@ -73,7 +73,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         return mark.line + 1 + self.source.offset, mark.column + 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
-        seen: dict[str, int] = {}
+        seen: dict[str, yaml.Node] = {}  # the first key node; its line only when repeated
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE_TAG:
                 key = key_node.value
@@ -81,7 +81,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                     line, column = self._at(key_node)
                     self.problems.append(
                         rules.DUPLICATE_KEY.finding(
-                            f"key '{key}' appears twice in the same mapping (first on line {seen[key]}); "
+                            f"key '{key}' appears twice in the same mapping (first on line {self._at(seen[key])[0]}); "
                             "YAML would silently keep only the last one",
                             file=self.source.display,
                             line=line,
@@ -90,7 +90,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                         )
                     )
                 else:
-                    seen[key] = self._at(key_node)[0]
+                    seen[key] = key_node
         mapping = super().construct_mapping(node, deep=deep)
         if any(not isinstance(key, str) for key in mapping):
             fixed: dict[str, Any] = {}
