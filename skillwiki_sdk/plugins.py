@@ -17,8 +17,10 @@ Two environment variables choose what is loaded, as pytest's
 
 from __future__ import annotations
 
+import contextlib
 import importlib
 import os
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -188,10 +190,17 @@ def _hook_problems(plugin: object) -> str | None:
     return None
 
 
+def plugin_output() -> contextlib.AbstractContextManager[Any]:
+    """While a plugin's code runs, what it prints goes to stderr: stdout carries only
+    the report (``--format json`` stays valid JSON whatever a plugin prints)."""
+    return contextlib.redirect_stdout(sys.stderr)
+
+
 def load_entry_point(distribution: str, version: str, ep: Any) -> LoadedPlugin | Problem:
     """Import one entry point and check its hooks; a failure is a :class:`Problem`."""
     try:
-        plugin = ep.load()
+        with plugin_output():
+            plugin = ep.load()
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # noqa: BLE001 - a plugin may raise anything, even SystemExit
@@ -260,10 +269,11 @@ def _guarded(item: Check, owner: str) -> Check:
 
     def run(bundle: Any) -> list[Finding]:
         try:
-            return list(item.run(bundle))
+            with plugin_output():
+                return list(item.run(bundle))
         except KeyboardInterrupt:
             raise
-        except Exception as error:  # noqa: BLE001 - one plugin's bug is a finding
+        except BaseException as error:  # noqa: BLE001 - one plugin's bug (even sys.exit) is a finding
             return [
                 rules.PLUGIN_CHECK_FAILED.finding(
                     f"check {item.name} of {owner} raised {_describe(error)}",
@@ -295,13 +305,14 @@ def checks_of(manager: pluggy.PluginManager) -> list[Check]:
             continue
         owner = name[len(_INSTALLED_PREFIX):].split(":")[0]
         try:
-            items = list(impl.function() or ())
+            with plugin_output():
+                items = list(impl.function() or ())
             bad = next((item for item in items if not isinstance(item, Check)), None)
             if bad is not None:
                 raise TypeError(f"skillwiki_checks returned {bad!r}, which is not a skillwiki_sdk.Check")
         except KeyboardInterrupt:
             raise
-        except Exception as error:  # noqa: BLE001
+        except BaseException as error:  # noqa: BLE001 - even sys.exit
             message = f"the skillwiki_checks hook of {owner} raised {_describe(error)}"
 
             def failed(bundle: Any, message: str = message, owner: str = owner) -> list[Finding]:

@@ -28,7 +28,7 @@ from typing import Any, Iterator, Mapping
 from . import rules
 from .hookspecs import hookimpl
 from .model import Bundle, Finding, Severity, check
-from .plugins import InstalledPlugins, LoadedPlugin, Problem
+from .plugins import InstalledPlugins, LoadedPlugin, Problem, plugin_output
 
 __all__ = ["InstalledDomain", "Problem", "Registry", "external_related"]
 
@@ -115,7 +115,7 @@ class Registry:
 
         ``refresh`` looks again (after a ``pip install`` in the same process).
         """
-        global _REGISTRY, _DISCOVERING
+        global _REGISTRY
         if _REGISTRY is not None and not refresh:
             return _REGISTRY
         from .plugins import installed_plugins, make_plugin_manager
@@ -123,20 +123,7 @@ class Registry:
         installed = installed_plugins(refresh=refresh)
         manager = make_plugin_manager()
         problems = list(installed.problems)
-        candidates: list[_Candidate] = []
-        _DISCOVERING = True
-        try:
-            for loaded in installed.plugins:
-                candidates.extend(_load_plugin(loaded, manager, problems))
-        finally:
-            _DISCOVERING = False
-        domains = _resolve_conflicts(candidates, problems)
-        known = {name: entry.bundle.atom_ids() | entry.bundle.unloaded_ids for name, entry in domains.items()}
-        for entry in domains.values():
-            extra = list(external_findings(entry.bundle, known))
-            _locate(extra)
-            entry.findings.extend(extra)
-            entry.findings.sort(key=Finding.sort_key)
+        domains = _load_domains(installed.plugins, manager, problems)
         problems.sort(key=lambda p: (p.distribution.lower(), p.entry_point, p.stage))
         _REGISTRY = cls(domains, problems, installed)
         return _REGISTRY
@@ -149,7 +136,6 @@ class Registry:
         are looked up when its module is installed; otherwise the distribution is the
         module's name and the domain's version is not compared with it.
         """
-        global _DISCOVERING
         from .plugins import _hook_problems, make_plugin_manager
 
         problems: list[Problem] = []
@@ -162,20 +148,7 @@ class Registry:
             else:
                 loaded_plugins.append(LoadedPlugin(distribution, version, entry_point, value, plugin))
         manager = make_plugin_manager([p.plugin for p in loaded_plugins], installed=False)
-        candidates: list[_Candidate] = []
-        _DISCOVERING = True
-        try:
-            for loaded in loaded_plugins:
-                candidates.extend(_load_plugin(loaded, manager, problems))
-        finally:
-            _DISCOVERING = False
-        domains = _resolve_conflicts(candidates, problems)
-        known = {name: entry.bundle.atom_ids() | entry.bundle.unloaded_ids for name, entry in domains.items()}
-        for entry in domains.values():
-            extra = list(external_findings(entry.bundle, known))
-            _locate(extra)
-            entry.findings.extend(extra)
-            entry.findings.sort(key=Finding.sort_key)
+        domains = _load_domains(loaded_plugins, manager, problems)
         return cls(domains, problems, InstalledPlugins(plugins=loaded_plugins, problems=list(problems), autoload=False))
 
     def get(self, name: str) -> InstalledDomain | None:
@@ -200,6 +173,27 @@ class Registry:
             "domains": [entry.to_dict() for entry in self],
             "problems": [problem.to_dict() for problem in self.problems],
         }
+
+
+def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Problem]) -> dict[str, InstalledDomain]:
+    """Load the bundles of ``plugins``, settle name conflicts, then check the
+    ``@other-domain/id`` links among the domains that loaded."""
+    global _DISCOVERING
+    candidates: list[_Candidate] = []
+    _DISCOVERING = True
+    try:
+        for loaded in plugins:
+            candidates.extend(_load_plugin(loaded, manager, problems))
+    finally:
+        _DISCOVERING = False
+    domains = _resolve_conflicts(candidates, problems)
+    known = {name: entry.bundle.atom_ids() | entry.bundle.unloaded_ids for name, entry in domains.items()}
+    for entry in domains.values():
+        extra = list(external_findings(entry.bundle, known))
+        _locate(extra)
+        entry.findings.extend(extra)
+        entry.findings.sort(key=Finding.sort_key)
+    return domains
 
 
 def _origin(plugin: object) -> tuple[str, str, str, str]:
@@ -245,7 +239,8 @@ def _load_plugin(loaded: LoadedPlugin, manager: Any, problems: list[Problem]) ->
     found: list[_Candidate] = []
     for impl in impls:
         try:
-            roots = impl.function()
+            with plugin_output():
+                roots = impl.function()
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # noqa: BLE001 - one plugin's bug is its problem only
