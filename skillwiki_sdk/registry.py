@@ -1,0 +1,410 @@
+"""The installed domains: discovery through entry points, and aggregation.
+
+:meth:`Registry.discover` loads the entry points of group ``skillwiki`` (see
+:mod:`skillwiki_sdk.plugins`), calls each plugin's ``skillwiki_domains`` hook on its
+own, and loads every bundle with the same loader and checks as ``skillwiki
+validate``. A plugin that fails at any stage is a :class:`Problem`, never an
+exception, and never hides the others::
+
+    from skillwiki_sdk import Registry
+
+    registry = Registry.discover()
+    for domain in registry:
+        print(domain.name, domain.version, len(domain.bundle.atoms))
+    for problem in registry.problems:
+        print(problem.distribution, problem.stage, problem.reason)
+
+This module is also registered as a built-in plugin: its check resolves
+``@other-domain/id`` links against the installed domains (SW303, SW304).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Iterator, Mapping
+
+from . import rules
+from .hookspecs import hookimpl
+from .model import Bundle, Finding, Severity, check
+from .plugins import InstalledPlugins, LoadedPlugin, Problem, plugin_output
+
+__all__ = ["InstalledDomain", "Problem", "Registry", "external_related"]
+
+_EXTERNAL = re.compile(r"^@([a-z0-9]+(?:-[a-z0-9]+)*)/(.+)$")
+# Findings that say the bundle needs another SDK, not that it is broken.
+_COMPATIBILITY = {rules.SCHEMA_TOO_NEW.code, rules.REQUIRES_SDK_UNSATISFIED.code}
+
+_REGISTRY: Registry | None = None
+_DISCOVERING = False
+
+
+def _reset() -> None:
+    global _REGISTRY
+    _REGISTRY = None
+
+
+@dataclass
+class InstalledDomain:
+    """A domain that loaded cleanly from an installed distribution."""
+
+    name: str
+    version: str
+    distribution: str
+    entry_point: str
+    path: str
+    bundle: Bundle
+    # warnings of its bundle, and its @other-domain links that do not resolve
+    findings: list[Finding] = field(default_factory=list)
+
+    @property
+    def title(self) -> str:
+        return self.bundle.domain.display_title if self.bundle.domain else self.name
+
+    @property
+    def domains(self) -> list[str]:  # pragma: no cover - symmetry with Report
+        return [self.name]
+
+    def counts(self) -> dict[str, int]:
+        """Atoms, tags and axes, as the card counts them."""
+        domain = self.bundle.domain
+        return {
+            "atoms": len(self.bundle.atoms),
+            "tags": len((domain.tags if domain else None) or ()),
+            "axes": len((domain.axes if domain else None) or {}),
+        }
+
+    def to_dict(self) -> dict[str, Any]:
+        """The domain in the stable JSON shape of ``skillwiki list``."""
+        kinds: dict[str, int] = {}
+        for atom in self.bundle.atoms:
+            kinds[atom.kind or "?"] = kinds.get(atom.kind or "?", 0) + 1
+        return {
+            "name": self.name,
+            "title": self.title,
+            "version": self.version,
+            "distribution": self.distribution,
+            "entry_point": self.entry_point,
+            "path": self.path,
+            **self.counts(),
+            "kinds": kinds,
+            "findings": [finding.to_dict() for finding in self.findings],
+        }
+
+
+@dataclass
+class _Candidate:
+    loaded: LoadedPlugin
+    path: str
+    bundle: Bundle
+    findings: list[Finding]
+
+
+class Registry:
+    """The installed domains by name, and the problems of the plugins left out."""
+
+    def __init__(self, domains: Mapping[str, InstalledDomain], problems: list[Problem], plugins: InstalledPlugins | None = None) -> None:
+        self.domains: dict[str, InstalledDomain] = dict(sorted(domains.items()))
+        self.problems: list[Problem] = problems
+        self.plugins = plugins or InstalledPlugins()
+
+    @classmethod
+    def discover(cls, *, refresh: bool = False) -> Registry:
+        """The registry of this environment, discovered once per process.
+
+        ``refresh`` looks again (after a ``pip install`` in the same process).
+        """
+        global _REGISTRY
+        if _REGISTRY is not None and not refresh:
+            return _REGISTRY
+        from .plugins import installed_plugins, make_plugin_manager
+
+        installed = installed_plugins(refresh=refresh)
+        manager = make_plugin_manager()
+        problems = list(installed.problems)
+        domains = _load_domains(installed.plugins, manager, problems)
+        problems.sort(key=lambda p: (p.distribution.lower(), p.entry_point, p.stage))
+        _REGISTRY = cls(domains, problems, installed)
+        return _REGISTRY
+
+    @classmethod
+    def from_plugins(cls, plugins: list[object]) -> Registry:
+        """A registry of only ``plugins`` (plugin modules or objects), loaded as
+        :meth:`discover` loads installed ones but without any installed plugin: for
+        testing a plugin in isolation. Not cached. A plugin's distribution and version
+        are looked up when its module is installed; otherwise the distribution is the
+        module's name and the domain's version is not compared with it.
+        """
+        from .plugins import _hook_problems, make_plugin_manager
+
+        problems: list[Problem] = []
+        loaded_plugins: list[LoadedPlugin] = []
+        for plugin in plugins:
+            distribution, version, entry_point, value = _origin(plugin)
+            refused = _hook_problems(plugin)
+            if refused:
+                problems.append(Problem(distribution, version, entry_point, "import", f"'{value}' is not a valid plugin: {refused}", "fix its hooks; hook names are listed in skillwiki_sdk.hookspecs"))
+            else:
+                loaded_plugins.append(LoadedPlugin(distribution, version, entry_point, value, plugin))
+        manager = make_plugin_manager([p.plugin for p in loaded_plugins], installed=False)
+        domains = _load_domains(loaded_plugins, manager, problems)
+        return cls(domains, problems, InstalledPlugins(plugins=loaded_plugins, problems=list(problems), autoload=False))
+
+    def get(self, name: str) -> InstalledDomain | None:
+        """The installed domain called ``name``, or ``None``."""
+        return self.domains.get(name)
+
+    def __getitem__(self, name: str) -> InstalledDomain:
+        return self.domains[name]
+
+    def __contains__(self, name: object) -> bool:
+        return name in self.domains
+
+    def __iter__(self) -> Iterator[InstalledDomain]:
+        return iter(self.domains.values())
+
+    def __len__(self) -> int:
+        return len(self.domains)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Domains and problems in the stable JSON shape of ``skillwiki list``."""
+        return {
+            "domains": [entry.to_dict() for entry in self],
+            "problems": [problem.to_dict() for problem in self.problems],
+        }
+
+
+def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Problem]) -> dict[str, InstalledDomain]:
+    """Load the bundles of ``plugins``, settle name conflicts, then check the
+    ``@other-domain/id`` links among the domains that loaded."""
+    global _DISCOVERING
+    candidates: list[_Candidate] = []
+    _DISCOVERING = True
+    try:
+        for loaded in plugins:
+            candidates.extend(_load_plugin(loaded, manager, problems))
+    finally:
+        _DISCOVERING = False
+    domains = _resolve_conflicts(candidates, problems)
+    known = {name: entry.bundle.atom_ids() | entry.bundle.unloaded_ids for name, entry in domains.items()}
+    for entry in domains.values():
+        extra = list(external_findings(entry.bundle, known))
+        _locate(extra)
+        entry.findings.extend(extra)
+        entry.findings.sort(key=Finding.sort_key)
+    return domains
+
+
+def _origin(plugin: object) -> tuple[str, str, str, str]:
+    """(distribution, version, entry point, module) of a plugin given as an object:
+    from the installed distribution that ships its module, else ``(module, "", ...)``."""
+    from importlib import metadata
+
+    module = getattr(plugin, "__name__", None) or type(plugin).__module__
+    top = module.split(".")[0]
+    for name in metadata.packages_distributions().get(top, []):
+        try:
+            dist = metadata.distribution(name)
+        except metadata.PackageNotFoundError:
+            continue
+        entry = next((ep.name for ep in dist.entry_points if ep.group == "skillwiki" and ep.value.split(":")[0] == module), module)
+        return dist.metadata["Name"] or name, dist.version or "", entry, module
+    return module, "", module, module
+
+
+def _problem(loaded: LoadedPlugin, stage: str, reason: str, action: str, domain: str | None = None, findings: tuple[Finding, ...] = ()) -> Problem:
+    return Problem(loaded.distribution, loaded.version, loaded.entry_point, stage, reason, action, domain, findings)
+
+
+def _is_root(value: Any) -> bool:
+    return isinstance(value, (str, os.PathLike)) or (hasattr(value, "joinpath") and hasattr(value, "is_dir"))
+
+
+def _describe(error: BaseException) -> str:
+    text = str(error).strip()
+    return f"{type(error).__name__}: {text}" if text else type(error).__name__
+
+
+def _locate(findings: list[Finding]) -> None:
+    from .loading import resolve_locations
+
+    resolve_locations(findings)
+
+
+def _load_plugin(loaded: LoadedPlugin, manager: Any, problems: list[Problem]) -> list[_Candidate]:
+    """Call one plugin's ``skillwiki_domains`` and load its bundles."""
+    report_to = f"report it to the authors of {loaded.distribution}, or uninstall it (pip uninstall {loaded.distribution})"
+    impls = [impl for impl in manager.hook.skillwiki_domains.get_hookimpls() if impl.plugin is loaded.plugin]
+    found: list[_Candidate] = []
+    for impl in impls:
+        try:
+            with plugin_output():
+                roots = impl.function()
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # noqa: BLE001 - one plugin's bug is its problem only
+            problems.append(_problem(loaded, "hook", f"skillwiki_domains() raised {_describe(error)}", report_to))
+            continue
+        if roots is None:
+            continue
+        if isinstance(roots, (str, bytes, os.PathLike)) or not isinstance(roots, (list, tuple)) or not all(_is_root(r) for r in roots):
+            problems.append(_problem(loaded, "hook", f"skillwiki_domains() returned {roots!r:.200}, not a list of bundle roots (paths or importlib.resources traversables)", report_to))
+            continue
+        for root in roots:
+            candidate = _load_root(loaded, root, manager, problems, report_to)
+            if candidate is not None:
+                found.append(candidate)
+    return found
+
+
+def _load_root(loaded: LoadedPlugin, root: Any, manager: Any, problems: list[Problem], report_to: str) -> _Candidate | None:
+    from importlib.resources import as_file
+
+    from packaging.version import InvalidVersion, Version
+
+    from .validate import load_bundle, validate_bundle
+
+    try:
+        context = as_file(root) if not isinstance(root, (str, os.PathLike)) else _plain(root)
+        with context as path:
+            path = os.fspath(path)
+            if not os.path.isdir(path):
+                problems.append(_problem(loaded, "bundle", f"bundle root {path} is not a folder", report_to))
+                return None
+            bundle = load_bundle(path, display=path)
+            findings = validate_bundle(bundle, manager)
+            _locate(findings)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as error:  # noqa: BLE001
+        problems.append(_problem(loaded, "bundle", f"reading bundle {root!s:.200} failed: {_describe(error)}", report_to))
+        return None
+    name = bundle.domain.name if bundle.domain else None
+    errors = tuple(sorted((f for f in findings if f.severity is Severity.ERROR), key=Finding.sort_key))
+    if errors:
+        first = errors[0]
+        where = f"{first.file}:{first.line}" if first.line else f"{first.file}"
+        summary = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, first {where}: {first.code} {first.message}"
+        if all(f.code in _COMPATIBILITY for f in errors):
+            problems.append(_problem(loaded, "compatibility", summary, f"install a skillwiki-sdk that it supports, or upgrade {loaded.distribution} (pip install --upgrade {loaded.distribution})", name, errors))
+        else:
+            problems.append(_problem(loaded, "bundle", summary, f"run 'skillwiki validate {path}' to see every finding; {report_to}", name, errors))
+        return None
+    assert bundle.domain is not None and name  # no errors means a usable manifest
+    try:
+        same = Version(bundle.domain.version or "") == Version(loaded.version)
+    except InvalidVersion:
+        same = bundle.domain.version == loaded.version
+    if not same and loaded.version:  # "" is a plugin of Registry.from_plugins that is not installed
+        finding = rules.VERSION_MISMATCH.finding(
+            f"domain version {bundle.domain.version} differs from the distribution's version {loaded.version}",
+            file=bundle.domain.source,
+            path=("version",),
+        )
+        _locate([finding])
+        problems.append(_problem(loaded, "bundle", finding.message, f"{report_to}: the domain's version must equal the distribution's", name, (finding,)))
+        return None
+    return _Candidate(loaded, path, bundle, findings)
+
+
+class _plain:
+    """A context manager that gives a path back unchanged (``as_file`` for paths)."""
+
+    def __init__(self, path: Any) -> None:
+        self.path = path
+
+    def __enter__(self) -> Any:
+        return self.path
+
+    def __exit__(self, *exc: Any) -> None:
+        return None
+
+
+def _resolve_conflicts(candidates: list[_Candidate], problems: list[Problem]) -> dict[str, InstalledDomain]:
+    """Domains by name; a name claimed twice is a conflict for every claimant."""
+    by_name: dict[str, list[_Candidate]] = {}
+    for candidate in candidates:
+        assert candidate.bundle.domain is not None
+        by_name.setdefault(candidate.bundle.domain.name or "", []).append(candidate)
+    domains: dict[str, InstalledDomain] = {}
+    for name, claimants in by_name.items():
+        if len(claimants) == 1:
+            only = claimants[0]
+            domains[name] = InstalledDomain(
+                name=name,
+                version=only.loaded.version,
+                distribution=only.loaded.distribution,
+                entry_point=only.loaded.entry_point,
+                path=only.path,
+                bundle=only.bundle,
+                findings=[f for f in only.findings if f.severity is not Severity.ERROR],
+            )
+            continue
+        for claimant in claimants:
+            others = ", ".join(
+                f"{other.loaded.distribution} {other.loaded.version} (entry point '{other.loaded.entry_point}')" for other in claimants if other is not claimant
+            )
+            dists = sorted({c.loaded.distribution for c in claimants})
+            problems.append(
+                _problem(
+                    claimant.loaded,
+                    "conflict",
+                    f"domain '{name}' is also claimed by {others}; neither is loaded",
+                    "keep one of them: pip uninstall " + " or pip uninstall ".join(dists),
+                    name,
+                )
+            )
+    return domains
+
+
+def external_findings(bundle: Bundle, known: Mapping[str, set[str]], *, unknown_domains: bool = True) -> Iterator[Finding]:
+    """``@other-domain/id`` links of ``bundle`` checked against ``known`` (domain → ids);
+    a link to a domain not in ``known`` is SW303 only with ``unknown_domains``."""
+    own = bundle.domain.name if bundle.domain else None
+    for atom in bundle.atoms:
+        for index, target in enumerate(atom.related):
+            match = _EXTERNAL.match(target)
+            if not match:
+                continue
+            domain, atom_id = match.groups()
+            if domain == own:
+                ids = bundle.atom_ids() | bundle.unloaded_ids
+            elif domain in known:
+                ids = known[domain]
+            else:
+                if not unknown_domains:
+                    continue
+                yield rules.UNKNOWN_DOMAIN_RELATED.finding(
+                    f"related link '{target}' names domain '{domain}', which is not installed",
+                    file=atom.source,
+                    path=("related", index),
+                    hint=f"install the plugin that provides '{domain}' to check this link (skillwiki list shows what is installed)",
+                )
+                continue
+            if atom_id not in ids:
+                yield rules.DANGLING_EXTERNAL_RELATED.finding(
+                    f"related link '{target}' names atom '{atom_id}', which domain '{domain}' does not have",
+                    file=atom.source,
+                    path=("related", index),
+                    hint=f"fix the id; 'skillwiki show {domain}' lists that domain",
+                )
+
+
+@check(rules.UNKNOWN_DOMAIN_RELATED, rules.DANGLING_EXTERNAL_RELATED)
+def external_related(bundle: Bundle) -> Iterator[Finding]:
+    """Every ``@other-domain/id`` link to an installed domain names one of its atoms.
+
+    A link to a domain that is not installed here is not a finding of ``validate``
+    (a plugin's CI need not install every domain it links to); ``skillwiki list``
+    reports it (SW303) for installed domains, where it means a missing plugin."""
+    if _DISCOVERING or not any(target.startswith("@") for atom in bundle.atoms for target in atom.related):
+        return  # the registry checks links itself once every domain is loaded
+    registry = Registry.discover()
+    known = {name: entry.bundle.atom_ids() | entry.bundle.unloaded_ids for name, entry in registry.domains.items()}
+    yield from external_findings(bundle, known, unknown_domains=False)
+
+
+@hookimpl
+def skillwiki_checks() -> list:
+    return [external_related]
