@@ -316,9 +316,11 @@ def test_hostile_case_through_a_real_process(name: str, tmp_path: Path) -> None:
     check_report(case, bundle, tmp_path, process.returncode, process.stdout, process.stderr)
 
 
-def test_a_file_that_disappears_between_listing_and_reading(tmp_path: Path) -> None:
+def test_a_file_that_disappears_between_listing_and_reading(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """The atom is listed, then deleted before it is read: SW501 on it, nothing raised."""
-    from skillwiki_sdk import validate as validate_module
+    import importlib
+
+    validate_module = importlib.import_module("skillwiki_sdk.validate")  # the module, not the function of that name
 
     bundle = tmp_path / "bundle"
     shutil.copytree(BASE, bundle)
@@ -330,12 +332,8 @@ def test_a_file_that_disappears_between_listing_and_reading(tmp_path: Path) -> N
         victim.unlink()
         return result
 
-    original = validate_module._atom_files
-    validate_module._atom_files = list_then_delete
-    try:
-        report = validate_module.validate(bundle)
-    finally:
-        validate_module._atom_files = original
+    monkeypatch.setattr(validate_module, "_atom_files", list_then_delete)
+    report = validate_module.validate(bundle)
     codes = [(f.code, f.file, f.line) for f in report.findings if f.severity == "error"]
     assert codes == [("SW501", f"{bundle}/atoms/patterns/read-through.md", 1)]
 
