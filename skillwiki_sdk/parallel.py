@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import contextlib
+import gc
 import os
-from typing import Any, Callable, Iterable, Sequence, TypeVar
+from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 
@@ -11,6 +13,9 @@ __all__ = ["map_files", "PARALLEL_THRESHOLD"]
 
 # Below this many files a pool costs more than it saves (start-up and pickling).
 PARALLEL_THRESHOLD = 2000
+# Files sent to a worker at a time: large enough that pickling is batched, small
+# enough that both workers stay busy to the end.
+_CHUNK = 250
 
 
 def _jobs(count: int, jobs: int | None) -> int:
@@ -18,7 +23,32 @@ def _jobs(count: int, jobs: int | None) -> int:
         return max(1, jobs)
     if count < PARALLEL_THRESHOLD:
         return 1
-    return max(1, min(os.cpu_count() or 1, 8))
+    return max(1, min(_cpus(), 8))
+
+
+def _cpus() -> int:
+    try:
+        return len(os.sched_getaffinity(0))  # the cores this process may run on
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
+
+
+@contextlib.contextmanager
+def _no_gc_pauses() -> Iterator[None]:
+    """Hold the cyclic garbage collector while results pile up.
+
+    Every object kept (an atom and its frontmatter) counts towards the next full
+    collection, and each full collection walks all of them again: over 100,000
+    atoms that makes loading quadratic. The work here makes no cycles worth
+    collecting; the collector resumes as it was when the work is done.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def _call_chunk(function: Callable[..., T], chunk: Sequence[tuple[Any, ...]]) -> list[T]:
@@ -28,20 +58,25 @@ def _call_chunk(function: Callable[..., T], chunk: Sequence[tuple[Any, ...]]) ->
 def map_files(function: Callable[..., T], items: Sequence[tuple[Any, ...]], jobs: int | None = None) -> Iterable[T]:
     """``function(*item)`` for every item, in order; in several processes when it pays.
 
-    The order of results is the order of ``items`` whatever the number of processes,
-    so findings are the same file by file.
+    ``jobs`` is the number of processes (default: one below
+    :data:`PARALLEL_THRESHOLD` items, else one per available core, at most 8). The
+    order of results is the order of ``items`` whatever the number of processes, so
+    findings are the same file by file. ``function`` and its results must pickle.
     """
-    workers = _jobs(len(items), jobs)
-    if workers == 1 or len(items) < 2:
-        return [function(*item) for item in items]
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
+    workers = min(_jobs(len(items), jobs), max(1, len(items) // 2))
+    with _no_gc_pauses():
+        if workers == 1:
+            return [function(*item) for item in items]
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-    size = max(1, min(500, len(items) // (workers * 4) or 1))
-    chunks = [items[start : start + size] for start in range(0, len(items), size)]
-    context = multiprocessing.get_context("fork" if hasattr(os, "fork") else "spawn")
-    results: list[T] = []
-    with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
-        for chunk_result in pool.map(_call_chunk, [function] * len(chunks), chunks):
-            results.extend(chunk_result)
-    return results
+        size = max(1, min(_CHUNK, -(-len(items) // (workers * 4))))
+        chunks = [items[start : start + size] for start in range(0, len(items), size)]
+        # fork: workers start at once with everything already imported and compiled
+        # (the schema validators); spawn where there is no fork.
+        context = multiprocessing.get_context("fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn")
+        results: list[T] = []
+        with ProcessPoolExecutor(max_workers=workers, mp_context=context) as pool:
+            for chunk_result in pool.map(_call_chunk, [function] * len(chunks), chunks):
+                results.extend(chunk_result)
+        return results

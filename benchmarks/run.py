@@ -1,0 +1,238 @@
+"""Measure skillwiki against the floor and against a peer; print a table of ratios.
+
+    python benchmarks/run.py --python .venv-bench/bin/python [--data DIR] [--quick]
+
+Every command runs as a whole process (interpreter start-up included), in the
+environment of ``--python``, which must have skillwiki-sdk, check-jsonschema and the
+benchmark plugins installed (``make bench`` prepares it). Times are the best of a few
+runs, taken alternately so that a busy machine hurts both sides alike. Peak memory is
+the largest sum of resident memory over the whole process tree (pool workers
+included; pages a forked worker shares with its parent are counted twice, so the
+figure errs high).
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import shutil
+import subprocess
+import sys
+import threading
+import time
+from dataclasses import dataclass
+
+HERE = os.path.dirname(os.path.abspath(__file__))
+ROOT = os.path.dirname(HERE)
+sys.path.insert(0, HERE)
+
+from generate import generate_bundle, write_standalone  # noqa: E402
+
+
+@dataclass
+class Run:
+    seconds: float
+    peak_mb: float
+    returncode: int
+
+
+def _children(pid: int) -> list[int]:
+    found: list[int] = []
+    try:
+        tasks = os.listdir(f"/proc/{pid}/task")
+    except OSError:
+        return found
+    for task in tasks:
+        try:
+            with open(f"/proc/{pid}/task/{task}/children") as handle:
+                found.extend(int(child) for child in handle.read().split())
+        except OSError:
+            pass
+    return found
+
+
+def _rss_kb(pid: int) -> int:
+    try:
+        with open(f"/proc/{pid}/status") as handle:
+            for line in handle:
+                if line.startswith("VmRSS:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
+    return 0
+
+
+def _tree_rss_kb(pid: int) -> int:
+    total, stack = 0, [pid]
+    while stack:
+        current = stack.pop()
+        total += _rss_kb(current)
+        stack.extend(_children(current))
+    return total
+
+
+def run(command: list[str], *, memory: bool = False) -> Run:
+    """Run ``command`` to its end; wall time and (when asked) peak tree memory."""
+    peak = [0]
+    start = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    done = threading.Event()
+
+    def sample() -> None:
+        while not done.is_set():
+            peak[0] = max(peak[0], _tree_rss_kb(process.pid))
+            done.wait(0.01)
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    if memory and os.path.isdir("/proc"):
+        sampler.start()
+    _, stderr = process.communicate()
+    seconds = time.perf_counter() - start
+    done.set()
+    if sampler.is_alive():
+        sampler.join()
+    if process.returncode not in (0, 1):
+        raise SystemExit(f"benchmark command failed ({process.returncode}): {' '.join(command)}\n{stderr.decode(errors='replace')}")
+    return Run(seconds, peak[0] / 1024, process.returncode)
+
+
+def best(commands: dict[str, list[str]], repeat: int) -> dict[str, float]:
+    """The best wall time of each command over ``repeat`` rounds, run alternately."""
+    times = {name: float("inf") for name in commands}
+    for _ in range(repeat):
+        for name, command in commands.items():
+            times[name] = min(times[name], run(command).seconds)
+    return times
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        with open("/proc/cpuinfo") as handle:
+            for line in handle:
+                if line.startswith("model name"):
+                    cpu = line.split(":", 1)[1].strip()
+                    break
+    except OSError:
+        pass
+    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+
+
+def bundle(data: str, count: int) -> str:
+    """The generated bundle of ``count`` atoms under ``data`` (written once, kept)."""
+    path = os.path.join(data, f"bundle-{count}")
+    stamp = os.path.join(path, ".complete")
+    if not os.path.exists(stamp):
+        shutil.rmtree(path, ignore_errors=True)
+        generate_bundle(path, count)
+        open(stamp, "w").close()
+    return path
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--python", default=sys.executable, help="python of the benchmark environment")
+    parser.add_argument("--data", default=os.path.join(ROOT, ".venv-bench", "data"), help="where generated bundles are kept")
+    parser.add_argument("--quick", action="store_true", help="smaller sizes, one round: to try the runner, not to quote")
+    args = parser.parse_args(argv)
+    bindir = os.path.dirname(args.python)
+    python = args.python
+    skillwiki = os.path.join(bindir, "skillwiki")
+    checker = os.path.join(bindir, "check-jsonschema")
+    os.makedirs(args.data, exist_ok=True)
+    repeat = 1 if args.quick else 3
+    main_size = 2000 if args.quick else 10_000
+    sizes = (1000, 2000, 5000) if args.quick else (1000, 10_000, 100_000)
+    rows: list[tuple[str, str, str, bool | None]] = []
+    started = time.perf_counter()
+
+    def note(text: str) -> None:
+        print(f"[{time.perf_counter() - started:6.1f}s] {text}", file=sys.stderr, flush=True)
+
+    print(f"machine: {machine()}")
+    note(f"generating bundles of {', '.join(map(str, sorted({main_size, *sizes})))} atoms (kept in {args.data})")
+    bundles = {count: bundle(args.data, count) for count in sorted({main_size, *sizes})}
+    main_bundle = bundles[main_size]
+
+    # floor ratio
+    note(f"floor: {main_size} atoms, {repeat} rounds")
+    floor = best(
+        {
+            "floor": [python, os.path.join(HERE, "floor.py"), main_bundle],
+            "one": [skillwiki, "validate", "--jobs", "1", main_bundle],
+            "default": [skillwiki, "validate", main_bundle],
+        },
+        repeat,
+    )
+    one, many = floor["one"] / floor["floor"], floor["default"] / floor["floor"]
+    rows.append((f"floor ratio, 1 core ({main_size:,} atoms)", f"{one:.2f}  ({floor['one']:.2f}s / {floor['floor']:.2f}s)", "<= 1.5", one <= 1.5))
+    cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
+    rows.append((f"floor ratio, default jobs ({cores} cores)", f"{many:.2f}  ({floor['default']:.2f}s)", "< 1.0", many < 1.0 if cores > 1 else None))
+
+    # peer ratio
+    standalone = os.path.join(args.data, f"standalone-{main_size}")
+    if not os.path.exists(os.path.join(standalone, ".complete")):
+        shutil.rmtree(standalone, ignore_errors=True)
+        write_standalone(main_bundle, standalone)
+        open(os.path.join(standalone, ".complete"), "w").close()
+    if os.path.exists(checker):
+        note(f"peer: check-jsonschema on {main_size} standalone frontmatters")
+        files = sorted(os.path.join(standalone, name) for name in os.listdir(standalone) if name.endswith(".yaml"))
+        peer = run([checker, "--schemafile", os.path.join(ROOT, "schemas", "atom.schema.json"), *files]).seconds
+        ratio = peer / floor["one"]
+        rows.append(("peer ratio: check-jsonschema / us (1 core)", f"{ratio:.1f}x  ({peer:.2f}s / {floor['one']:.2f}s)", ">= 5x", ratio >= 5))
+    else:
+        rows.append(("peer ratio: check-jsonschema / us", "check-jsonschema not installed", ">= 5x", False))
+
+    # scaling
+    scaling: dict[int, Run] = {}
+    for count in sizes:
+        note(f"scaling: {count} atoms")
+        scaling[count] = run([skillwiki, "validate", bundles[count]], memory=True)
+        per = scaling[count].seconds / count * 1e6
+        rows.append((f"scaling: {count:,} atoms", f"{scaling[count].seconds:.2f}s, {per:.0f} us/atom, peak {scaling[count].peak_mb:.0f} MB", "", None))
+    small, large = sizes[-2], sizes[-1]
+    growth = (scaling[large].seconds / large) / (scaling[small].seconds / small)
+    rows.append((f"time per atom, {large:,} vs {small:,}", f"{growth:.2f}", "<= 1.25 (linear)", growth <= 1.25))
+    rows.append((f"peak memory, {large:,} atoms", f"{scaling[large].peak_mb:.0f} MB", "< 300 MB", scaling[large].peak_mb < 300))
+
+    # discovery
+    note("discovery: skillwiki list vs importlib.metadata.entry_points")
+    discovery = best(
+        {
+            "entry_points": [python, "-c", "import importlib.metadata as m; m.entry_points(group='skillwiki')"],
+            "list": [skillwiki, "list"],
+        },
+        repeat + 2,
+    )
+    plugins = subprocess.run(
+        [python, "-c", "import importlib.metadata as m; print(len(m.entry_points(group='skillwiki')))"], capture_output=True, text=True
+    ).stdout.strip()
+    ratio = discovery["list"] / discovery["entry_points"]
+    rows.append(
+        (f"discovery ratio ({plugins} plugins)", f"{ratio:.2f}  ({discovery['list']:.3f}s / {discovery['entry_points']:.3f}s)", "<= 3", ratio <= 3)
+    )
+
+    # cold start
+    note("cold start")
+    example = os.path.join(ROOT, "examples", "backend-architecture")
+    cold = best({"pass": [python, "-c", "pass"], "version": [skillwiki, "--version"], "validate": [skillwiki, "validate", example]}, repeat + 4)
+    extra = (cold["version"] - cold["pass"]) * 1000
+    rows.append(("cold start: skillwiki --version - python -c pass", f"{extra:.0f} ms  ({cold['version'] * 1000:.0f} / {cold['pass'] * 1000:.0f} ms)", "<= 150 ms", extra <= 150))
+    extra = (cold["validate"] - cold["pass"]) * 1000
+    rows.append(("cold start: validate the example plugin - python -c pass", f"{extra:.0f} ms  ({cold['validate'] * 1000:.0f} ms)", "", None))
+
+    width = max(len(row[0]) for row in rows)
+    value_width = max(len(row[1]) for row in rows)
+    print()
+    print(f"{'measure'.ljust(width)}  {'measured'.ljust(value_width)}  {'target'.ljust(16)}  result")
+    for name, value, target, met in rows:
+        verdict = "" if met is None else ("MET" if met else "NOT MET")
+        print(f"{name.ljust(width)}  {value.ljust(value_width)}  {target.ljust(16)}  {verdict}")
+    print(f"\nbench took {time.perf_counter() - started:.0f}s")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
