@@ -28,7 +28,7 @@ from typing import Any, Iterator, Mapping
 from . import rules
 from .hookspecs import hookimpl
 from .model import Bundle, Finding, Severity, check
-from .plugins import InstalledPlugins, LoadedPlugin, Problem, plugin_output
+from .plugins import InstalledPlugins, LoadedPlugin, Problem, _describe, plugin_output
 
 __all__ = ["InstalledDomain", "Problem", "Registry", "external_related"]
 
@@ -219,11 +219,6 @@ def _problem(loaded: LoadedPlugin, stage: str, reason: str, action: str, domain:
 
 def _is_root(value: Any) -> bool:
     return isinstance(value, (str, os.PathLike)) or (hasattr(value, "joinpath") and hasattr(value, "is_dir"))
-
-
-def _describe(error: BaseException) -> str:
-    text = str(error).strip()
-    return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
 def _locate(findings: list[Finding]) -> None:
