@@ -37,5 +37,18 @@ test-fast: $(STAMP)
 fuzz: $(STAMP)
 	SKILLWIKI_FUZZ=1 $(BIN)/python -m pytest -q tests/test_properties.py tests/test_hostile.py
 
+# The benchmark's own environment: the SDK, check-jsonschema (the peer) and 100 small
+# domain plugins (real wheels, one pip call). Bundles are generated into it once.
+BENCH := .venv-bench
+$(BENCH)/.installed: pyproject.toml benchmarks/plugins.py
+	rm -rf $(BENCH)
+	$(PYTHON) -m venv $(BENCH)
+	$(BENCH)/bin/python -m pip install --quiet --disable-pip-version-check -e . check-jsonschema
+	$(BENCH)/bin/python benchmarks/plugins.py $(BENCH)/bin/python 100 $(BENCH)/wheels
+	touch $@
+
+bench: $(BENCH)/.installed
+	$(BENCH)/bin/python benchmarks/run.py --python $(BENCH)/bin/python --data $(BENCH)/data
+
 clean:
-	rm -rf $(VENV) dist build .pytest_cache .hypothesis
+	rm -rf $(VENV) $(BENCH) dist build .pytest_cache .hypothesis
