@@ -133,6 +133,7 @@ def bundle(data: str, count: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", default=sys.executable, help="python of the benchmark environment")
+    parser.add_argument("--plugins-python", help="python of the environment with the benchmark plugins (default: --python)")
     parser.add_argument("--data", default=os.path.join(ROOT, ".venv-bench", "data"), help="where generated bundles are kept")
     parser.add_argument("--quick", action="store_true", help="smaller sizes, one round: to try the runner, not to quote")
     args = parser.parse_args(argv)
@@ -199,6 +200,8 @@ def main(argv: list[str] | None = None) -> int:
 
     # discovery
     note("discovery: skillwiki list vs importlib.metadata.entry_points")
+    python = args.plugins_python or python
+    skillwiki = os.path.join(os.path.dirname(python), "skillwiki")
     discovery = best(
         {
             "entry_points": [python, "-c", "import importlib.metadata as m; m.entry_points(group='skillwiki')"],
@@ -217,6 +220,7 @@ def main(argv: list[str] | None = None) -> int:
     # cold start
     note("cold start")
     example = os.path.join(ROOT, "examples", "backend-architecture")
+    python, skillwiki = args.python, os.path.join(bindir, "skillwiki")
     cold = best({"pass": [python, "-c", "pass"], "version": [skillwiki, "--version"], "validate": [skillwiki, "validate", example]}, repeat + 4)
     extra = (cold["version"] - cold["pass"]) * 1000
     rows.append(("cold start: skillwiki --version - python -c pass", f"{extra:.0f} ms  ({cold['version'] * 1000:.0f} / {cold['pass'] * 1000:.0f} ms)", "<= 150 ms", extra <= 150))

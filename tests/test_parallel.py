@@ -1,0 +1,74 @@
+"""Validation spread over processes finds exactly what one process finds, file by file;
+and the schema's fast path never passes a document that jsonschema would fail."""
+
+from __future__ import annotations
+
+import collections
+import os
+import sys
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks"))
+
+from generate import DAMAGES, generate_bundle  # noqa: E402
+
+from skillwiki_sdk import validate  # noqa: E402
+from skillwiki_sdk.schema import _fast_check, validator  # noqa: E402
+
+COUNT = 600
+EVERY = 23  # one atom in 23 is damaged, each way in turn
+
+
+@pytest.fixture(scope="module")
+def damaged_bundle(tmp_path_factory: pytest.TempPathFactory) -> str:
+    root = str(tmp_path_factory.mktemp("parallel") / "bundle")
+    generate_bundle(root, COUNT, errors=EVERY)
+    return root
+
+
+def _by_file(report) -> dict[str, list[tuple]]:
+    grouped: dict[str, list[tuple]] = collections.defaultdict(list)
+    for finding in report.findings:
+        grouped[finding.file].append((finding.code, finding.severity.value, finding.line, finding.column, finding.message, finding.hint))
+    return dict(grouped)
+
+
+def test_findings_are_identical_file_by_file_on_one_process_or_several(damaged_bundle: str) -> None:
+    one = validate(damaged_bundle, jobs=1)
+    several = validate(damaged_bundle, jobs=2)
+    assert _by_file(several) == _by_file(one)
+    assert [f.to_dict() for f in several.findings] == [f.to_dict() for f in one.findings]
+    assert several.atoms == one.atoms == COUNT
+
+
+def test_the_damaged_bundle_has_findings_of_every_kind_in_the_right_files(damaged_bundle: str) -> None:
+    report = validate(damaged_bundle, jobs=2)
+    codes = {finding.code for finding in report.findings}
+    # one code for each way of damage in generate.DAMAGES
+    assert len(DAMAGES) == 9
+    assert codes == {"SW201", "SW202", "SW203", "SW207", "SW210", "SW301", "SW503", "SW504", "SW506"}
+    damaged = {f"atom-{index:06d}.md" for index in range(COUNT) if index % EVERY == EVERY // 2}
+    files = {os.path.basename(finding.file) for finding in report.findings if finding.file and finding.file.endswith(".md")}
+    assert files == damaged
+    assert all(finding.line for finding in report.findings if finding.file and finding.file.endswith(".md"))
+
+
+_slug = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
+_text = st.one_of(_slug, st.text(max_size=12), st.sampled_from(["", " ", "a\n", "ok\n", "two\nlines", "x" * 401]))
+_scalar = st.one_of(_text, st.integers(-3, 9), st.floats(allow_nan=False), st.booleans(), st.none())
+_value = st.one_of(_scalar, st.lists(_scalar, max_size=4), st.dictionaries(_text, st.lists(_scalar, max_size=3), max_size=3))
+_keys = st.sampled_from(["id", "kind", "title", "summary", "tags", "axes", "quality", "related", "sources", "x-note", "qualty"])
+_atom = st.dictionaries(_keys, _value, max_size=9).map(lambda d: {"id": "a", "kind": "rule", "summary": "s", **d})
+
+
+@settings(max_examples=400, deadline=None)
+@given(_atom)
+def test_the_fast_schema_check_never_passes_what_jsonschema_fails(document: dict) -> None:
+    fast = _fast_check("atom")
+    if fast is None:
+        pytest.skip("fastjsonschema is not installed")
+    if fast(document):
+        assert validator("atom").is_valid(document), document
