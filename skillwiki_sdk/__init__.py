@@ -43,8 +43,8 @@ _LAZY = {
     "check": "model",
     "hookimpl": "hookspecs",
     "hookspec": "hookspecs",
-    "load_bundle": "validate",
-    "validate": "validate",
+    "load_bundle": "validation",
+    "validate": "validation",
     "Registry": "registry",
     "SkillwikiError": "errors",
 }
@@ -54,7 +54,7 @@ if TYPE_CHECKING:
     from .hookspecs import hookimpl, hookspec
     from .model import Atom, Axis, Bundle, Check, Domain, Finding, Report, Rule, Severity, check
     from .registry import Registry
-    from .validate import load_bundle, validate
+    from .validation import load_bundle, validate
 
 
 def __getattr__(name: str) -> Any:

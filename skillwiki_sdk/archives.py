@@ -336,7 +336,7 @@ def _shown(tmp: str, path: str, display: str) -> str:
 
 def _check_bundles(report: Report, tmp: str, roots: list[str], display: str, metadata: _Metadata | None, manager: Any, jobs: int | None) -> None:
     """Load and check every bundle, with the version check; add them to ``report``."""
-    from .validate import finish, load_bundle, validate_bundle
+    from .validation import finish, load_bundle, validate_bundle
 
     for root in roots:
         bundle = load_bundle(root, display=_shown(tmp, root, display), jobs=jobs)
@@ -380,7 +380,7 @@ def _check_wheel(report: Report, tmp: str, display: str, manager: Any, jobs: int
     from importlib.metadata import PathDistribution
     from pathlib import Path
 
-    from .validate import find_bundles
+    from .validation import find_bundles
 
     infos = sorted(name for name in os.listdir(tmp) if name.endswith(".dist-info") and os.path.isfile(os.path.join(tmp, name, "METADATA")))
     if not infos:
@@ -447,7 +447,7 @@ def _pyproject(path: str) -> dict[str, Any]:
 
 
 def _check_sdist(report: Report, tmp: str, display: str, manager: Any, jobs: int | None) -> None:
-    from .validate import find_bundles
+    from .validation import find_bundles
 
     tops = sorted(name for name in os.listdir(tmp) if os.path.isdir(os.path.join(tmp, name)))
     top = os.path.join(tmp, tops[0]) if len(tops) == 1 else tmp

@@ -136,7 +136,7 @@ def build_project(
         wheel = _build_one(env, _unpack_sdist(sdist, tmp), "wheel", outdir, progress)
     result = BuildResult(project=project, outdir=outdir, sdist=sdist, wheel=wheel)
     if validate_artifacts:
-        from .validate import validate
+        from .validation import validate
 
         for artifact in (sdist, wheel):
             if progress:

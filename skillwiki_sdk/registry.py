@@ -258,7 +258,7 @@ def _load_root(loaded: LoadedPlugin, root: Any, manager: Any, problems: list[Pro
 
     from packaging.version import InvalidVersion, Version
 
-    from .validate import load_bundle, validate_bundle
+    from .validation import load_bundle, validate_bundle
 
     try:
         context = as_file(root) if not isinstance(root, (str, os.PathLike)) else _plain(root)

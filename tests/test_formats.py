@@ -243,7 +243,7 @@ def test_many_paths_each_reported_and_summarised(broken: Path, tmp_path: Path, c
 def test_a_path_that_crashes_does_not_stop_the_others(broken: Path, monkeypatch, cli) -> None:
     import importlib
 
-    module = importlib.import_module("skillwiki_sdk.validate")  # the package exports a function of that name
+    module = importlib.import_module("skillwiki_sdk.validation")
     real = module.validate
 
     def flaky(path, **kwargs):

@@ -320,7 +320,7 @@ def test_a_file_that_disappears_between_listing_and_reading(tmp_path: Path, monk
     """The atom is listed, then deleted before it is read: SW501 on it, nothing raised."""
     import importlib
 
-    validate_module = importlib.import_module("skillwiki_sdk.validate")  # the module, not the function of that name
+    validate_module = importlib.import_module("skillwiki_sdk.validation")
 
     bundle = tmp_path / "bundle"
     shutil.copytree(BASE, bundle)
@@ -342,7 +342,7 @@ def test_a_file_that_disappears_between_listing_and_reading(tmp_path: Path, monk
 def test_an_archive_over_the_size_limit_is_refused_before_extraction(suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Members whose stated sizes add up beyond LIMITS.archive_bytes: refused, nothing written."""
     from skillwiki_sdk import loading
-    from skillwiki_sdk.validate import validate
+    from skillwiki_sdk.validation import validate
 
     monkeypatch.setattr(loading, "LIMITS", loading.Limits(archive_bytes=10_000))
     target = tmp_path / f"skillwiki_tiny-0.3.0{'-py3-none-any' if suffix == '.whl' else ''}{suffix}"

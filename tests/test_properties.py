@@ -25,7 +25,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from skillwiki_sdk.cli import main
-from skillwiki_sdk.validate import load_bundle
+from skillwiki_sdk.validation import load_bundle
 
 BASE = Path(__file__).parent / "hostile" / "_base"
 FILES = sorted(p.relative_to(BASE).as_posix() for p in BASE.rglob("*") if p.is_file())

@@ -11,7 +11,7 @@ import pytest
 from skillwiki_sdk import hookimpl
 from skillwiki_sdk.report import format_text
 from skillwiki_sdk.testing import OMIT, BundleInvalid, assert_valid, isolated_registry, make_bundle
-from skillwiki_sdk.validate import validate
+from skillwiki_sdk.validation import validate
 
 pytest_plugins = ["pytester"]
 

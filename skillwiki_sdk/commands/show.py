@@ -17,7 +17,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out) -> int:
     from ..card import figures, render_card
     from ..errors import NotFoundError
-    from ..validate import find_bundles, load_bundle, validate_bundle
+    from ..validation import find_bundles, load_bundle, validate_bundle
 
     target = args.target
     if os.path.exists(target):

@@ -62,7 +62,7 @@ def _validate_one(path: str, jobs: int | None, manager: Any = None) -> Any:
     """Validate one path; an unexpected exception becomes a finding of that path."""
     from .. import rules
     from ..model import Report
-    from ..validate import validate
+    from ..validation import validate
 
     global _WORKER_MANAGER
     if manager is None:

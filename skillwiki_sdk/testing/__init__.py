@@ -77,7 +77,7 @@ def _shown(path: str | os.PathLike[str]) -> str:
 
 def validate_path(path: str | os.PathLike[str]) -> Report:
     """Validate ``path`` as ``skillwiki validate PATH`` would (installed checks included)."""
-    from ..validate import validate
+    from ..validation import validate
 
     return validate(_shown(path))
 

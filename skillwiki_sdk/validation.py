@@ -270,15 +270,3 @@ def _suppressed(bundle: Bundle, findings: list[Finding], manager: Any = None) ->
     # SW212 is added after suppressing: a mistaken entry never hides its own finding
     kept = [f for f in findings if not any(f.code.startswith(prefix) for prefix in ignores.get(f.file or "", ()))]
     return kept + problems
-
-
-class _CallableModule(__import__("types").ModuleType):
-    """Importing ``skillwiki_sdk.validate`` makes the package's ``validate`` this
-    module, not the function; calling it still validates, so that
-    ``from skillwiki_sdk import validate; validate(path)`` works in every order."""
-
-    def __call__(self, path: str | os.PathLike[str], *, manager: Any = None, jobs: int | None = None) -> Report:
-        return validate(path, manager=manager, jobs=jobs)
-
-
-__import__("sys").modules[__name__].__class__ = _CallableModule
