@@ -56,7 +56,7 @@ def skillwiki_checks() -> Sequence[Check]:
         @check(NO_SOURCES)
         def atoms_cite_sources(bundle):
             for atom in bundle.atoms:
-                if not atom.raw.get("sources"):
+                if not atom.sources:
                     yield NO_SOURCES.finding("cite at least one source", file=atom.source, path=("id",))
 
         @hookimpl

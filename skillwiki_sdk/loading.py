@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import datetime
 import os
-import sys
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -73,12 +72,6 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         mark = node.start_mark
         return mark.line + 1 + self.source.offset, mark.column + 1
 
-    def construct_short_str(self, node: yaml.ScalarNode) -> str:
-        # Keys, tags and axis values repeat in every atom: one shared copy of each
-        # keeps a 100,000-atom bundle about a third smaller in memory.
-        value = self.construct_scalar(node)
-        return sys.intern(value) if len(value) <= 64 else value
-
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         seen: dict[str, yaml.Node] = {}  # the first key node; its line only when repeated
         for key_node, _ in node.value:
@@ -121,8 +114,6 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             mapping = fixed
         return mapping
 
-
-_Loader.add_constructor("tag:yaml.org,2002:str", _Loader.construct_short_str)
 
 
 def describe_value(value: Any) -> str:
@@ -338,6 +329,26 @@ def _measure(data: Any, limit_nodes: int, limit_depth: int) -> str | None:
     return None
 
 
+def _measure_tree(data: Any, limit_nodes: int, limit_depth: int) -> str | None:
+    """:func:`_measure` for a document without aliases, where no value is shared, so
+    nothing needs remembering: a plain walk, several times faster."""
+    count = 0
+    stack: list[tuple[Any, int]] = [(data, 1)]
+    while stack:
+        node, depth = stack.pop()
+        if depth > limit_depth:
+            return f"is nested more than {limit_depth} levels deep"
+        children = node.values() if type(node) is dict else node
+        count += len(children) + 1
+        if count > limit_nodes:
+            return f"has more than {limit_nodes:,} values"
+        for child in children:
+            kind = type(child)
+            if kind is dict or kind is list:
+                stack.append((child, depth + 1))
+    return None
+
+
 def load_yaml(text: str, source: Source) -> Document:
     """Parse one YAML document safely; every problem is a finding located in ``source``."""
     loader = _Loader(text, source)
@@ -356,7 +367,9 @@ def load_yaml(text: str, source: Source) -> Document:
     finally:
         loader.dispose()
     if isinstance(data, (dict, list)):
-        problem = _measure(data, LIMITS.yaml_nodes, LIMITS.yaml_depth)
+        # an alias is written with '*': without one, no value is shared
+        measure = _measure if "*" in text else _measure_tree
+        problem = measure(data, LIMITS.yaml_nodes, LIMITS.yaml_depth)
         if problem:
             return Document(None, [*loader.problems, rules.LIMIT_EXCEEDED.finding(f"YAML document {problem}", file=source.display, line=1 + source.offset)], ok=False)
     return Document(data, loader.problems, ok=True)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import enum
 import re
+import sys
 from dataclasses import dataclass, field
 from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
 
@@ -249,12 +250,26 @@ class Domain:
         return self.title or self.name or "?"
 
 
-@dataclass(frozen=True)
+# Keys whose well-typed values the model holds in fields of its own.
+_ATOM_FIELDS = ("id", "kind", "title", "summary", "tags", "axes", "quality", "related", "sources")
+
+
+def _words(value: Any) -> tuple[str, ...]:
+    """Text items of a list, interned: tags, axis values and ids repeat in every atom,
+    and one shared copy of each keeps a 100,000-atom bundle much smaller."""
+    if isinstance(value, list):
+        return tuple(sys.intern(item) for item in value if isinstance(item, str))
+    return ()
+
+
+@dataclass(slots=True)
 class Atom:
     """One atom's frontmatter, in its well-typed parts (see :class:`Domain`).
 
-    The Markdown body is not kept: only whether it has content, so that a bundle of
-    100,000 atoms does not hold every body in memory.
+    The Markdown body is not kept, only its size; nor is the frontmatter as a whole:
+    what the typed fields do not hold (extension keys, unknown keys, values of the
+    wrong type) is in ``extra``, and :attr:`raw` puts the two together again. So a
+    bundle of 100,000 atoms holds one small object per atom.
     """
 
     id: str
@@ -269,34 +284,82 @@ class Atom:
     source: Source
     body_chars: int = 0
     body_line: int = 0
-    raw: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    sources: tuple[Mapping[str, Any], ...] = ()
+    extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
 
     @classmethod
     def from_raw(cls, raw: Any, source: Source, stem: str, body_chars: int = 0, body_line: int = 0) -> Atom:
         data = raw if isinstance(raw, dict) else {}
         axes: dict[str, tuple[str, ...]] = {}
-        if isinstance(data.get("axes"), dict):
-            for axis_id, values in data["axes"].items():
+        axes_raw = data.get("axes")
+        axes_ok = isinstance(axes_raw, dict) and all(isinstance(k, str) and isinstance(v, list) for k, v in axes_raw.items())
+        if isinstance(axes_raw, dict):
+            for axis_id, values in axes_raw.items():
                 if isinstance(axis_id, str) and isinstance(values, list):
-                    axes[axis_id] = _str_tuple(values)
+                    axes[sys.intern(axis_id)] = _words(values)
         quality = data.get("quality")
         if isinstance(quality, bool) or not isinstance(quality, (int, float)):
             quality = None
-        return cls(
+        sources = data.get("sources")
+        sources_ok = isinstance(sources, list) and all(isinstance(item, dict) for item in sources)
+        kind = _str(data.get("kind"))
+        atom = cls(
             id=_str(data.get("id"), stem),
-            kind=_str(data.get("kind")),
+            kind=sys.intern(kind) if kind is not None else None,
             summary=_str(data.get("summary")),
-            tags=_str_tuple(data.get("tags")),
+            tags=_words(data.get("tags")),
             axes=axes,
             quality=float(quality) if quality is not None else None,
-            related=_str_tuple(data.get("related")),
+            related=_words(data.get("related")),
             title_given=_str(data.get("title")),
             stem=stem,
             source=source,
             body_chars=body_chars,
             body_line=body_line,
-            raw=data,
+            sources=tuple(sources) if sources_ok else (),
         )
+        # Whatever the fields above did not take exactly as written stays in extra.
+        held = {
+            "id": isinstance(data.get("id"), str),
+            "kind": kind is not None,
+            "title": atom.title_given is not None,
+            "summary": atom.summary is not None,
+            "tags": isinstance(data.get("tags"), list) and len(atom.tags) == len(data["tags"]),
+            "axes": axes_ok and all(len(axes[k]) == len(v) for k, v in axes_raw.items()),
+            "quality": quality is not None and not isinstance(data.get("quality"), bool),
+            "related": isinstance(data.get("related"), list) and len(atom.related) == len(data["related"]),
+            "sources": sources_ok,
+        }
+        extra = {key: value for key, value in data.items() if not held.get(key, False)}
+        if extra:
+            atom.extra = extra
+        return atom
+
+    @property
+    def raw(self) -> dict[str, Any]:
+        """The frontmatter: the typed fields and ``extra`` in one new mapping (an atom
+        that names no id has its file's stem as ``id`` here too)."""
+        raw: dict[str, Any] = {}
+        if "id" not in self.extra:
+            raw["id"] = self.id
+        if self.kind is not None:
+            raw["kind"] = self.kind
+        if self.title_given is not None:
+            raw["title"] = self.title_given
+        if self.summary is not None:
+            raw["summary"] = self.summary
+        if self.tags:
+            raw["tags"] = list(self.tags)
+        if self.axes:
+            raw["axes"] = {axis: list(values) for axis, values in self.axes.items()}
+        if self.quality is not None:
+            raw["quality"] = self.quality
+        if self.related:
+            raw["related"] = list(self.related)
+        if self.sources:
+            raw["sources"] = list(self.sources)
+        raw.update(self.extra)
+        return raw
 
     @property
     def title(self) -> str:

@@ -52,7 +52,7 @@ def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Fin
     front, problems = split_frontmatter(text, display)
     if front is None:
         return None, problems
-    source = Source(display, path, offset=1)
+    source = Source(display, display if path == display else path, offset=1)  # one string when they are equal
     document = load_yaml(front.yaml, source)
     findings = list(document.findings)
     if not document.ok:
@@ -242,13 +242,13 @@ def _suppressed(bundle: Bundle, findings: list[Finding], manager: Any = None) ->
     problems: list[Finding] = []
     known: tuple[str, ...] | None = None
     for atom in bundle.atoms:
-        if SUPPRESS_KEY not in atom.raw:
+        if SUPPRESS_KEY not in atom.extra:
             continue
         if known is None:
             from .plugins import make_plugin_manager, rules_of
 
             known = tuple(rule.code for rule in rules_of(manager or make_plugin_manager()))
-        value = atom.raw[SUPPRESS_KEY]
+        value = atom.extra[SUPPRESS_KEY]
         entries: list[tuple[Any, tuple[Any, ...]]]
         if isinstance(value, str):
             entries = [(value, (SUPPRESS_KEY,))]

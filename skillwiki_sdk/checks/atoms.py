@@ -14,7 +14,7 @@ def atom_ids(bundle: Bundle) -> Iterator[Finding]:
     """An atom's id equals its file's stem and is unique in the domain."""
     first: dict[str, str] = {}
     for atom in bundle.atoms:
-        if isinstance(atom.raw.get("id"), str) and atom.id != atom.stem:
+        if atom.id != atom.stem:  # an id that is missing or not text is the stem
             yield rules.ID_MISMATCH.finding(
                 f"id '{atom.id}' differs from the file name '{atom.stem}.md'",
                 file=atom.source,
