@@ -6,9 +6,8 @@ Every command runs as a whole process (interpreter start-up included), in the
 environment of ``--python``, which must have skillwiki-sdk, check-jsonschema and the
 benchmark plugins installed (``make bench`` prepares it). Times are the best of a few
 runs, taken alternately so that a busy machine hurts both sides alike. Peak memory is
-the largest sum of resident memory over the whole process tree (pool workers
-included; pages a forked worker shares with its parent are counted twice, so the
-figure errs high).
+the largest sum of proportional set sizes (PSS) over the whole process tree, pool
+workers included: a page shared by a forked worker and its parent counts once.
 """
 
 from __future__ import annotations
@@ -53,6 +52,17 @@ def _children(pid: int) -> list[int]:
 
 
 def _rss_kb(pid: int) -> int:
+    """The process's proportional set size (PSS): its own pages, plus its share of the
+    pages it shares with others (a forked worker shares much with its parent), so
+    that the sum over a process tree counts every page once. VmRSS where the kernel
+    gives no PSS."""
+    try:
+        with open(f"/proc/{pid}/smaps_rollup") as handle:
+            for line in handle:
+                if line.startswith("Pss:"):
+                    return int(line.split()[1])
+    except OSError:
+        pass
     try:
         with open(f"/proc/{pid}/status") as handle:
             for line in handle:
