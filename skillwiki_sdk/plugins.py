@@ -22,7 +22,7 @@ import importlib
 import os
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any, Iterable, Iterator
 
 import pluggy
 
@@ -190,10 +190,31 @@ def _hook_problems(plugin: object) -> str | None:
     return None
 
 
-def plugin_output() -> contextlib.AbstractContextManager[Any]:
+@contextlib.contextmanager
+def plugin_output() -> Iterator[None]:
     """While a plugin's code runs, what it prints goes to stderr: stdout carries only
-    the report (``--format json`` stays valid JSON whatever a plugin prints)."""
-    return contextlib.redirect_stdout(sys.stderr)
+    the report (``--format json`` stays valid JSON whatever a plugin prints).
+
+    Both levels are redirected: ``sys.stdout`` for ``print``, and file descriptor 1
+    for what writes there directly (``os.write(1, ...)``, C code, a child process).
+    """
+    with contextlib.redirect_stdout(sys.stderr):
+        try:
+            sys.__stdout__.flush() if sys.__stdout__ else None
+            saved = os.dup(1)
+        except (OSError, ValueError, AttributeError):
+            yield  # no descriptor 1 to guard (an embedding host): Python level only
+            return
+        try:
+            os.dup2(2, 1)
+            yield
+        finally:
+            try:
+                sys.__stdout__.flush() if sys.__stdout__ else None
+            except (OSError, ValueError):
+                pass
+            os.dup2(saved, 1)
+            os.close(saved)
 
 
 def load_entry_point(distribution: str, version: str, ep: Any) -> LoadedPlugin | Problem:
@@ -235,6 +256,8 @@ def installed_plugins(refresh: bool = False) -> InstalledPlugins:
         for distribution, version, ep in _entry_points():
             if selected is not None and _normalize(distribution) not in selected and _normalize(ep.name) not in selected:
                 continue
+            if any(p.distribution == distribution and p.value == ep.value for p in result.plugins):
+                continue  # two entry points of one distribution naming one module: one plugin
             outcome = load_entry_point(distribution, version, ep)
             (result.problems if isinstance(outcome, Problem) else result.plugins).append(outcome)  # type: ignore[arg-type]
     _CACHE = result

@@ -188,11 +188,22 @@ def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Prob
         _DISCOVERING = False
     domains = _resolve_conflicts(candidates, problems)
     known = {name: entry.bundle.atom_ids() | entry.bundle.unloaded_ids for name, entry in domains.items()}
-    for entry in domains.values():
+    refused: list[str] = []
+    for name, entry in domains.items():
         extra = list(external_findings(entry.bundle, known))
         _locate(extra)
+        errors = tuple(f for f in extra if f.severity is Severity.ERROR)
+        if errors:
+            # what validate rejects (a link to an atom another domain lacks), the registry reports
+            first = errors[0]
+            reason = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, first {first.file}:{first.line}: {first.code} {first.message}"
+            problems.append(Problem(entry.distribution, entry.version, entry.entry_point, "bundle", reason, f"fix the link, or upgrade {entry.distribution}", name, errors))
+            refused.append(name)
+            continue
         entry.findings.extend(extra)
         entry.findings.sort(key=Finding.sort_key)
+    for name in refused:
+        del domains[name]
     return domains
 
 

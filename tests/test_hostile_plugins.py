@@ -40,6 +40,17 @@ PLUGINS = {
             print("HELLO FROM THE HOOK")
             return []
     """,
+    "hostile_writes_to_fd1": """
+        import os, subprocess, sys
+        os.write(1, b"RAW FD NOISE ON IMPORT\\n")
+        from skillwiki_sdk import hookimpl
+
+        @hookimpl
+        def skillwiki_domains():
+            print("STRAIGHT TO THE REAL STDOUT", file=sys.__stdout__, flush=True)
+            subprocess.run(["echo", "A CHILD PROCESS SPEAKS"], check=True)
+            return []
+    """,
     "hostile_exits_on_import": """
         import sys
         print("about to exit")
@@ -147,6 +158,9 @@ def test_list_reports_broken_plugins_and_prints_json_only(site: Path) -> None:
         assert words in problems[distribution]["reason"]
     assert "skillwiki-hostile-prints-on-import" not in problems  # printing is not a problem, only not stdout's
     assert "HELLO FROM IMPORT" in process.stderr and "HELLO FROM THE HOOK" in process.stderr
+    # below print: the file descriptor itself, the interpreter's own stdout, a child process
+    for words in ("RAW FD NOISE ON IMPORT", "STRAIGHT TO THE REAL STDOUT", "A CHILD PROCESS SPEAKS"):
+        assert words in process.stderr and words not in process.stdout
 
 
 def test_validate_survives_a_check_that_exits_and_prints(check_site: Path, tmp_path: Path) -> None:

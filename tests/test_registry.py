@@ -66,7 +66,14 @@ def _site(root: Path) -> Path:
     ok = write_distribution(site, "skillwiki-rt-healthy", "1.0.0", "rt_healthy")
     write_bundle(ok / "bundle", "rt-healthy", atoms={"hello": {}, "world": {"related": ["hello"]}})
     linker = write_distribution(site, "skillwiki-rt-linker", "2.0", "rt_linker")
-    write_bundle(linker / "bundle", "rt-linker", "2.0", atoms={"link": {"related": ["'@rt-healthy/hello'", "'@rt-healthy/nope'", "'@rt-ghost/x'"]}})
+    write_bundle(linker / "bundle", "rt-linker", "2.0", atoms={"link": {"related": ["'@rt-healthy/hello'", "'@rt-ghost/x'"]}})
+    badlink = write_distribution(site, "skillwiki-rt-badlink", "1.0", "rt_badlink")
+    write_bundle(badlink / "bundle", "rt-badlink", "1.0", atoms={"link": {"related": ["'@rt-healthy/hello'", "'@rt-healthy/nope'"]}})
+    # one distribution whose two entry points name one module: one plugin, no conflict
+    twice = write_distribution(site, "skillwiki-rt-twice", "1.0", "rt_twice")
+    write_bundle(twice / "bundle", "rt-twice", "1.0")
+    entry_points = next(site.glob("skillwiki_rt_twice-1.0.dist-info")) / "entry_points.txt"
+    entry_points.write_text(entry_points.read_text() + "rt-twice-again = rt_twice\n")
     write_distribution(site, "skillwiki-rt-import", "0.1", "rt_import", code=RAISES_ON_IMPORT)
     write_distribution(site, "skillwiki-rt-misspelt", "0.1", "rt_misspelt", code=MISSPELT_HOOK)
     write_distribution(site, "skillwiki-rt-hook", "0.1", "rt_hook", code=RAISES_IN_HOOK)
@@ -108,7 +115,7 @@ def _problems(document: dict, distribution: str) -> list[dict]:
 
 def test_healthy_plugin_loads_beside_broken_ones(listed: dict) -> None:
     domains = {d["name"]: d for d in listed["domains"] if d["distribution"].startswith("skillwiki-rt-")}
-    assert sorted(domains) == ["rt-healthy", "rt-linker"]
+    assert sorted(domains) == ["rt-healthy", "rt-linker", "rt-twice"]
     healthy = domains["rt-healthy"]
     assert (healthy["distribution"], healthy["version"], healthy["entry_point"]) == ("skillwiki-rt-healthy", "1.0.0", "rt-healthy")
     assert (healthy["atoms"], healthy["tags"], healthy["axes"]) == (2, 2, 1)
@@ -177,9 +184,23 @@ def test_links_to_other_domains_are_checked_against_the_registry(listed: dict, s
     [linker] = [d for d in listed["domains"] if d["name"] == "rt-linker"]
     atom = str(site / "rt_linker" / "bundle" / "atoms" / "link.md")
     got = [(f["code"], f["file"], f["line"], f["column"]) for f in linker["findings"]]
-    # related: ['@rt-healthy/hello', '@rt-healthy/nope', '@rt-ghost/x'] on line 8
-    # the second item starts at column 32, the third at column 52
-    assert got == [("SW304", atom, 8, 32), ("SW303", atom, 8, 52)]
+    # related: ['@rt-healthy/hello', '@rt-ghost/x'] on line 8: a domain not installed
+    # is a warning at the second item (column 32); the domain still loads
+    assert got == [("SW303", atom, 8, 32)]
+
+
+def test_a_link_to_an_atom_an_installed_domain_lacks_leaves_the_domain_out(listed: dict, site: Path) -> None:
+    """What validate rejects (SW304 is an error), the registry reports."""
+    assert "rt-badlink" not in [d["name"] for d in listed["domains"]]
+    [problem] = _problems(listed, "skillwiki-rt-badlink")
+    atom = str(site / "rt_badlink" / "bundle" / "atoms" / "link.md")
+    assert (problem["stage"], problem["domain"]) == ("bundle", "rt-badlink")
+    assert [(f["code"], f["file"], f["line"], f["column"]) for f in problem["findings"]] == [("SW304", atom, 8, 32)]
+
+
+def test_two_entry_points_naming_one_module_are_one_plugin(listed: dict) -> None:
+    assert _problems(listed, "skillwiki-rt-twice") == []
+    assert [d["entry_point"] for d in listed["domains"] if d["name"] == "rt-twice"] == ["rt-twice"]
 
 
 def test_strict_makes_problems_fail(site: Path) -> None:
