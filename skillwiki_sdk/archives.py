@@ -342,6 +342,16 @@ def _check_bundles(report: Report, tmp: str, roots: list[str], display: str, met
         bundle = load_bundle(root, display=_shown(tmp, root, display), jobs=jobs)
         findings = validate_bundle(bundle, manager)
         findings.extend(_version_findings(bundle, metadata))
+        if bundle.domain is not None and bundle.files <= 1:
+            # a source bundle with no atoms is merely empty (SW112); a packaged one lost them
+            findings.append(
+                rules.BUNDLE_NOT_PACKAGED.finding(
+                    "the packaged bundle has domain.yaml but no atom files: they were not included",
+                    file=bundle.domain.source.display,
+                    line=1,
+                    hint="include the bundle's .md files as package data (check excludes in pyproject.toml), then rebuild",
+                )
+            )
         finish(report, bundle, findings)
 
 

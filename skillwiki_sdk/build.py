@@ -142,7 +142,24 @@ def build_project(
             if progress:
                 progress(f"validating {os.path.basename(artifact)}")
             result.reports.append(validate(_relative(artifact), jobs=jobs))
+        _compare(*result.reports)
     return result
+
+
+def _compare(sdist: Any, wheel: Any) -> None:
+    """The wheel must carry every atom the sdist does: the classic packaging mistake
+    is data files left out of the wheel only (an exclude, a missing package-data)."""
+    from . import rules
+
+    if wheel.atoms < sdist.atoms and not any(f.code == rules.BUNDLE_NOT_PACKAGED.code for f in wheel.findings):
+        wheel.findings.append(
+            rules.BUNDLE_NOT_PACKAGED.finding(
+                f"the wheel holds {wheel.atoms} atom{'s' if wheel.atoms != 1 else ''}, the sdist {sdist.atoms}: "
+                "atom files were left out of the wheel",
+                file=wheel.target,
+                hint="include every file of the bundle as package data (check excludes in pyproject.toml), then rebuild",
+            )
+        )
 
 
 def _relative(path: str) -> str:

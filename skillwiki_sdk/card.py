@@ -79,6 +79,10 @@ def figures(bundle: Bundle) -> dict[str, Any]:
     }
 
 
+def _count(number: int, one: str, many: str | None = None) -> str:
+    return f"{number} {one if number == 1 else (many or one + 's')}"
+
+
 def render_card(card: dict[str, Any], *, width: int = 88, color: bool = False) -> str:
     """The card as text, laid out as on the marketplace page."""
     bold = (lambda s: f"\033[1m{s}\033[0m") if color else (lambda s: s)
@@ -87,7 +91,7 @@ def render_card(card: dict[str, Any], *, width: int = 88, color: bool = False) -
     counts = card["counts"]
     out: list[str] = [bold(name), ""]
     out += textwrap.wrap(card["description"], width) or [""]
-    out += ["", f"v{card['version']} · {counts['atoms']} atoms · {counts['tags']} tags · {counts['axes']} axes", ""]
+    out += ["", f"v{card['version']} · {_count(counts['atoms'], 'atom')} · {_count(counts['tags'], 'tag')} · {_count(counts['axes'], 'axis', 'axes')}", ""]
     out.append(bold("Atom counts by kind"))
     kind_width = max([len(k) for k in card["kinds"]] + [4])
     out.append(f"  {'Kind':<{kind_width}}  Count")
@@ -97,7 +101,7 @@ def render_card(card: dict[str, Any], *, width: int = 88, color: bool = False) -
     out += textwrap.wrap(" · ".join(card["tags"]), width, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False)
     out += ["", bold("Retrieval axes"), dim("Domain-specific dimensions used by retrieval scoring.")]
     for axis in card["axes"]:
-        out += ["", f"  {bold(axis['id'])} · {axis['matches']} matches"]
+        out += ["", f"  {bold(axis['id'])} · {_count(axis['matches'], 'match', 'matches')}"]
         out += textwrap.wrap(" ".join(axis["description"].split()), width, initial_indent="    ", subsequent_indent="    ")
         out += textwrap.wrap(" · ".join(axis["values"]), width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)
     out += ["", bold("Sample atoms")]
@@ -110,5 +114,5 @@ def render_card(card: dict[str, Any], *, width: int = 88, color: bool = False) -
             f"  {sample['excerpt']}",
             f"  {dim(name)} ↗ {sample['related']}{quality}",
         ]
-    out += ["", f"See all {counts['atoms']} atoms in {name}: skillwiki show {name} --format json"]
+    out += ["", f"See all {_count(counts['atoms'], 'atom')} in {name}: skillwiki show {name} --format json"]
     return "\n".join(out) + "\n"

@@ -20,8 +20,10 @@ This module is also registered as a built-in plugin: its check resolves
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
@@ -265,20 +267,17 @@ def _load_plugin(loaded: LoadedPlugin, manager: Any, problems: list[Problem]) ->
 
 
 def _load_root(loaded: LoadedPlugin, root: Any, manager: Any, problems: list[Problem], report_to: str) -> _Candidate | None:
-    from importlib.resources import as_file
-
     from packaging.version import InvalidVersion, Version
 
     from .validation import load_bundle, validate_bundle
 
     try:
-        context = as_file(root) if not isinstance(root, (str, os.PathLike)) else _plain(root)
-        with context as path:
-            path = os.fspath(path)
+        with _as_folder(root) as path:
             if not os.path.isdir(path):
                 problems.append(_problem(loaded, "bundle", f"bundle root {path} is not a folder", report_to))
                 return None
-            bundle = load_bundle(path, display=path)
+            shown = path if isinstance(root, (str, os.PathLike)) else str(root).rstrip("/")
+            bundle = load_bundle(path, display=shown)
             findings = validate_bundle(bundle, manager)
             _locate(findings)
     except KeyboardInterrupt:
@@ -295,7 +294,7 @@ def _load_root(loaded: LoadedPlugin, root: Any, manager: Any, problems: list[Pro
         if all(f.code in _COMPATIBILITY for f in errors):
             problems.append(_problem(loaded, "compatibility", summary, f"install a skillwiki-sdk that it supports, or upgrade {loaded.distribution} (pip install --upgrade {loaded.distribution})", name, errors))
         else:
-            problems.append(_problem(loaded, "bundle", summary, f"run 'skillwiki validate {path}' to see every finding; {report_to}", name, errors))
+            problems.append(_problem(loaded, "bundle", summary, f"run 'skillwiki validate {shown}' to see every finding; {report_to}", name, errors))
         return None
     assert bundle.domain is not None and name  # no errors means a usable manifest
     try:
@@ -311,20 +310,44 @@ def _load_root(loaded: LoadedPlugin, root: Any, manager: Any, problems: list[Pro
         _locate([finding])
         problems.append(_problem(loaded, "bundle", finding.message, f"{report_to}: the domain's version must equal the distribution's", name, (finding,)))
         return None
-    return _Candidate(loaded, path, bundle, findings)
+    return _Candidate(loaded, shown, bundle, findings)
 
 
-class _plain:
-    """A context manager that gives a path back unchanged (``as_file`` for paths)."""
+@contextlib.contextmanager
+def _as_folder(root: Any) -> Iterator[str]:
+    """A folder on disk holding the bundle ``root``: a path as it is; a traversable
+    inside a zip (a plugin imported from a zip file) copied into a temporary folder,
+    removed afterwards. ``importlib.resources.as_file`` does folders only from
+    Python 3.12 on."""
+    if isinstance(root, (str, os.PathLike)):
+        yield os.fspath(root)
+        return
+    if not root.is_dir():
+        yield str(root)  # reported as "not a folder"
+        return
+    with tempfile.TemporaryDirectory(prefix="skillwiki-bundle-") as tmp:
+        _copy_tree(root, tmp, [0])
+        yield tmp
 
-    def __init__(self, path: Any) -> None:
-        self.path = path
 
-    def __enter__(self) -> Any:
-        return self.path
+def _copy_tree(folder: Any, dest: str, count: list[int]) -> None:
+    from .loading import LIMITS
 
-    def __exit__(self, *exc: Any) -> None:
-        return None
+    for item in folder.iterdir():
+        name = item.name
+        if not name or name in (".", "..") or "/" in name or os.sep in name:
+            continue  # never write outside dest
+        target = os.path.join(dest, name)
+        if item.is_dir():
+            os.mkdir(target)
+            _copy_tree(item, target, count)
+        elif item.is_file():
+            count[0] += 1
+            if count[0] > LIMITS.files:
+                return
+            with item.open("rb") as source, open(target, "wb") as out:
+                # one byte over the limit is enough for the loader to report the size
+                out.write(source.read(LIMITS.file_bytes + 1))
 
 
 def _resolve_conflicts(candidates: list[_Candidate], problems: list[Problem]) -> dict[str, InstalledDomain]:

@@ -34,6 +34,25 @@ def test_wheel_that_lost_its_bundle_fails_while_the_sdist_passes(built: dict) ->
     assert result.failed()
 
 
+def test_wheel_that_lost_only_its_atoms_fails(built: dict) -> None:
+    """domain.yaml made it into the wheel, the atoms did not: a packaging error, not an empty bundle."""
+    sdist_report, wheel_report = built["lost-atoms"].reports
+    assert sdist_report.errors == 0 and sdist_report.atoms == 2
+    wheel = wheel_report.target
+    assert ("SW404", f"{wheel}!skillwiki_lost_atoms/bundle/domain.yaml", 1) in _codes(wheel_report)
+    assert built["lost-atoms"].failed()
+
+
+def test_the_wheel_must_carry_every_atom_of_the_sdist() -> None:
+    from skillwiki_sdk.build import _compare
+    from skillwiki_sdk.model import Report
+
+    sdist, wheel = Report("x.tar.gz", ["d"], atoms=3), Report("x.whl", ["d"], atoms=2)
+    _compare(sdist, wheel)
+    assert [(f.code, f.file) for f in wheel.findings] == [("SW404", "x.whl")]
+    assert "the wheel holds 2 atoms, the sdist 3" in wheel.findings[0].message
+
+
 def test_version_skew_fails_both_archives_at_the_version_line(built: dict) -> None:
     result = built["version-skew"]
     sdist_report, wheel_report = result.reports

@@ -119,3 +119,25 @@ def test_show_reports_errors_of_a_broken_bundle(cli, example_bundle: Path) -> No
 )
 def test_excerpt_cuts_as_the_card_does(summary: str, expected: str) -> None:
     assert excerpt(summary) == expected
+
+
+def test_show_refuses_a_folder_of_several_bundles(cli, tmp_path: Path) -> None:
+    import shutil
+
+    from conftest import FIXTURES
+
+    for name in ("one", "two"):
+        shutil.copytree(FIXTURES / "valid", tmp_path / "src" / name / "bundle")
+    result = cli("show", str(tmp_path))
+    assert result.code == 2
+    assert "holds 2 bundles" in result.err and "src/one/bundle" in result.err and "src/two/bundle" in result.err
+
+
+def test_card_counts_read_as_words(cli, tmp_path: Path) -> None:
+    from skillwiki_sdk.testing import make_bundle
+
+    root = make_bundle(tmp_path, atoms=[{"id": "solo", "tags": ["alpha"], "axes": {"layer": ["data"]}}])
+    out = cli("show", str(root)).out
+    assert "v0.1.0 · 1 atom · 1 tag · 1 axis\n" in out
+    assert "layer · 1 match\n" in out
+    assert "See all 1 atom in" in out

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+import tempfile
 import sys
 from pathlib import Path
 
@@ -304,3 +305,23 @@ def test_show_by_name_finds_installed_domain_and_explains_a_left_out_one(site: P
     skewed = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "show", "rt-skew"], env=environ, capture_output=True, text=True, timeout=120)
     assert skewed.returncode == 1 and skewed.stdout == ""
     assert skewed.stderr.startswith("skillwiki: domain 'rt-skew' of skillwiki-rt-skew 1.0.1 is installed but was left out (bundle: domain version 1.0.0 differs")
+
+
+def test_a_plugin_imported_from_a_zip_file_is_listed(tmp_path: Path) -> None:
+    """The hook returns a traversable inside a zip: the bundle is read from the zip."""
+    import zipfile
+
+    site = tmp_path / "unzipped"
+    plugin = write_distribution(site, "skillwiki-rt-zipped", "1.0.0", "rt_zipped")
+    write_bundle(plugin / "bundle", "rt-zipped", atoms={"hello": {}, "world": {"related": ["hello"]}})
+    archive = tmp_path / "plugins.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted(site.rglob("*")):
+            if path.is_file():
+                zipped.write(path, path.relative_to(site).as_posix())
+    code, document = _list(archive)
+    [domain] = [d for d in document["domains"] if d["name"] == "rt-zipped"]
+    assert (domain["atoms"], domain["version"], domain["findings"]) == (2, "1.0.0", [])
+    assert domain["path"].startswith(str(archive))
+    assert [p for p in document["problems"] if p["distribution"] == "skillwiki-rt-zipped"] == []
+    assert not list(Path(tempfile.gettempdir()).glob("skillwiki-bundle-*"))  # the copy is removed

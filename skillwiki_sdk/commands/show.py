@@ -24,6 +24,10 @@ def run(args: argparse.Namespace, out) -> int:
         roots = find_bundles(target)
         if not roots:
             raise NotFoundError(f"{target}: no bundle here (no domain.yaml in it or in its packages)")
+        if len(roots) > 1:
+            from ..errors import UsageError
+
+            raise UsageError(f"{target} holds {len(roots)} bundles; show one of them: " + ", ".join(roots))
         bundle = load_bundle(roots[0])
     else:
         bundle = _installed(target)
