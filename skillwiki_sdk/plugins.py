@@ -176,17 +176,29 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
+_PROBE: pluggy.PluginManager | None = None
+
+
 def _hook_problems(plugin: object) -> str | None:
-    """Why pluggy would refuse ``plugin`` (a misspelt hook, a wrong signature), or None."""
-    manager = pluggy.PluginManager(hookspecs.PROJECT)
-    manager.add_hookspecs(hookspecs)
+    """Why pluggy would refuse ``plugin`` (a misspelt hook, a wrong signature), or None.
+
+    The plugin is registered on a probe manager (one per process: making one per
+    plugin costs more than the check) and taken off it again.
+    """
+    global _PROBE
+    if _PROBE is None:
+        _PROBE = pluggy.PluginManager(hookspecs.PROJECT)
+        _PROBE.add_hookspecs(hookspecs)
     try:
-        manager.register(plugin)
-        manager.check_pending()
+        _PROBE.register(plugin)
+    except (pluggy.PluginValidationError, ValueError) as error:
+        return str(error)
+    try:
+        _PROBE.check_pending()
     except pluggy.PluginValidationError as error:
         return str(error)
-    except ValueError as error:
-        return str(error)
+    finally:
+        _PROBE.unregister(plugin)
     return None
 
 

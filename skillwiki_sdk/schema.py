@@ -144,11 +144,13 @@ def _fast_check(name: str) -> Any:
     schema = load_schema(name)
     if not _fast_compatible(schema):
         return None
-    try:
-        import fastjsonschema
-    except ImportError:
-        return None
-    compiled = fastjsonschema.compile({**schema, "$schema": "http://json-schema.org/draft-07/schema#"})
+    compiled = _pregenerated(name)
+    if compiled is None:
+        try:
+            import fastjsonschema
+        except ImportError:
+            return None
+        compiled = fastjsonschema.compile(_as_draft_07(schema))
 
     def check(data: Any) -> bool:
         try:
@@ -158,6 +160,32 @@ def _fast_check(name: str) -> Any:
         return True
 
     return check
+
+
+def _as_draft_07(schema: dict[str, Any]) -> dict[str, Any]:
+    return {**schema, "$schema": "http://json-schema.org/draft-07/schema#"}
+
+
+def fast_schema_source(text: str) -> str:
+    """Python source of a fast validity check for the schema ``text`` (fastjsonschema)."""
+    import fastjsonschema
+
+    return fastjsonschema.compile_to_code(_as_draft_07(json.loads(text)))
+
+
+def _pregenerated(name: str) -> Any:
+    """The check generated ahead of time for schema ``name`` (skillwiki_sdk/_fast_<name>.py),
+    only while it was generated from the very schema loaded now."""
+    import hashlib
+    import importlib
+
+    try:
+        module = importlib.import_module(f"._fast_{name}", __package__)
+    except ImportError:
+        return None
+    if getattr(module, "SCHEMA_SHA256", None) != hashlib.sha256(schema_text(name).encode("utf-8")).hexdigest():
+        return None
+    return module.validate
 
 
 def schema_findings(name: str, data: Any, source: Source) -> list[Finding]:

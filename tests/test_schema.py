@@ -91,3 +91,28 @@ def test_the_wheel_ships_the_same_schemas(tmp_path: Path) -> None:
     path, text = out.split("\n", 1)
     assert path.startswith(str(target))
     assert text == (SCHEMAS / "atom.schema.json").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("name", SCHEMA_NAMES)
+def test_the_pregenerated_fast_check_is_made_from_the_current_schema(name: str) -> None:
+    """skillwiki_sdk/_fast_<name>.py must be generated again (make schemas) when a schema changes."""
+    import hashlib
+    import importlib
+
+    from skillwiki_sdk.schema import _fast_check, fast_schema_source
+
+    module = importlib.import_module(f"skillwiki_sdk._fast_{name}")
+    text = (SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")
+    assert module.SCHEMA_SHA256 == hashlib.sha256(text.encode("utf-8")).hexdigest(), "run: make schemas"
+    source = (ROOT / "skillwiki_sdk" / f"_fast_{name}.py").read_text(encoding="utf-8")
+    assert fast_schema_source(text) in source, "run: make schemas"
+    assert _fast_check.__wrapped__(name).__closure__[0].cell_contents is module.validate
+
+
+def test_a_stale_pregenerated_check_is_not_used(monkeypatch) -> None:
+    import skillwiki_sdk._fast_atom as generated
+    from skillwiki_sdk.schema import _pregenerated
+
+    assert _pregenerated("atom") is generated.validate
+    monkeypatch.setattr(generated, "SCHEMA_SHA256", "0" * 64)
+    assert _pregenerated("atom") is None
