@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import re
 from dataclasses import dataclass, field
 from typing import Any, Iterable
 
@@ -384,6 +385,10 @@ class Frontmatter:
     closing_line: int  # 1-based line of the closing ---
 
 
+# A line that closes the frontmatter: --- (or YAML's document end ...), trailing blanks allowed.
+_CLOSING = re.compile(r"^(?:---|\.\.\.)[^\S\n]*$", re.M)
+
+
 def split_frontmatter(text: str, display: str) -> tuple[Frontmatter | None, list[Finding]]:
     """Split ``---``-delimited YAML frontmatter from the Markdown body after it."""
     first_end = text.find("\n")
@@ -399,18 +404,10 @@ def split_frontmatter(text: str, display: str) -> tuple[Frontmatter | None, list
             )
         ]
     start = first_end + 1
-    position = start
-    line = 2
-    while position <= len(text):
-        end = text.find("\n", position)
-        current = text[position:] if end < 0 else text[position:end]
-        if current.rstrip() in ("---", "..."):
-            body = "" if end < 0 else text[end + 1 :]
-            return Frontmatter(text[start:position], body, line), []
-        if end < 0:
-            break
-        position = end + 1
-        line += 1
+    closing = _CLOSING.search(text, start) if first_end >= 0 else None
+    if closing is not None:
+        line = text.count("\n", 0, closing.start()) + 1
+        return Frontmatter(text[start : closing.start()], text[closing.end() + 1 :], line), []
     return None, [
         rules.UNCLOSED_FRONTMATTER.finding(
             "the frontmatter opened on line 1 is never closed",

@@ -7,7 +7,7 @@ checks) → :class:`~skillwiki_sdk.model.Report`. Nothing here prints or exits.
 from __future__ import annotations
 
 import os
-from typing import Any, Iterable, Sequence
+from typing import Any, Callable, Iterable, Sequence
 
 from . import rules
 from .loading import LIMITS, is_within, load_yaml, read_text, resolve_locations, split_frontmatter
@@ -65,42 +65,64 @@ def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Fin
 
 def _atom_files(root: str, display_root: str) -> tuple[list[tuple[str, str, str]], list[Finding]]:
     """(path, display, stem) of every atom file under ``root/atoms``, sorted, and
-    findings for what is not an atom or points outside the bundle."""
+    findings for what is not an atom or points outside the bundle.
+
+    ``os.scandir`` tells links, folders and files apart from the directory listing
+    itself: no further system call for an ordinary file.
+    """
     atoms_dir = os.path.join(root, ATOMS)
     files: list[tuple[str, str, str]] = []
     findings: list[Finding] = []
     if not os.path.isdir(atoms_dir):
         return files, findings
-    for current, dirs, names in os.walk(atoms_dir):
-        dirs.sort()
-        kept = []
-        for name in dirs:
-            full = os.path.join(current, name)
+    show = _shower(root, display_root)
+    pending = [atoms_dir]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError as error:
+            findings.append(rules.UNREADABLE.finding(f"cannot list this folder: {error.strerror or error}", file=show(current)))
+            continue
+        folders = []
+        for entry in entries:
+            name = entry.name
             if name.startswith("."):
                 continue
-            if os.path.islink(full) and not is_within(full, root):
-                findings.append(_outside(full, root, display_root))
-                continue
-            if name.endswith(".md"):
-                findings.append(rules.NOT_A_FILE.finding("a folder is named like an atom file; atoms are files", file=_show(full, root, display_root), hint="rename the folder"))
-            kept.append(name)
-        dirs[:] = kept
-        for name in sorted(names):
-            full = os.path.join(current, name)
-            display = _show(full, root, display_root)
-            if name.startswith("."):
-                continue
-            if os.path.islink(full) and not is_within(full, root):
-                findings.append(_outside(full, root, display_root))
+            full = entry.path
+            if entry.is_symlink():
+                if not is_within(full, root):
+                    findings.append(_outside(full, root, display_root))
+                    continue
+                try:
+                    if entry.is_dir():
+                        continue  # a linked folder inside the bundle is not walked twice
+                except OSError:
+                    pass  # a link loop: reading it says so (SW501)
+            if entry.is_dir(follow_symlinks=False):
+                if name.endswith(".md"):
+                    findings.append(rules.NOT_A_FILE.finding("a folder is named like an atom file; atoms are files", file=show(full), hint="rename the folder"))
+                folders.append(full)
                 continue
             if not name.endswith(".md"):
-                findings.append(rules.STRAY_FILE.finding("not an atom file (atoms end in .md); it is ignored", file=display))
+                findings.append(rules.STRAY_FILE.finding("not an atom file (atoms end in .md); it is ignored", file=show(full)))
                 continue
-            files.append((full, display, name[:-3]))
+            files.append((full, show(full), name[:-3]))
             if len(files) > LIMITS.files:
-                findings.append(rules.LIMIT_EXCEEDED.finding(f"more than {LIMITS.files:,} atom files in one bundle; the rest are not read", file=_show(atoms_dir, root, display_root)))
+                findings.append(rules.LIMIT_EXCEEDED.finding(f"more than {LIMITS.files:,} atom files in one bundle; the rest are not read", file=show(atoms_dir)))
                 return files[: LIMITS.files], findings
+        pending.extend(reversed(folders))  # depth first, in name order
     return files, findings
+
+
+def _shower(root: str, display_root: str) -> Callable[[str], str]:
+    """``path`` (inside ``root``) as shown in findings: under ``display_root``, with /."""
+    cut = len(os.path.join(root, ""))
+    prefix = f"{display_root}/" if display_root not in ("", ".") else ""
+    if os.sep == "/":
+        return lambda path: prefix + path[cut:]
+    return lambda path: prefix + path[cut:].replace(os.sep, "/")
 
 
 def _show(path: str, root: str, display_root: str) -> str:
