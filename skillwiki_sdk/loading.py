@@ -74,8 +74,18 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         return mark.line + 1 + self.source.offset, mark.column + 1
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
+        pairs = node.value[:]  # as written: merging (<<) rewrites node.value in place
+        mapping = super().construct_mapping(node, deep=deep)
+        if len(mapping) != len(pairs):
+            # fewer keys than pairs: one is repeated (or a << merge is at work)
+            self._report_duplicates(pairs)
+        if any(not isinstance(key, str) for key in mapping):
+            mapping = self._text_keys(node, mapping)
+        return mapping
+
+    def _report_duplicates(self, pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
         seen: dict[str, yaml.Node] = {}  # the first key node; its line only when repeated
-        for key_node, _ in node.value:
+        for key_node, _ in pairs:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE_TAG:
                 key = key_node.value
                 if key in seen:
@@ -92,29 +102,28 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                     )
                 else:
                     seen[key] = key_node
-        mapping = super().construct_mapping(node, deep=deep)
-        if any(not isinstance(key, str) for key in mapping):
-            fixed: dict[str, Any] = {}
-            for key_node, _ in node.value:
-                if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in ("tag:yaml.org,2002:str", _MERGE_TAG):
-                    line, column = self._at(key_node)
-                    self.problems.append(
-                        rules.NON_STRING_KEY.finding(
-                            f"key {key_node.value!r} is read by YAML as {describe_value(self.construct_object(key_node))}, "
-                            "but keys must be text",
-                            file=self.source.display,
-                            line=line,
-                            column=column,
-                            hint=f"put it in quotes: \"{key_node.value}\"",
-                        )
-                    )
-            spelled = {self.construct_object(k): k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
-            for key, value in mapping.items():
-                # keep the author's spelling ('no', not 'False') so later messages match the file
-                fixed[key if isinstance(key, str) else spelled.get(key, str(key))] = value
-            mapping = fixed
-        return mapping
 
+    def _text_keys(self, node: yaml.MappingNode, mapping: dict[Any, Any]) -> dict[str, Any]:
+        """Report keys that YAML reads as something other than text; keep their spelling."""
+        fixed: dict[str, Any] = {}
+        for key_node, _ in node.value:
+            if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in ("tag:yaml.org,2002:str", _MERGE_TAG):
+                line, column = self._at(key_node)
+                self.problems.append(
+                    rules.NON_STRING_KEY.finding(
+                        f"key {key_node.value!r} is read by YAML as {describe_value(self.construct_object(key_node))}, "
+                        "but keys must be text",
+                        file=self.source.display,
+                        line=line,
+                        column=column,
+                        hint=f"put it in quotes: \"{key_node.value}\"",
+                    )
+                )
+        spelled = {self.construct_object(k): k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
+        for key, value in mapping.items():
+            # keep the author's spelling ('no', not 'False') so later messages match the file
+            fixed[key if isinstance(key, str) else spelled.get(key, str(key))] = value
+        return fixed
 
 
 def describe_value(value: Any) -> str:
