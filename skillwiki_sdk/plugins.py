@@ -229,10 +229,54 @@ def plugin_output() -> Iterator[None]:
             os.close(saved)
 
 
+TIMEOUT_ENV = "SKILLWIKI_PLUGIN_TIMEOUT"
+DEFAULT_TIMEOUT = 10.0
+
+
+class PluginTimeout(Exception):
+    """A plugin's import or hook ran longer than its time budget."""
+
+
+def _budget() -> float:
+    try:
+        return max(0.0, float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT)))
+    except ValueError:
+        return DEFAULT_TIMEOUT
+
+
+@contextlib.contextmanager
+def time_budget(seconds: float | None = None) -> Iterator[None]:
+    """Interrupt the plugin code run inside after ``seconds`` (default: the
+    ``SKILLWIKI_PLUGIN_TIMEOUT`` environment variable, else 10; 0 turns it off), with
+    :class:`PluginTimeout`, so that a slow plugin is reported and the others still load.
+
+    A real-time alarm: it needs the main thread of a platform with ``setitimer``;
+    elsewhere plugin code runs without a budget.
+    """
+    import signal
+    import threading
+
+    seconds = _budget() if seconds is None else seconds
+    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def expire(signum: int, frame: Any) -> None:
+        raise PluginTimeout(f"took longer than {seconds:g} s (set {TIMEOUT_ENV} to allow more)")
+
+    previous = signal.signal(signal.SIGALRM, expire)
+    signal.setitimer(signal.ITIMER_REAL, seconds)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
 def load_entry_point(distribution: str, version: str, ep: Any) -> LoadedPlugin | Problem:
     """Import one entry point and check its hooks; a failure is a :class:`Problem`."""
     try:
-        with plugin_output():
+        with plugin_output(), time_budget():
             plugin = ep.load()
     except KeyboardInterrupt:
         raise

@@ -30,7 +30,7 @@ from typing import Any, Iterator, Mapping
 from . import rules
 from .hookspecs import hookimpl
 from .model import Bundle, Finding, Severity, check
-from .plugins import InstalledPlugins, LoadedPlugin, Problem, _describe, plugin_output
+from .plugins import InstalledPlugins, LoadedPlugin, Problem, _describe, plugin_output, time_budget
 
 __all__ = ["InstalledDomain", "Problem", "Registry", "external_related"]
 
@@ -247,7 +247,7 @@ def _load_plugin(loaded: LoadedPlugin, manager: Any, problems: list[Problem]) ->
     found: list[_Candidate] = []
     for impl in impls:
         try:
-            with plugin_output():
+            with plugin_output(), time_budget():
                 roots = impl.function()
         except KeyboardInterrupt:
             raise

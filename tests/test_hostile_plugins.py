@@ -100,6 +100,24 @@ PLUGINS = {
 }
 
 
+SLOW_PLUGINS = {
+    "hostile_slow_import": """
+        import time
+        time.sleep(60)
+    """,
+    "hostile_slow_hook": """
+        import time
+        from skillwiki_sdk import hookimpl
+
+        @hookimpl
+        def skillwiki_domains():
+            time.sleep(60)
+            return []
+    """,
+}
+PLUGINS.update(SLOW_PLUGINS)
+
+
 def _make_site(root: Path, modules: list[str]) -> Path:
     """A folder of installed (hand-made, standard-format) distributions."""
     for module in modules:
@@ -122,7 +140,7 @@ def _make_site(root: Path, modules: list[str]) -> Path:
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every plugin but the one whose check misbehaves (it would fail every bundle)."""
-    return _make_site(tmp_path_factory.mktemp("site"), [m for m in PLUGINS if m != "hostile_check_exits"])
+    return _make_site(tmp_path_factory.mktemp("site"), [m for m in PLUGINS if m != "hostile_check_exits" and m not in SLOW_PLUGINS])
 
 
 @pytest.fixture(scope="module")
@@ -131,8 +149,8 @@ def check_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return _make_site(tmp_path_factory.mktemp("check-site"), ["hostile_check_exits"])
 
 
-def _skillwiki(site: Path, *argv: str) -> subprocess.CompletedProcess[str]:
-    env = {**os.environ, "PYTHONPATH": str(site), "SKILLWIKI_DEBUG": ""}
+def _skillwiki(site: Path, *argv: str, **extra_env: str) -> subprocess.CompletedProcess[str]:
+    env = {**os.environ, "PYTHONPATH": str(site), "SKILLWIKI_DEBUG": "", **extra_env}
     env.pop("SKILLWIKI_LOAD_PLUGINS", None)
     env.pop("SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD", None)
     return subprocess.run([sys.executable, "-m", "skillwiki_sdk", *argv], capture_output=True, text=True, env=env, timeout=120)
@@ -177,3 +195,22 @@ def test_validate_survives_a_check_that_exits_and_prints(check_site: Path, tmp_p
     assert ("SW207", f"{bundle}/atoms/patterns/read-through.md") in codes
     assert ("SW408", str(bundle)) in codes
     assert "HELLO FROM A CHECK" in process.stderr
+
+
+def test_a_slow_plugin_is_reported_and_the_others_still_load(tmp_path: Path) -> None:
+    import time
+
+    (tmp_path / "site").mkdir()
+    site = _make_site(tmp_path / "site", ["hostile_healthy", *SLOW_PLUGINS])
+    started = time.monotonic()
+    process = _skillwiki(site, "list", "--format", "json", SKILLWIKI_PLUGIN_TIMEOUT="1")
+    took = time.monotonic() - started
+    document = json.loads(process.stdout)
+    assert took < 20, f"the 60-second plugins were not cut short ({took:.0f} s)"
+    assert [d["name"] for d in document["domains"] if d["distribution"].startswith("skillwiki-hostile-")] == ["tiny-domain"]
+    problems = {p["distribution"]: (p["stage"], p["reason"]) for p in document["problems"] if p["distribution"].startswith("skillwiki-hostile-")}
+    assert sorted(problems) == ["skillwiki-hostile-slow-hook", "skillwiki-hostile-slow-import"]
+    assert problems["skillwiki-hostile-slow-import"][0] == "import"
+    assert problems["skillwiki-hostile-slow-hook"][0] == "hook"
+    for _, reason in problems.values():
+        assert "took longer than 1 s" in reason
