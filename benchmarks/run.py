@@ -56,17 +56,15 @@ def _rss_kb(pid: int) -> int:
     pages it shares with others (a forked worker shares much with its parent), so
     that the sum over a process tree counts every page once. VmRSS where the kernel
     gives no PSS."""
+    return _proc_kb(f"/proc/{pid}/smaps_rollup", "Pss:") or _proc_kb(f"/proc/{pid}/status", "VmRSS:")
+
+
+def _proc_kb(path: str, field: str) -> int:
+    """The kB figure of ``field`` in a /proc file, or 0 when it cannot be read."""
     try:
-        with open(f"/proc/{pid}/smaps_rollup") as handle:
+        with open(path) as handle:
             for line in handle:
-                if line.startswith("Pss:"):
-                    return int(line.split()[1])
-    except OSError:
-        pass
-    try:
-        with open(f"/proc/{pid}/status") as handle:
-            for line in handle:
-                if line.startswith("VmRSS:"):
+                if line.startswith(field):
                     return int(line.split()[1])
     except OSError:
         pass

@@ -16,7 +16,7 @@ from typing import Any, Iterable
 import yaml
 
 from . import rules
-from .model import Finding, Path, Source
+from .model import Finding, Path, Rule, Source
 
 try:  # the C parser is several times faster; the pure one gives the same results
     from yaml import CSafeLoader as _BaseLoader
@@ -83,22 +83,22 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             mapping = self._text_keys(node, mapping)
         return mapping
 
+    def _problem(self, rule: Rule, node: yaml.Node, message: str, hint: str) -> None:
+        line, column = self._at(node)
+        self.problems.append(rule.finding(message, file=self.source.display, line=line, column=column, hint=hint))
+
     def _report_duplicates(self, pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
         seen: dict[str, yaml.Node] = {}  # the first key node; its line only when repeated
         for key_node, _ in pairs:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag != _MERGE_TAG:
                 key = key_node.value
                 if key in seen:
-                    line, column = self._at(key_node)
-                    self.problems.append(
-                        rules.DUPLICATE_KEY.finding(
-                            f"key '{key}' appears twice in the same mapping (first on line {self._at(seen[key])[0]}); "
-                            "YAML would silently keep only the last one",
-                            file=self.source.display,
-                            line=line,
-                            column=column,
-                            hint="remove one of them, or merge their values",
-                        )
+                    self._problem(
+                        rules.DUPLICATE_KEY,
+                        key_node,
+                        f"key '{key}' appears twice in the same mapping (first on line {self._at(seen[key])[0]}); "
+                        "YAML would silently keep only the last one",
+                        "remove one of them, or merge their values",
                     )
                 else:
                     seen[key] = key_node
@@ -108,16 +108,11 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         fixed: dict[str, Any] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in ("tag:yaml.org,2002:str", _MERGE_TAG):
-                line, column = self._at(key_node)
-                self.problems.append(
-                    rules.NON_STRING_KEY.finding(
-                        f"key {key_node.value!r} is read by YAML as {describe_value(self.construct_object(key_node))}, "
-                        "but keys must be text",
-                        file=self.source.display,
-                        line=line,
-                        column=column,
-                        hint=f"put it in quotes: \"{key_node.value}\"",
-                    )
+                self._problem(
+                    rules.NON_STRING_KEY,
+                    key_node,
+                    f"key {key_node.value!r} is read by YAML as {describe_value(self.construct_object(key_node))}, but keys must be text",
+                    f"put it in quotes: \"{key_node.value}\"",
                 )
         spelled = {self.construct_object(k): k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
         for key, value in mapping.items():
