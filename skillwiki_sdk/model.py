@@ -292,11 +292,14 @@ class Atom:
         data = raw if isinstance(raw, dict) else {}
         axes: dict[str, tuple[str, ...]] = {}
         axes_raw = data.get("axes")
-        axes_ok = isinstance(axes_raw, dict) and all(isinstance(k, str) and isinstance(v, list) for k, v in axes_raw.items())
-        if isinstance(axes_raw, dict):
+        axes_ok = isinstance(axes_raw, dict)  # and every entry an axis id with a list of text
+        if axes_ok:
             for axis_id, values in axes_raw.items():
                 if isinstance(axis_id, str) and isinstance(values, list):
-                    axes[sys.intern(axis_id)] = _words(values)
+                    axes[sys.intern(axis_id)] = words = _words(values)
+                    axes_ok = axes_ok and len(words) == len(values)
+                else:
+                    axes_ok = False
         quality = data.get("quality")
         if isinstance(quality, bool) or not isinstance(quality, (int, float)):
             quality = None
@@ -325,7 +328,7 @@ class Atom:
             "title": atom.title_given is not None,
             "summary": atom.summary is not None,
             "tags": isinstance(data.get("tags"), list) and len(atom.tags) == len(data["tags"]),
-            "axes": axes_ok and all(len(axes[k]) == len(v) for k, v in axes_raw.items()),
+            "axes": axes_ok,
             "quality": quality is not None and not isinstance(data.get("quality"), bool),
             "related": isinstance(data.get("related"), list) and len(atom.related) == len(data["related"]),
             "sources": sources_ok,

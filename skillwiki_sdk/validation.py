@@ -228,6 +228,10 @@ def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | N
             )
         )
         return report
+    if manager is None:
+        from .plugins import make_plugin_manager
+
+        manager = make_plugin_manager()  # once for every bundle of the path, and for finish
     for root in roots:
         bundle = load_bundle(root, jobs=jobs)
         finish(report, bundle, validate_bundle(bundle, manager), manager)
