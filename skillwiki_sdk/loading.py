@@ -61,13 +61,108 @@ class Document:
     ok: bool = True
 
 
+_STR_TAG = "tag:yaml.org,2002:str"
+# Scalar tags whose values the safe constructors make from the node's text alone.
+_PLAIN_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
+
+
+class _Unusual(Exception):
+    """The document needs PyYAML's general construction (aliases, merges, tags,
+    complex keys, or a limit crossed): the direct path gives way to it."""
+
+
 class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
-    """Safe loading that reports duplicate and non-text keys instead of hiding them."""
+    """Safe loading that reports duplicate and non-text keys instead of hiding them.
+
+    A document of plain mappings, lists and scalars (what atoms are made of) is built
+    directly from its nodes, which gives the same data as PyYAML's constructor at a
+    fraction of its cost, counting nodes and depth for :data:`LIMITS` on the way.
+    Anything else goes through PyYAML's own construction.
+    """
+
+    # The first characters for which YAML's implicit resolvers may give a plain
+    # scalar a tag other than text (digits, signs, '~', 'n' of null, 'y' of yes...).
+    # Empty when a wildcard resolver is registered: then every scalar asks them all.
+    _RESOLVED_FIRST = (
+        frozenset(key for key in _BaseLoader.yaml_implicit_resolvers if key)
+        if None not in _BaseLoader.yaml_implicit_resolvers and not _BaseLoader.yaml_path_resolvers
+        else None
+    )
 
     def __init__(self, stream: str, source: Source) -> None:
         super().__init__(stream)
         self.source = source
         self.problems: list[Finding] = []
+        # an alias ('*name') shares a node between places: only the general path
+        # constructs shared values once, as YAML means them
+        self._direct = "*" not in stream
+        self.measured = False  # whether the direct path has checked the limits
+        self._nodes = 0
+
+    def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
+        # Called by the parser for every node. Text that no implicit resolver could
+        # claim (most of it) is text: the answer PyYAML's resolve would give.
+        first = self._RESOLVED_FIRST
+        if kind is yaml.ScalarNode and first is not None and (not implicit[0] or (value and value[0] not in first)):
+            return _STR_TAG
+        return super().resolve(kind, value, implicit)
+
+    def get_single_data(self) -> Any:
+        node = self.get_single_node()
+        if node is None:
+            return None
+        if self._direct:
+            kept = len(self.problems)
+            try:
+                data = self._build(node, 1)
+            except _Unusual:
+                del self.problems[kept:]  # the general path reports them again
+            else:
+                self.measured = True
+                return data
+        return self.construct_document(node)
+
+    def _build(self, node: yaml.Node, depth: int) -> Any:
+        """The value of ``node``, made directly; raises :class:`_Unusual` for what
+        only the general construction handles, or for a limit crossed (which the
+        general path then reports as it always has)."""
+        kind = type(node)
+        if kind is yaml.ScalarNode:
+            tag = node.tag
+            if tag == _STR_TAG:
+                return node.value
+            if tag in _PLAIN_SCALAR_TAGS:
+                return self.yaml_constructors[tag](self, node)
+            raise _Unusual
+        if depth > LIMITS.yaml_depth:
+            raise _Unusual
+        self._nodes += len(node.value) + 1
+        if self._nodes > LIMITS.yaml_nodes:
+            raise _Unusual
+        depth += 1
+        build = self._build
+        if kind is yaml.SequenceNode:
+            if node.tag != "tag:yaml.org,2002:seq":
+                raise _Unusual
+            return [build(child, depth) for child in node.value]
+        if node.tag != "tag:yaml.org,2002:map":
+            raise _Unusual
+        mapping: dict[Any, Any] = {}
+        text_keys = True
+        for key_node, value_node in node.value:
+            if type(key_node) is not yaml.ScalarNode or key_node.tag == _MERGE_TAG:
+                raise _Unusual
+            if key_node.tag == _STR_TAG:
+                key = key_node.value
+            else:
+                key = build(key_node, depth)
+                text_keys = False
+            mapping[key] = build(value_node, depth)
+        if len(mapping) != len(node.value):
+            self._report_duplicates(node.value)
+        if not text_keys:
+            mapping = self._text_keys(node, mapping)
+        return mapping
 
     def _at(self, node: yaml.Node) -> tuple[int, int]:
         mark = node.start_mark
@@ -354,9 +449,14 @@ def _measure_tree(data: Any, limit_nodes: int, limit_depth: int) -> str | None:
     return None
 
 
-def load_yaml(text: str, source: Source) -> Document:
-    """Parse one YAML document safely; every problem is a finding located in ``source``."""
+def load_yaml(text: str, source: Source, *, direct: bool = True) -> Document:
+    """Parse one YAML document safely; every problem is a finding located in ``source``.
+
+    ``direct=False`` uses PyYAML's general construction for every document: the
+    reference that the direct path is tested against (the results are the same).
+    """
     loader = _Loader(text, source)
+    loader._direct = loader._direct and direct
     try:
         data = loader.get_single_data()
     except yaml.reader.ReaderError as error:
@@ -371,7 +471,7 @@ def load_yaml(text: str, source: Source) -> Document:
         )
     finally:
         loader.dispose()
-    if isinstance(data, (dict, list)):
+    if isinstance(data, (dict, list)) and not loader.measured:
         # an alias is written with '*': without one, no value is shared
         measure = _measure if "*" in text else _measure_tree
         problem = measure(data, LIMITS.yaml_nodes, LIMITS.yaml_depth)
