@@ -154,20 +154,25 @@ def _selection() -> tuple[bool, tuple[str, ...] | None]:
 
 def _entry_points() -> list[tuple[str, str, Any]]:
     """(distribution, version, entry point) of group ``skillwiki``, one distribution
-    once (the first on ``sys.path`` wins, as for imports), in a stable order."""
+    once (the first on ``sys.path`` wins, as for imports), in a stable order.
+
+    Only the distributions that have such an entry point have their metadata read
+    (once each): an environment holds many more that are not plugins.
+    """
     from importlib import metadata
 
-    seen: set[str] = set()
     found: list[tuple[str, str, Any]] = []
-    for dist in metadata.distributions():
-        name = dist.metadata["Name"] or ""
-        key = _normalize(name)
-        if not name or key in seen:
+    described: dict[int, tuple[str, str]] = {}
+    for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+        dist = ep.dist
+        if dist is None:
             continue
-        seen.add(key)
-        for ep in dist.entry_points:
-            if ep.group == ENTRY_POINT_GROUP:
-                found.append((name, dist.version or "", ep))
+        if id(dist) not in described:
+            meta = dist.metadata
+            described[id(dist)] = (meta["Name"] or "", meta["Version"] or "")
+        name, version = described[id(dist)]
+        if name:
+            found.append((name, version, ep))
     return sorted(found, key=lambda item: (_normalize(item[0]), item[2].name))
 
 
