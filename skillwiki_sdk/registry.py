@@ -23,7 +23,6 @@ from __future__ import annotations
 import contextlib
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Iterator, Mapping
 
@@ -325,6 +324,8 @@ def _as_folder(root: Any) -> Iterator[str]:
     if not root.is_dir():
         yield str(root)  # reported as "not a folder"
         return
+    import tempfile
+
     with tempfile.TemporaryDirectory(prefix="skillwiki-bundle-") as tmp:
         _copy_tree(root, tmp, [0])
         yield tmp

@@ -7,11 +7,8 @@ is wrong in the author's words and whose line is looked up from its JSON path.
 
 from __future__ import annotations
 
-import difflib
 import functools
-import json
-from importlib import resources
-from pathlib import Path as FsPath
+import os
 from typing import Any, Iterable
 
 from . import rules
@@ -41,23 +38,36 @@ _TYPE_WORDS = {
 
 
 def _schema_file(name: str) -> Any:
+    """The file of schema ``name``: a path on disk, else (the package imported from a
+    zip) a traversable of importlib.resources."""
     if name not in SCHEMA_NAMES:
         raise ValueError(f"unknown schema {name!r}; choose one of {', '.join(SCHEMA_NAMES)}")
-    packaged = resources.files(__package__) / "schemas" / f"{name}.schema.json"
-    if packaged.is_file():
-        return packaged
+    here = os.path.dirname(os.path.abspath(__file__))
+    packaged = os.path.join(here, "schemas", f"{name}.schema.json")
     # A source checkout (editable install): the schemas live beside the package.
-    return FsPath(__file__).resolve().parent.parent / "schemas" / f"{name}.schema.json"
+    checkout = os.path.join(os.path.dirname(os.path.realpath(here)), "schemas", f"{name}.schema.json")
+    for path in (packaged, checkout):
+        if os.path.isfile(path):
+            return path
+    from importlib import resources
+
+    return resources.files(__package__) / "schemas" / f"{name}.schema.json"
 
 
 def schema_text(name: str) -> str:
     """The text of the JSON Schema ``name`` (``domain`` or ``atom``)."""
-    return _schema_file(name).read_text(encoding="utf-8")
+    file = _schema_file(name)
+    if isinstance(file, str):
+        with open(file, encoding="utf-8") as stream:
+            return stream.read()
+    return file.read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=None)
 def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema ``name`` as a dictionary."""
+    import json
+
     return json.loads(schema_text(name))
 
 
@@ -141,11 +151,11 @@ def _fast_check(name: str) -> Any:
     through :func:`validator`, which finds the problems and words them. It says no
     more often than jsonschema (it reads ``$`` as end of text), never less often.
     """
-    schema = load_schema(name)
-    if not _fast_compatible(schema):
-        return None
-    compiled = _pregenerated(name)
+    compiled = _pregenerated(name)  # made only from a schema it could compile
     if compiled is None:
+        schema = load_schema(name)
+        if not _fast_compatible(schema):
+            return None
         try:
             import fastjsonschema
         except ImportError:
@@ -168,22 +178,78 @@ def _as_draft_07(schema: dict[str, Any]) -> dict[str, Any]:
 
 def fast_schema_source(text: str) -> str:
     """Python source of a fast validity check for the schema ``text`` (fastjsonschema)."""
+    import json
+
     import fastjsonschema
 
     return fastjsonschema.compile_to_code(_as_draft_07(json.loads(text)))
 
 
+# What the generated module imports, replaced so that running it imports neither
+# fastjsonschema (its compilers) nor decimal: each costs milliseconds of every start.
+_GENERATED_IMPORTS = {
+    "from decimal import Decimal\n": '''import sys as _sys
+
+
+class _DecimalType(type):
+    """isinstance(value, Decimal) without importing decimal: no Decimal exists before decimal is imported."""
+
+    def __instancecheck__(cls, value):
+        module = _sys.modules.get("decimal")
+        return module is not None and isinstance(value, module.Decimal)
+
+
+class Decimal(metaclass=_DecimalType):
+    pass
+''',
+    "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n": '''
+
+class JsonSchemaValueException(ValueError):
+    """Raised as fastjsonschema's: only whether one is raised matters here."""
+
+    def __init__(self, message, value=None, name=None, definition=None, rule=None):
+        super().__init__(message)
+        self.message, self.value, self.name, self.definition, self.rule = message, value, name, definition, rule
+
+
+JsonSchemaValuesException = JsonSchemaValueException
+''',
+}
+
+
+def fast_module_source(name: str, text: str) -> str:
+    """The source of ``skillwiki_sdk/_fast_<name>.py`` for the schema ``text``: the check
+    that :func:`fast_schema_source` makes, importing nothing heavy, with the schema
+    text it was made from (used only while that is the text loaded)."""
+    import re
+
+    code = fast_schema_source(text)
+    for line, replacement in _GENERATED_IMPORTS.items():
+        if line not in code:
+            raise ValueError(f"fastjsonschema's code no longer starts with {line.strip()!r}: update _GENERATED_IMPORTS")
+        code = code.replace(line, replacement, 1)
+    if "fastjsonschema" in code.replace("fastjsonschema's", ""):
+        raise ValueError("the generated check still uses fastjsonschema at run time: update _GENERATED_IMPORTS")
+    entry = re.search(r"^def (validate\w*)\(data", code, re.M)
+    if entry is None:
+        raise ValueError(f"no validator function in the code made for {name}")
+    header = (
+        f'"""Generated by scripts/generate_fast_schemas.py from schemas/{name}.schema.json: do not edit."""\n'
+        f"# fmt: off\nSCHEMA_TEXT = {text!r}\n"
+    )
+    return header + code + f"\n\nvalidate = {entry.group(1)}\n"
+
+
 def _pregenerated(name: str) -> Any:
     """The check generated ahead of time for schema ``name`` (skillwiki_sdk/_fast_<name>.py),
     only while it was generated from the very schema loaded now."""
-    import hashlib
     import importlib
 
     try:
         module = importlib.import_module(f"._fast_{name}", __package__)
     except ImportError:
         return None
-    if getattr(module, "SCHEMA_SHA256", None) != hashlib.sha256(schema_text(name).encode("utf-8")).hexdigest():
+    if getattr(module, "SCHEMA_TEXT", None) != schema_text(name):
         return None
     return module.validate
 
@@ -198,7 +264,7 @@ def schema_findings(name: str, data: Any, source: Source) -> list[Finding]:
         return []  # valid: jsonschema (slower, and slow to import) is not needed
     findings: list[Finding] = []
     for error in validator(name).iter_errors(data):
-        findings.extend(_translate(name, _best(error), data, source))
+        findings.extend(finding for finding in _translate(name, _best(error), data, source) if finding not in findings)
     return findings
 
 
@@ -224,9 +290,13 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
 
     if kind == "required":
         missing = [key for key in value if isinstance(instance, dict) and key not in instance]
-        key = missing[0] if missing else str(value)
+        # one error per missing key, each carrying the whole list: its message names the key
+        named = [key for key in missing if str(error.message).startswith(repr(key))]
         where = f" in '{field}'" if field else ""
-        return [required_rule.finding(f"missing required key '{key}'{where}", file=source, path=path, hint=_required_hint(name, path, key))]
+        return [
+            required_rule.finding(f"missing required key '{key}'{where}", file=source, path=path, hint=_required_hint(name, path, key))
+            for key in (named[:1] or missing or [str(value)])
+        ]
 
     if kind == "additionalProperties" and isinstance(instance, dict):
         known = list(error.schema.get("properties", {}))
@@ -234,6 +304,8 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
         for key in instance:
             if key in known or (isinstance(key, str) and key.startswith("x-")):
                 continue
+            import difflib
+
             close = difflib.get_close_matches(str(key), known, n=1)
             hint = f"did you mean '{close[0]}'?" if close else (f"known keys: {', '.join(known)}; prefix extensions with 'x-'" if known else None)
             where = f" in '{field}'" if field else ""

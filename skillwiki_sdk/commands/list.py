@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -26,6 +25,8 @@ def run(args: argparse.Namespace, out) -> int:
     registry = Registry.discover()
     failed = bool(args.strict and registry.problems)
     if args.format == "json":
+        import json
+
         document = {
             "version": 1,
             "tool": {"name": "skillwiki", "version": __version__},

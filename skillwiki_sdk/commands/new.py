@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import shlex
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -23,6 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 
 def run(args: argparse.Namespace, out) -> int:
+    import shlex
+
     from ..scaffold import create_project
 
     made = create_project(args.name, args.path, title=args.title, description=args.description, author=args.author)

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import argparse
-import json
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -16,6 +15,8 @@ def run(args: argparse.Namespace, out) -> int:
 
     found = rules_of(make_plugin_manager())
     if args.format == "json":
+        import json
+
         out.write(json.dumps([{"code": r.code, "severity": r.severity.value, "name": r.name, "summary": r.summary} for r in found], indent=2) + "\n")
         return 0
     lines = [f"{r.code}  {r.severity.value:<7}  {r.name:<28}  {r.summary}" for r in found]

@@ -3,9 +3,7 @@
 from __future__ import annotations
 
 import argparse
-import json
 import os
-import shutil
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
@@ -37,9 +35,13 @@ def run(args: argparse.Namespace, out) -> int:
     card = figures(bundle)
     errors = sum(1 for f in findings if f.severity.value == "error")
     if args.format == "json":
+        import json
+
         card["errors"] = errors
         out.write(json.dumps(card, indent=2, ensure_ascii=False) + "\n")
     else:
+        import shutil
+
         width = min(100, shutil.get_terminal_size((88, 24)).columns) if out.color() else 88
         out.write(render_card(card, width=width, color=out.color()))
     if errors:
