@@ -121,6 +121,9 @@ class InstalledPlugins:
     problems: list[Problem] = field(default_factory=list)
     autoload: bool = True
     selected: tuple[str, ...] | None = None
+    # the built-in checks and ``plugins``, registered while they were checked: the
+    # manager that discovery calls (make_plugin_manager makes a fresh one)
+    manager: pluggy.PluginManager | None = field(default=None, repr=False, compare=False)
 
 
 _CACHE: InstalledPlugins | None = None
@@ -168,12 +171,21 @@ def _entry_points() -> list[tuple[str, str, Any]]:
         if dist is None:
             continue
         if id(dist) not in described:
-            meta = dist.metadata
-            described[id(dist)] = (meta["Name"] or "", meta["Version"] or "")
+            described[id(dist)] = _name_and_version(dist)
         name, version = described[id(dist)]
         if name:
             found.append((name, version, ep))
     return sorted(found, key=lambda item: (_normalize(item[0]), item[2].name))
+
+
+def _name_and_version(dist: Any) -> tuple[str, str]:
+    """A distribution's Name and Version from its core metadata, headers only: what
+    ``dist.metadata`` gives, without parsing the long description that follows."""
+    from email.parser import HeaderParser
+
+    text = dist.read_text("METADATA") or dist.read_text("PKG-INFO") or ""
+    headers = HeaderParser().parsestr(text)
+    return headers["Name"] or "", headers["Version"] or ""
 
 
 def _describe(error: BaseException) -> str:
@@ -181,30 +193,29 @@ def _describe(error: BaseException) -> str:
     return f"{type(error).__name__}: {text}" if text else type(error).__name__
 
 
-_PROBE: pluggy.PluginManager | None = None
-
-
-def _hook_problems(plugin: object) -> str | None:
-    """Why pluggy would refuse ``plugin`` (a misspelt hook, a wrong signature), or None.
-
-    The plugin is registered on a probe manager (one per process: making one per
-    plugin costs more than the check) and taken off it again.
-    """
-    global _PROBE
-    if _PROBE is None:
-        _PROBE = pluggy.PluginManager(hookspecs.PROJECT)
-        _PROBE.add_hookspecs(hookspecs)
+def _register(manager: pluggy.PluginManager, plugin: object, name: str | None = None) -> str | None:
+    """Register ``plugin`` on ``manager``; or, when pluggy refuses it (a misspelt hook,
+    a wrong signature), leave ``manager`` as it was and say why."""
+    was_registered = manager.is_registered(plugin)
     try:
-        _PROBE.register(plugin)
-    except (pluggy.PluginValidationError, ValueError) as error:
-        return str(error)
-    try:
-        _PROBE.check_pending()
-    except pluggy.PluginValidationError as error:
-        return str(error)
-    finally:
-        _PROBE.unregister(plugin)
+        manager.register(plugin, name=name)
+        manager.check_pending()
+    except KeyboardInterrupt:
+        raise
+    except Exception as error:  # noqa: BLE001 - pluggy's refusals, and what a hostile plugin's attributes raise
+        if not was_registered and manager.is_registered(plugin):
+            manager.unregister(plugin)  # the hooks registered before the refused one
+        return str(error) or type(error).__name__
     return None
+
+
+def _base_manager() -> pluggy.PluginManager:
+    """A plugin manager with the hook specifications and the built-in checks."""
+    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager.add_hookspecs(hookspecs)
+    for name in DEFAULT_PLUGINS:
+        manager.register(importlib.import_module(name), name=name)
+    return manager
 
 
 @contextlib.contextmanager
@@ -278,8 +289,9 @@ def time_budget(seconds: float | None = None) -> Iterator[None]:
         signal.signal(signal.SIGALRM, previous)
 
 
-def load_entry_point(distribution: str, version: str, ep: Any) -> LoadedPlugin | Problem:
-    """Import one entry point and check its hooks; a failure is a :class:`Problem`."""
+def load_entry_point(distribution: str, version: str, ep: Any, manager: pluggy.PluginManager | None = None) -> LoadedPlugin | Problem:
+    """Import one entry point and register it on ``manager`` (default: a new one),
+    which checks its hooks; a failure is a :class:`Problem`."""
     try:
         with plugin_output(), time_budget():
             plugin = ep.load()
@@ -291,14 +303,18 @@ def load_entry_point(distribution: str, version: str, ep: Any) -> LoadedPlugin |
             f"importing '{ep.value}' failed: {_describe(error)}",
             f"reinstall or upgrade {distribution} (pip install --force-reinstall {distribution}), or uninstall it",
         )
-    refused = _hook_problems(plugin)
+    loaded = LoadedPlugin(distribution, version, ep.name, ep.value, plugin)
+    manager = manager or _base_manager()
+    if manager.is_registered(plugin):
+        return loaded  # two entry points naming one module: its hooks run once
+    refused = _register(manager, plugin, loaded.registered_name)
     if refused:
         return Problem(
             distribution, version, ep.name, "import",
             f"'{ep.value}' is not a valid plugin: {refused}",
             f"report it to the authors of {distribution}; hook names are listed in skillwiki_sdk.hookspecs",
         )
-    return LoadedPlugin(distribution, version, ep.name, ep.value, plugin)
+    return loaded
 
 
 def installed_plugins(refresh: bool = False) -> InstalledPlugins:
@@ -312,14 +328,14 @@ def installed_plugins(refresh: bool = False) -> InstalledPlugins:
     if refresh:
         importlib.invalidate_caches()
     autoload, selected = _selection()
-    result = InstalledPlugins(autoload=autoload, selected=selected)
+    result = InstalledPlugins(autoload=autoload, selected=selected, manager=_base_manager())
     if autoload:
         for distribution, version, ep in _entry_points():
             if selected is not None and _normalize(distribution) not in selected and _normalize(ep.name) not in selected:
                 continue
             if any(p.distribution == distribution and p.value == ep.value for p in result.plugins):
                 continue  # two entry points of one distribution naming one module: one plugin
-            outcome = load_entry_point(distribution, version, ep)
+            outcome = load_entry_point(distribution, version, ep, result.manager)
             (result.problems if isinstance(outcome, Problem) else result.plugins).append(outcome)  # type: ignore[arg-type]
     _CACHE = result
     return result
@@ -332,10 +348,7 @@ def make_plugin_manager(extra: Iterable[object] = (), *, installed: bool = True)
     ``extra`` are plugin objects (modules or instances with hook implementations).
     Registration checks every implementation against its specification at once.
     """
-    manager = pluggy.PluginManager(hookspecs.PROJECT)
-    manager.add_hookspecs(hookspecs)
-    for name in DEFAULT_PLUGINS:
-        manager.register(importlib.import_module(name), name=name)
+    manager = _base_manager()
     if installed:
         for loaded in installed_plugins().plugins:
             if manager.is_registered(loaded.plugin):

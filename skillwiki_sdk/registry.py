@@ -122,7 +122,7 @@ class Registry:
         from .plugins import installed_plugins, make_plugin_manager
 
         installed = installed_plugins(refresh=refresh)
-        manager = make_plugin_manager()
+        manager = installed.manager or make_plugin_manager()
         problems = list(installed.problems)
         domains = _load_domains(installed.plugins, manager, problems)
         problems.sort(key=lambda p: (p.distribution.lower(), p.entry_point, p.stage))
@@ -137,18 +137,18 @@ class Registry:
         are looked up when its module is installed; otherwise the distribution is the
         module's name and the domain's version is not compared with it.
         """
-        from .plugins import _hook_problems, make_plugin_manager
+        from .plugins import _register, make_plugin_manager
 
         problems: list[Problem] = []
         loaded_plugins: list[LoadedPlugin] = []
+        manager = make_plugin_manager(installed=False)
         for plugin in plugins:
             distribution, version, entry_point, value = _origin(plugin)
-            refused = _hook_problems(plugin)
+            refused = None if manager.is_registered(plugin) else _register(manager, plugin)
             if refused:
                 problems.append(Problem(distribution, version, entry_point, "import", f"'{value}' is not a valid plugin: {refused}", "fix its hooks; hook names are listed in skillwiki_sdk.hookspecs"))
             else:
                 loaded_plugins.append(LoadedPlugin(distribution, version, entry_point, value, plugin))
-        manager = make_plugin_manager([p.plugin for p in loaded_plugins], installed=False)
         domains = _load_domains(loaded_plugins, manager, problems)
         return cls(domains, problems, InstalledPlugins(plugins=loaded_plugins, problems=list(problems), autoload=False))
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 from typing import Iterator
 
 from .. import __version__, rules
@@ -17,7 +18,6 @@ def manifest_versions(bundle: Bundle) -> Iterator[Finding]:
     domain = bundle.domain
     if domain is None:
         return
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
     from packaging.version import InvalidVersion, Version
 
     schema = domain.schema
@@ -39,23 +39,33 @@ def manifest_versions(bundle: Bundle) -> Iterator[Finding]:
                 hint="use a version such as \"1.0.0\", \"1.2rc1\" or \"2.0.post1\"",
             )
     if domain.requires_sdk is not None:
-        try:
-            specifiers = SpecifierSet(domain.requires_sdk)
-        except InvalidSpecifier:
+        allowed = _sdk_allowed(domain.requires_sdk)
+        if allowed is None:
             yield rules.REQUIRES_SDK_INVALID.finding(
                 f"requires-sdk '{domain.requires_sdk}' is not a PEP 440 specifier set",
                 file=domain.source,
                 path=("requires-sdk",),
                 hint="write it like \">=0.1,<0.2\"",
             )
-        else:
-            if not specifiers.contains(__version__, prereleases=True):
-                yield rules.REQUIRES_SDK_UNSATISFIED.finding(
-                    f"this domain requires skillwiki-sdk {domain.requires_sdk}, but this is skillwiki-sdk {__version__}",
-                    file=domain.source,
-                    path=("requires-sdk",),
-                    hint="install a skillwiki-sdk that matches, or widen requires-sdk if the domain works with this one",
-                )
+        elif not allowed:
+            yield rules.REQUIRES_SDK_UNSATISFIED.finding(
+                f"this domain requires skillwiki-sdk {domain.requires_sdk}, but this is skillwiki-sdk {__version__}",
+                file=domain.source,
+                path=("requires-sdk",),
+                hint="install a skillwiki-sdk that matches, or widen requires-sdk if the domain works with this one",
+            )
+
+
+@functools.lru_cache(maxsize=64)
+def _sdk_allowed(requires: str) -> bool | None:
+    """Whether this SDK satisfies the specifier set ``requires``; None when it is not
+    one. Once per text: installed domains mostly share the same few."""
+    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+
+    try:
+        return SpecifierSet(requires).contains(__version__, prereleases=True)
+    except InvalidSpecifier:
+        return None
 
 
 @hookimpl
