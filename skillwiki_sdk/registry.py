@@ -21,6 +21,7 @@ This module is also registered as a built-in plugin: its check resolves
 from __future__ import annotations
 
 import contextlib
+import functools
 import os
 import re
 from dataclasses import dataclass, field
@@ -183,8 +184,11 @@ def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Prob
     candidates: list[_Candidate] = []
     _DISCOVERING = True
     try:
-        for loaded in plugins:
-            candidates.extend(_load_plugin(loaded, manager, problems))
+        roots = [(loaded, root) for loaded in plugins for root in _plugin_roots(loaded, manager, problems)]
+        for (loaded, root), read in zip(roots, _read_roots([root for _, root in roots], manager)):
+            candidate = _accept(loaded, root, read, problems)
+            if candidate is not None:
+                candidates.append(candidate)
     finally:
         _DISCOVERING = False
     domains = _resolve_conflicts(candidates, problems)
@@ -239,11 +243,14 @@ def _locate(findings: list[Finding]) -> None:
     resolve_locations(findings)
 
 
-def _load_plugin(loaded: LoadedPlugin, manager: Any, problems: list[Problem]) -> list[_Candidate]:
-    """Call one plugin's ``skillwiki_domains`` and load its bundles."""
-    report_to = f"report it to the authors of {loaded.distribution}, or uninstall it (pip uninstall {loaded.distribution})"
+def _report_to(loaded: LoadedPlugin) -> str:
+    return f"report it to the authors of {loaded.distribution}, or uninstall it (pip uninstall {loaded.distribution})"
+
+
+def _plugin_roots(loaded: LoadedPlugin, manager: Any, problems: list[Problem]) -> list[Any]:
+    """Call one plugin's ``skillwiki_domains``: the bundle roots it names."""
     impls = [impl for impl in manager.hook.skillwiki_domains.get_hookimpls() if impl.plugin is loaded.plugin]
-    found: list[_Candidate] = []
+    found: list[Any] = []
     for impl in impls:
         try:
             with plugin_output(), time_budget():
@@ -251,39 +258,81 @@ def _load_plugin(loaded: LoadedPlugin, manager: Any, problems: list[Problem]) ->
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # noqa: BLE001 - one plugin's bug is its problem only
-            problems.append(_problem(loaded, "hook", f"skillwiki_domains() raised {_describe(error)}", report_to))
+            problems.append(_problem(loaded, "hook", f"skillwiki_domains() raised {_describe(error)}", _report_to(loaded)))
             continue
         if roots is None:
             continue
         if isinstance(roots, (str, bytes, os.PathLike)) or not isinstance(roots, (list, tuple)) or not all(_is_root(r) for r in roots):
-            problems.append(_problem(loaded, "hook", f"skillwiki_domains() returned {roots!r:.200}, not a list of bundle roots (paths or importlib.resources traversables)", report_to))
+            problems.append(_problem(loaded, "hook", f"skillwiki_domains() returned {roots!r:.200}, not a list of bundle roots (paths or importlib.resources traversables)", _report_to(loaded)))
             continue
-        for root in roots:
-            candidate = _load_root(loaded, root, manager, problems, report_to)
-            if candidate is not None:
-                found.append(candidate)
+        found.extend(roots)
     return found
 
 
-def _load_root(loaded: LoadedPlugin, root: Any, manager: Any, problems: list[Problem], report_to: str) -> _Candidate | None:
-    from packaging.version import InvalidVersion, Version
+# From this many bundle roots that are folders on disk, discovery reads part of them
+# in a forked process at the same time: a bundle costs about a millisecond to read
+# and check, a fork a few.
+ROOTS_BESIDE = 24
 
+
+@dataclass
+class _Read:
+    """A bundle root read and checked: the bundle and its findings, or what failed."""
+
+    shown: str = ""
+    bundle: Bundle | None = None
+    findings: list[Finding] = field(default_factory=list)
+    failure: str | None = None
+
+
+def _read_roots(roots: list[Any], manager: Any) -> list[_Read]:
+    """Every root read and checked, in order; the same whether or not part of them
+    was read in a forked process."""
+    from pathlib import PurePath
+
+    from .parallel import map_beside
+
+    on_disk = [index for index, root in enumerate(roots) if isinstance(root, (str, PurePath))]
+    reads: list[_Read | None] = [None] * len(roots)
+    if len(on_disk) >= ROOTS_BESIDE:
+        # the first alone: the child then inherits what reading imports and compiles
+        first = on_disk.pop(0)
+        reads[first] = _read_root(roots[first], manager)
+        shared = map_beside(functools.partial(_read_root, manager=manager, jobs=1), [(roots[index],) for index in on_disk])
+        for index, read in zip(on_disk, shared):
+            reads[index] = read
+    return [read if read is not None else _read_root(root, manager) for root, read in zip(roots, reads)]
+
+
+def _read_root(root: Any, manager: Any, jobs: int | None = None) -> _Read:
+    """Load and check the bundle at ``root``; what goes wrong is the read's failure.
+    ``jobs`` as for :func:`~skillwiki_sdk.validation.load_bundle`."""
     from .validation import load_bundle, validate_bundle
 
     try:
         with _as_folder(root) as path:
             if not os.path.isdir(path):
-                problems.append(_problem(loaded, "bundle", f"bundle root {path} is not a folder", report_to))
-                return None
+                return _Read(failure=f"bundle root {path} is not a folder")
             shown = path if isinstance(root, (str, os.PathLike)) else str(root).rstrip("/")
-            bundle = load_bundle(path, display=shown)
+            bundle = load_bundle(path, display=shown, jobs=jobs)
             findings = validate_bundle(bundle, manager)
             _locate(findings)
     except KeyboardInterrupt:
         raise
     except BaseException as error:  # noqa: BLE001
-        problems.append(_problem(loaded, "bundle", f"reading bundle {root!s:.200} failed: {_describe(error)}", report_to))
+        return _Read(failure=f"reading bundle {root!s:.200} failed: {_describe(error)}")
+    return _Read(shown, bundle, findings)
+
+
+def _accept(loaded: LoadedPlugin, root: Any, read: _Read, problems: list[Problem]) -> _Candidate | None:
+    """The domain of a read bundle, or the problem that keeps it out."""
+    from packaging.version import InvalidVersion, Version
+
+    report_to = _report_to(loaded)
+    if read.bundle is None:
+        problems.append(_problem(loaded, "bundle", read.failure or f"reading bundle {root!s:.200} failed", report_to))
         return None
+    bundle, findings, shown = read.bundle, read.findings, read.shown
     name = bundle.domain.name if bundle.domain else None
     errors = tuple(sorted((f for f in findings if f.severity is Severity.ERROR), key=Finding.sort_key))
     if errors:

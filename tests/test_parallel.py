@@ -72,3 +72,42 @@ def test_the_fast_schema_check_never_passes_what_jsonschema_fails(document: dict
         pytest.skip("fastjsonschema is not installed")
     if fast(document):
         assert validator("atom").is_valid(document), document
+
+
+# map_beside: part of the work in one forked child; the same results, whatever happens to it
+
+PARENT = os.getpid()
+
+
+def _square_where(number: int) -> tuple[int, bool]:
+    return number * number, os.getpid() != PARENT
+
+
+def _dies_in_the_child(number: int) -> int:
+    if os.getpid() != PARENT:
+        os._exit(3)
+    return number + 1
+
+
+def _unpicklable_in_the_child(number: int):
+    if os.getpid() != PARENT:
+        return lambda: number  # a result that cannot travel back
+    return number - 1
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_map_beside_shares_the_work_with_a_child_and_keeps_the_order() -> None:
+    from skillwiki_sdk.parallel import map_beside
+
+    results = map_beside(_square_where, [(n,) for n in range(40)])
+    assert [value for value, _ in results] == [n * n for n in range(40)]
+    in_child = [n for n, (_, child) in enumerate(results) if child]
+    assert in_child == list(range(40 - len(in_child), 40)) and 10 <= len(in_child) <= 20
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_map_beside_does_the_child_part_itself_when_the_child_fails() -> None:
+    from skillwiki_sdk.parallel import map_beside
+
+    assert map_beside(_dies_in_the_child, [(n,) for n in range(30)]) == [n + 1 for n in range(30)]
+    assert map_beside(_unpicklable_in_the_child, [(n,) for n in range(30)]) == [n - 1 for n in range(30)]

@@ -204,6 +204,23 @@ def test_two_entry_points_naming_one_module_are_one_plugin(listed: dict) -> None
     assert [d["entry_point"] for d in listed["domains"] if d["name"] == "rt-twice"] == ["rt-twice"]
 
 
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_bundles_read_partly_in_a_forked_child_are_listed_the_same(listed: dict, site: Path) -> None:
+    """With the threshold lowered, discovery reads part of the bundles in a forked
+    child: every domain, problem and finding is the same as when read in one process."""
+    code = (
+        "import json, os, sys; import skillwiki_sdk.registry as r; r.ROOTS_BESIDE = 1; "
+        "forks = []; fork = os.fork; os.fork = lambda: forks.append(1) or fork(); "
+        "from skillwiki_sdk.cli import main; code = main(['list', '--format', 'json']); "
+        "print(len(forks), file=sys.stderr); sys.exit(code)"
+    )
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    done = subprocess.run([sys.executable, "-c", code], env={**environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    assert done.stderr.strip().splitlines()[-1] == "1"
+    assert json.loads(done.stdout) == listed
+
+
 def test_strict_makes_problems_fail(site: Path) -> None:
     code, document = _list(site, "--strict")
     assert code == 1 and document["ok"] is False
