@@ -1,5 +1,5 @@
 """``python -m skillwiki_sdk``: the same as the ``skillwiki`` command."""
 
-from .cli import main
+from .cli import console
 
-raise SystemExit(main())
+raise SystemExit(console())

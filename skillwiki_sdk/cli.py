@@ -17,7 +17,7 @@ from typing import Sequence, TextIO
 from . import __version__
 from .errors import SkillwikiError, UsageError
 
-__all__ = ["main", "COMMANDS", "Output"]
+__all__ = ["main", "console", "COMMANDS", "Output"]
 
 COMMANDS = ("new", "validate", "show", "list", "build", "schema", "rules")
 
@@ -102,3 +102,15 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
             raise
         err.write(f"skillwiki: internal error: {type(error).__name__}: {error}\n" "run again with SKILLWIKI_DEBUG=1 for the traceback, and please report it\n")
         return 3
+
+
+def console() -> int:
+    """The ``skillwiki`` console script: :func:`main`, then an exit that does not
+    walk every object left (plugins, bundles) for reference cycles: the process ends
+    and the system takes the memory back at once. Only for a process about to end:
+    in-process callers use :func:`main`."""
+    import gc
+
+    code = main()
+    gc.freeze()  # the collections of interpreter shutdown skip what exists now
+    return code
