@@ -101,10 +101,17 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         # Called by the parser for every node. Text that no implicit resolver could
-        # claim (most of it) is text: the answer PyYAML's resolve would give.
+        # claim (most of it) is text, and without path resolvers an untagged mapping
+        # or list is one: the answers PyYAML's resolve would give.
         first = self._RESOLVED_FIRST
-        if kind is yaml.ScalarNode and first is not None and (not implicit[0] or (value and value[0] not in first)):
-            return _STR_TAG
+        if first is not None:
+            if kind is yaml.ScalarNode:
+                if not implicit[0] or (value and value[0] not in first):
+                    return _STR_TAG
+            elif kind is yaml.MappingNode:
+                return self.DEFAULT_MAPPING_TAG
+            elif kind is yaml.SequenceNode:
+                return self.DEFAULT_SEQUENCE_TAG
         return super().resolve(kind, value, implicit)
 
     def get_single_data(self) -> Any:
