@@ -57,21 +57,46 @@ class _Parser(argparse.ArgumentParser):
         raise UsageError(f"{message}\nrun '{self.prog} --help' for usage")
 
 
-def build_parser() -> argparse.ArgumentParser:
+def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
+    """The parser of the command line. Given ``argv`` that names a command, only that
+    command's options are built; the others are there by name and summary (building
+    every command's options costs more than some commands take to run)."""
     parser = _Parser(prog="skillwiki", description="Scaffold, validate, build and discover Skill Wiki domain plugins.")
     parser.add_argument("--version", action="version", version=f"skillwiki-sdk {__version__}")
     parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the output (default: on a terminal, unless NO_COLOR is set)")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
+    chosen = _command_of(argv)
     for name in COMMANDS:
-        importlib.import_module(f".commands.{name}", __package__).add_parser(sub)
+        module = importlib.import_module(f".commands.{name}", __package__)
+        if chosen is None or name == chosen:
+            module.add_parser(sub)
+        else:
+            sub.add_parser(name, help=module.SUMMARY, add_help=False)
     return parser
+
+
+def _command_of(argv: Sequence[str] | None) -> str | None:
+    """The command that ``argv`` names, or None (none, or not one of ours: the full
+    parser then explains)."""
+    if argv is None:
+        return None
+    skip = False
+    for token in argv:
+        if skip:
+            skip = False
+        elif token == "--color":
+            skip = True
+        elif token == "--" or not token.startswith("-"):
+            return token if token in COMMANDS else None
+    return None
 
 
 def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
     """Run the command line; returns the exit code (0 good, 1 findings, 2 usage)."""
     err = stderr or sys.stderr
     try:
-        parser = build_parser()
+        argv = sys.argv[1:] if argv is None else list(argv)
+        parser = build_parser(argv)
         args = parser.parse_args(argv)
         if not args.command:
             parser.print_help(stdout or sys.stdout)

@@ -8,6 +8,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
 from conftest import EXAMPLE, ROOT
 
 
@@ -137,3 +138,22 @@ def test_readme_lists_every_rule_as_skillwiki_rules_prints_it(cli, monkeypatch) 
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for line in cli("rules").out.splitlines():
         assert line in readme, f"README's finding codes lack: {line}"
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ["list"],
+        ["--color", "never", "list", "--format", "json", "--strict"],
+        ["--color=always", "validate", "a", "b", "--jobs", "2"],
+        ["show", "backend-architecture", "--format", "json"],
+        ["schema", "atom"],
+        ["rules", "--format", "json"],
+        ["new", "my-domain"],
+        ["build", "."],
+    ],
+)
+def test_the_parser_built_for_one_command_reads_its_arguments_as_the_full_one(argv: list[str]) -> None:
+    from skillwiki_sdk.cli import build_parser
+
+    assert vars(build_parser(argv).parse_args(argv)) == vars(build_parser().parse_args(argv))

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 
 
+SUMMARY = "build the wheel and sdist, then validate both"
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "build",
-        help="build the wheel and sdist, then validate both",
+        help=SUMMARY,
         description="Build PROJECT's sdist, then its wheel from the sdist, in an isolated environment "
         "(as 'python -m build' does), and validate both archives. Exit 0 when both are good, 1 when the build "
         "fails or an archive has failing findings (a wheel without its bundle, a version that differs, ...).",

@@ -5,10 +5,13 @@ from __future__ import annotations
 import argparse
 
 
+SUMMARY = "list installed domains and broken plugins"
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "list",
-        help="list installed domains and broken plugins",
+        help=SUMMARY,
         description="List the domains of the installed plugins (entry-point group 'skillwiki'), then the plugins "
         "that were left out and why. Exit 0 when the registry loaded, even with problems; with --strict, 1 when "
         "there are problems. SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD=1 loads no plugin; SKILLWIKI_LOAD_PLUGINS=a,b only those.",

@@ -6,10 +6,13 @@ import argparse
 import os
 
 
+SUMMARY = "create a domain plugin project"
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "new",
-        help="create a domain plugin project",
+        help=SUMMARY,
         description="Create a domain plugin project for domain NAME: pyproject.toml, the package with its hook, "
         "a bundle with one atom of each kind, README.md, tests and .gitignore. It validates, passes its tests, "
         "builds and installs unchanged. Never overwrites: the folder must not exist or be empty.",

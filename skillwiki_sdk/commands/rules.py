@@ -5,8 +5,11 @@ from __future__ import annotations
 import argparse
 
 
+SUMMARY = "list the finding codes"
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("rules", help="list the finding codes", description="List every finding code: the SDK's own and those of installed plugins' checks.")
+    parser = sub.add_parser("rules", help=SUMMARY, description="List every finding code: the SDK's own and those of installed plugins' checks.")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 

@@ -6,8 +6,11 @@ import argparse
 import os
 
 
+SUMMARY = "show a domain's card"
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("show", help="show a domain's card", description="Show the card of an installed domain (by NAME) or of a bundle or plugin project (by PATH).")
+    parser = sub.add_parser("show", help=SUMMARY, description="Show the card of an installed domain (by NAME) or of a bundle or plugin project (by PATH).")
     parser.add_argument("target", metavar="NAME|PATH")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 

@@ -13,10 +13,13 @@ FORMATS = ("text", "json", "github", "sarif")
 _MIN_PATHS_IN_PARALLEL = 4
 
 
+SUMMARY = "validate bundles, plugin projects, wheels and sdists"
+
+
 def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "validate",
-        help="validate bundles, plugin projects, wheels and sdists",
+        help=SUMMARY,
         description="Validate each PATH (a bundle folder, a plugin project, a .whl or an sdist; default '.'). "
         "Exit 0 when nothing fails, 1 when findings fail, 2 on a usage error. "
         "--select, --ignore and --strict override the same keys of [tool.skillwiki] in the project's pyproject.toml.",
