@@ -291,22 +291,28 @@ def _read_roots(roots: list[Any], manager: Any) -> list[_Read]:
     from pathlib import PurePath
 
     from .parallel import map_beside
+    from .plugins import checks_of
 
+    try:
+        checks: Any = checks_of(manager)  # the plugins' skillwiki_checks hooks once, not once a bundle
+    except Exception:  # noqa: BLE001 - a plugin given to from_plugins returned no checks: each bundle reports it
+        checks = None
     on_disk = [index for index, root in enumerate(roots) if isinstance(root, (str, PurePath))]
     reads: list[_Read | None] = [None] * len(roots)
     if len(on_disk) >= ROOTS_BESIDE:
         # the first alone: the child then inherits what reading imports and compiles
         first = on_disk.pop(0)
-        reads[first] = _read_root(roots[first], manager)
-        shared = map_beside(functools.partial(_read_root, manager=manager, jobs=1), [(roots[index],) for index in on_disk])
+        reads[first] = _read_root(roots[first], manager, checks)
+        shared = map_beside(functools.partial(_read_root, manager=manager, checks=checks, jobs=1), [(roots[index],) for index in on_disk])
         for index, read in zip(on_disk, shared):
             reads[index] = read
-    return [read if read is not None else _read_root(root, manager) for root, read in zip(roots, reads)]
+    return [read if read is not None else _read_root(root, manager, checks) for root, read in zip(roots, reads)]
 
 
-def _read_root(root: Any, manager: Any, jobs: int | None = None) -> _Read:
+def _read_root(root: Any, manager: Any, checks: Any = None, jobs: int | None = None) -> _Read:
     """Load and check the bundle at ``root``; what goes wrong is the read's failure.
-    ``jobs`` as for :func:`~skillwiki_sdk.validation.load_bundle`."""
+    ``checks`` (those of ``manager``) and ``jobs`` as for
+    :func:`~skillwiki_sdk.validation.validate_bundle` and ``load_bundle``."""
     from .validation import load_bundle, validate_bundle
 
     try:
@@ -315,7 +321,7 @@ def _read_root(root: Any, manager: Any, jobs: int | None = None) -> _Read:
                 return _Read(failure=f"bundle root {path} is not a folder")
             shown = path if isinstance(root, (str, os.PathLike)) else str(root).rstrip("/")
             bundle = load_bundle(path, display=shown, jobs=jobs)
-            findings = validate_bundle(bundle, manager)
+            findings = validate_bundle(bundle, manager, checks=checks)
             _locate(findings)
     except KeyboardInterrupt:
         raise

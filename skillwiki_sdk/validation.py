@@ -190,13 +190,18 @@ def _load_atoms(files: Sequence[tuple[str, str, str]], jobs: int | None) -> Iter
     return map_files(load_atom, files, jobs)
 
 
-def validate_bundle(bundle: Bundle, manager: Any = None) -> list[Finding]:
-    """Run every registered check on a loaded bundle; the bundle's own findings first."""
-    from .plugins import checks_of, make_plugin_manager
+def validate_bundle(bundle: Bundle, manager: Any = None, *, checks: Sequence[Any] | None = None) -> list[Finding]:
+    """Run every registered check on a loaded bundle; the bundle's own findings first.
 
-    manager = manager or make_plugin_manager()
+    ``checks`` are those of ``manager`` when the caller has them already (one call of
+    the plugins' ``skillwiki_checks`` hooks for many bundles).
+    """
+    if checks is None:
+        from .plugins import checks_of, make_plugin_manager
+
+        checks = checks_of(manager or make_plugin_manager())
     findings = list(bundle.findings)
-    for item in checks_of(manager):
+    for item in checks:
         findings.extend(item(bundle))
     return findings
 
@@ -214,6 +219,8 @@ def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | N
         from .archives import validate_archive
 
         return validate_archive(target, manager=manager, jobs=jobs)
+    from .plugins import checks_of
+
     report = Report(target=target)
     if not os.path.exists(target):
         report.findings.append(rules.UNREADABLE.finding("no such file or folder", file=target))
@@ -232,9 +239,10 @@ def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | N
         from .plugins import make_plugin_manager
 
         manager = make_plugin_manager()  # once for every bundle of the path, and for finish
+    checks = checks_of(manager) if len(roots) > 1 else None
     for root in roots:
         bundle = load_bundle(root, jobs=jobs)
-        finish(report, bundle, validate_bundle(bundle, manager), manager)
+        finish(report, bundle, validate_bundle(bundle, manager, checks=checks), manager)
     return report
 
 
