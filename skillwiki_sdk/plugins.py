@@ -21,6 +21,7 @@ import contextlib
 import importlib
 import os
 import sys
+import types
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator
 
@@ -209,9 +210,28 @@ def _register(manager: pluggy.PluginManager, plugin: object, name: str | None = 
     return None
 
 
+class _Manager(pluggy.PluginManager):
+    """pluggy's manager, quicker to register a module.
+
+    pluggy looks every name of a plugin up with :func:`inspect.getattr_static`, so
+    that no property runs; for a module that walks the module type's classes for
+    each of its names, most of the cost of registering a plugin. A module's names
+    are its ``__dict__``: one that holds no function (or method wrapper) there can
+    hold no hook implementation, and pluggy's own lookup decides for the rest.
+    """
+
+    def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
+        if isinstance(plugin, types.ModuleType) and not isinstance(vars(plugin).get(name), _HOOKABLE):
+            return None
+        return super().parse_hookimpl_opts(plugin, name)
+
+
+_HOOKABLE = (types.FunctionType, types.MethodType, staticmethod, classmethod)
+
+
 def _base_manager() -> pluggy.PluginManager:
     """A plugin manager with the hook specifications and the built-in checks."""
-    manager = pluggy.PluginManager(hookspecs.PROJECT)
+    manager = _Manager(hookspecs.PROJECT)
     manager.add_hookspecs(hookspecs)
     for name in DEFAULT_PLUGINS:
         manager.register(importlib.import_module(name), name=name)

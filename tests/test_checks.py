@@ -270,3 +270,50 @@ def test_every_rule_has_a_check_or_a_loader_that_emits_it() -> None:
         constant = next(name for name, value in vars(rules).items() if value is rule)
         # used as a rule (rules.X.finding(...), or rules.X handed on), not merely named
         assert re.search(rf"\brules\.{constant}\b|\b{constant}\.finding\(", source), f"{rule.code} ({constant}) is never reported"
+
+
+def test_the_sdk_manager_finds_the_hooks_pluggy_finds() -> None:
+    """Registering a module is short-cut (its __dict__ decides); what is found must
+    be what pluggy's own manager finds, for modules and for other plugin objects."""
+    import types
+
+    import pluggy
+
+    from skillwiki_sdk import hookimpl, hookspecs
+    from skillwiki_sdk.plugins import _base_manager
+
+    module = types.ModuleType("shapes_module")
+    exec(
+        "from skillwiki_sdk import hookimpl\nfrom os.path import join\n"
+        "@hookimpl\ndef skillwiki_domains():\n    return []\n"
+        "@hookimpl\ndef skillwiki_checks():\n    return []\n"
+        "helper = staticmethod(len)\nCONSTANT = 3\n",
+        module.__dict__,
+    )
+
+    class Instance:
+        @hookimpl
+        def skillwiki_domains(self):
+            return []
+
+        @property
+        def skillwiki_checks(self):  # a property is never run, nor a hook
+            raise AssertionError("ran")
+
+    class WithStatic:
+        @staticmethod
+        @hookimpl
+        def skillwiki_domains():
+            return []
+
+    def found(manager: pluggy.PluginManager) -> list[tuple[str, str]]:
+        return sorted((hook, impl.function.__qualname__) for hook in ("skillwiki_domains", "skillwiki_checks") for impl in getattr(manager.hook, hook).get_hookimpls() if not impl.plugin_name.startswith("skillwiki_sdk."))
+
+    plain = pluggy.PluginManager(hookspecs.PROJECT)
+    plain.add_hookspecs(hookspecs)
+    ours = _base_manager()
+    for plugin in (module, Instance(), WithStatic):
+        plain.register(plugin)
+        ours.register(plugin)
+    assert found(ours) == found(plain)
+    assert len(found(ours)) == 4
