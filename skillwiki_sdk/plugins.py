@@ -290,23 +290,55 @@ def time_budget(seconds: float | None = None) -> Iterator[None]:
     elsewhere plugin code runs without a budget.
     """
     import signal
-    import threading
 
     seconds = _budget() if seconds is None else seconds
-    if not seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+    if not seconds or not _alarms():
         yield
         return
-
-    def expire(signum: int, frame: Any) -> None:
-        raise PluginTimeout(f"took longer than {seconds:g} s (set {TIMEOUT_ENV} to allow more)")
-
-    previous = signal.signal(signal.SIGALRM, expire)
+    installed = _ALARM["installed"]
+    previous = None if installed else signal.signal(signal.SIGALRM, _expire)
+    _ALARM["seconds"] = seconds
     signal.setitimer(signal.ITIMER_REAL, seconds)
     try:
         yield
     finally:
         signal.setitimer(signal.ITIMER_REAL, 0)
+        if not installed:
+            signal.signal(signal.SIGALRM, previous)
+
+
+@contextlib.contextmanager
+def time_budgets() -> Iterator[None]:
+    """Around many :func:`time_budget` in a row: the alarm's handler is installed once
+    (installing one costs more than arming the alarm)."""
+    import signal
+
+    if _ALARM["installed"] or not _alarms():
+        yield
+        return
+    previous = signal.signal(signal.SIGALRM, _expire)
+    _ALARM["installed"] = True
+    try:
+        yield
+    finally:
+        _ALARM["installed"] = False
         signal.signal(signal.SIGALRM, previous)
+
+
+_ALARM: dict[str, Any] = {"installed": False, "seconds": 0.0}
+
+
+def _alarms() -> bool:
+    """Whether a real-time alarm can interrupt code here: a platform with setitimer,
+    in the main thread."""
+    import signal
+    import threading
+
+    return hasattr(signal, "setitimer") and threading.current_thread() is threading.main_thread()
+
+
+def _expire(signum: int, frame: Any) -> None:
+    raise PluginTimeout(f"took longer than {_ALARM['seconds']:g} s (set {TIMEOUT_ENV} to allow more)")
 
 
 def load_entry_point(distribution: str, version: str, ep: Any, manager: pluggy.PluginManager | None = None) -> LoadedPlugin | Problem:
@@ -350,15 +382,21 @@ def installed_plugins(refresh: bool = False) -> InstalledPlugins:
     autoload, selected = _selection()
     result = InstalledPlugins(autoload=autoload, selected=selected, manager=_base_manager())
     if autoload:
-        for distribution, version, ep in _entry_points():
-            if selected is not None and _normalize(distribution) not in selected and _normalize(ep.name) not in selected:
-                continue
-            if any(p.distribution == distribution and p.value == ep.value for p in result.plugins):
-                continue  # two entry points of one distribution naming one module: one plugin
-            outcome = load_entry_point(distribution, version, ep, result.manager)
-            (result.problems if isinstance(outcome, Problem) else result.plugins).append(outcome)  # type: ignore[arg-type]
+        with time_budgets():
+            _load_all(result, selected)
     _CACHE = result
     return result
+
+
+def _load_all(result: InstalledPlugins, selected: tuple[str, ...] | None) -> None:
+    """Import the entry points that the selection lets in, into ``result``."""
+    for distribution, version, ep in _entry_points():
+        if selected is not None and _normalize(distribution) not in selected and _normalize(ep.name) not in selected:
+            continue
+        if any(p.distribution == distribution and p.value == ep.value for p in result.plugins):
+            continue  # two entry points of one distribution naming one module: one plugin
+        outcome = load_entry_point(distribution, version, ep, result.manager)
+        (result.problems if isinstance(outcome, Problem) else result.plugins).append(outcome)  # type: ignore[arg-type]
 
 
 def make_plugin_manager(extra: Iterable[object] = (), *, installed: bool = True) -> pluggy.PluginManager:

@@ -30,7 +30,7 @@ from typing import Any, Iterator, Mapping
 from . import rules
 from .hookspecs import hookimpl
 from .model import Bundle, Finding, Severity, check
-from .plugins import InstalledPlugins, LoadedPlugin, Problem, _describe, plugin_output, time_budget
+from .plugins import InstalledPlugins, LoadedPlugin, Problem, _describe, plugin_output, time_budget, time_budgets
 
 __all__ = ["InstalledDomain", "Problem", "Registry", "external_related"]
 
@@ -184,7 +184,8 @@ def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Prob
     candidates: list[_Candidate] = []
     _DISCOVERING = True
     try:
-        roots = [(loaded, root) for loaded in plugins for root in _plugin_roots(loaded, manager, problems)]
+        with time_budgets():
+            roots = [(loaded, root) for loaded in plugins for root in _plugin_roots(loaded, manager, problems)]
         for (loaded, root), read in zip(roots, _read_roots([root for _, root in roots], manager)):
             candidate = _accept(loaded, root, read, problems)
             if candidate is not None:
