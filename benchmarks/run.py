@@ -230,7 +230,7 @@ def main(argv: list[str] | None = None) -> int:
             "entry_points": [python, "-c", "import importlib.metadata as m; m.entry_points(group='skillwiki')"],
             "list": [skillwiki, "list"],
         },
-        repeat + 2,
+        3 * repeat,  # a tenth of a second each: more rounds to find the quiet moments
     )
     plugins = subprocess.run(
         [python, "-c", "import importlib.metadata as m; print(len(m.entry_points(group='skillwiki')))"], capture_output=True, text=True
