@@ -76,38 +76,61 @@ def test_the_fast_schema_check_never_passes_what_jsonschema_fails(document: dict
 
 # map_beside: part of the work in one forked child; the same results, whatever happens to it
 
-PARENT = os.getpid()
 
 
-def _square_where(number: int) -> tuple[int, bool]:
-    return number * number, os.getpid() != PARENT
-
-
-def _dies_in_the_child(number: int) -> int:
-    if os.getpid() != PARENT:
-        os._exit(3)
-    return number + 1
-
-
-def _unpicklable_in_the_child(number: int):
-    if os.getpid() != PARENT:
-        return lambda: number  # a result that cannot travel back
-    return number - 1
+_SHARE = """
+import os, sys, threading
+from skillwiki_sdk.parallel import map_beside
+parent = os.getpid()
+def square_where(number):
+    return number * number, os.getpid() != parent
+if sys.argv[1] == "thread":  # another thread running: forking is not safe, all is done here
+    stop = threading.Event()
+    threading.Thread(target=stop.wait).start()
+results = map_beside(square_where, [(n,) for n in range(40)])
+if sys.argv[1] == "thread":
+    stop.set()
+assert [value for value, _ in results] == [n * n for n in range(40)]
+print(",".join(str(n) for n, (_, child) in enumerate(results) if child))
+"""
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_map_beside_shares_the_work_with_a_child_and_keeps_the_order() -> None:
-    from skillwiki_sdk.parallel import map_beside
+    import subprocess
 
-    results = map_beside(_square_where, [(n,) for n in range(40)])
-    assert [value for value, _ in results] == [n * n for n in range(40)]
-    in_child = [n for n, (_, child) in enumerate(results) if child]
+    # in a process of its own: a thread left running by another test would (rightly) stop the fork
+    alone = subprocess.run([sys.executable, "-c", _SHARE, "alone"], capture_output=True, text=True, check=True).stdout.strip()
+    in_child = [int(n) for n in alone.split(",")]
     assert in_child == list(range(40 - len(in_child), 40)) and 10 <= len(in_child) <= 20
+    with_thread = subprocess.run([sys.executable, "-c", _SHARE, "thread"], capture_output=True, text=True, check=True).stdout.strip()
+    assert with_thread == ""
+
+
+_FAILING_CHILD = """
+import os
+from skillwiki_sdk.parallel import map_beside
+parent = os.getpid()
+forks = []
+fork = os.fork
+os.fork = lambda: forks.append(1) or fork()
+def dies_in_the_child(number):
+    if os.getpid() != parent:
+        os._exit(3)
+    return number + 1
+def unpicklable_in_the_child(number):
+    if os.getpid() != parent:
+        return lambda: number  # a result that cannot travel back
+    return number - 1
+assert map_beside(dies_in_the_child, [(n,) for n in range(30)]) == [n + 1 for n in range(30)]
+assert map_beside(unpicklable_in_the_child, [(n,) for n in range(30)]) == [n - 1 for n in range(30)]
+print(len(forks))
+"""
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_map_beside_does_the_child_part_itself_when_the_child_fails() -> None:
-    from skillwiki_sdk.parallel import map_beside
+    import subprocess
 
-    assert map_beside(_dies_in_the_child, [(n,) for n in range(30)]) == [n + 1 for n in range(30)]
-    assert map_beside(_unpicklable_in_the_child, [(n,) for n in range(30)]) == [n - 1 for n in range(30)]
+    done = subprocess.run([sys.executable, "-c", _FAILING_CHILD], capture_output=True, text=True, check=True)
+    assert done.stdout.strip() == "2"  # both forked, both children failed, all results here
