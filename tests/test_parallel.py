@@ -76,8 +76,6 @@ def test_the_fast_schema_check_never_passes_what_jsonschema_fails(document: dict
 
 # map_beside: part of the work in one forked child; the same results, whatever happens to it
 
-
-
 _SHARE = """
 import os, sys, threading
 from skillwiki_sdk.parallel import map_beside
