@@ -108,9 +108,12 @@ def map_beside(function: Callable[..., T], items: Sequence[tuple[Any, ...]], sha
     """
     import threading
 
+    def here(part: Sequence[tuple[Any, ...]]) -> list[T]:
+        return [function(*item) for item in part]
+
     split = len(items) - int(len(items) * share)
     if split >= len(items) or not hasattr(os, "fork") or threading.active_count() > 1:
-        return [function(*item) for item in items]
+        return here(items)
     import pickle
 
     for stream in (sys.stdout, sys.stderr):  # what is buffered here must not be written twice
@@ -124,13 +127,13 @@ def map_beside(function: Callable[..., T], items: Sequence[tuple[Any, ...]], sha
     except OSError:
         os.close(read_end)
         os.close(write_end)
-        return [function(*item) for item in items]
+        return here(items)
     if child == 0:  # pragma: no cover - runs in the child, which never returns
         status = 1
         try:
             os.close(read_end)
             gc.disable()  # it lives briefly: collecting would only copy shared pages
-            data = pickle.dumps([function(*item) for item in items[split:]], protocol=pickle.HIGHEST_PROTOCOL)
+            data = pickle.dumps(here(items[split:]), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(write_end, "wb") as pipe:
                 pipe.write(data)
             status = 0
@@ -142,7 +145,7 @@ def map_beside(function: Callable[..., T], items: Sequence[tuple[Any, ...]], sha
     theirs: list[T] | None = None
     pipe = os.fdopen(read_end, "rb")
     try:
-        mine = [function(*item) for item in items[:split]]
+        mine = here(items[:split])
         data = pipe.read()
         _, status = os.waitpid(child, 0)
         child = 0
@@ -162,5 +165,5 @@ def map_beside(function: Callable[..., T], items: Sequence[tuple[Any, ...]], sha
             except OSError:
                 pass
     if theirs is None or len(theirs) != len(items) - split:
-        theirs = [function(*item) for item in items[split:]]
+        theirs = here(items[split:])
     return mine + theirs

@@ -239,7 +239,7 @@ def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | N
         from .plugins import make_plugin_manager
 
         manager = make_plugin_manager()  # once for every bundle of the path, and for finish
-    checks = checks_of(manager) if len(roots) > 1 else None
+    checks = checks_of(manager)
     for root in roots:
         bundle = load_bundle(root, jobs=jobs)
         finish(report, bundle, validate_bundle(bundle, manager, checks=checks), manager)
