@@ -217,12 +217,22 @@ class _Manager(pluggy.PluginManager):
     that no property runs; for a module that walks the module type's classes for
     each of its names, most of the cost of registering a plugin. A module's names
     are its ``__dict__``: one that holds no function (or method wrapper) there can
-    hold no hook implementation, and pluggy's own lookup decides for the rest.
+    hold no hook implementation, nor can a plain function without pluggy's marker
+    among its attributes (a helper the module imported or defined). pluggy's own
+    lookup decides for the rest.
     """
 
     def parse_hookimpl_opts(self, plugin: Any, name: str) -> Any:
-        if isinstance(plugin, types.ModuleType) and not isinstance(vars(plugin).get(name), _HOOKABLE):
-            return None
+        if isinstance(plugin, types.ModuleType):
+            value = vars(plugin).get(name)
+            if not isinstance(value, _HOOKABLE):
+                return None
+            if type(value) is types.FunctionType and not name.startswith("__"):
+                # a plain function: pluggy would read its marker (or that of its
+                # __func__) from the function's own attributes
+                attributes = value.__dict__
+                if self.project_name + "_impl" not in attributes and "__func__" not in attributes:
+                    return None
         return super().parse_hookimpl_opts(plugin, name)
 
 

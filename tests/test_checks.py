@@ -287,7 +287,8 @@ def test_the_sdk_manager_finds_the_hooks_pluggy_finds() -> None:
         "from skillwiki_sdk import hookimpl\nfrom os.path import join\n"
         "@hookimpl\ndef skillwiki_domains():\n    return []\n"
         "@hookimpl\ndef skillwiki_checks():\n    return []\n"
-        "helper = staticmethod(len)\nCONSTANT = 3\n",
+        "helper = staticmethod(len)\nCONSTANT = 3\n"
+        "def noted():\n    pass\nnoted.note = 1\nnoted.other_impl = {}\n",
         module.__dict__,
     )
 
