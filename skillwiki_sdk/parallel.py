@@ -10,7 +10,7 @@ from typing import Any, Callable, Iterable, Iterator, Sequence, TypeVar
 
 T = TypeVar("T")
 
-__all__ = ["map_beside", "map_files", "PARALLEL_THRESHOLD"]
+__all__ = ["Helper", "map_beside", "map_files", "PARALLEL_THRESHOLD"]
 
 # Below this many files a pool costs more than it saves (start-up and pickling).
 PARALLEL_THRESHOLD = 2000
@@ -53,18 +53,23 @@ def _no_gc_pauses() -> Iterator[None]:
 
 
 # With the collector held, young cyclic garbage (such as the closure a compiled
-# schema check leaves per call) is collected by hand every this many files: a
-# young-generation pass looks only at what was made since the last one.
+# schema check leaves per call) is collected by hand every this many files, counted
+# across calls: a young-generation pass looks only at what was made since the last
+# one, and many small calls (a bundle of a few atoms each) do not pay one pass each.
+# What is left when the collector resumes, it collects as usual; a pool's workers,
+# forked while it was held, rely on these passes alone.
 _SWEEP_EVERY = 500
+_unswept = [0]
 
 
 def _call_chunk(function: Callable[..., T], chunk: Sequence[tuple[Any, ...]]) -> list[T]:
     results = []
-    for index, arguments in enumerate(chunk, 1):
+    for arguments in chunk:
         results.append(function(*arguments))
-        if index % _SWEEP_EVERY == 0:
+        _unswept[0] += 1
+        if _unswept[0] >= _SWEEP_EVERY:
             gc.collect(0)
-    gc.collect(0)
+            _unswept[0] = 0
     return results
 
 
@@ -95,75 +100,165 @@ def map_files(function: Callable[..., T], items: Sequence[tuple[Any, ...]], jobs
         return results
 
 
-def map_beside(function: Callable[..., T], items: Sequence[tuple[Any, ...]], share: float = 0.45) -> list[T]:
+def map_beside(function: Callable[..., T], items: Sequence[tuple[Any, ...]], share: float = 0.45, helper: Helper | None = None) -> list[T]:
     """``function(*item)`` for every item, in order: the last ``share`` of the items in
     one forked child while this process does the rest, for work too small to pay for
     a pool (a fork costs a few milliseconds; a pool, its imports and its workers,
     tens). The child inherits everything this process holds, so ``function`` may rely
-    on it; only the results travel back, pickled through a pipe.
+    on it; the items and the results travel pickled through pipes.
+
+    ``helper`` is a child forked earlier (see :class:`Helper`), whose own function
+    takes the place of ``function`` for its share; it is closed when done.
 
     Where a child cannot be forked safely (no fork, or other threads running), or
     when it does not bring its results back (it died, or they do not pickle), that
     part is done here: the results are the same either way.
     """
-    import threading
 
     def here(part: Sequence[tuple[Any, ...]]) -> list[T]:
         return [function(*item) for item in part]
 
     split = len(items) - int(len(items) * share)
-    if split >= len(items) or not hasattr(os, "fork") or threading.active_count() > 1:
+    if split >= len(items):
+        if helper is not None:
+            helper.close()
         return here(items)
-    import pickle
-
-    for stream in (sys.stdout, sys.stderr):  # what is buffered here must not be written twice
-        try:
-            stream.flush()
-        except (AttributeError, OSError, ValueError):
-            pass
-    read_end, write_end = os.pipe()
+    child = helper if helper is not None else Helper(lambda: function)
     try:
-        child = os.fork()
-    except OSError:
-        os.close(read_end)
-        os.close(write_end)
-        return here(items)
-    if child == 0:  # pragma: no cover - runs in the child, which never returns
-        status = 1
-        try:
-            os.close(read_end)
-            gc.disable()  # it lives briefly: collecting would only copy shared pages
-            data = pickle.dumps(here(items[split:]), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(write_end, "wb") as pipe:
-                pipe.write(data)
-            status = 0
-        except BaseException:  # noqa: BLE001 - the parent does this part itself
-            pass
-        finally:
-            os._exit(status)
-    os.close(write_end)
-    theirs: list[T] | None = None
-    pipe = os.fdopen(read_end, "rb")
-    try:
+        if not child.send(items[split:]):
+            return here(items)
         mine = here(items[:split])
-        data = pipe.read()
-        _, status = os.waitpid(child, 0)
-        child = 0
-        if status == 0:
-            try:
-                theirs = pickle.loads(data)
-            except Exception:  # noqa: BLE001 - a result that does not travel: do that part here
-                theirs = None
+        theirs = child.results()
     finally:
-        pipe.close()
-        if child:  # interrupted here: the child is of no more use
-            import signal
-
-            try:
-                os.kill(child, signal.SIGKILL)
-                os.waitpid(child, 0)
-            except OSError:
-                pass
+        child.close()  # at once if interrupted: the child is of no more use
     if theirs is None or len(theirs) != len(items) - split:
         theirs = here(items[split:])
     return mine + theirs
+
+
+class Helper:
+    """One child process, forked at once, that takes a share of some work later.
+
+    The child calls ``prepare()`` straight away, while this process goes on with
+    other things (it imports and compiles what the work needs, say), then waits for
+    its items (:meth:`send`); ``prepare`` returns the function it calls on each.
+    It inherits what this process holds at the fork, not what this process does
+    afterwards: ``prepare`` must set up whatever the work relies on.
+
+    Where a child cannot be forked safely (no fork, or other threads running) there
+    is none, and :meth:`send` says so; the caller does the work itself. Closing it
+    (also as a context manager) stops a child that has not finished.
+    """
+
+    def __init__(self, prepare: Callable[[], Callable[..., Any]]) -> None:
+        import threading
+
+        self.pid = 0
+        self._work = self._results = -1
+        if not hasattr(os, "fork") or threading.active_count() > 1:
+            return
+        for stream in (sys.stdout, sys.stderr):  # what is buffered here must not be written twice
+            try:
+                stream.flush()
+            except (AttributeError, OSError, ValueError):
+                pass
+        work_read, work_write = os.pipe()
+        results_read, results_write = os.pipe()
+        try:
+            pid = os.fork()
+        except OSError:
+            for end in (work_read, work_write, results_read, results_write):
+                os.close(end)
+            return
+        if pid == 0:  # pragma: no cover - runs in the child, which never returns
+            _serve(prepare, work_read, results_write, (work_write, results_read))
+        os.close(work_read)
+        os.close(results_write)
+        self.pid, self._work, self._results = pid, work_write, results_read
+
+    def send(self, items: Sequence[tuple[Any, ...]]) -> bool:
+        """Hand the child its items, once; false when there is no child to take
+        them (none was forked, it died, or the items do not pickle)."""
+        if not self.pid or self._work < 0:
+            return False
+        import pickle
+
+        end, self._work = self._work, -1
+        try:
+            data = pickle.dumps(list(items), protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(end, "wb") as pipe:  # closed: the child has all its input
+                end = -1
+                pipe.write(data)
+        except Exception:  # noqa: BLE001 - a broken pipe, or items that do not pickle
+            if end >= 0:
+                os.close(end)
+            self.close()
+            return False
+        return True
+
+    def results(self) -> list[Any] | None:
+        """The child's results for the items sent, in order, once it has finished;
+        ``None`` when it did not bring them back."""
+        if not self.pid or self._results < 0:
+            return None
+        import pickle
+
+        end, self._results = self._results, -1
+        try:
+            with os.fdopen(end, "rb") as pipe:
+                data = pipe.read()
+            _, status = os.waitpid(self.pid, 0)
+            self.pid = 0
+            if status == 0 and data:
+                return pickle.loads(data)
+        except Exception:  # noqa: BLE001 - a result that does not travel: the caller does that part
+            pass
+        finally:
+            self.close()
+        return None
+
+    def close(self) -> None:
+        """Stop the child if it still runs, and reap it."""
+        for end in (self._work, self._results):
+            if end >= 0:
+                os.close(end)
+        self._work = self._results = -1
+        if self.pid:
+            import signal
+
+            try:
+                os.kill(self.pid, signal.SIGKILL)
+                os.waitpid(self.pid, 0)
+            except OSError:
+                pass
+            self.pid = 0
+
+    def __enter__(self) -> Helper:
+        return self
+
+    def __exit__(self, *exc_info: object) -> None:
+        self.close()
+
+
+def _serve(prepare: Callable[[], Callable[..., Any]], work: int, results: int, theirs: tuple[int, ...]) -> None:  # pragma: no cover - in the child
+    """A :class:`Helper`'s child: prepare, read its items, write back its results, and
+    end without running anything of the parent's (exit handlers, buffered output)."""
+    status = 1
+    try:
+        for end in theirs:
+            os.close(end)
+        gc.disable()  # it lives briefly: collecting would only copy shared pages
+        function = prepare()
+        with os.fdopen(work, "rb") as pipe:
+            data = pipe.read()
+        if data:  # nothing: the parent did not need it after all
+            import pickle
+
+            done = pickle.dumps([function(*item) for item in pickle.loads(data)], protocol=pickle.HIGHEST_PROTOCOL)
+            with os.fdopen(results, "wb") as pipe:
+                pipe.write(done)
+        status = 0
+    except BaseException:  # noqa: BLE001 - the parent does this part itself
+        pass
+    finally:
+        os._exit(status)

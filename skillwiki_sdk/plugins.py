@@ -23,7 +23,7 @@ import os
 import sys
 import types
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator
+from typing import Any, Callable, Iterable, Iterator
 
 import pluggy
 
@@ -379,10 +379,12 @@ def load_entry_point(distribution: str, version: str, ep: Any, manager: pluggy.P
     return loaded
 
 
-def installed_plugins(refresh: bool = False) -> InstalledPlugins:
+def installed_plugins(refresh: bool = False, *, on_entry_points: Callable[[int], object] | None = None) -> InstalledPlugins:
     """Load the installed plugins once per process (again with ``refresh``).
 
     Entry points that the environment variables leave out are not imported.
+    ``on_entry_points`` is called with the number of entry points about to be
+    imported, before the first is (not when they were loaded already).
     """
     global _CACHE
     if _CACHE is not None and not refresh:
@@ -393,16 +395,21 @@ def installed_plugins(refresh: bool = False) -> InstalledPlugins:
     result = InstalledPlugins(autoload=autoload, selected=selected, manager=_base_manager())
     if autoload:
         with time_budgets():
-            _load_all(result, selected)
+            _load_all(result, selected, on_entry_points)
     _CACHE = result
     return result
 
 
-def _load_all(result: InstalledPlugins, selected: tuple[str, ...] | None) -> None:
+def _load_all(result: InstalledPlugins, selected: tuple[str, ...] | None, on_entry_points: Callable[[int], object] | None = None) -> None:
     """Import the entry points that the selection lets in, into ``result``."""
-    for distribution, version, ep in _entry_points():
-        if selected is not None and _normalize(distribution) not in selected and _normalize(ep.name) not in selected:
-            continue
+    chosen = [
+        (distribution, version, ep)
+        for distribution, version, ep in _entry_points()
+        if selected is None or _normalize(distribution) in selected or _normalize(ep.name) in selected
+    ]
+    if on_entry_points is not None:
+        on_entry_points(len(chosen))
+    for distribution, version, ep in chosen:
         if any(p.distribution == distribution and p.value == ep.value for p in result.plugins):
             continue  # two entry points of one distribution naming one module: one plugin
         outcome = load_entry_point(distribution, version, ep, result.manager)

@@ -122,10 +122,22 @@ class Registry:
             return _REGISTRY
         from .plugins import installed_plugins, make_plugin_manager
 
-        installed = installed_plugins(refresh=refresh)
-        manager = installed.manager or make_plugin_manager()
-        problems = list(installed.problems)
-        domains = _load_domains(installed.plugins, manager, problems)
+        readers: list[Any] = []
+
+        def reader_beside(count: int) -> None:
+            if count >= ROOTS_BESIDE:  # about as many bundles: a reader gets ready meanwhile
+                from .parallel import Helper
+
+                readers.append(Helper(_prepared_reader))
+
+        try:
+            installed = installed_plugins(refresh=refresh, on_entry_points=reader_beside)
+            manager = installed.manager or make_plugin_manager()
+            problems = list(installed.problems)
+            domains = _load_domains(installed.plugins, manager, problems, readers[0] if readers else None)
+        finally:
+            for reader in readers:
+                reader.close()
         problems.sort(key=lambda p: (p.distribution.lower(), p.entry_point, p.stage))
         _REGISTRY = cls(domains, problems, installed)
         return _REGISTRY
@@ -177,16 +189,20 @@ class Registry:
         }
 
 
-def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Problem]) -> dict[str, InstalledDomain]:
+def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Problem], reader: Any = None) -> dict[str, InstalledDomain]:
     """Load the bundles of ``plugins``, settle name conflicts, then check the
-    ``@other-domain/id`` links among the domains that loaded."""
+    ``@other-domain/id`` links among the domains that loaded. ``reader``: see
+    :func:`_read_roots`."""
     global _DISCOVERING
     candidates: list[_Candidate] = []
     _DISCOVERING = True
     try:
+        impls: dict[int, list[Any]] = {}  # each plugin's skillwiki_domains, in calling order
+        for impl in manager.hook.skillwiki_domains.get_hookimpls():
+            impls.setdefault(id(impl.plugin), []).append(impl)
         with time_budgets():
-            roots = [(loaded, root) for loaded in plugins for root in _plugin_roots(loaded, manager, problems)]
-        for (loaded, root), read in zip(roots, _read_roots([root for _, root in roots], manager)):
+            roots = [(loaded, root) for loaded in plugins for root in _plugin_roots(loaded, impls.get(id(loaded.plugin), []), problems)]
+        for (loaded, root), read in zip(roots, _read_roots([root for _, root in roots], manager, reader)):
             candidate = _accept(loaded, root, read, problems)
             if candidate is not None:
                 candidates.append(candidate)
@@ -248,9 +264,9 @@ def _report_to(loaded: LoadedPlugin) -> str:
     return f"report it to the authors of {loaded.distribution}, or uninstall it (pip uninstall {loaded.distribution})"
 
 
-def _plugin_roots(loaded: LoadedPlugin, manager: Any, problems: list[Problem]) -> list[Any]:
-    """Call one plugin's ``skillwiki_domains``: the bundle roots it names."""
-    impls = [impl for impl in manager.hook.skillwiki_domains.get_hookimpls() if impl.plugin is loaded.plugin]
+def _plugin_roots(loaded: LoadedPlugin, impls: list[Any], problems: list[Problem]) -> list[Any]:
+    """Call one plugin's ``skillwiki_domains`` implementations (``impls``): the bundle
+    roots they name."""
     found: list[Any] = []
     for impl in impls:
         try:
@@ -274,6 +290,10 @@ def _plugin_roots(loaded: LoadedPlugin, manager: Any, problems: list[Problem]) -
 # in a forked process at the same time: a bundle costs about a millisecond to read
 # and check, a fork a few.
 ROOTS_BESIDE = 24
+# The share of the bundles that a reader forked before the plugins loaded (see
+# _prepared_reader) reads: it is ready when this process, having loaded them, has yet
+# to import and compile what reading needs.
+READER_SHARE = 0.75
 
 
 @dataclass
@@ -286,28 +306,68 @@ class _Read:
     failure: str | None = None
 
 
-def _read_roots(roots: list[Any], manager: Any) -> list[_Read]:
+def _read_roots(roots: list[Any], manager: Any, reader: Any = None) -> list[_Read]:
     """Every root read and checked, in order; the same whether or not part of them
-    was read in a forked process."""
+    was read in a forked process.
+
+    ``reader`` is a :class:`~skillwiki_sdk.parallel.Helper` forked before the
+    installed plugins loaded, running :func:`_prepared_reader`: it takes its share
+    when the checks are the built-in ones only (no installed plugin contributes
+    any, and it has not imported them), and is closed otherwise.
+    """
     from pathlib import PurePath
 
     from .parallel import map_beside
     from .plugins import checks_of
 
+    on_disk = [index for index, root in enumerate(roots) if isinstance(root, (str, PurePath))]
+    if reader is not None and (len(on_disk) < ROOTS_BESIDE or _contributed_checks(manager)):
+        reader.close()
+        reader = None
     try:
         checks: Any = checks_of(manager)  # the plugins' skillwiki_checks hooks once, not once a bundle
     except Exception:  # noqa: BLE001 - a plugin given to from_plugins returned no checks: each bundle reports it
         checks = None
-    on_disk = [index for index, root in enumerate(roots) if isinstance(root, (str, PurePath))]
+    read = functools.partial(_read_root, manager=manager, checks=checks, jobs=1)
     reads: list[_Read | None] = [None] * len(roots)
-    if len(on_disk) >= ROOTS_BESIDE:
+    if reader is not None:
+        shared = map_beside(read, [(roots[index],) for index in on_disk], share=READER_SHARE, helper=reader)
+    elif len(on_disk) >= ROOTS_BESIDE:
         # the first alone: the child then inherits what reading imports and compiles
         first = on_disk.pop(0)
         reads[first] = _read_root(roots[first], manager, checks)
-        shared = map_beside(functools.partial(_read_root, manager=manager, checks=checks, jobs=1), [(roots[index],) for index in on_disk])
-        for index, read in zip(on_disk, shared):
-            reads[index] = read
-    return [read if read is not None else _read_root(root, manager, checks) for root, read in zip(roots, reads)]
+        shared = map_beside(read, [(roots[index],) for index in on_disk])
+    else:
+        shared = []
+    for index, result in zip(on_disk, shared):
+        reads[index] = result
+    return [result if result is not None else _read_root(root, manager, checks) for root, result in zip(roots, reads)]
+
+
+def _contributed_checks(manager: Any) -> bool:
+    """Whether a plugin other than the built-in ones implements ``skillwiki_checks``."""
+    from .plugins import DEFAULT_PLUGINS
+
+    return any(manager.get_name(impl.plugin) not in DEFAULT_PLUGINS for impl in manager.hook.skillwiki_checks.get_hookimpls())
+
+
+def _prepared_reader() -> Any:
+    """In a reader forked as the installed plugins begin to load: import and compile
+    what reading a bundle needs while they load in the parent, and give the reading
+    function, with the built-in checks (used only where they are all the checks)."""
+    global _DISCOVERING
+    import packaging.specifiers  # noqa: F401 - requires-sdk, as the manifest check reads it
+    import packaging.version  # noqa: F401
+
+    from . import validation  # noqa: F401 - and with it PyYAML
+    from .plugins import _base_manager, checks_of
+    from .schema import _fast_check
+
+    _DISCOVERING = True  # as in the parent, which reads while discovering: links to other domains are its own check
+    for name in ("domain", "atom"):
+        _fast_check(name)
+    manager = _base_manager()
+    return functools.partial(_read_root, manager=manager, checks=checks_of(manager), jobs=1)
 
 
 def _read_root(root: Any, manager: Any, checks: Any = None, jobs: int | None = None) -> _Read:

@@ -132,3 +132,42 @@ def test_map_beside_does_the_child_part_itself_when_the_child_fails() -> None:
 
     done = subprocess.run([sys.executable, "-c", _FAILING_CHILD], capture_output=True, text=True, check=True)
     assert done.stdout.strip() == "2"  # both forked, both children failed, all results here
+
+
+_HELPER = """
+import os, sys, threading, time
+from skillwiki_sdk.parallel import Helper
+parent = os.getpid()
+def prepare():
+    time.sleep(0.2)  # ready later than the parent, which goes on meanwhile
+    return lambda number: (number * 3, os.getpid() != parent)
+def prepare_and_die():
+    os._exit(5)
+started = time.monotonic()
+helper = Helper(prepare)
+assert time.monotonic() - started < 0.15  # the parent did not wait for prepare
+assert helper.send([(n,) for n in range(5)])
+assert helper.results() == [(n * 3, True) for n in range(5)]
+assert helper.results() is None and not helper.send([(1,)])  # once only
+dead = Helper(prepare_and_die)
+assert not dead.send([(1,)]) or dead.results() is None
+idle = Helper(prepare)
+started = time.monotonic()
+idle.close()  # stopped at once, without waiting for prepare
+assert time.monotonic() - started < 0.15 and not idle.send([(1,)])
+stop = threading.Event()
+threading.Thread(target=stop.wait).start()
+with Helper(prepare) as none:  # another thread running: no fork
+    assert none.pid == 0 and not none.send([(1,)]) and none.results() is None
+stop.set()
+print("ok")
+"""
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_a_helper_prepares_beside_then_does_the_work_it_is_sent() -> None:
+    import subprocess
+
+    done = subprocess.run([sys.executable, "-c", _HELPER], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 0, done.stderr
+    assert done.stdout.strip() == "ok"

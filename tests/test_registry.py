@@ -204,21 +204,65 @@ def test_two_entry_points_naming_one_module_are_one_plugin(listed: dict) -> None
     assert [d["entry_point"] for d in listed["domains"] if d["name"] == "rt-twice"] == ["rt-twice"]
 
 
+_FORKS_COUNTED = (
+    "import json, os, sys; import skillwiki_sdk.registry as r; r.ROOTS_BESIDE = int(sys.argv[1]); "
+    # at each fork: whether a plugin module had been imported by then
+    "forks = []; fork = os.fork; os.fork = lambda: forks.append(any(m.startswith('rt_') for m in sys.modules)) or fork(); "
+    "from skillwiki_sdk.cli import main; code = main(['list', '--format', 'json']); "
+    "print(json.dumps(forks), file=sys.stderr); sys.exit(code)"
+)
+
+
+def _list_forking(site: Path, threshold: int) -> tuple[dict, list[bool]]:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    done = subprocess.run([sys.executable, "-c", _FORKS_COUNTED, str(threshold)], env={**environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, timeout=120)
+    assert done.returncode in (0, 1), done.stderr
+    return json.loads(done.stdout), json.loads(done.stderr.strip().splitlines()[-1])
+
+
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_bundles_read_partly_in_a_forked_child_are_listed_the_same(listed: dict, site: Path) -> None:
-    """With the threshold lowered, discovery reads part of the bundles in a forked
-    child: every domain, problem and finding is the same as when read in one process."""
+def test_bundles_read_partly_by_a_reader_forked_before_the_plugins_are_listed_the_same(listed: dict, site: Path) -> None:
+    """With the threshold lowered, a reader is forked before the first plugin is
+    imported and reads part of the bundles: every domain, problem and finding is the
+    same as when read in one process (the listing of the fixture, below the threshold)."""
+    document, forks = _list_forking(site, 1)
+    assert forks == [False]  # one fork, before any plugin module was imported
+    assert document == listed
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_with_a_plugin_s_checks_the_bundles_are_read_beside_after_the_plugins(tmp_path: Path) -> None:
+    """The early reader has not imported the installed plugins, so where one of them
+    contributes checks it is stopped, and part of the bundles is read in a child
+    forked after them: the listing, the plugin's findings included, is the same."""
+    site = _site(tmp_path)
+    write_bundle(write_distribution(site, "skillwiki-rt-checks", "1.0.0", "rt_checks", code=WITH_CHECKS) / "bundle", "rt-checks")
+    alone, no_forks = _list_forking(site, 10_000)
+    assert no_forks == []
+    # its crashing check (SW408) keeps every bundle out: the checks did run on them
+    assert sum(any(f["code"] == "SW408" for f in p["findings"]) for p in alone["problems"]) >= 10
+    beside, forks = _list_forking(site, 1)
+    assert forks == [False, True]
+    assert beside == alone
+
+
+@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
+def test_the_early_reader_reads_a_bundle_as_discovery_reads_it(site: Path) -> None:
+    """The reader is forked before discovery begins: it must read as discovery does,
+    where links to other domains are the registry's own check (SW304 once, after
+    all domains are loaded), not a nested discovery of its own."""
     code = (
-        "import json, os, sys; import skillwiki_sdk.registry as r; r.ROOTS_BESIDE = 1; "
-        "forks = []; fork = os.fork; os.fork = lambda: forks.append(1) or fork(); "
-        "from skillwiki_sdk.cli import main; code = main(['list', '--format', 'json']); "
-        "print(len(forks), file=sys.stderr); sys.exit(code)"
+        "import json, sys; import skillwiki_sdk.registry as r; from skillwiki_sdk.parallel import Helper\n"
+        "with Helper(r._prepared_reader) as reader:\n"
+        "    assert reader.send([(sys.argv[1],)])\n"
+        "    [read] = reader.results()\n"
+        "print(json.dumps(sorted(f.code for f in read.findings)))"
     )
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
-    done = subprocess.run([sys.executable, "-c", code], env={**environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, timeout=120)
+    root = str(site / "rt_badlink" / "bundle")
+    done = subprocess.run([sys.executable, "-c", code, root], env={**environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
-    assert done.stderr.strip().splitlines()[-1] == "1"
-    assert json.loads(done.stdout) == listed
+    assert "SW304" not in json.loads(done.stdout)
 
 
 def test_strict_makes_problems_fail(site: Path) -> None:
