@@ -100,15 +100,12 @@ def map_files(function: Callable[..., T], items: Sequence[tuple[Any, ...]], jobs
         return results
 
 
-def map_beside(function: Callable[..., T], items: Sequence[tuple[Any, ...]], share: float = 0.45, helper: Helper | None = None) -> list[T]:
+def map_beside(function: Callable[..., T], items: Sequence[tuple[Any, ...]], share: float = 0.45) -> list[T]:
     """``function(*item)`` for every item, in order: the last ``share`` of the items in
     one forked child while this process does the rest, for work too small to pay for
     a pool (a fork costs a few milliseconds; a pool, its imports and its workers,
     tens). The child inherits everything this process holds, so ``function`` may rely
     on it; the items and the results travel pickled through pipes.
-
-    ``helper`` is a child forked earlier (see :class:`Helper`), whose own function
-    takes the place of ``function`` for its share; it is closed when done.
 
     Where a child cannot be forked safely (no fork, or other threads running), or
     when it does not bring its results back (it died, or they do not pickle), that
@@ -120,10 +117,8 @@ def map_beside(function: Callable[..., T], items: Sequence[tuple[Any, ...]], sha
 
     split = len(items) - int(len(items) * share)
     if split >= len(items):
-        if helper is not None:
-            helper.close()
         return here(items)
-    child = helper if helper is not None else Helper(lambda: function)
+    child = Helper(lambda: function)
     try:
         if not child.send(items[split:]):
             return here(items)
@@ -171,10 +166,13 @@ class Helper:
                 os.close(end)
             return
         if pid == 0:  # pragma: no cover - runs in the child, which never returns
-            _serve(prepare, work_read, results_write, (work_write, results_read))
+            # the parent's ends, of these pipes and of other helpers' (whose children
+            # would never see the end of their input while this one holds them)
+            _serve(prepare, work_read, results_write, (work_write, results_read, *_PARENT_ENDS))
         os.close(work_read)
         os.close(results_write)
         self.pid, self._work, self._results = pid, work_write, results_read
+        _PARENT_ENDS.update((work_write, results_read))
 
     def send(self, items: Sequence[tuple[Any, ...]]) -> bool:
         """Hand the child its items, once; false when there is no child to take
@@ -184,6 +182,7 @@ class Helper:
         import pickle
 
         end, self._work = self._work, -1
+        _PARENT_ENDS.discard(end)
         try:
             data = pickle.dumps(list(items), protocol=pickle.HIGHEST_PROTOCOL)
             with os.fdopen(end, "wb") as pipe:  # closed: the child has all its input
@@ -204,6 +203,7 @@ class Helper:
         import pickle
 
         end, self._results = self._results, -1
+        _PARENT_ENDS.discard(end)
         try:
             with os.fdopen(end, "rb") as pipe:
                 data = pipe.read()
@@ -221,6 +221,7 @@ class Helper:
         """Stop the child if it still runs, and reap it."""
         for end in (self._work, self._results):
             if end >= 0:
+                _PARENT_ENDS.discard(end)
                 os.close(end)
         self._work = self._results = -1
         if self.pid:
@@ -240,13 +241,20 @@ class Helper:
         self.close()
 
 
+# This process's ends of the pipes to helpers still open.
+_PARENT_ENDS: set[int] = set()
+
+
 def _serve(prepare: Callable[[], Callable[..., Any]], work: int, results: int, theirs: tuple[int, ...]) -> None:  # pragma: no cover - in the child
     """A :class:`Helper`'s child: prepare, read its items, write back its results, and
     end without running anything of the parent's (exit handlers, buffered output)."""
     status = 1
     try:
         for end in theirs:
-            os.close(end)
+            try:
+                os.close(end)
+            except OSError:
+                pass
         gc.disable()  # it lives briefly: collecting would only copy shared pages
         function = prepare()
         with os.fdopen(work, "rb") as pipe:

@@ -24,8 +24,9 @@ import contextlib
 import functools
 import os
 import re
+import sys
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
 from . import rules
 from .hookspecs import hookimpl
@@ -123,9 +124,15 @@ class Registry:
         from .plugins import installed_plugins, make_plugin_manager
 
         readers: list[Any] = []
+        if "skillwiki_sdk.validation" not in sys.modules:
+            # What reading a bundle needs (PyYAML, packaging, the schema checks) is
+            # imported by a reader forked now, while the plugins load here.
+            from .parallel import Helper
+
+            readers.append(Helper(_prepared_reader))
 
         def reader_beside(count: int) -> None:
-            if count >= ROOTS_BESIDE:  # about as many bundles: a reader gets ready meanwhile
+            if readers and count >= ROOTS_BESIDE:  # many bundles: a second reader
                 from .parallel import Helper
 
                 readers.append(Helper(_prepared_reader))
@@ -134,7 +141,7 @@ class Registry:
             installed = installed_plugins(refresh=refresh, on_entry_points=reader_beside)
             manager = installed.manager or make_plugin_manager()
             problems = list(installed.problems)
-            domains = _load_domains(installed.plugins, manager, problems, readers[0] if readers else None)
+            domains = _load_domains(installed.plugins, manager, problems, readers)
         finally:
             for reader in readers:
                 reader.close()
@@ -189,9 +196,9 @@ class Registry:
         }
 
 
-def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Problem], reader: Any = None) -> dict[str, InstalledDomain]:
+def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Problem], readers: Sequence[Any] = ()) -> dict[str, InstalledDomain]:
     """Load the bundles of ``plugins``, settle name conflicts, then check the
-    ``@other-domain/id`` links among the domains that loaded. ``reader``: see
+    ``@other-domain/id`` links among the domains that loaded. ``readers``: see
     :func:`_read_roots`."""
     global _DISCOVERING
     candidates: list[_Candidate] = []
@@ -202,7 +209,7 @@ def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Prob
             impls.setdefault(id(impl.plugin), []).append(impl)
         with time_budgets():
             roots = [(loaded, root) for loaded in plugins for root in _plugin_roots(loaded, impls.get(id(loaded.plugin), []), problems)]
-        for (loaded, root), read in zip(roots, _read_roots([root for _, root in roots], manager, reader)):
+        for (loaded, root), read in zip(roots, _read_roots([root for _, root in roots], manager, readers)):
             candidate = _accept(loaded, root, read, problems)
             if candidate is not None:
                 candidates.append(candidate)
@@ -255,9 +262,10 @@ def _is_root(value: Any) -> bool:
 
 
 def _locate(findings: list[Finding]) -> None:
-    from .loading import resolve_locations
+    if findings:  # (loading imports PyYAML)
+        from .loading import resolve_locations
 
-    resolve_locations(findings)
+        resolve_locations(findings)
 
 
 def _report_to(loaded: LoadedPlugin) -> str:
@@ -290,10 +298,6 @@ def _plugin_roots(loaded: LoadedPlugin, impls: list[Any], problems: list[Problem
 # in a forked process at the same time: a bundle costs about a millisecond to read
 # and check, a fork a few.
 ROOTS_BESIDE = 24
-# The share of the bundles that a reader forked before the plugins loaded (see
-# _prepared_reader) reads: it is ready when this process, having loaded them, has yet
-# to import and compile what reading needs.
-READER_SHARE = 0.75
 
 
 @dataclass
@@ -306,14 +310,15 @@ class _Read:
     failure: str | None = None
 
 
-def _read_roots(roots: list[Any], manager: Any, reader: Any = None) -> list[_Read]:
+def _read_roots(roots: list[Any], manager: Any, readers: Sequence[Any] = ()) -> list[_Read]:
     """Every root read and checked, in order; the same whether or not part of them
     was read in a forked process.
 
-    ``reader`` is a :class:`~skillwiki_sdk.parallel.Helper` forked before the
-    installed plugins loaded, running :func:`_prepared_reader`: it takes its share
-    when the checks are the built-in ones only (no installed plugin contributes
-    any, and it has not imported them), and is closed otherwise.
+    ``readers`` are :class:`~skillwiki_sdk.parallel.Helper` forked before the
+    installed plugins loaded, running :func:`_prepared_reader`. When the checks are
+    the built-in ones only (no installed plugin contributes any: the readers have not
+    imported them), they read the bundles on disk between them, in about equal
+    parts, and this process none of them; otherwise they are closed.
     """
     from pathlib import PurePath
 
@@ -321,27 +326,34 @@ def _read_roots(roots: list[Any], manager: Any, reader: Any = None) -> list[_Rea
     from .plugins import checks_of
 
     on_disk = [index for index, root in enumerate(roots) if isinstance(root, (str, PurePath))]
-    if reader is not None and (len(on_disk) < ROOTS_BESIDE or _contributed_checks(manager)):
-        reader.close()
-        reader = None
+    readers = [reader for reader in readers if reader.pid]
+    if readers and (not on_disk or _contributed_checks(manager)):
+        for reader in readers:
+            reader.close()
+        readers = []
     try:
         checks: Any = checks_of(manager)  # the plugins' skillwiki_checks hooks once, not once a bundle
     except Exception:  # noqa: BLE001 - a plugin given to from_plugins returned no checks: each bundle reports it
         checks = None
-    read = functools.partial(_read_root, manager=manager, checks=checks, jobs=1)
     reads: list[_Read | None] = [None] * len(roots)
-    if reader is not None:
-        shared = map_beside(read, [(roots[index],) for index in on_disk], share=READER_SHARE, helper=reader)
+    if readers:
+        size = -(-len(on_disk) // len(readers))
+        parts = [(reader, on_disk[start : start + size]) for reader, start in zip(readers, range(0, len(on_disk), size))]
+        sent = [(reader, part) for reader, part in parts if reader.send([(roots[index],) for index in part])]
+        for reader, part in sent:
+            got = reader.results()
+            if got is not None and len(got) == len(part):
+                for index, read in zip(part, got):
+                    reads[index] = read
     elif len(on_disk) >= ROOTS_BESIDE:
         # the first alone: the child then inherits what reading imports and compiles
         first = on_disk.pop(0)
         reads[first] = _read_root(roots[first], manager, checks)
-        shared = map_beside(read, [(roots[index],) for index in on_disk])
-    else:
-        shared = []
-    for index, result in zip(on_disk, shared):
-        reads[index] = result
-    return [result if result is not None else _read_root(root, manager, checks) for root, result in zip(roots, reads)]
+        shared = map_beside(functools.partial(_read_root, manager=manager, checks=checks, jobs=1), [(roots[index],) for index in on_disk])
+        for index, read in zip(on_disk, shared):
+            reads[index] = read
+    # what no reader brought back (none there, or it failed), and what is not on disk
+    return [read if read is not None else _read_root(root, manager, checks) for root, read in zip(roots, reads)]
 
 
 def _contributed_checks(manager: Any) -> bool:
@@ -352,9 +364,9 @@ def _contributed_checks(manager: Any) -> bool:
 
 
 def _prepared_reader() -> Any:
-    """In a reader forked as the installed plugins begin to load: import and compile
-    what reading a bundle needs while they load in the parent, and give the reading
-    function, with the built-in checks (used only where they are all the checks)."""
+    """In a reader forked as discovery begins: import and compile what reading a
+    bundle needs while the plugins load in the parent, and give the reading function,
+    with the built-in checks (used only where they are all the checks)."""
     global _DISCOVERING
     import packaging.specifiers  # noqa: F401 - requires-sdk, as the manifest check reads it
     import packaging.version  # noqa: F401

@@ -206,6 +206,8 @@ def test_two_entry_points_naming_one_module_are_one_plugin(listed: dict) -> None
 
 _FORKS_COUNTED = (
     "import json, os, sys; import skillwiki_sdk.registry as r; r.ROOTS_BESIDE = int(sys.argv[1]); "
+    # reading prepared in this process already: no reader is forked for it
+    "__import__('skillwiki_sdk.validation') if sys.argv[2] == 'here' else None; "
     # at each fork: whether a plugin module had been imported by then
     "forks = []; fork = os.fork; os.fork = lambda: forks.append(any(m.startswith('rt_') for m in sys.modules)) or fork(); "
     "from skillwiki_sdk.cli import main; code = main(['list', '--format', 'json']); "
@@ -213,36 +215,40 @@ _FORKS_COUNTED = (
 )
 
 
-def _list_forking(site: Path, threshold: int) -> tuple[dict, list[bool]]:
+def _list_forking(site: Path, threshold: int, where: str) -> tuple[dict, list[bool]]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
-    done = subprocess.run([sys.executable, "-c", _FORKS_COUNTED, str(threshold)], env={**environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, timeout=120)
+    done = subprocess.run([sys.executable, "-c", _FORKS_COUNTED, str(threshold), where], env={**environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, timeout=120)
     assert done.returncode in (0, 1), done.stderr
     return json.loads(done.stdout), json.loads(done.stderr.strip().splitlines()[-1])
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_bundles_read_partly_by_a_reader_forked_before_the_plugins_are_listed_the_same(listed: dict, site: Path) -> None:
-    """With the threshold lowered, a reader is forked before the first plugin is
-    imported and reads part of the bundles: every domain, problem and finding is the
-    same as when read in one process (the listing of the fixture, below the threshold)."""
-    document, forks = _list_forking(site, 1)
-    assert forks == [False]  # one fork, before any plugin module was imported
-    assert document == listed
+def test_bundles_read_by_readers_forked_before_the_plugins_are_listed_the_same(listed: dict, site: Path) -> None:
+    """Discovery forks a reader before the first plugin is imported, which reads the
+    bundles (a second one too from ROOTS_BESIDE plugins): every domain, problem and
+    finding is the same as when everything is read in one process."""
+    alone, none = _list_forking(site, 10_000, "here")
+    assert none == []
+    one_reader, forks = _list_forking(site, 10_000, "readers")
+    assert forks == [False]  # before any plugin module was imported
+    two_readers, forks = _list_forking(site, 1, "readers")
+    assert forks == [False, False]
+    assert one_reader == two_readers == alone == listed
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_with_a_plugin_s_checks_the_bundles_are_read_beside_after_the_plugins(tmp_path: Path) -> None:
-    """The early reader has not imported the installed plugins, so where one of them
-    contributes checks it is stopped, and part of the bundles is read in a child
-    forked after them: the listing, the plugin's findings included, is the same."""
+def test_with_a_plugin_s_checks_the_bundles_are_read_here_and_beside_after_the_plugins(tmp_path: Path) -> None:
+    """The readers have not imported the installed plugins, so where one of them
+    contributes checks they are stopped, and part of the bundles is read in a child
+    forked after the plugins: the listing, the plugin's findings included, is the same."""
     site = _site(tmp_path)
     write_bundle(write_distribution(site, "skillwiki-rt-checks", "1.0.0", "rt_checks", code=WITH_CHECKS) / "bundle", "rt-checks")
-    alone, no_forks = _list_forking(site, 10_000)
-    assert no_forks == []
+    alone, none = _list_forking(site, 10_000, "here")
+    assert none == []
     # its crashing check (SW408) keeps every bundle out: the checks did run on them
     assert sum(any(f["code"] == "SW408" for f in p["findings"]) for p in alone["problems"]) >= 10
-    beside, forks = _list_forking(site, 1)
-    assert forks == [False, True]
+    beside, forks = _list_forking(site, 1, "readers")
+    assert forks == [False, False, True]
     assert beside == alone
 
 
