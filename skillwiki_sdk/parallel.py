@@ -118,7 +118,7 @@ def map_beside(function: Callable[..., T], items: Sequence[tuple[Any, ...]], sha
     split = len(items) - int(len(items) * share)
     if split >= len(items):
         return here(items)
-    child = Helper(lambda: function)
+    child = Helper(lambda: here)
     try:
         if not child.send(items[split:]):
             return here(items)
@@ -136,7 +136,12 @@ class Helper:
 
     The child calls ``prepare()`` straight away, while this process goes on with
     other things (it imports and compiles what the work needs, say), then waits for
-    its items (:meth:`send`); ``prepare`` returns the function it calls on each.
+    its items (:meth:`send`); ``prepare`` returns the function that it then calls
+    on the list of them, and that returns their results, in order. Before the
+    items, the child may be told what is coming (:meth:`tell`), to start on it: the
+    function's ``tell`` method, if it has one, is called with what it was told and
+    a function that says whether this process has sent more since (then the news
+    may wait: the items have come).
     It inherits what this process holds at the fork, not what this process does
     afterwards: ``prepare`` must set up whatever the work relies on.
 
@@ -145,7 +150,7 @@ class Helper:
     (also as a context manager) stops a child that has not finished.
     """
 
-    def __init__(self, prepare: Callable[[], Callable[..., Any]]) -> None:
+    def __init__(self, prepare: Callable[[], Callable[[list[Any]], list[Any]]]) -> None:
         import threading
 
         self.pid = 0
@@ -174,23 +179,32 @@ class Helper:
         self.pid, self._work, self._results = pid, work_write, results_read
         _PARENT_ENDS.update((work_write, results_read))
 
+    def tell(self, news: Any) -> bool:
+        """Tell the child something it may start on before its items come (it need
+        not); false when there is no child to tell."""
+        return self._write(_TELL, news)
+
     def send(self, items: Sequence[tuple[Any, ...]]) -> bool:
         """Hand the child its items, once; false when there is no child to take
         them (none was forked, it died, or the items do not pickle)."""
+        sent = self._write(_WORK, list(items))
+        if sent:  # the child has all its input
+            _PARENT_ENDS.discard(self._work)
+            os.close(self._work)
+            self._work = -1
+        return sent
+
+    def _write(self, kind: bytes, payload: Any) -> bool:
         if not self.pid or self._work < 0:
             return False
         import pickle
 
-        end, self._work = self._work, -1
-        _PARENT_ENDS.discard(end)
         try:
-            data = pickle.dumps(list(items), protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(end, "wb") as pipe:  # closed: the child has all its input
-                end = -1
-                pipe.write(data)
-        except Exception:  # noqa: BLE001 - a broken pipe, or items that do not pickle
-            if end >= 0:
-                os.close(end)
+            data = pickle.dumps(payload, protocol=pickle.HIGHEST_PROTOCOL)
+            frame = memoryview(kind + len(data).to_bytes(8, "little") + data)
+            while frame:
+                frame = frame[os.write(self._work, frame) :]
+        except Exception:  # noqa: BLE001 - a broken pipe, or what does not pickle
             self.close()
             return False
         return True
@@ -243,9 +257,23 @@ class Helper:
 
 # This process's ends of the pipes to helpers still open.
 _PARENT_ENDS: set[int] = set()
+# What a frame to a helper holds, before its length (8 bytes) and its pickle.
+_TELL, _WORK = b"t", b"w"
 
 
-def _serve(prepare: Callable[[], Callable[..., Any]], work: int, results: int, theirs: tuple[int, ...]) -> None:  # pragma: no cover - in the child
+def _read_exactly(end: int, size: int) -> bytes:
+    """``size`` bytes from the pipe ``end``, fewer only at its end."""
+    parts = []
+    while size > 0:
+        part = os.read(end, min(size, 1 << 20))
+        if not part:
+            break
+        parts.append(part)
+        size -= len(part)
+    return b"".join(parts)
+
+
+def _serve(prepare: Callable[[], Callable[[list[Any]], list[Any]]], work: int, results: int, theirs: tuple[int, ...]) -> None:  # pragma: no cover - in the child
     """A :class:`Helper`'s child: prepare, read its items, write back its results, and
     end without running anything of the parent's (exit handlers, buffered output)."""
     status = 1
@@ -255,16 +283,29 @@ def _serve(prepare: Callable[[], Callable[..., Any]], work: int, results: int, t
                 os.close(end)
             except OSError:
                 pass
+        _PARENT_ENDS.clear()  # those were the parent's; a helper of this child adds its own
         gc.disable()  # it lives briefly: collecting would only copy shared pages
         function = prepare()
-        with os.fdopen(work, "rb") as pipe:
-            data = pipe.read()
-        if data:  # nothing: the parent did not need it after all
-            import pickle
+        import pickle
+        import select
 
-            done = pickle.dumps([function(*item) for item in pickle.loads(data)], protocol=pickle.HIGHEST_PROTOCOL)
-            with os.fdopen(results, "wb") as pipe:
-                pipe.write(done)
+        def more() -> bool:  # sent and not read yet (frames are read exactly: nothing is held here)
+            return bool(select.select([work], [], [], 0)[0])
+
+        while True:
+            head = _read_exactly(work, 9)
+            if len(head) < 9:
+                break  # the end, without items: the parent did not need them after all
+            payload = pickle.loads(_read_exactly(work, int.from_bytes(head[1:], "little")))
+            if head[:1] == _WORK:
+                done = pickle.dumps(function(payload), protocol=pickle.HIGHEST_PROTOCOL)
+                with os.fdopen(results, "wb") as out:
+                    out.write(done)
+                break
+            try:
+                getattr(function, "tell", lambda news, more: None)(payload, more)
+            except Exception:  # noqa: BLE001 - news to start on: the items alone are the work
+                pass
         status = 0
     except BaseException:  # noqa: BLE001 - the parent does this part itself
         pass

@@ -379,12 +379,12 @@ def load_entry_point(distribution: str, version: str, ep: Any, manager: pluggy.P
     return loaded
 
 
-def installed_plugins(refresh: bool = False, *, on_entry_points: Callable[[int], object] | None = None) -> InstalledPlugins:
+def installed_plugins(refresh: bool = False, *, on_entry_points: Callable[[list[tuple[str, str, Any]]], object] | None = None) -> InstalledPlugins:
     """Load the installed plugins once per process (again with ``refresh``).
 
     Entry points that the environment variables leave out are not imported.
-    ``on_entry_points`` is called with the number of entry points about to be
-    imported, before the first is (not when they were loaded already).
+    ``on_entry_points`` is called with the (distribution, version, entry point) about
+    to be imported, before the first is (not when they were loaded already).
     """
     global _CACHE
     if _CACHE is not None and not refresh:
@@ -400,7 +400,7 @@ def installed_plugins(refresh: bool = False, *, on_entry_points: Callable[[int],
     return result
 
 
-def _load_all(result: InstalledPlugins, selected: tuple[str, ...] | None, on_entry_points: Callable[[int], object] | None = None) -> None:
+def _load_all(result: InstalledPlugins, selected: tuple[str, ...] | None, on_entry_points: Callable[[list[tuple[str, str, Any]]], object] | None = None) -> None:
     """Import the entry points that the selection lets in, into ``result``."""
     chosen = [
         (distribution, version, ep)
@@ -408,7 +408,7 @@ def _load_all(result: InstalledPlugins, selected: tuple[str, ...] | None, on_ent
         if selected is None or _normalize(distribution) in selected or _normalize(ep.name) in selected
     ]
     if on_entry_points is not None:
-        on_entry_points(len(chosen))
+        on_entry_points(chosen)
     for distribution, version, ep in chosen:
         if any(p.distribution == distribution and p.value == ep.value for p in result.plugins):
             continue  # two entry points of one distribution naming one module: one plugin

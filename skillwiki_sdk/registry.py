@@ -26,7 +26,7 @@ import os
 import re
 import sys
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any, Iterator, Mapping
 
 from . import rules
 from .hookspecs import hookimpl
@@ -123,27 +123,25 @@ class Registry:
             return _REGISTRY
         from .plugins import installed_plugins, make_plugin_manager
 
-        readers: list[Any] = []
+        reader = None
         if "skillwiki_sdk.validation" not in sys.modules:
             # What reading a bundle needs (PyYAML, packaging, the schema checks) is
             # imported by a reader forked now, while the plugins load here.
             from .parallel import Helper
 
-            readers.append(Helper(_prepared_reader))
+            reader = Helper(_prepared_reader)
 
-        def reader_beside(count: int) -> None:
-            if readers and count >= ROOTS_BESIDE:  # many bundles: a second reader
-                from .parallel import Helper
-
-                readers.append(Helper(_prepared_reader))
+        def tell_reader(entry_points: list[Any]) -> None:
+            if reader is not None:  # it may start on their bundles while they load here
+                reader.tell([module for _, _, ep in entry_points for module in _module_of(ep)])
 
         try:
-            installed = installed_plugins(refresh=refresh, on_entry_points=reader_beside)
+            installed = installed_plugins(refresh=refresh, on_entry_points=tell_reader)
             manager = installed.manager or make_plugin_manager()
             problems = list(installed.problems)
-            domains = _load_domains(installed.plugins, manager, problems, readers)
+            domains = _load_domains(installed.plugins, manager, problems, reader)
         finally:
-            for reader in readers:
+            if reader is not None:
                 reader.close()
         problems.sort(key=lambda p: (p.distribution.lower(), p.entry_point, p.stage))
         _REGISTRY = cls(domains, problems, installed)
@@ -196,9 +194,9 @@ class Registry:
         }
 
 
-def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Problem], readers: Sequence[Any] = ()) -> dict[str, InstalledDomain]:
+def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Problem], reader: Any = None) -> dict[str, InstalledDomain]:
     """Load the bundles of ``plugins``, settle name conflicts, then check the
-    ``@other-domain/id`` links among the domains that loaded. ``readers``: see
+    ``@other-domain/id`` links among the domains that loaded. ``reader``: see
     :func:`_read_roots`."""
     global _DISCOVERING
     candidates: list[_Candidate] = []
@@ -209,7 +207,7 @@ def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Prob
             impls.setdefault(id(impl.plugin), []).append(impl)
         with time_budgets():
             roots = [(loaded, root) for loaded in plugins for root in _plugin_roots(loaded, impls.get(id(loaded.plugin), []), problems)]
-        for (loaded, root), read in zip(roots, _read_roots([root for _, root in roots], manager, readers)):
+        for (loaded, root), read in zip(roots, _read_roots([root for _, root in roots], manager, reader)):
             candidate = _accept(loaded, root, read, problems)
             if candidate is not None:
                 candidates.append(candidate)
@@ -310,15 +308,15 @@ class _Read:
     failure: str | None = None
 
 
-def _read_roots(roots: list[Any], manager: Any, readers: Sequence[Any] = ()) -> list[_Read]:
+def _read_roots(roots: list[Any], manager: Any, reader: Any = None) -> list[_Read]:
     """Every root read and checked, in order; the same whether or not part of them
     was read in a forked process.
 
-    ``readers`` are :class:`~skillwiki_sdk.parallel.Helper` forked before the
+    ``reader`` is a :class:`~skillwiki_sdk.parallel.Helper` forked before the
     installed plugins loaded, running :func:`_prepared_reader`. When the checks are
-    the built-in ones only (no installed plugin contributes any: the readers have not
-    imported them), they read the bundles on disk between them, in about equal
-    parts, and this process none of them; otherwise they are closed.
+    the built-in ones only (no installed plugin contributes any: the reader has not
+    imported them), it reads every bundle on disk, and this process none of them;
+    otherwise it is closed.
     """
     from pathlib import PurePath
 
@@ -326,25 +324,18 @@ def _read_roots(roots: list[Any], manager: Any, readers: Sequence[Any] = ()) -> 
     from .plugins import checks_of
 
     on_disk = [index for index, root in enumerate(roots) if isinstance(root, (str, PurePath))]
-    readers = [reader for reader in readers if reader.pid]
-    if readers and (not on_disk or _contributed_checks(manager)):
-        for reader in readers:
-            reader.close()
-        readers = []
+    if reader is not None and (not on_disk or _contributed_checks(manager)):
+        reader.close()
     try:
         checks: Any = checks_of(manager)  # the plugins' skillwiki_checks hooks once, not once a bundle
     except Exception:  # noqa: BLE001 - a plugin given to from_plugins returned no checks: each bundle reports it
         checks = None
     reads: list[_Read | None] = [None] * len(roots)
-    if readers:
-        size = -(-len(on_disk) // len(readers))
-        parts = [(reader, on_disk[start : start + size]) for reader, start in zip(readers, range(0, len(on_disk), size))]
-        sent = [(reader, part) for reader, part in parts if reader.send([(roots[index],) for index in part])]
-        for reader, part in sent:
-            got = reader.results()
-            if got is not None and len(got) == len(part):
-                for index, read in zip(part, got):
-                    reads[index] = read
+    if reader is not None and reader.send([(roots[index],) for index in on_disk]):
+        got = reader.results()
+        if got is not None and len(got) == len(on_disk):
+            for index, read in zip(on_disk, got):
+                reads[index] = read
     elif len(on_disk) >= ROOTS_BESIDE:
         # the first alone: the child then inherits what reading imports and compiles
         first = on_disk.pop(0)
@@ -352,7 +343,7 @@ def _read_roots(roots: list[Any], manager: Any, readers: Sequence[Any] = ()) -> 
         shared = map_beside(functools.partial(_read_root, manager=manager, checks=checks, jobs=1), [(roots[index],) for index in on_disk])
         for index, read in zip(on_disk, shared):
             reads[index] = read
-    # what no reader brought back (none there, or it failed), and what is not on disk
+    # what the reader did not bring back (there is none, or it failed), and what is not on disk
     return [read if read is not None else _read_root(root, manager, checks) for root, read in zip(roots, reads)]
 
 
@@ -363,10 +354,9 @@ def _contributed_checks(manager: Any) -> bool:
     return any(manager.get_name(impl.plugin) not in DEFAULT_PLUGINS for impl in manager.hook.skillwiki_checks.get_hookimpls())
 
 
-def _prepared_reader() -> Any:
+def _prepared_reader() -> _Reader:
     """In a reader forked as discovery begins: import and compile what reading a
-    bundle needs while the plugins load in the parent, and give the reading function,
-    with the built-in checks (used only where they are all the checks)."""
+    bundle needs while the plugins load in the parent, and give the reader."""
     global _DISCOVERING
     import packaging.specifiers  # noqa: F401 - requires-sdk, as the manifest check reads it
     import packaging.version  # noqa: F401
@@ -379,7 +369,77 @@ def _prepared_reader() -> Any:
     for name in ("domain", "atom"):
         _fast_check(name)
     manager = _base_manager()
-    return functools.partial(_read_root, manager=manager, checks=checks_of(manager), jobs=1)
+    return _Reader(functools.partial(_read_root, manager=manager, checks=checks_of(manager), jobs=1))
+
+
+# Where a plugin made by ``skillwiki new`` keeps its bundle, in its package.
+_BUNDLE_FOLDER = "bundle"
+
+
+class _Reader:
+    """Reads bundle roots with the built-in checks (used only where they are all the
+    checks); from :data:`ROOTS_BESIDE` roots on, a fork of it, which needs no
+    preparing, reads half of them.
+
+    Told the modules of the entry points about to load (while the parent imports
+    them and calls their hooks), it reads at once, one by one and on one core, the
+    bundles that they keep where ``skillwiki new`` puts them, until the roots come.
+    Those reads are kept, and given for the roots the hooks then name only when a
+    root is that same folder: a bundle read is the same whenever it is read from
+    the same path, so the results are those of reading every root when named.
+    """
+
+    def __init__(self, read: Any) -> None:
+        self.read = read
+        self.early: dict[str, _Read] = {}
+
+    def __call__(self, items: list[tuple[Any]]) -> list[_Read]:
+        missing = [item for item in items if os.fspath(item[0]) not in self.early]
+        for item, read in zip(missing, self._read_all(missing)):
+            self.early[os.fspath(item[0])] = read
+        return [self.early[os.fspath(root)] for root, in items]
+
+    def tell(self, modules: list[str], more: Any) -> None:
+        for root in _likely_roots(modules):
+            if more():
+                return  # the roots have come: the rest is read with them
+            if root not in self.early:
+                self.early[root] = self.read(root)
+
+    def _read_all(self, items: list[tuple[Any]]) -> list[_Read]:
+        from .parallel import map_beside
+
+        if len(items) >= ROOTS_BESIDE:
+            return map_beside(self.read, items, share=0.5)
+        return [self.read(*item) for item in items]
+
+
+def _module_of(ep: Any) -> list[str]:
+    """The module an entry point names, if its value can be read."""
+    try:
+        return [ep.module]
+    except Exception:  # noqa: BLE001 - a malformed value: importing it will say so
+        return []
+
+
+def _likely_roots(modules: list[str]) -> list[str]:
+    """The bundle folders that top-level packages ``modules`` hold where ``skillwiki
+    new`` puts one, found without importing them (finding a submodule would import
+    its package, so those are left out)."""
+    import importlib.util
+
+    roots = []
+    for name in dict.fromkeys(modules):
+        if "." in name:
+            continue
+        try:
+            spec = importlib.util.find_spec(name)
+        except Exception:  # noqa: BLE001 - a name no finder can look up: no guess
+            continue
+        locations = list(spec.submodule_search_locations or ()) if spec is not None else []
+        if locations and os.path.isfile(os.path.join(locations[0], _BUNDLE_FOLDER, "domain.yaml")):
+            roots.append(os.path.join(locations[0], _BUNDLE_FOLDER))
+    return roots
 
 
 def _read_root(root: Any, manager: Any, checks: Any = None, jobs: int | None = None) -> _Read:

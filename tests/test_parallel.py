@@ -140,7 +140,7 @@ from skillwiki_sdk.parallel import Helper
 parent = os.getpid()
 def prepare():
     time.sleep(0.2)  # ready later than the parent, which goes on meanwhile
-    return lambda number: (number * 3, os.getpid() != parent)
+    return lambda items: [(number * 3, os.getpid() != parent) for (number,) in items]
 def prepare_and_die():
     os._exit(5)
 started = time.monotonic()

@@ -223,23 +223,23 @@ def _list_forking(site: Path, threshold: int, where: str) -> tuple[dict, list[bo
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_bundles_read_by_readers_forked_before_the_plugins_are_listed_the_same(listed: dict, site: Path) -> None:
+def test_bundles_read_by_a_reader_forked_before_the_plugins_are_listed_the_same(listed: dict, site: Path) -> None:
     """Discovery forks a reader before the first plugin is imported, which reads the
-    bundles (a second one too from ROOTS_BESIDE plugins): every domain, problem and
-    finding is the same as when everything is read in one process."""
+    bundles (from ROOTS_BESIDE of them, half in a fork of its own): every domain,
+    problem and finding is the same as when everything is read in one process."""
     alone, none = _list_forking(site, 10_000, "here")
     assert none == []
-    one_reader, forks = _list_forking(site, 10_000, "readers")
+    reader, forks = _list_forking(site, 10_000, "reader")
     assert forks == [False]  # before any plugin module was imported
-    two_readers, forks = _list_forking(site, 1, "readers")
-    assert forks == [False, False]
-    assert one_reader == two_readers == alone == listed
+    shared, forks = _list_forking(site, 1, "reader")
+    assert forks == [False]  # (its own fork is not seen here)
+    assert reader == shared == alone == listed
 
 
 @pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
 def test_with_a_plugin_s_checks_the_bundles_are_read_here_and_beside_after_the_plugins(tmp_path: Path) -> None:
-    """The readers have not imported the installed plugins, so where one of them
-    contributes checks they are stopped, and part of the bundles is read in a child
+    """The reader has not imported the installed plugins, so where one of them
+    contributes checks it is stopped, and part of the bundles is read in a child
     forked after the plugins: the listing, the plugin's findings included, is the same."""
     site = _site(tmp_path)
     write_bundle(write_distribution(site, "skillwiki-rt-checks", "1.0.0", "rt_checks", code=WITH_CHECKS) / "bundle", "rt-checks")
@@ -247,8 +247,8 @@ def test_with_a_plugin_s_checks_the_bundles_are_read_here_and_beside_after_the_p
     assert none == []
     # its crashing check (SW408) keeps every bundle out: the checks did run on them
     assert sum(any(f["code"] == "SW408" for f in p["findings"]) for p in alone["problems"]) >= 10
-    beside, forks = _list_forking(site, 1, "readers")
-    assert forks == [False, False, True]
+    beside, forks = _list_forking(site, 1, "reader")
+    assert forks == [False, True]
     assert beside == alone
 
 
@@ -392,3 +392,28 @@ def test_a_plugin_imported_from_a_zip_file_is_listed(tmp_path: Path) -> None:
     assert domain["path"].startswith(str(archive))
     assert [p for p in document["problems"] if p["distribution"] == "skillwiki-rt-zipped"] == []
     assert not list(Path(tempfile.gettempdir()).glob("skillwiki-bundle-*"))  # the copy is removed
+
+
+def test_the_reader_gives_an_early_read_only_for_the_very_folder_a_hook_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Told the modules about to load, the reader reads the bundles where `skillwiki
+    new` puts them; a root is answered from those reads only when it is that folder,
+    and the early reading stops as soon as the roots have come."""
+    from skillwiki_sdk.registry import _Reader
+
+    for name in ("rt_early_a", "rt_early_b"):
+        write_bundle(tmp_path / name / "bundle", name.replace("_", "-"))
+        (tmp_path / name / "__init__.py").write_text("")
+    elsewhere = tmp_path / "elsewhere"
+    write_bundle(elsewhere, "rt-elsewhere")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    calls: list[str] = []
+    reader = _Reader(lambda root: calls.append(os.fspath(root)) or f"read {os.fspath(root)}")
+    reader.tell(["rt_early_a", "rt_early_b", "rt_missing", "os.path"], lambda: False)
+    a, b = (str(tmp_path / name / "bundle") for name in ("rt_early_a", "rt_early_b"))
+    assert calls == [a, b]  # no guess for a module not found, nor for a submodule
+    got = reader([(Path(b),), (elsewhere,), (a,)])
+    assert got == [f"read {b}", f"read {elsewhere}", f"read {a}"]
+    assert calls == [a, b, str(elsewhere)]  # only the folder not read early was read now
+    stopped = _Reader(lambda root: calls.append("again") or "read")
+    stopped.tell(["rt_early_a", "rt_early_b"], lambda: True)  # the roots have come already
+    assert "again" not in calls and stopped.early == {}
