@@ -331,7 +331,7 @@ def _read_roots(roots: list[Any], manager: Any, reader: Any = None) -> list[_Rea
     except Exception:  # noqa: BLE001 - a plugin given to from_plugins returned no checks: each bundle reports it
         checks = None
     reads: list[_Read | None] = [None] * len(roots)
-    if reader is not None and reader.send([(roots[index],) for index in on_disk]):
+    if reader is not None and reader.send([(os.fspath(roots[index]),) for index in on_disk]):  # a path reads as its text
         got = reader.results()
         if got is not None and len(got) == len(on_disk):
             for index, read in zip(on_disk, got):
