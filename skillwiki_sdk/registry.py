@@ -384,27 +384,34 @@ class _Reader:
     Told the modules of the entry points about to load (while the parent imports
     them and calls their hooks), it reads at once, one by one and on one core, the
     bundles that they keep where ``skillwiki new`` puts them, until the roots come.
-    Those reads are kept, and given for the roots the hooks then name only when a
-    root is that same folder: a bundle read is the same whenever it is read from
-    the same path, so the results are those of reading every root when named.
+    Such a read is given for a root a hook then names only when the root is that
+    same folder and nothing in the folder has changed since (a plugin may write its
+    bundle as it loads): the results are those of reading every root when named.
     """
 
     def __init__(self, read: Any) -> None:
         self.read = read
-        self.early: dict[str, _Read] = {}
+        self.early: dict[str, tuple[list[tuple[Any, ...]], _Read]] = {}
 
     def __call__(self, items: list[tuple[Any]]) -> list[_Read]:
-        missing = [item for item in items if os.fspath(item[0]) not in self.early]
-        for item, read in zip(missing, self._read_all(missing)):
-            self.early[os.fspath(item[0])] = read
-        return [self.early[os.fspath(root)] for root, in items]
+        reads: dict[str, _Read] = {}
+        for (root,) in items:
+            key = os.fspath(root)
+            early = self.early.pop(key, None)
+            if early is not None and early[0] == _tree_state(key):
+                reads[key] = early[1]
+        missing = [(key,) for key in dict.fromkeys(os.fspath(root) for root, in items) if key not in reads]
+        for (key,), read in zip(missing, self._read_all(missing)):
+            reads[key] = read
+        return [reads[os.fspath(root)] for root, in items]
 
     def tell(self, modules: list[str], more: Any) -> None:
         for root in _likely_roots(modules):
             if more():
                 return  # the roots have come: the rest is read with them
             if root not in self.early:
-                self.early[root] = self.read(root)
+                state = _tree_state(root)  # before reading: a change meanwhile is seen later
+                self.early[root] = (state, self.read(root))
 
     def _read_all(self, items: list[tuple[Any]]) -> list[_Read]:
         from .parallel import map_beside
@@ -412,6 +419,26 @@ class _Reader:
         if len(items) >= ROOTS_BESIDE:
             return map_beside(self.read, items, share=0.5)
         return [self.read(*item) for item in items]
+
+
+def _tree_state(root: str) -> list[tuple[Any, ...]]:
+    """What changes when anything under the folder ``root`` changes: every entry's
+    path, kind, size, inode and time of change, links not followed."""
+    state: list[tuple[Any, ...]] = []
+    pending = [root]
+    while pending:
+        folder = pending.pop()
+        try:
+            with os.scandir(folder) as listing:
+                for entry in listing:
+                    info = entry.stat(follow_symlinks=False)
+                    state.append((entry.path, info.st_mode, info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns))
+                    if entry.is_dir(follow_symlinks=False):
+                        pending.append(entry.path)
+        except OSError as error:
+            state.append((folder, error.errno))
+    state.sort()
+    return state
 
 
 def _module_of(ep: Any) -> list[str]:

@@ -396,8 +396,9 @@ def test_a_plugin_imported_from_a_zip_file_is_listed(tmp_path: Path) -> None:
 
 def test_the_reader_gives_an_early_read_only_for_the_very_folder_a_hook_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     """Told the modules about to load, the reader reads the bundles where `skillwiki
-    new` puts them; a root is answered from those reads only when it is that folder,
-    and the early reading stops as soon as the roots have come."""
+    new` puts them; a root is answered from those reads only when it is that folder
+    and nothing in it changed since, and the early reading stops as soon as the
+    roots have come."""
     from skillwiki_sdk.registry import _Reader
 
     for name in ("rt_early_a", "rt_early_b"):
@@ -411,9 +412,12 @@ def test_the_reader_gives_an_early_read_only_for_the_very_folder_a_hook_names(tm
     reader.tell(["rt_early_a", "rt_early_b", "rt_missing", "os.path"], lambda: False)
     a, b = (str(tmp_path / name / "bundle") for name in ("rt_early_a", "rt_early_b"))
     assert calls == [a, b]  # no guess for a module not found, nor for a submodule
+    # the plugin rewrote a file of its bundle as it loaded: that early read is not used
+    atom = next((tmp_path / "rt_early_b" / "bundle" / "atoms").iterdir())
+    atom.write_text(atom.read_text() + "\nAnd more.\n")
     got = reader([(Path(b),), (elsewhere,), (a,)])
     assert got == [f"read {b}", f"read {elsewhere}", f"read {a}"]
-    assert calls == [a, b, str(elsewhere)]  # only the folder not read early was read now
+    assert calls == [a, b, b, str(elsewhere)]  # read now: the changed folder, and the one not guessed
     stopped = _Reader(lambda root: calls.append("again") or "read")
     stopped.tell(["rt_early_a", "rt_early_b"], lambda: True)  # the roots have come already
     assert "again" not in calls and stopped.early == {}
