@@ -492,8 +492,6 @@ def _read_root(root: Any, manager: Any, checks: Any = None, jobs: int | None = N
 
 def _accept(loaded: LoadedPlugin, root: Any, read: _Read, problems: list[Problem]) -> _Candidate | None:
     """The domain of a read bundle, or the problem that keeps it out."""
-    from packaging.version import InvalidVersion, Version
-
     report_to = _report_to(loaded)
     if read.bundle is None:
         problems.append(_problem(loaded, "bundle", read.failure or f"reading bundle {root!s:.200} failed", report_to))
@@ -511,10 +509,7 @@ def _accept(loaded: LoadedPlugin, root: Any, read: _Read, problems: list[Problem
             problems.append(_problem(loaded, "bundle", summary, f"run 'skillwiki validate {shown}' to see every finding; {report_to}", name, errors))
         return None
     assert bundle.domain is not None and name  # no errors means a usable manifest
-    try:
-        same = Version(bundle.domain.version or "") == Version(loaded.version)
-    except InvalidVersion:
-        same = bundle.domain.version == loaded.version
+    same = bundle.domain.version == loaded.version or _same_version(bundle.domain.version or "", loaded.version)
     if not same and loaded.version:  # "" is a plugin of Registry.from_plugins that is not installed
         finding = rules.VERSION_MISMATCH.finding(
             f"domain version {bundle.domain.version} differs from the distribution's version {loaded.version}",
@@ -564,6 +559,17 @@ def _copy_tree(folder: Any, dest: str, count: list[int]) -> None:
             with item.open("rb") as source, open(target, "wb") as out:
                 # one byte over the limit is enough for the loader to report the size
                 out.write(source.read(LIMITS.file_bytes + 1))
+
+
+def _same_version(one: str, other: str) -> bool:
+    """Whether two versions are one in PEP 440 (``1.0`` and ``1.0.0``); texts that are
+    not versions only when equal."""
+    from packaging.version import InvalidVersion, Version
+
+    try:
+        return Version(one) == Version(other)
+    except InvalidVersion:
+        return one == other
 
 
 def _resolve_conflicts(candidates: list[_Candidate], problems: list[Problem]) -> dict[str, InstalledDomain]:

@@ -337,6 +337,15 @@ def test_registry_api_finds_a_domain_once_per_process(installed: Path) -> None:
     assert Registry.discover(refresh=True).get("rt-late") is not None
 
 
+def test_a_domain_version_spelt_otherwise_but_equal_in_pep_440_is_the_distribution_s(installed: Path) -> None:
+    from skillwiki_sdk import Registry
+
+    write_bundle(write_distribution(installed, "skillwiki-rt-spelt", "2.0", "rt_spelt") / "bundle", "rt-spelt", "2.0.0")
+    registry = Registry.discover(refresh=True)
+    assert registry.get("rt-spelt") is not None
+    assert [p.distribution for p in registry.problems if p.distribution == "skillwiki-rt-spelt"] == []
+
+
 def test_installed_plugin_checks_apply_to_validate_and_a_crash_is_isolated(installed: Path, cli) -> None:
     package = write_distribution(installed, "skillwiki-rt-checks", "1.0.0", "rt_checks", code=WITH_CHECKS)
     write_bundle(package / "bundle", "rt-checks")
