@@ -18,10 +18,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out) -> int:
     from ..card import figures, render_card
     from ..errors import NotFoundError
-    from ..validation import find_bundles, load_bundle, validate_bundle
 
     target = args.target
     if os.path.exists(target):
+        from ..validation import find_bundles, load_bundle, validate_bundle
+
         roots = find_bundles(target)
         if not roots:
             raise NotFoundError(f"{target}: no bundle here (no domain.yaml in it or in its packages)")
@@ -30,9 +31,9 @@ def run(args: argparse.Namespace, out) -> int:
 
             raise UsageError(f"{target} holds {len(roots)} bundles; show one of them: " + ", ".join(roots))
         bundle = load_bundle(roots[0])
+        findings = validate_bundle(bundle)
     else:
-        bundle = _installed(target)
-    findings = validate_bundle(bundle)
+        bundle, findings = _installed(target)
     if bundle.domain is None:
         raise NotFoundError(f"{target}: the bundle has no usable domain.yaml; run 'skillwiki validate {target}'")
     card = figures(bundle)
@@ -54,7 +55,8 @@ def run(args: argparse.Namespace, out) -> int:
 
 
 def _installed(name: str):
-    """The bundle of the installed domain ``name``, from the registry."""
+    """The bundle of the installed domain ``name`` and its findings, from the registry
+    (which checked it as ``validate`` does, and read it beside: see Registry.discover)."""
     from ..errors import NotFoundError
     from ..registry import Registry
 
@@ -69,4 +71,4 @@ def _installed(name: str):
                 )
         known = ", ".join(sorted(registry.domains)) or "none installed"
         raise NotFoundError(f"no such path, and no installed domain named '{name}' (installed: {known})")
-    return entry.bundle
+    return entry.bundle, entry.findings
