@@ -195,16 +195,16 @@ def _describe(error: BaseException) -> str:
 
 
 def _register(manager: pluggy.PluginManager, plugin: object, name: str | None = None) -> str | None:
-    """Register ``plugin`` on ``manager``; or, when pluggy refuses it (a misspelt hook,
-    a wrong signature), leave ``manager`` as it was and say why."""
-    was_registered = manager.is_registered(plugin)
+    """Register ``plugin``, which is not registered on ``manager`` yet (callers
+    check); or, when pluggy refuses it (a misspelt hook, a wrong signature), leave
+    ``manager`` as it was and say why."""
     try:
         manager.register(plugin, name=name)
         manager.check_pending()
     except KeyboardInterrupt:
         raise
     except Exception as error:  # noqa: BLE001 - pluggy's refusals, and what a hostile plugin's attributes raise
-        if not was_registered and manager.is_registered(plugin):
+        if manager.is_registered(plugin):
             manager.unregister(plugin)  # the hooks registered before the refused one
         return str(error) or type(error).__name__
     return None
