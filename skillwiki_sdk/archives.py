@@ -13,6 +13,7 @@ the domain's, and a dependency on ``skillwiki-sdk`` in the metadata.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import shutil
@@ -21,7 +22,8 @@ from dataclasses import dataclass
 from typing import IO, Any, Iterator
 
 from . import rules
-from .model import Bundle, Finding, Report
+from .loading import find_bundles
+from .model import Bundle, Finding
 
 __all__ = [
     "Archive",
@@ -31,7 +33,8 @@ __all__ = [
     "is_archive",
     "member_findings",
     "open_archive",
-    "validate_archive",
+    "unpacked",
+    "Unpacked",
 ]
 
 ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tgz")
@@ -258,34 +261,73 @@ def extract(archive: Archive, dest: str) -> None:
             shutil.copyfileobj(source, sink)
 
 
-def validate_archive(target: str, *, manager: Any = None, jobs: int | None = None) -> Report:
-    """Validate a wheel or an sdist without installing it; see the module docstring."""
-    report = Report(target=target)
+@dataclass
+class Unpacked:
+    """An archive checked and extracted into ``folder`` (a temporary folder): the
+    findings about the archive and its metadata, and the bundles inside it as
+    (root on disk, root as shown). :meth:`packaged_findings` are the packaging
+    checks of one of those bundles once it is loaded."""
+
+    display: str
+    folder: str
+    findings: list[Finding]
+    bundles: list[tuple[str, str]]
+    metadata: _Metadata | None = None
+
+    def packaged_findings(self, bundle: Bundle) -> list[Finding]:
+        """The version check and the check that the atoms were packaged."""
+        findings = list(_version_findings(bundle, self.metadata))
+        if bundle.domain is not None and bundle.files <= 1:
+            # a source bundle with no atoms is merely empty (SW112); a packaged one lost them
+            findings.append(
+                rules.BUNDLE_NOT_PACKAGED.finding(
+                    "the packaged bundle has domain.yaml but no atom files: they were not included",
+                    file=bundle.domain.source.display,
+                    line=1,
+                    hint="include the bundle's .md files as package data (check excludes in pyproject.toml), then rebuild",
+                )
+            )
+        return findings
+
+
+@contextlib.contextmanager
+def unpacked(target: str) -> Iterator[Unpacked]:
+    """Check a wheel or an sdist and extract it into a temporary folder, removed on
+    leaving; see the module docstring. What is wrong is in the findings (with no
+    bundles when the archive is refused)."""
     display = target[2:] if target.startswith("./") else target
+    result = Unpacked(display, "", [], [])
     if not os.path.isfile(target):
-        report.findings.append(rules.UNREADABLE.finding("no such file" if not os.path.exists(target) else "not a file", file=display))
-        return report
+        result.findings.append(rules.UNREADABLE.finding("no such file" if not os.path.exists(target) else "not a file", file=display))
+        yield result
+        return
     try:
         archive = open_archive(target)
     except ArchiveError as error:
-        report.findings.append(rules.ARCHIVE_UNREADABLE.finding(str(error), file=display, hint="rebuild it: skillwiki build"))
-        return report
+        result.findings.append(rules.ARCHIVE_UNREADABLE.finding(str(error), file=display, hint="rebuild it: skillwiki build"))
+        yield result
+        return
     with archive, tempfile.TemporaryDirectory(prefix="skillwiki-archive-") as tmp:
+        result.folder = tmp
         refused = member_findings(archive, display)
         if refused:
-            report.findings.extend(refused)
-            return report
+            result.findings.extend(refused)
+            yield result
+            return
         try:
             extract(archive, tmp)
         except (ArchiveError, OSError, EOFError, ValueError) as error:
-            report.findings.append(rules.ARCHIVE_UNREADABLE.finding(f"cannot be extracted: {error}", file=display, hint="rebuild it: skillwiki build"))
-            return report
+            result.findings.append(rules.ARCHIVE_UNREADABLE.finding(f"cannot be extracted: {error}", file=display, hint="rebuild it: skillwiki build"))
+            yield result
+            return
         except Exception as error:  # zipfile and tarfile raise their own errors on damaged data
-            report.findings.append(rules.ARCHIVE_UNREADABLE.finding(f"cannot be extracted: {type(error).__name__}: {error}", file=display, hint="rebuild it: skillwiki build"))
-            return report
+            result.findings.append(rules.ARCHIVE_UNREADABLE.finding(f"cannot be extracted: {type(error).__name__}: {error}", file=display, hint="rebuild it: skillwiki build"))
+            yield result
+            return
         checker = _check_wheel if archive.kind == "wheel" else _check_sdist
-        checker(report, tmp, display, manager, jobs)
-    return report
+        result.metadata, roots = checker(result.findings, tmp, display)
+        result.bundles = [(root, _shown(tmp, root, display)) for root in roots]
+        yield result
 
 
 @dataclass
@@ -334,27 +376,6 @@ def _shown(tmp: str, path: str, display: str) -> str:
     return f"{display}!{os.path.relpath(path, tmp).replace(os.sep, '/')}"
 
 
-def _check_bundles(report: Report, tmp: str, roots: list[str], display: str, metadata: _Metadata | None, manager: Any, jobs: int | None) -> None:
-    """Load and check every bundle, with the version check; add them to ``report``."""
-    from .validation import finish, load_bundle, validate_bundle
-
-    for root in roots:
-        bundle = load_bundle(root, display=_shown(tmp, root, display), jobs=jobs)
-        findings = validate_bundle(bundle, manager)
-        findings.extend(_version_findings(bundle, metadata))
-        if bundle.domain is not None and bundle.files <= 1:
-            # a source bundle with no atoms is merely empty (SW112); a packaged one lost them
-            findings.append(
-                rules.BUNDLE_NOT_PACKAGED.finding(
-                    "the packaged bundle has domain.yaml but no atom files: they were not included",
-                    file=bundle.domain.source.display,
-                    line=1,
-                    hint="include the bundle's .md files as package data (check excludes in pyproject.toml), then rebuild",
-                )
-            )
-        finish(report, bundle, findings)
-
-
 def _version_findings(bundle: Bundle, metadata: _Metadata | None) -> Iterator[Finding]:
     from packaging.version import InvalidVersion, Version
 
@@ -386,31 +407,30 @@ def _dependency_findings(metadata: _Metadata, extra_requires: list[str] = ()) ->
     ]
 
 
-def _check_wheel(report: Report, tmp: str, display: str, manager: Any, jobs: int | None) -> None:
+def _check_wheel(findings: list[Finding], tmp: str, display: str) -> tuple[_Metadata | None, list[str]]:
+    """The packaging checks of an extracted wheel: its metadata and its bundles."""
     from importlib.metadata import PathDistribution
     from pathlib import Path
 
-    from .validation import find_bundles
-
     infos = sorted(name for name in os.listdir(tmp) if name.endswith(".dist-info") and os.path.isfile(os.path.join(tmp, name, "METADATA")))
     if not infos:
-        report.findings.append(rules.METADATA_INVALID.finding("the wheel has no *.dist-info/METADATA", file=display, hint="rebuild it: skillwiki build"))
-        return
+        findings.append(rules.METADATA_INVALID.finding("the wheel has no *.dist-info/METADATA", file=display, hint="rebuild it: skillwiki build"))
+        return None, []
     info = os.path.join(tmp, infos[0])
-    metadata = _read_metadata(os.path.join(info, "METADATA"), _shown(tmp, os.path.join(info, "METADATA"), display), report.findings)
+    metadata = _read_metadata(os.path.join(info, "METADATA"), _shown(tmp, os.path.join(info, "METADATA"), display), findings)
     if metadata is None:
-        return
-    report.findings.extend(_dependency_findings(metadata))
+        return None, []
+    findings.extend(_dependency_findings(metadata))
     entry_points = [ep for ep in PathDistribution(Path(info)).entry_points if ep.group == ENTRY_POINT_GROUP]
     if not entry_points:
-        report.findings.append(
+        findings.append(
             rules.NO_ENTRY_POINT.finding(
                 f"{metadata.name} {metadata.version} has no entry point in the group '{ENTRY_POINT_GROUP}', so an install registers nothing",
                 file=_shown(tmp, os.path.join(info, "entry_points.txt"), display),
                 hint='declare it in pyproject.toml: [project.entry-points.skillwiki] my-domain = "my_package"',
             )
         )
-        return
+        return metadata, []
     roots: list[str] = []
     for ep in entry_points:
         module_path = os.path.join(tmp, *ep.module.split("."))
@@ -419,7 +439,7 @@ def _check_wheel(report: Report, tmp: str, display: str, manager: Any, jobs: int
         elif os.path.isfile(module_path + ".py"):
             search = os.path.dirname(module_path) if os.path.dirname(module_path) != tmp else tmp
         else:
-            report.findings.append(
+            findings.append(
                 rules.BUNDLE_NOT_PACKAGED.finding(
                     f"entry point '{ep.name}' names module '{ep.module}', which is not in the wheel",
                     file=_shown(tmp, os.path.join(info, "entry_points.txt"), display),
@@ -429,7 +449,7 @@ def _check_wheel(report: Report, tmp: str, display: str, manager: Any, jobs: int
             continue
         found = [root for root in find_bundles(search) if root not in roots]
         if not found:
-            report.findings.append(
+            findings.append(
                 rules.BUNDLE_NOT_PACKAGED.finding(
                     f"the wheel has no domain.yaml inside package '{ep.module}' (entry point '{ep.name}'): the bundle files were not included",
                     file=_shown(tmp, search, display),
@@ -437,7 +457,7 @@ def _check_wheel(report: Report, tmp: str, display: str, manager: Any, jobs: int
                 )
             )
         roots.extend(found)
-    _check_bundles(report, tmp, roots, display, metadata, manager, jobs)
+    return metadata, roots
 
 
 def _pyproject(path: str) -> dict[str, Any]:
@@ -456,26 +476,26 @@ def _pyproject(path: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _check_sdist(report: Report, tmp: str, display: str, manager: Any, jobs: int | None) -> None:
-    from .validation import find_bundles
+def _check_sdist(findings: list[Finding], tmp: str, display: str) -> tuple[_Metadata | None, list[str]]:
+    """The packaging checks of an extracted sdist: its metadata and its bundles."""
 
     tops = sorted(name for name in os.listdir(tmp) if os.path.isdir(os.path.join(tmp, name)))
     top = os.path.join(tmp, tops[0]) if len(tops) == 1 else tmp
     metadata = None
     if os.path.isfile(os.path.join(top, "PKG-INFO")):
-        metadata = _read_metadata(os.path.join(top, "PKG-INFO"), _shown(tmp, os.path.join(top, "PKG-INFO"), display), report.findings)
+        metadata = _read_metadata(os.path.join(top, "PKG-INFO"), _shown(tmp, os.path.join(top, "PKG-INFO"), display), findings)
     else:
-        report.findings.append(rules.METADATA_INVALID.finding("the sdist has no PKG-INFO at its top folder", file=display, hint="build it with python -m build or skillwiki build"))
+        findings.append(rules.METADATA_INVALID.finding("the sdist has no PKG-INFO at its top folder", file=display, hint="build it with python -m build or skillwiki build"))
     project = _pyproject(os.path.join(top, "pyproject.toml")).get("project", {})
     project = project if isinstance(project, dict) else {}
     if metadata is not None:
         dependencies = project.get("dependencies", [])
-        report.findings.extend(_dependency_findings(metadata, [d for d in dependencies if isinstance(d, str)] if isinstance(dependencies, list) else []))
+        findings.extend(_dependency_findings(metadata, [d for d in dependencies if isinstance(d, str)] if isinstance(dependencies, list) else []))
         groups = project.get("entry-points", {})
         declared = isinstance(groups, dict) and bool(groups.get(ENTRY_POINT_GROUP))
         dynamic = "entry-points" in (project.get("dynamic") or [])
         if project and not declared and not dynamic:
-            report.findings.append(
+            findings.append(
                 rules.NO_ENTRY_POINT.finding(
                     f"{metadata.name} {metadata.version} declares no entry point in the group '{ENTRY_POINT_GROUP}' in pyproject.toml",
                     file=_shown(tmp, os.path.join(top, "pyproject.toml"), display),
@@ -484,11 +504,11 @@ def _check_sdist(report: Report, tmp: str, display: str, manager: Any, jobs: int
             )
     roots = find_bundles(top)
     if not roots:
-        report.findings.append(
+        findings.append(
             rules.BUNDLE_NOT_PACKAGED.finding(
                 "the sdist has no domain.yaml: the bundle files were not included",
                 file=_shown(tmp, top, display),
                 hint="include the bundle in the sdist (hatchling: [tool.hatch.build.targets.sdist]; setuptools: MANIFEST.in), then rebuild",
             )
         )
-    _check_bundles(report, tmp, roots, display, metadata, manager, jobs)
+    return metadata, roots

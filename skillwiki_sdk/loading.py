@@ -588,3 +588,25 @@ def is_within(path: str, root: str) -> bool:
     real = os.path.realpath(path)
     base = os.path.realpath(root)
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+MANIFEST = "domain.yaml"
+# Folders of a project that never hold its bundle (fixtures, environments, output).
+_SKIP_DIRS = {"build", "dist", "node_modules", "__pycache__", "site-packages", "tests", "test", "docs", "examples", "venv", "env"}
+
+
+def find_bundles(path: str) -> list[str]:
+    """The bundle roots in ``path``: the path itself if it holds ``domain.yaml``, else
+    every ``domain.yaml`` folder inside a plugin project (environments, tests and
+    build output skipped), sorted."""
+    if os.path.isfile(path) and os.path.basename(path) == MANIFEST:
+        return [os.path.dirname(path) or "."]
+    if os.path.lexists(os.path.join(path, MANIFEST)):
+        return [path]  # even a folder or a broken link: loading says what is wrong with it
+    found: list[str] = []
+    for current, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info"))
+        if MANIFEST in files:
+            found.append(current)
+            dirs[:] = []  # a bundle does not nest another
+    return sorted(found)

@@ -6,40 +6,23 @@ checks) → :class:`~skillwiki_sdk.model.Report`. Nothing here prints or exits.
 
 from __future__ import annotations
 
+import builtins
 import os
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import rules
-from .loading import LIMITS, is_within, load_yaml, read_text, resolve_locations, split_frontmatter
+from .loading import LIMITS, MANIFEST, find_bundles, is_within, load_yaml, read_text, resolve_locations, split_frontmatter
+from .archives import is_archive, unpacked
+from .links import external_findings, external_links
 from .model import Atom, Bundle, Domain, Finding, Report, Source
 
 __all__ = ["find_bundles", "load_atom", "load_bundle", "validate", "validate_bundle"]
 
-MANIFEST = "domain.yaml"
 ATOMS = "atoms"
-# Folders of a project that never hold its bundle (fixtures, environments, output).
-_SKIP_DIRS = {"build", "dist", "node_modules", "__pycache__", "site-packages", "tests", "test", "docs", "examples", "venv", "env"}
 
 
 def _display(path: str) -> str:
     return path if not path.startswith("./") else path[2:]
-
-
-def find_bundles(path: str) -> list[str]:
-    """The bundle roots in ``path``: the path itself if it holds ``domain.yaml``, else
-    every ``domain.yaml`` folder inside a plugin project (environments, tests and
-    build output skipped), sorted."""
-    if os.path.isfile(path) and os.path.basename(path) == MANIFEST:
-        return [os.path.dirname(path) or "."]
-    if os.path.lexists(os.path.join(path, MANIFEST)):
-        return [path]  # even a folder or a broken link: loading says what is wrong with it
-    found: list[str] = []
-    for current, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info"))
-        if MANIFEST in files:
-            found.append(current)
-            dirs[:] = []  # a bundle does not nest another
-    return sorted(found)
 
 
 def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Finding]]:
@@ -161,12 +144,20 @@ def _load_domain(root: str, display_root: str) -> tuple[Domain | None, list[Find
     return Domain.from_raw(document.data, source), findings
 
 
-def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, jobs: int | None = None) -> Bundle:
+AtomMap = Callable[..., Iterable[Any]]
+"""How atom files are loaded: called as ``map(load_atom, paths, displays, stems)``,
+it returns the results in order, as the built-in :func:`map` and
+:meth:`concurrent.futures.Executor.map` do."""
+
+
+def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, map: AtomMap | None = None) -> Bundle:
     """Load the bundle at ``root`` into the model; problems are findings on the bundle.
 
     ``display`` is the prefix shown for its files (default: ``root`` as given).
-    ``jobs`` is how many processes may read atoms (default: decided by the size of
-    the work); the result is the same whatever it is.
+    ``map`` loads the atom files (default: the built-in :func:`map`, one after the
+    other in this thread); pass an executor's ``map`` to spread them over the
+    executor's workers (:func:`load_atom` and its results pickle). The result is the
+    same whichever it is.
     """
     root = os.fspath(root)
     display_root = _display(display if display is not None else root)
@@ -175,19 +166,15 @@ def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, job
     findings.extend(file_findings)
     atoms: list[Atom] = []
     unloaded: set[str] = set()
-    for (path, _, stem), (atom, atom_findings) in zip(files, _load_atoms(files, jobs)):
+    mapper = map if map is not None else builtins.map
+    loaded = mapper(load_atom, [f[0] for f in files], [f[1] for f in files], [f[2] for f in files]) if files else ()
+    for (_, _, stem), (atom, atom_findings) in zip(files, loaded):
         findings.extend(atom_findings)
         if atom is None:
             unloaded.add(stem)
         else:
             atoms.append(atom)
     return Bundle(root=display_root, domain=domain, atoms=atoms, findings=findings, files=len(files) + 1, unloaded_ids=unloaded)
-
-
-def _load_atoms(files: Sequence[tuple[str, str, str]], jobs: int | None) -> Iterable[tuple[Atom | None, list[Finding]]]:
-    from .parallel import map_files
-
-    return map_files(load_atom, files, jobs)
 
 
 def validate_bundle(bundle: Bundle, manager: Any = None, *, checks: Sequence[Any] | None = None) -> list[Finding]:
@@ -206,22 +193,36 @@ def validate_bundle(bundle: Bundle, manager: Any = None, *, checks: Sequence[Any
     return findings
 
 
-def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | None = None) -> Report:
+def validate(path: str | os.PathLike[str], *, manager: Any = None, registry: Any = None, map: AtomMap | None = None, guard: Any = None) -> Report:
     """Validate a bundle folder, a plugin project, a wheel or an sdist.
 
     Returns a :class:`~skillwiki_sdk.model.Report` with every finding located by file
     and line. Bad input never raises: it is a finding in the report.
+
+    ``manager``: the plugin manager whose checks run (default: the built-in checks
+    and the installed plugins'). ``registry``: the installed domains that
+    ``@other-domain/id`` links are checked against (a
+    :class:`~skillwiki_sdk.Registry`, or a function that gives one when a link is
+    first met); without it, such links are not checked. ``map``: see :func:`load_bundle`.
+    ``guard``: what installed plugins' checks run in (see :data:`skillwiki_sdk.plugins.Guard`).
     """
+    from .plugins import checks_of, make_plugin_manager
+
     target = os.fspath(path)
-    from .archives import is_archive
-
-    if is_archive(target):
-        from .archives import validate_archive
-
-        return validate_archive(target, manager=manager, jobs=jobs)
-    from .plugins import checks_of
-
     report = Report(target=target)
+    if manager is None:
+        manager = make_plugin_manager()  # once for every bundle of the path, and for finish
+    known = _Known(registry)
+    if is_archive(target):
+        with unpacked(target) as archive:
+            report.findings.extend(archive.findings)
+            if archive.bundles:
+                checks = checks_of(manager, guard) if guard is not None else checks_of(manager)
+                for root, shown in archive.bundles:
+                    bundle = load_bundle(root, display=shown, map=map)
+                    findings = validate_bundle(bundle, manager, checks=checks) + archive.packaged_findings(bundle) + known.findings(bundle)
+                    finish(report, bundle, findings, manager)
+        return report
     if not os.path.exists(target):
         report.findings.append(rules.UNREADABLE.finding("no such file or folder", file=target))
         return report
@@ -235,15 +236,30 @@ def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | N
             )
         )
         return report
-    if manager is None:
-        from .plugins import make_plugin_manager
-
-        manager = make_plugin_manager()  # once for every bundle of the path, and for finish
-    checks = checks_of(manager)
+    checks = checks_of(manager, guard) if guard is not None else checks_of(manager)
     for root in roots:
-        bundle = load_bundle(root, jobs=jobs)
-        finish(report, bundle, validate_bundle(bundle, manager, checks=checks), manager)
+        bundle = load_bundle(root, map=map)
+        finish(report, bundle, validate_bundle(bundle, manager, checks=checks) + known.findings(bundle), manager)
     return report
+
+
+class _Known:
+    """The installed domains that links to other domains are checked against,
+    asked for only when a bundle has such a link."""
+
+    def __init__(self, registry: Any) -> None:
+        self._registry = registry
+        self._ids: Mapping[str, set[str]] | None = None
+
+    def findings(self, bundle: Bundle) -> list[Finding]:
+        if self._registry is None or not any(True for _ in external_links(bundle)):
+            return []
+        if self._ids is None:
+            registry = self._registry() if callable(self._registry) else self._registry
+            self._ids = registry.known_ids()
+        # a link to a domain not installed here is no finding of validate: a plugin's
+        # CI need not install every domain it links to
+        return list(external_findings(bundle, self._ids, unknown_domains=False))
 
 
 def finish(report: Report, bundle: Bundle, findings: list[Finding], manager: Any = None) -> None:

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from skillwiki_sdk.cli import main
+
+# The per-user cache of checked bundles lives in a folder of this run, for this
+# process and the commands it starts (platformdirs honours XDG_CACHE_HOME; tests that
+# clear SKILLWIKI_* variables keep it).
+_CACHE_HOME = tempfile.mkdtemp(prefix="skillwiki-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+os.environ.pop("SKILLWIKI_CACHE_DIR", None)
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent

@@ -16,7 +16,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out) -> int:
     from ..plugins import make_plugin_manager, rules_of
 
-    found = rules_of(make_plugin_manager())
+    found = rules_of(make_plugin_manager(installed=out.plugins()))
     if args.format == "json":
         import json
 
