@@ -107,14 +107,16 @@ def build_project(
     progress: Progress | None = None,
     validate_artifacts: bool = True,
     env: Any = None,
-    jobs: int | None = None,
+    registry: Any = None,
 ) -> BuildResult:
     """Build the sdist, then the wheel from it, into ``outdir`` (default
     ``PROJECT/dist``), and validate both.
 
     ``progress`` receives one line at a time (the CLI passes it only on a terminal).
     ``env`` is an entered :class:`build.env.DefaultIsolatedEnv` to build in (by
-    default a new one, removed afterwards). :class:`BuildError` when the backend fails.
+    default a new one, removed afterwards). ``registry``: the installed domains that
+    links to other domains are checked against (see :func:`~skillwiki_sdk.validate`).
+    :class:`BuildError` when the backend fails.
     """
     project = os.fspath(project)
     if not os.path.isfile(os.path.join(project, "pyproject.toml")) and not os.path.isfile(os.path.join(project, "setup.py")):
@@ -128,7 +130,7 @@ def build_project(
             progress("creating an isolated build environment")
         try:
             with DefaultIsolatedEnv() as fresh:
-                return build_project(project, outdir, progress=progress, validate_artifacts=validate_artifacts, env=fresh, jobs=jobs)
+                return build_project(project, outdir, progress=progress, validate_artifacts=validate_artifacts, env=fresh, registry=registry)
         except (OSError, subprocess.CalledProcessError) as error:
             raise BuildError(f"cannot create an isolated build environment: {error}") from error
     sdist = _build_one(env, project, "sdist", outdir, progress)
@@ -141,7 +143,7 @@ def build_project(
         for artifact in (sdist, wheel):
             if progress:
                 progress(f"validating {os.path.basename(artifact)}")
-            result.reports.append(validate(_relative(artifact), jobs=jobs))
+            result.reports.append(validate(_relative(artifact), registry=registry))
         _compare(*result.reports)
     return result
 

@@ -12,7 +12,6 @@ import os
 from typing import Any, Iterable
 
 from . import rules
-from .loading import describe_value
 from .model import Finding, Path, Rule, Source
 
 __all__ = ["SCHEMA_NAMES", "load_schema", "schema_digest", "schema_findings", "schema_text", "validator"]
@@ -258,6 +257,8 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
         else:
             expected = [sub.validator_value for sub in error.context]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        from .loading import describe_value
+
         got = describe_value(instance)
         if not field:
             message = f"{_WHAT[name]} must be {words}, but it is {'empty' if instance is None else got}"
@@ -308,6 +309,8 @@ def _bounds(schema: dict[str, Any]) -> str:
 
 
 def _short(value: Any) -> str:
+    from .loading import describe_value
+
     text = repr(value) if isinstance(value, str) else describe_value(value)
     return text if len(text) <= 60 else text[:57] + "..."
 

@@ -29,7 +29,7 @@ def run(args: argparse.Namespace, out) -> int:
     from ..report import render
 
     progress = (lambda line: out.note(f"skillwiki build: {line}")) if out.interactive() else None
-    result = build_project(args.project, args.outdir, progress=progress)
+    result = build_project(args.project, args.outdir, progress=progress, registry=out.registry)
     out.write(render(result.reports, args.format, strict=args.strict, color=args.format == "text" and out.color()))
     if args.format == "text":
         for artifact in (result.sdist, result.wheel):
