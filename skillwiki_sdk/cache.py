@@ -55,7 +55,7 @@ def is_plain(value: Any, depth: int = 0) -> bool:
     if value is None or isinstance(value, (str, bool)):
         return True
     if isinstance(value, int):
-        return abs(value) < 10**15
+        return abs(value) < 2**64  # (nanosecond times fit; a 5,000-digit number is not kept)
     if isinstance(value, float):
         return math.isfinite(value)
     if isinstance(value, (list, tuple)):

@@ -47,7 +47,8 @@ class Output:
         if self._registry is None:
             from .registry import Registry
 
-            self._registry = Registry.discover(plugins=self.plugins(), guard=self.guard)
+            # with no plugin loaded yet, discovery may use its snapshot and load none
+            self._registry = Registry.discover(plugins=self._plugins, guard=self.guard)
         return self._registry
 
     def color(self, stream: TextIO | None = None) -> bool:

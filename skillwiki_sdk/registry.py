@@ -16,8 +16,11 @@ exception, and never hides the others::
 
 What discovery learns from a bundle is kept in the per-user cache
 (:mod:`skillwiki_sdk.cache`), keyed by everything that could change the verdict, so
-a discovery in which no bundle changed reads no atom file. Discovery runs in the
-caller's process and thread, and leaves the process as it found it.
+a discovery in which no bundle changed reads no atom file; and while nothing in the
+environment changed at all (see :class:`_Snapshot`), the last discovery is used
+again without importing the plugins: its ``registry.plugins`` then name them, with
+``plugin`` set to ``None`` (``installed_plugins()`` imports them). Discovery runs in
+the caller's process and thread, and leaves the process as it found it.
 """
 
 from __future__ import annotations
@@ -118,17 +121,26 @@ class Registry:
         """
         if _DISCOVERING.get():
             raise SkillwikiError("Registry.discover() was called from a plugin's code while discovering")
+        chosen = Cache.default() if cache is True else (cache or None)
+        snapshot = _Snapshot(chosen) if chosen is not None and plugins is None else None
+        if snapshot is not None:
+            known = snapshot.load()
+            if known is not None:
+                return known
         token = _DISCOVERING.set(True)
         try:
             installed = plugins if plugins is not None else installed_plugins(guard=guard)
             manager = installed.manager or make_plugin_manager(installed=installed)
             problems = list(installed.problems)
-            chosen = Cache.default() if cache is True else (cache or None)
-            domains = _Discovery(manager, problems, guard, chosen).load(installed.plugins)
+            discovery = _Discovery(manager, problems, guard, chosen)
+            domains = discovery.load(installed.plugins)
         finally:
             _DISCOVERING.reset(token)
         problems.sort(key=lambda p: (p.distribution.lower(), p.entry_point, p.stage))
-        return cls(domains, problems, installed)
+        registry = cls(domains, problems, installed)
+        if snapshot is not None:
+            snapshot.store(registry, discovery.roots)
+        return registry
 
     @classmethod
     def from_plugins(cls, plugins: Sequence[object], *, guard: Guard = no_guard) -> Registry:
@@ -253,6 +265,8 @@ class _Discovery:
         self._checks_failed: BaseException | None = None
         self._checkers: list[list[str]] = []
         self._key_base: list[Any] | None = None
+        # every root named, and whether it is a folder on disk whose files can be told
+        self.roots: list[Any] = []
 
     def load(self, plugins: list[LoadedPlugin]) -> dict[str, InstalledDomain]:
         impls: dict[int, list[Any]] = {}  # each plugin's skillwiki_domains, in calling order
@@ -264,6 +278,7 @@ class _Discovery:
         candidates: list[_Candidate] = []
         for loaded in plugins:
             for root in self._roots(loaded, impls.get(id(loaded.plugin), [])):
+                self.roots.append(root)
                 owner = records.owner_of(root)
                 if owner is not None and owner.distribution != loaded.distribution:
                     self.problems.append(
@@ -426,6 +441,164 @@ class _Discovery:
             entry.findings.sort(key=Finding.sort_key)
             accepted[name] = entry
         return accepted
+
+
+# The name of the cache entry that holds the last discovery of an environment.
+_SNAPSHOT = "discovery"
+
+
+class _Snapshot:
+    """The whole outcome of the last discovery of this environment, kept in the cache
+    and used again while nothing it depends on has changed: what stevedore does for
+    entry points, carried on to the bundles.
+
+    The key is made without importing any plugin: the SDK and its schemas, the
+    interpreter, ``sys.path`` and the modification time of each of its folders (an
+    install or uninstall changes the folder it writes into), the entry points of
+    group ``skillwiki`` with the size and time of their distributions' METADATA
+    and RECORD, and the
+    variables that select plugins. Kept beside it and checked as well: the files of
+    the plugins' modules (an editable install changes them in place) and every file
+    of every bundle. Whatever differs, discovery runs again (with the cache of each
+    bundle), and the snapshot is written anew. A discovery in which a plugin failed
+    to import or its hook failed is not kept: such a failure may not last.
+    """
+
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+        self._key: str | None = None
+
+    def key(self) -> str | None:
+        if self._key is None:
+            self._key = _environment_key()
+        return self._key
+
+    def load(self) -> Registry | None:
+        key = self.key()
+        if key is None:
+            return None
+        data = self.cache.get(_SNAPSHOT, key)
+        if not isinstance(data, dict):
+            return None
+        try:
+            for path, state in data["files"]:
+                if _file_state(path) != state:
+                    return None
+            for path, state in data["roots"]:
+                if _tree_state(path) != state:
+                    return None
+            return _registry_from_data(data["registry"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def store(self, registry: Registry, roots: list[Any]) -> None:
+        if any(problem.stage in ("import", "hook") for problem in registry.problems):
+            return
+        key = self.key()
+        if key is None:
+            return
+        on_disk = [_on_disk(root) for root in roots]
+        if any(path is None for path in on_disk):
+            return  # a bundle inside a zip: its files cannot be told from here
+        trees = []
+        for path in dict.fromkeys(p for p in on_disk if p is not None):
+            tree = _tree_state(path)
+            if tree is None:
+                return
+            trees.append([path, tree])
+        files = [[path, _file_state(path)] for path in _plugin_files(registry.plugins.plugins)]
+        kept = _registry_to_data(registry)
+        data = {"files": files, "roots": trees, "registry": kept}
+        if kept is not None and is_plain(data):
+            self.cache.put(_SNAPSHOT, key, data)
+
+
+def _file_state(path: str) -> list[int] | None:
+    try:
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
+
+
+def _environment_key() -> str | None:
+    """What the entry points and the plugins found depend on (see :class:`_Snapshot`)."""
+    import sys
+    from importlib import metadata
+
+    from .plugins import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP, LOAD_PLUGINS_ENV
+    from .schema import schema_digest
+
+    try:
+        points = []
+        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            dist = getattr(ep, "dist", None)
+            where = os.fspath(getattr(dist, "_path", "") or "")
+            metadata_files = [_file_state(os.path.join(where, name)) for name in ("METADATA", "RECORD")] if where else None
+            points.append([where, metadata_files, ep.name, ep.value])
+    except Exception:  # noqa: BLE001 - damaged metadata somewhere: discovery says what
+        return None
+    folders = [[entry, _file_state(entry or ".")] for entry in sys.path]
+    selection = [os.environ.get(LOAD_PLUGINS_ENV), os.environ.get(DISABLE_AUTOLOAD_ENV)]
+    return digest([__version__, schema_digest(), sys.version, sys.prefix, folders, sorted(points), selection])
+
+
+def _plugin_files(plugins: list[LoadedPlugin]) -> list[str]:
+    """The source files of the plugins' modules and of their packages' modules that
+    are imported now."""
+    import sys
+
+    tops = {plugin.value.split(":")[0].split(".")[0] for plugin in plugins}
+    files = set()
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] in tops:
+            path = getattr(module, "__file__", None)
+            if isinstance(path, str):
+                files.add(path)
+    return sorted(files)
+
+
+def _problem_data(problem: Problem) -> list[Any]:
+    return [problem.distribution, problem.version, problem.entry_point, problem.stage, problem.reason, problem.action, problem.domain, [_finding_data(f) for f in problem.findings]]
+
+
+def _problem_from(data: list[Any]) -> Problem:
+    distribution, version, entry_point, stage, reason, action, domain, findings = data
+    return Problem(distribution, version, entry_point, stage, reason, action, domain, tuple(_finding_from(f) for f in findings))
+
+
+def _registry_to_data(registry: Registry) -> dict[str, Any] | None:
+    installed = registry.plugins
+    domains = []
+    for entry in registry:
+        read = _read_to_data(_Read(entry.path, entry.bundle, []))
+        if read is None:
+            return None
+        domains.append([entry.name, entry.version, entry.distribution, entry.entry_point, entry.path, read, [_finding_data(f) for f in entry.findings]])
+    return {
+        "domains": domains,
+        "problems": [_problem_data(p) for p in registry.problems],
+        "plugins": [[p.distribution, p.version, p.entry_point, p.value] for p in installed.plugins],
+        "autoload": installed.autoload,
+        "selected": list(installed.selected) if installed.selected is not None else None,
+    }
+
+
+def _registry_from_data(data: dict[str, Any]) -> Registry | None:
+    domains = {}
+    for name, version, distribution, entry_point, path, read_data, findings in data["domains"]:
+        read = _read_from_data(read_data)
+        if read is None or read.bundle is None:
+            return None
+        domains[name] = InstalledDomain(name, version, distribution, entry_point, path, read.bundle, [_finding_from(f) for f in findings])
+    selected = data["selected"]
+    plugins = InstalledPlugins(
+        plugins=[LoadedPlugin(distribution, version, entry_point, value, None) for distribution, version, entry_point, value in data["plugins"]],
+        problems=[],
+        autoload=bool(data["autoload"]),
+        selected=tuple(selected) if selected is not None else None,
+    )
+    return Registry(domains, [_problem_from(p) for p in data["problems"]], plugins)
 
 
 def _probe(atom: Atom, index: int) -> Finding:

@@ -93,7 +93,7 @@ def test_a_warm_discovery_parses_no_atom_file_and_gives_the_same_registry(plugin
     reads = _Reads(monkeypatch)
     cold = Registry.discover(cache=cache)
     assert sorted(reads.atoms) == ["four", "one", "three", "two"] and reads.yaml == 6
-    assert cache.info().entries == 2
+    assert cache.info().entries == 3  # two bundles and the discovery
     reads.reset()
     warm = Registry.discover(cache=cache)
     assert reads.atoms == [] and reads.yaml == 0
@@ -150,7 +150,7 @@ def test_a_damaged_foreign_or_future_entry_is_ignored_and_rewritten(plugin_site:
     cache = Cache(str(tmp_path / "cache"))
     cold = _listing(Registry.discover(cache=cache))
     entries = sorted((tmp_path / "cache" / "bundles").glob("*.json"))
-    assert len(entries) == 2
+    assert len(entries) == 3
     for entry in entries:
         text = entry.read_text(encoding="utf-8")
         entry.write_text(
@@ -202,8 +202,8 @@ def test_clear_removes_only_the_entries(plugin_site: Path, tmp_path: Path) -> No
     cache = Cache(str(folder))
     Registry.discover(cache=cache)
     info = cache.info()
-    assert info.entries == 2 and info.bytes > 0
-    assert cache.clear() == 2
+    assert info.entries == 3 and info.bytes > 0
+    assert cache.clear() == 3
     assert sorted(p.name for p in folder.rglob("*")) == ["bundles", "mine.json", "notes.txt"]
 
 
@@ -277,3 +277,49 @@ def test_cache_info_and_clear_say_where_and_what(site: Path, tmp_path: Path) -> 
     assert json.loads(_run(site, cache, "cache", "info", "--format", "json").stdout)["entries"] == 0
     off = _run(site, None, "cache", "info")
     assert "state:   off (SKILLWIKI_NO_CACHE is set)" in off.stdout
+
+
+# --- the snapshot of a whole discovery ----------------------------------------------
+
+
+def test_an_unchanged_environment_is_discovered_again_without_importing_a_plugin(plugin_site: Path, tmp_path: Path) -> None:
+    cache = Cache(str(tmp_path / "cache"))
+    cold = Registry.discover(cache=cache)
+    assert all(plugin.plugin is not None for plugin in cold.plugins.plugins)
+    for name in [name for name in sys.modules if name.startswith("ca_")]:
+        del sys.modules[name]
+    warm = Registry.discover(cache=cache)
+    assert not [name for name in sys.modules if name.startswith("ca_")]  # no plugin imported
+    assert _listing(warm) == _listing(cold)
+    assert [(p.distribution, p.version, p.entry_point, p.value, p.plugin) for p in warm.plugins.plugins] == [
+        (p.distribution, p.version, p.entry_point, p.value, None) for p in cold.plugins.plugins
+    ]
+
+
+def test_a_plugin_installed_or_edited_in_place_is_seen_by_the_next_discovery(plugin_site: Path, tmp_path: Path) -> None:
+    cache = Cache(str(tmp_path / "cache"))
+    assert sorted(Registry.discover(cache=cache).domains) == ["ca-edit", "ca-wheel"]
+    write_bundle(write_distribution(plugin_site, "skillwiki-ca-late", "1.0.0", "ca_late") / "bundle", "ca-late")
+    importlib.invalidate_caches()
+    assert sorted(Registry.discover(cache=cache).domains) == ["ca-edit", "ca-late", "ca-wheel"]
+    # an editable install: the module changes, nothing in the site folder does
+    module = plugin_site / "ca_edit" / "__init__.py"
+    site_time = plugin_site.stat().st_mtime_ns
+    module.write_text("raise ImportError('the edit broke it')\n", encoding="utf-8")
+    os.utime(plugin_site, ns=(site_time, site_time))
+    sys.modules.pop("ca_edit", None)
+    registry = Registry.discover(cache=cache)
+    assert sorted(registry.domains) == ["ca-late", "ca-wheel"]
+    [problem] = registry.problems
+    assert (problem.distribution, problem.stage) == ("skillwiki-ca-edit", "import") and "the edit broke it" in problem.reason
+
+
+def test_a_discovery_with_a_plugin_that_failed_to_import_is_not_kept(plugin_site: Path, tmp_path: Path) -> None:
+    write_distribution(plugin_site, "skillwiki-ca-broken", "0.1", "ca_broken", code="raise RuntimeError('flaky')\n")
+    importlib.invalidate_caches()
+    cache = Cache(str(tmp_path / "cache"))
+    assert [p.stage for p in Registry.discover(cache=cache).problems] == ["import"]
+    assert [p.stage for p in Registry.discover(cache=cache).problems] == ["import"]
+    assert "ca_broken" not in sys.modules or sys.modules["ca_broken"] is None
+    entries = [json.loads(p.read_text(encoding="utf-8"))["name"] for p in (tmp_path / "cache" / "bundles").glob("*.json")]
+    assert "discovery" not in entries and len(entries) == 2  # the two bundles only
