@@ -37,6 +37,9 @@ class Output:
     def plugins(self) -> Any:
         """The installed plugins, loaded once for this command (inside the guard)."""
         if self._plugins is None:
+            # bound before any plugin is imported: a plugin that replaces PyYAML's
+            # loaders at import does not change how bundles are read
+            from . import loading  # noqa: F401
             from .plugins import installed_plugins
 
             self._plugins = installed_plugins(guard=self.guard)

@@ -129,6 +129,10 @@ class Registry:
                 return known
         token = _DISCOVERING.set(True)
         try:
+            # bound before any plugin is imported: a plugin that replaces PyYAML's
+            # loaders at import does not change how the others' bundles are read
+            from . import loading  # noqa: F401
+
             installed = plugins if plugins is not None else installed_plugins(guard=guard)
             manager = installed.manager or make_plugin_manager(installed=installed)
             problems = list(installed.problems)

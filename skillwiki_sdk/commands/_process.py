@@ -37,34 +37,76 @@ class TimeBudget:
     after ``seconds`` (default: ``SKILLWIKI_PLUGIN_TIMEOUT``, else 10; 0 for none)
     with :class:`PluginTimeout`.
 
-    The alarm's handler is installed once, by :meth:`installed`, for the whole
-    command; each piece of plugin code only arms the timer. It needs the main
-    thread of a platform with ``setitimer``; elsewhere plugin code runs unbounded.
+    Two alarms: a real-time timer (SIGALRM) armed for each piece of plugin code,
+    and, for code that ignores or replaces that signal's handler, a watchdog thread
+    that sends SIGUSR2 to the main thread a second after the budget ran out, and
+    again every second. Both handlers are the command's, installed by
+    :meth:`installed` for the whole command and put back before each piece of
+    plugin code. It needs the main thread of a platform with ``setitimer`` and
+    ``pthread_kill``; elsewhere plugin code runs unbounded. Code that blocks every
+    signal, or ends the process, cannot be stopped from inside the process.
     """
+
+    GRACE = 1.0
 
     def __init__(self, seconds: float | None = None) -> None:
         self.seconds = _budget() if seconds is None else seconds
-        self._what = ""
         self._active = False
+        self._deadline: float | None = None
+        self._serial = 0
+        self._wake: Any = None
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[TimeBudget]:
         import signal
         import threading
 
-        if not self.seconds or not hasattr(signal, "setitimer") or threading.current_thread() is not threading.main_thread():
+        usable = hasattr(signal, "setitimer") and hasattr(signal, "pthread_kill") and hasattr(signal, "SIGUSR2")
+        if not self.seconds or not usable or threading.current_thread() is not threading.main_thread():
             yield self
             return
-        previous = signal.signal(signal.SIGALRM, self._expire)
+        previous = {number: signal.signal(number, self._expire) for number in (signal.SIGALRM, signal.SIGUSR2)}
+        self._wake = threading.Condition()
+        stop = threading.Event()
+        main = threading.main_thread().ident
+        watchdog = threading.Thread(target=self._watch, args=(stop, main), name="skillwiki-time-budget", daemon=True)
+        watchdog.start()
         self._active = True
         try:
             yield self
         finally:
             self._active = False
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, previous)
+            with self._wake:
+                self._deadline = None
+                stop.set()
+                self._wake.notify()
+            watchdog.join(1)
+            for number, handler in previous.items():
+                signal.signal(number, handler)
+
+    def _watch(self, stop: Any, main: int | None) -> None:
+        import signal
+        import time
+
+        with self._wake:
+            while not stop.is_set():
+                deadline = self._deadline
+                if deadline is None:
+                    self._wake.wait()
+                    continue
+                late = time.monotonic() - (deadline + self.GRACE)
+                if late < 0:
+                    self._wake.wait(-late)
+                    continue
+                if main is not None:
+                    signal.pthread_kill(main, signal.SIGUSR2)
+                self._deadline = deadline + self.GRACE  # and again a second later, if need be
+                self._wake.wait(self.GRACE)
 
     def _expire(self, signum: int, frame: Any) -> None:
+        if self._deadline is None:
+            return  # late: the plugin code is over
         raise PluginTimeout(f"took longer than {self.seconds:g} s (set {TIMEOUT_ENV} to allow more)")
 
     @contextlib.contextmanager
@@ -73,16 +115,22 @@ class TimeBudget:
             yield
             return
         import signal
+        import time
 
-        self._what = what
-        # a plugin may have replaced or ignored the handler: this budget is ours
-        signal.signal(signal.SIGALRM, self._expire)
+        for number in (signal.SIGALRM, signal.SIGUSR2):  # a plugin may have replaced or ignored them
+            signal.signal(number, self._expire)
+        with self._wake:
+            self._deadline = time.monotonic() + self.seconds
+            self._wake.notify()
         signal.setitimer(signal.ITIMER_REAL, self.seconds)
         try:
             yield
         finally:
             signal.setitimer(signal.ITIMER_REAL, 0)
-            signal.signal(signal.SIGALRM, self._expire)
+            with self._wake:
+                self._deadline = None
+            for number in (signal.SIGALRM, signal.SIGUSR2):
+                signal.signal(number, self._expire)
 
 
 @contextlib.contextmanager
