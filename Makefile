@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE := examples/backend-architecture
 
-.PHONY: demo test test-fast bench fuzz schemas clean
+.PHONY: demo test test-fast bench fuzz clean
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -62,10 +62,6 @@ $(BENCH)/.sdk: $(BENCH)/.installed $(SDK_SOURCES)
 
 bench: $(BENCH)/.sdk
 	$(BENCH)/bin/python benchmarks/run.py --python $(BENCH)/bin/python --plugins-python $(BENCH)/plugins/bin/python --data $(BENCH)/data
-
-# After changing schemas/*.json: the fast validity checks generated from them
-schemas: $(STAMP)
-	$(BIN)/python scripts/generate_fast_schemas.py
 
 clean:
 	rm -rf $(VENV) $(BENCH) dist build .pytest_cache .hypothesis
