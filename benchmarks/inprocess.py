@@ -3,6 +3,8 @@
     python benchmarks/inprocess.py discover   best warm Registry.discover(), then the first
     python benchmarks/inprocess.py register   registering the installed plugins: plain pluggy, then ours
     python benchmarks/inprocess.py compile    compiling both schema checks (fastjsonschema)
+    python benchmarks/inprocess.py yaml BUNDLE  every frontmatter of BUNDLE through PyYAML's
+                                              own construction, then through the direct one
 """
 
 from __future__ import annotations
@@ -72,5 +74,27 @@ def compile_checks() -> None:
     print(f"{time.perf_counter() - start:.6f}")
 
 
+def yaml_paths(root: str) -> None:
+    import os
+
+    from skillwiki_sdk.loading import load_yaml, split_frontmatter
+    from skillwiki_sdk.model import Source
+
+    fronts = []
+    for current, _, names in os.walk(os.path.join(root, "atoms")):
+        for name in names:
+            with open(os.path.join(current, name), encoding="utf-8") as handle:
+                front, _ = split_frontmatter(handle.read(), name)
+            if front is not None:
+                fronts.append((front.yaml, Source(name, name, 1)))
+
+    def load(direct: bool) -> None:
+        for text, source in fronts:
+            load_yaml(text, source, direct=direct)
+
+    print(f"{_best(lambda: load(False), 3):.6f} {_best(lambda: load(True), 3):.6f}")
+
+
 if __name__ == "__main__":
-    {"discover": discover, "register": register, "compile": compile_checks}[sys.argv[1]]()
+    commands = {"discover": discover, "register": register, "compile": compile_checks, "yaml": yaml_paths}
+    commands[sys.argv[1]](*sys.argv[2:])

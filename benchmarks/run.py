@@ -249,6 +249,10 @@ def main(argv: list[str] | None = None) -> int:
     rows.append(
         (f"registering {plugins} plugins: plain pluggy / ours", f"{float(plain[0]) * 1000:.1f} ms / {float(plain[1]) * 1000:.1f} ms", "", None)
     )
+    general, direct = subprocess.run([args.python, os.path.join(HERE, "inprocess.py"), "yaml", main_bundle], capture_output=True, text=True, check=True).stdout.split()
+    rows.append(
+        (f"YAML of {main_size:,} frontmatters: PyYAML's construction / direct", f"{float(general):.2f}s / {float(direct):.2f}s", "", None)
+    )
     compile_ms = subprocess.run([python, os.path.join(HERE, "inprocess.py"), "compile"], capture_output=True, text=True, check=True).stdout.split()
     rows.append(("schema checks compiled at first use (fastjsonschema)", f"{float(compile_ms[0]) * 1000:.0f} ms a process", "", None))
 
