@@ -47,6 +47,7 @@ class Limits:
     files: int = 200_000  # files in one bundle
     archive_bytes: int = 256 * 1024 * 1024  # members of one wheel or sdist, uncompressed, as their headers state
     archive_members: int = 250_000  # members of one wheel or sdist
+    number_digits: int = 600  # one whole number: below the 640 digits any Python may print
 
 
 LIMITS = Limits()
@@ -59,6 +60,42 @@ class Document:
     data: Any = None
     findings: list[Finding] = field(default_factory=list)
     ok: bool = True
+    # paths of the values (and keys) YAML could not read, kept as the author's text
+    unread: frozenset[Path] = frozenset()
+
+
+class _Unread(str):
+    """A scalar that YAML could not read as the type its tag or its look gives it
+    (``2024-02-30``, ``!!int 4x``, a number of thousands of digits): the text the
+    author wrote, beside a located finding, so the rest of the document is checked.
+    It never leaves this module: :func:`load_yaml` makes it plain text again."""
+
+    __slots__ = ()
+
+
+def _plain(data: Any, path: Path, found: set[Path]) -> Any:
+    """``data`` with every :class:`_Unread` made plain text; their paths into ``found``."""
+    if isinstance(data, dict):
+        plain = {}
+        for key, value in data.items():
+            if isinstance(key, _Unread):
+                key = str(key)
+                found.add((*path, key))
+            plain[key] = _plain(value, (*path, key), found)
+        return plain
+    if isinstance(data, list):
+        return [_plain(item, (*path, index), found) for index, item in enumerate(data)]
+    if isinstance(data, _Unread):
+        found.add(path)
+        return str(data)
+    return data
+
+
+def on_unread(unread: frozenset[Path], path: Path | None) -> bool:
+    """Whether ``path`` leads to (or through) a value or key YAML could not read
+    (:attr:`Document.unread`): a schema finding there repeats the loader's finding."""
+    where = tuple(path or ())
+    return any(where[: len(bad)] == bad for bad in unread)
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -98,6 +135,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         self._direct = "*" not in stream
         self.measured = False  # whether the direct path has checked the limits
         self._nodes = 0
+        self._text = stream
+        self.unread = False  # whether some scalar became an _Unread
+        self._unread_nodes: set[int] = set()  # reported once, however often constructed
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         # Called by the parser for every node. Text that no implicit resolver could
@@ -124,6 +164,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                 data = self._build(node, 1)
             except _Unusual:
                 del self.problems[kept:]  # the general path reports them again
+                self._unread_nodes.clear()
             else:
                 self.measured = True
                 return data
@@ -189,6 +230,30 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         line, column = self._at(node)
         self.problems.append(rule.finding(message, file=self.source.display, line=line, column=column, hint=hint))
 
+    def _unreadable(self, node: yaml.ScalarNode, kind: str, reason: str | None) -> _Unread:
+        """Report a scalar that cannot be made into ``kind`` (``reason``; ``None``: a
+        number beyond the limit); it stays the author's text."""
+        self.unread = True
+        if id(node) not in self._unread_nodes:
+            self._unread_nodes.add(id(node))
+            text = node.value
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            start = node.start_mark.index
+            tagged = 0 <= start < len(self._text) and self._text[start] == "!"
+            if reason is None:
+                self._problem(
+                    rules.LIMIT_EXCEEDED,
+                    node,
+                    f"this number has more than {LIMITS.number_digits} digits, the limit for one number",
+                    "if it is text, put it in quotes",
+                )
+            else:
+                words = _SCALAR_WORDS[kind] if kind != "timestamp" or ":" in text else "a date"
+                how = f"the tag !!{kind} asks YAML to read {shown!r} as {words}" if tagged else f"YAML reads {shown} as {words}"
+                fix = f"remove the tag !!{kind}, or write {words}" if tagged else f"if it is text, put it in quotes: \"{shown}\""
+                self._problem(rules.YAML_SYNTAX, node, f"{how}, but it is not one: {reason}", fix)
+        return _Unread(node.value)
+
     def _report_duplicates(self, pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
         seen: dict[str, yaml.Node] = {}  # the first key node; its line only when repeated
         for key_node, _ in pairs:
@@ -210,10 +275,13 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         fixed: dict[str, Any] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in ("tag:yaml.org,2002:str", _MERGE_TAG):
+                key = self.construct_object(key_node)
+                if isinstance(key, _Unread):
+                    continue  # reported as what YAML could not read
                 self._problem(
                     rules.NON_STRING_KEY,
                     key_node,
-                    f"key {key_node.value!r} is read by YAML as {describe_value(self.construct_object(key_node))}, but keys must be text",
+                    f"key {key_node.value!r} is read by YAML as {describe_value(key)}, but keys must be text",
                     f"put it in quotes: \"{key_node.value}\"",
                 )
         spelled = {self.construct_object(k): k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
@@ -221,6 +289,75 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             # keep the author's spelling ('no', not 'False') so later messages match the file
             fixed[key if isinstance(key, str) else spelled.get(key, str(key))] = value
         return fixed
+
+
+_SCALAR_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "timestamp": "a timestamp"}
+# What PyYAML's constructors raise on a scalar they cannot make into their type
+# (int('4x'), datetime(2024, 2, 30), a bool table without 'maybe', an empty text).
+_CONSTRUCTION_ERRORS = (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError)
+_NUMBER_BITS = 1993  # 2**1993 < 10**600: a whole number of at most 600 digits
+
+
+def _reason(kind: str, text: str, error: Exception) -> str:
+    """Why ``text`` is not of ``kind``, in words."""
+    if not text.strip():
+        return "it is empty"
+    if kind == "timestamp":
+        return _date_reason(text, error)
+    if kind == "bool":
+        return "YAML's booleans are true/false, yes/no, on/off"
+    if kind == "int":
+        return "it has characters that are not digits"
+    return "it is not written as a number"
+
+
+def _date_reason(text: str, error: Exception) -> str:
+    import calendar
+
+    match = _BaseLoader.timestamp_regexp.match(text)
+    if match is None:
+        return "a date is written like 2024-01-31, a timestamp like 2024-01-31 10:00:00"
+    values = match.groupdict()
+    year, month, day = int(values["year"]), int(values["month"]), int(values["day"])
+    if not 1 <= year <= 9999:
+        return "years run from 1 to 9999"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{calendar.month_name[month]} {year} has {days} days"
+    if values["tz_hour"] and int(values["tz_hour"]) * 60 + int(values["tz_minute"] or 0) >= 24 * 60:
+        return "its time zone must be less than 24 hours from UTC"
+    for unit, most in (("hour", 23), ("minute", 59), ("second", 59)):
+        if values[unit] and int(values[unit]) > most:
+            return f"the {unit} must be from 0 to {most}"
+    return str(error)
+
+
+def _guarded(kind: str) -> Any:
+    """PyYAML's safe constructor of ``kind``, made to report what it cannot read."""
+    construct = _BaseLoader.yaml_constructors[f"tag:yaml.org,2002:{kind}"]
+    is_int = kind == "int"
+
+    def build(loader: _Loader, node: yaml.Node) -> Any:
+        if type(node) is not yaml.ScalarNode:
+            return construct(loader, node)  # PyYAML says 'expected a scalar node' (SW503)
+        if is_int and len(node.value) > LIMITS.number_digits:
+            # int() of more than 4300 decimal digits raises, and printing one fails
+            return loader._unreadable(node, kind, None)
+        try:
+            value = construct(loader, node)
+        except _CONSTRUCTION_ERRORS as error:
+            return loader._unreadable(node, kind, _reason(kind, node.value, error))
+        if is_int and value.bit_length() > _NUMBER_BITS:  # 0x... or 1:00:00:... short to write
+            return loader._unreadable(node, kind, None)
+        return value
+
+    return build
+
+
+for _kind in ("int", "float", "bool", "timestamp"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_kind}", _guarded(_kind))
 
 
 def describe_value(value: Any) -> str:
@@ -476,6 +613,12 @@ def load_yaml(text: str, source: Source, *, direct: bool = True) -> Document:
             [rules.LIMIT_EXCEEDED.finding(f"YAML is nested too deeply (more than {LIMITS.yaml_depth} levels)", file=source.display, line=1 + source.offset)],
             ok=False,
         )
+    except _CONSTRUCTION_ERRORS as error:  # pragma: no cover - what no constructor above lets through
+        return Document(
+            None,
+            [*loader.problems, rules.YAML_SYNTAX.finding(f"YAML cannot read this document: {type(error).__name__}", file=source.display, line=1 + source.offset)],
+            ok=False,
+        )
     finally:
         loader.dispose()
     if isinstance(data, (dict, list)) and not loader.measured:
@@ -484,6 +627,10 @@ def load_yaml(text: str, source: Source, *, direct: bool = True) -> Document:
         problem = measure(data, LIMITS.yaml_nodes, LIMITS.yaml_depth)
         if problem:
             return Document(None, [*loader.problems, rules.LIMIT_EXCEEDED.finding(f"YAML document {problem}", file=source.display, line=1 + source.offset)], ok=False)
+    if loader.unread:
+        found: set[Path] = set()
+        data = _plain(data, (), found)
+        return Document(data, loader.problems, ok=True, unread=frozenset(found))
     return Document(data, loader.problems, ok=True)
 
 

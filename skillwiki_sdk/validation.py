@@ -10,7 +10,7 @@ import os
 from typing import Any, Callable, Iterable, Sequence
 
 from . import rules
-from .loading import LIMITS, is_within, load_yaml, read_text, resolve_locations, split_frontmatter
+from .loading import LIMITS, is_within, load_yaml, on_unread, read_text, resolve_locations, split_frontmatter
 from .model import Atom, Bundle, Domain, Finding, Report, Source
 
 __all__ = ["find_bundles", "load_atom", "load_bundle", "validate", "validate_bundle"]
@@ -44,8 +44,6 @@ def find_bundles(path: str) -> list[str]:
 
 def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Finding]]:
     """Load one atom file: read, split frontmatter, parse YAML, check the schema."""
-    from .schema import schema_findings
-
     text, findings = read_text(path, display)
     if text is None:
         return None, findings
@@ -57,10 +55,21 @@ def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Fin
     findings = list(document.findings)
     if not document.ok:
         return None, findings
-    findings.extend(schema_findings("atom", document.data, source))
+    findings.extend(_schema_findings("atom", document, source))
     body = front.body.strip()
     atom = Atom.from_raw(document.data, source, stem, body_chars=len(body), body_line=front.closing_line + (1 if front.body else 0))
     return atom, findings
+
+
+def _schema_findings(name: str, document: Any, source: Source) -> list[Finding]:
+    """The schema's findings on a loaded document, but those on a value YAML could
+    not read: the loader's finding there already says what is wrong."""
+    from .schema import schema_findings
+
+    findings = schema_findings(name, document.data, source)
+    if document.unread:
+        findings = [finding for finding in findings if not on_unread(document.unread, finding.path)]
+    return findings
 
 
 def _atom_files(root: str, display_root: str) -> tuple[list[tuple[str, str, str]], list[Finding]]:
@@ -139,8 +148,6 @@ def _outside(path: str, root: str, display_root: str) -> Finding:
 
 
 def _load_domain(root: str, display_root: str) -> tuple[Domain | None, list[Finding]]:
-    from .schema import schema_findings
-
     path = os.path.join(root, MANIFEST)
     display = _show(path, root, display_root)
     if not os.path.lexists(path):
@@ -155,7 +162,7 @@ def _load_domain(root: str, display_root: str) -> tuple[Domain | None, list[Find
     findings = list(document.findings)
     if not document.ok:
         return None, findings
-    findings.extend(schema_findings("domain", document.data, source))
+    findings.extend(_schema_findings("domain", document, source))
     if not isinstance(document.data, dict):
         return None, findings
     return Domain.from_raw(document.data, source), findings

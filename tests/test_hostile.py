@@ -9,7 +9,8 @@ what git cannot hold or should not), then runs ``skillwiki validate``:
 - the exit code is 1 (``strict`` cases run with ``--strict``);
 - every expected finding is there, with its code, file (relative to the bundle;
   ``.`` is the bundle itself; for an archive, relative to the work folder) and, when
-  the case names them, its line (``null``: none) and words its message ``says``;
+  the case names them, its line (``null``: none), its column and words its message
+  ``says``;
 - no other error is reported: the corpus pins every error, not just one of them;
 - nothing says "Traceback", and each case finishes within a second.
 """
@@ -254,12 +255,16 @@ def check_report(case: Path, target: Path, workdir: Path, code: int, stdout: str
     assert code == 1, f"exit code {code}, expected 1\n{stdout}\n{stderr}"
     document = json.loads(stdout)
     findings = [finding for result in document["results"] for finding in result["findings"]]
-    got = [(f["code"], _relative(f["file"], target, workdir), f["line"], f["severity"], f["message"]) for f in findings]
+    got = [(f["code"], _relative(f["file"], target, workdir), f["line"], f["severity"], f["message"], f["column"]) for f in findings]
     for wanted in expect["findings"]:
         matches = [
             g
             for g in got
-            if g[0] == wanted["code"] and g[1] == wanted["file"] and ("line" not in wanted or g[2] == wanted["line"]) and wanted.get("says", "") in g[4]
+            if g[0] == wanted["code"]
+            and g[1] == wanted["file"]
+            and ("line" not in wanted or g[2] == wanted["line"])
+            and ("column" not in wanted or g[5] == wanted["column"])
+            and wanted.get("says", "") in g[4]
         ]
         assert matches, f"expected {wanted} in {got}"
         got.remove(matches[0])

@@ -15,6 +15,7 @@ from __future__ import annotations
 import io
 import json
 import os
+import re
 import shutil
 import tempfile
 import threading
@@ -41,6 +42,10 @@ ODD_VALUES = [
     "1e400", "99999999999999999999999", "[a, [b, [c]]]", "{a: {b: c}}", "&x [1, *x]", "*undefined",
     "!!python/object/apply:os.system [true]", "!!binary aGk=", "!!set {a, b}", "'unclosed", '"\\x00"',
     "|\n  two\n  lines", "- a\n- b", "? [a]\n: b", "\t", "@/x", "'@other-domain/atom'",
+    # values PyYAML's constructors refuse, or that cannot be printed (issue 19)
+    "2024-02-30", "0000-01-01", "2024-01-01 10:00:00 +99:00", "2024-13-01", "2024-01-01t25:00:00",
+    "!!int 4x", "!!int ''", "!!bool maybe", "!!timestamp soon", "!!float ''", "0x_", "0b_",
+    "1" * 5000, "0x" + "f" * 4000, "&d 2023-02-29", "!!int [1]",
 ]
 
 
@@ -123,6 +128,7 @@ def _check(damage: list[tuple[str, tuple[Any, ...]]]) -> None:
         for finding in findings:
             assert finding["code"].startswith("SW") and finding["message"] and finding["file"]
             assert finding["line"] is None or finding["line"] >= 1
+            assert finding["code"] != "SW599", finding  # nothing YAML can spell is an internal error
         if document["ok"]:
             # "valid" only for a bundle that loads whole: its manifest and every atom
             loaded = load_bundle(bundle)
@@ -148,3 +154,63 @@ def test_random_damage_never_breaks_the_validator(damage: list[tuple[str, tuple[
 def test_retyped_values_are_findings(relative: str, mutations: list[tuple[Any, ...]]) -> None:
     """Values of the wrong YAML type, anywhere: findings, never a crash."""
     _check([(relative, mutation) for mutation in mutations])
+
+
+_TAGS = ["!!int", "!!float", "!!bool", "!!timestamp", "!!null", "!!str", "!!binary", "!!set", "!!omap", "!!seq", "!!map"]
+
+
+def _manifest_with(line: str) -> Path:
+    workdir = Path(tempfile.mkdtemp(prefix="skillwiki-fuzz-"))
+    bundle = workdir / "bundle"
+    shutil.copytree(BASE, bundle)
+    manifest = bundle / "domain.yaml"
+    manifest.write_text(manifest.read_text(encoding="utf-8").replace("title: Tiny Domain", line), encoding="utf-8")
+    return bundle
+
+
+def _located(bundle: Path) -> None:
+    """The bundle gets a report with a located finding on domain.yaml's line 4 (or
+    none), nothing internal, and its atoms are still counted."""
+    try:
+        code, stdout, stderr = _validate(bundle)
+        assert "Traceback" not in stdout + stderr and code in (0, 1), (code, stderr)
+        document = json.loads(stdout)
+        findings = [f for result in document["results"] for f in result["findings"]]
+        assert all(f["code"] != "SW599" for f in findings), findings
+        assert all(f["line"] == 4 for f in findings if f["file"].endswith("domain.yaml") and f["severity"] == "error"), findings
+        assert document["summary"]["atoms"] == 3
+    finally:
+        shutil.rmtree(bundle.parent)
+
+
+@PROFILE
+@given(st.sampled_from(_TAGS), st.text(max_size=30), st.booleans())
+def test_tagged_scalars_are_located_findings(tag: str, text: str, quoted: bool) -> None:
+    """Any explicit tag on any text: a finding at its line, never an internal error."""
+    plain = not quoted and re.fullmatch(r"[\w .+-]*", text) is not None  # what stays one plain scalar
+    value = text if plain else json.dumps(text)
+    _located(_manifest_with(f"title: {tag} {value}"))
+
+
+@PROFILE
+@given(
+    st.integers(0, 10_000),
+    st.integers(0, 99),
+    st.integers(0, 99),
+    st.one_of(st.none(), st.tuples(st.integers(0, 99), st.integers(0, 99), st.integers(0, 99), st.integers(0, 99), st.integers(0, 99), st.sampled_from("+-"))),
+)
+def test_dates_that_do_not_exist_are_located_findings(year: int, month: int, day: int, time: Any) -> None:
+    """Dates and timestamps YAML recognises, whether or not the calendar has them."""
+    value = f"{year:04d}-{month:02d}-{day:02d}"
+    if time is not None:
+        hour, minute, second, zone_hour, zone_minute, sign = time
+        value += f" {hour:02d}:{minute:02d}:{second:02d} {sign}{zone_hour:02d}:{zone_minute:02d}"
+    _located(_manifest_with(f"title: {value}"))
+
+
+@PROFILE
+@given(st.sampled_from(["", "-", "+", "0x", "0o", "0b", "0"]), st.integers(1, 6000), st.sampled_from("0123456789abcdef_:"))
+def test_long_numbers_are_located_findings(prefix: str, length: int, digit: str) -> None:
+    """Whole numbers of any length, in any base YAML knows: a finding or a value, never
+    an internal error (Python refuses to read or print integers of thousands of digits)."""
+    _located(_manifest_with(f"title: {prefix}1{digit * length}"))
