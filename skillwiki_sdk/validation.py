@@ -82,6 +82,9 @@ def _atom_files(root: str, display_root: str) -> tuple[list[tuple[str, str, str]
     atoms_dir = os.path.join(root, ATOMS)
     files: list[tuple[str, str, str]] = []
     findings: list[Finding] = []
+    if os.path.islink(atoms_dir) and not is_within(atoms_dir, root):
+        # below it, only what is not a link is walked: this one link is all that could lead out
+        return files, [_outside(atoms_dir, root, display_root)]
     if not os.path.isdir(atoms_dir):
         return files, findings
     show = _shower(root, display_root)
@@ -143,7 +146,7 @@ def _outside(path: str, root: str, display_root: str) -> Finding:
     return rules.OUTSIDE_BUNDLE.finding(
         f"this link points outside the bundle (to {os.path.realpath(path)}) and is not followed",
         file=_show(path, root, display_root),
-        hint="copy the file into the bundle instead of linking to it",
+        hint=f"copy the {'folder' if os.path.isdir(path) else 'file'} into the bundle instead of linking to it",
     )
 
 

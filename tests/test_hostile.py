@@ -359,3 +359,48 @@ def test_an_archive_over_the_size_limit_is_refused_before_extraction(suffix: str
     assert [(f.code, f.file) for f in report.findings] == [("SW401" if suffix == ".tar.gz" else "SW402", str(target))]
     assert "add up to more than" in report.findings[0].message
     assert list(scratch.iterdir()) == []
+
+
+def test_installed_plugins_bundles_refuse_links_that_leave_them(tmp_path: Path) -> None:
+    """The registry reads installed bundles with the walker validate uses: a plugin
+    whose atoms/ links outside (or to /etc) is a problem naming SW510, nothing there
+    is read, and a healthy plugin beside it is listed."""
+    from plugin_factory import write_bundle, write_distribution
+
+    site = tmp_path / "site"
+    write_bundle(write_distribution(site, "skillwiki-lk-healthy", "1.0.0", "lk_healthy") / "bundle", "lk-healthy")
+    elsewhere = write_bundle(tmp_path / "elsewhere", "lk-elsewhere")
+    for name, target in (("lk-out", str(elsewhere / "atoms")), ("lk-etc", "/etc")):
+        bundle = write_bundle(write_distribution(site, f"skillwiki-{name}", "1.0.0", name.replace("-", "_")) / "bundle", name)
+        shutil.rmtree(bundle / "atoms")
+        os.symlink(target, bundle / "atoms")
+    deep = write_bundle(write_distribution(site, "skillwiki-lk-deep", "1.0.0", "lk_deep") / "bundle", "lk-deep")
+    (deep / "atoms" / "a" / "b").mkdir(parents=True)
+    os.symlink(elsewhere / "atoms", deep / "atoms" / "a" / "b" / "c")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    environ.update(PYTHONPATH=str(site), SKILLWIKI_NO_CACHE="1")
+    done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "list", "--format", "json"], env=environ, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    document = json.loads(done.stdout)
+    assert [d["name"] for d in document["domains"]] == ["lk-healthy"]
+    problems = {p["distribution"]: p for p in document["problems"]}
+    assert set(problems) == {"skillwiki-lk-out", "skillwiki-lk-etc", "skillwiki-lk-deep"}
+    for problem in problems.values():
+        assert "SW510" in json.dumps(problem) and "points outside the bundle" in json.dumps(problem)
+    assert "passwd" not in done.stdout and "lk-elsewhere" not in done.stdout
+
+
+@pytest.mark.parametrize("target", ["/etc", "{outside}/atoms", "../outside/atoms"])
+def test_a_linked_atoms_folder_is_not_walked(target: str, tmp_path: Path) -> None:
+    """atoms/ linking out of the bundle: one SW510 and nothing else, not even a
+    warning about a file found there (the walk never starts)."""
+    from skillwiki_sdk.validation import load_bundle
+
+    bundle, outside = tmp_path / "bundle", tmp_path / "outside"
+    shutil.copytree(BASE, bundle)
+    shutil.copytree(BASE, outside)
+    shutil.rmtree(bundle / "atoms")
+    os.symlink(target.replace("{outside}", str(outside)), bundle / "atoms")
+    loaded = load_bundle(bundle)
+    assert [(f.code, f.file) for f in loaded.findings] == [("SW510", f"{bundle}/atoms")]
+    assert loaded.atoms == [] and loaded.files == 1
