@@ -3,8 +3,9 @@
 A case is a folder ``tests/hostile/<group>/<case>/`` holding ``expect.json`` and the
 files that differ from ``tests/hostile/_base/`` (a valid bundle). The test copies the
 base into a temporary folder, removes what ``remove`` names, lays the case's files
-over it, runs the ``make`` steps (links, pipes, permissions, generated large files:
-what git cannot hold or should not), then runs ``skillwiki validate``:
+over it, runs the ``make`` steps (links, pipes, permissions, generated large files,
+names that are not UTF-8: what git cannot hold or should not), then runs
+``skillwiki validate``:
 
 - the exit code is 1 (``strict`` cases run with ``--strict``);
 - every expected finding is there, with its code, file (relative to the bundle;
@@ -85,6 +86,9 @@ def build_case(case: Path, workdir: Path) -> Path:
             os.mkfifo(path)
         elif step["do"] == "chmod":
             path.chmod(step["mode"])
+        elif step["do"] == "rename":  # to a name git would hold badly: one that is not UTF-8 ("\udce9" is byte 0xe9)
+            (bundle / step["to"]).parent.mkdir(parents=True, exist_ok=True)
+            path.rename(bundle / step["to"])
         elif step["do"] == "archive":
             make_archive(workdir / step["path"], step)
         elif step["do"] == "write":

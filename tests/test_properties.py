@@ -214,3 +214,33 @@ def test_long_numbers_are_located_findings(prefix: str, length: int, digit: str)
     """Whole numbers of any length, in any base YAML knows: a finding or a value, never
     an internal error (Python refuses to read or print integers of thousands of digits)."""
     _located(_manifest_with(f"title: {prefix}1{digit * length}"))
+
+
+_NAME_BYTES = st.binary(min_size=1, max_size=12).map(lambda b: b.replace(b"/", b"_").replace(b"\x00", b"_")).filter(lambda b: b not in (b".", b".."))
+
+
+@PROFILE
+@given(st.lists(st.tuples(st.sampled_from(FILES), _NAME_BYTES, st.booleans()), min_size=1, max_size=3))
+def test_any_file_name_gives_valid_output_in_every_format(renames: list[tuple[str, bytes, bool]]) -> None:
+    """Atoms moved to names of any bytes (not UTF-8, control characters, a stray
+    suffix): every format is valid UTF-8 and JSON and SARIF parse."""
+    from skillwiki_sdk.report import render
+    from skillwiki_sdk.validation import validate
+
+    workdir = Path(tempfile.mkdtemp(prefix="skillwiki-fuzz-"))
+    try:
+        bundle = workdir / "bundle"
+        shutil.copytree(BASE, bundle)
+        for relative, name, as_atom in renames:
+            source = bundle / relative
+            if source.exists():
+                target = os.path.join(os.fsencode(source.parent), name + (b".md" if as_atom else b""))
+                os.replace(os.fsencode(source), target)
+        report = validate(bundle)
+        for fmt in ("text", "json", "github", "sarif"):
+            out = render([report], fmt)
+            out.encode("utf-8")  # strict: no lone surrogate left
+            if fmt in ("json", "sarif"):
+                json.loads(out)
+    finally:
+        shutil.rmtree(workdir)
