@@ -137,6 +137,19 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
 YOUNG_OBJECTS = 20_000
 
 
+def _printable_streams() -> None:
+    """stdout and stderr write what their encoding cannot carry as backslash escapes
+    (``↗`` as ``\\u2197`` on cp1252 or ascii, a file name's undecodable byte as
+    ``\\udce9``) instead of failing, or of passing bytes that are not of the encoding
+    (``surrogateescape``, Python's choice under ``LANG=C``)."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) in ("strict", "surrogateescape"):
+            try:
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+            except (AttributeError, ValueError, OSError):  # not a text file of io's
+                pass
+
+
 def console() -> int:
     """The ``skillwiki`` console script: :func:`main` in a process of its own, so the
     collector of reference cycles runs less often (:data:`YOUNG_OBJECTS`), and at the
@@ -146,6 +159,7 @@ def console() -> int:
     import gc
 
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
+    _printable_streams()
     code = main()
     gc.freeze()  # the collections of interpreter shutdown skip what exists now
     return code
