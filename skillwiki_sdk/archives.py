@@ -356,14 +356,14 @@ def _check_bundles(report: Report, tmp: str, roots: list[str], display: str, met
 
 
 def _version_findings(bundle: Bundle, metadata: _Metadata | None) -> Iterator[Finding]:
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import Version
 
     domain = bundle.domain
     if metadata is None or domain is None or domain.version is None or metadata.version is None:
         return
     try:
         same = Version(domain.version) == Version(metadata.version)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or digits beyond what Python reads: SW106 says so
         return  # SW106 already says the version is not PEP 440
     if not same:
         yield rules.VERSION_MISMATCH.finding(
