@@ -102,11 +102,12 @@ def build_case(case: Path, workdir: Path) -> Path:
 def make_archive(path: Path, step: dict[str, Any]) -> None:
     """Write a crafted wheel or sdist: members that standard tools would never write.
 
-    ``format`` is ``zip`` or ``tar.gz`` (whatever the file's name says); a member has
-    ``name`` and one of ``text``, ``zeros`` (that many zero bytes; ``claim`` makes the
-    zip's directory state another size), ``symlink`` or ``hardlink`` (a target);
-    ``size`` is a tar header's claimed size with no data after it. ``truncate`` keeps
-    only that fraction of the bytes; ``raw`` writes that text instead of an archive.
+    ``format`` is ``zip``, ``tar.gz``, ``tar.xz``, ``tar.bz2`` or ``tar`` (whatever the
+    file's name says); a member has ``name`` and one of ``text`` (in UTF-8 or the
+    member's ``encoding``), ``zeros`` (that many zero bytes; ``claim`` makes the zip's
+    directory state another size), ``symlink`` or ``hardlink`` (a target); ``size`` is
+    a tar header's claimed size with no data after it. ``truncate`` keeps only that
+    fraction of the bytes; ``raw`` writes that text instead of an archive.
     """
     import tarfile
     import zipfile
@@ -124,7 +125,7 @@ def make_archive(path: Path, step: dict[str, Any]) -> None:
                     info.external_attr = (stat.S_IFLNK | 0o777) << 16
                     archive.writestr(info, member["symlink"])
                 else:
-                    archive.writestr(info, member.get("text", "").encode() or bytes(member.get("zeros", 0)))
+                    archive.writestr(info, member.get("text", "").encode(member.get("encoding", "utf-8")) or bytes(member.get("zeros", 0)))
         data = buffer.getvalue()
         for member in step["members"]:
             if "claim" in member:  # the central directory's uncompressed size: offset 24 of the entry
@@ -133,7 +134,7 @@ def make_archive(path: Path, step: dict[str, Any]) -> None:
                     entry = data.index(b"PK\x01\x02", entry + 4)
                 data = data[: entry + 24] + member["claim"].to_bytes(4, "little") + data[entry + 28 :]
     else:
-        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        with tarfile.open(fileobj=buffer, mode="w" + {"tar.gz": ":gz", "tar.xz": ":xz", "tar.bz2": ":bz2", "tar": ""}[step["format"]]) as archive:
             for member in step["members"]:
                 info = tarfile.TarInfo(member["name"])
                 if "symlink" in member or "hardlink" in member:
@@ -144,7 +145,7 @@ def make_archive(path: Path, step: dict[str, Any]) -> None:
                     info.size = member["size"]
                     archive.fileobj.write(info.tobuf(archive.format, archive.encoding, archive.errors))
                 else:
-                    payload = member.get("text", "").encode()
+                    payload = member.get("text", "").encode(member.get("encoding", "utf-8"))
                     info.size = len(payload)
                     archive.addfile(info, io.BytesIO(payload))
         data = buffer.getvalue()

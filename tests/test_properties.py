@@ -244,3 +244,41 @@ def test_any_file_name_gives_valid_output_in_every_format(renames: list[tuple[st
                 json.loads(out)
     finally:
         shutil.rmtree(workdir)
+
+
+_SEGMENTS = st.sampled_from(["tiny", "Tiny", "bundle", "atoms", ".", "", "read-through.md", "Read-Through.md", "read-through.md.", "caf\u00e9.md", "cafe\u0301.md", "a\\b.md", "domain.yaml"])
+_MEMBER_NAMES = st.lists(st.lists(_SEGMENTS, min_size=1, max_size=5).map("/".join), min_size=1, max_size=6)
+
+
+def _one_file(name: str) -> tuple[str, ...]:
+    """The test's own oracle: where a member lands on a file system that folds names."""
+    import unicodedata
+
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".")]
+    return tuple(unicodedata.normalize("NFC", p).rstrip(". ").casefold() or p for p in parts)
+
+
+@PROFILE
+@given(_MEMBER_NAMES, st.sampled_from(["zip", "tar.gz"]))
+def test_archive_members_that_fold_into_one_file_are_refused(names: list[str], fmt: str) -> None:
+    """Any member names (./, //, case, NFD, trailing dots, backslashes): a report,
+    never an exception; two members that one file system would make one file, or a
+    backslash, refuse the archive (SW402) before anything is extracted."""
+    from skillwiki_sdk.validation import validate
+    from test_hostile import make_archive
+
+    workdir = Path(tempfile.mkdtemp(prefix="skillwiki-fuzz-"))
+    try:
+        target = workdir / ("skillwiki_tiny-0.3.0" + ("-py3-none-any.whl" if fmt == "zip" else ".tar.gz"))
+        members = [{"name": name, "text": "x"} for name in names if _one_file(name) and not name.endswith("/")]  # "x/" is a folder
+        if not members:
+            return
+        make_archive(target, {"format": fmt, "members": members})
+        report = validate(target)
+        keys = [_one_file(m["name"]) for m in members]
+        folded = len(set(keys)) < len(keys) or any(key[: len(other)] == other for key in keys for other in keys if len(other) < len(key))
+        if folded or any("\\" in m["name"] for m in members):
+            assert any(f.code == "SW402" for f in report.findings), (names, report.findings)
+        assert all(f.code != "SW599" for f in report.findings)
+    finally:
+        shutil.rmtree(workdir)
