@@ -501,7 +501,7 @@ def _mark_position(mark: Any, source: Source) -> tuple[int, int]:
     return mark.line + 1 + source.offset, mark.column + 1
 
 
-def _yaml_error_finding(error: yaml.YAMLError, source: Source) -> Finding:
+def _yaml_error_finding(error: yaml.YAMLError, source: Source, text: str | None = None) -> Finding:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line, column = _mark_position(mark, source)
     problem = getattr(error, "problem", None) or str(error)
@@ -522,10 +522,176 @@ def _yaml_error_finding(error: yaml.YAMLError, source: Source) -> Finding:
         return rules.LIMIT_EXCEEDED.finding(
             f"YAML is nested too deeply (more than {LIMITS.yaml_depth} levels)", file=source.display, line=line, column=column
         )
+    explained = _explain(error, text) if text is not None else None
+    if explained is not None:
+        words, hint, (at_line, at_column) = explained
+        line, column = at_line + 1 + source.offset, at_column + 1
+        return rules.YAML_SYNTAX.finding(words, file=source.display, line=line, column=column, hint=hint)
     hint = None
     if "'\\t'" in message or " tab " in message:  # not "unacceptable", which also holds "tab"
         hint = "YAML does not allow tabs for indentation: indent with spaces"
     return rules.YAML_SYNTAX.finding(f"YAML does not parse: {message}", file=source.display, line=line, column=column, hint=hint)
+
+
+Explained = tuple[str, "str | None", tuple[int, int]]
+
+
+def _explain(error: yaml.YAMLError, text: str) -> Explained | None:
+    """The commonest mistakes of authors, in their words, at the place an editor shows
+    (0-based line and column in ``text``): a tab, ': ' inside a value, a quote or a
+    bracket never closed (where it opened), no space after a colon, no colon, a list
+    item among keys, a value starting with '@', '`', '%', '*' or '&', indentation off
+    by a space or two, text after a closing quote or after '|', and a second '---'.
+    ``None`` for anything else: PyYAML's words then. The C parser's messages name no
+    character, so the character is read from ``text`` at the error's mark."""
+    problem_mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
+    problem = str(getattr(error, "problem", None) or "")
+    context = str(getattr(error, "context", None) or "")
+    lines = text.split("\n")
+
+    def line_of(mark: Any) -> str:
+        return lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
+
+    def at(mark: Any) -> str:
+        line = line_of(mark)
+        return line[mark.column] if mark is not None and 0 <= mark.column < len(line) else ""
+
+    def quoted(mark: Any) -> str:
+        """The line of ``mark`` with its value in quotes: what the author should write."""
+        key, colon, value = line_of(mark).partition(": ")
+        value = value.strip()
+        if not colon or not value:
+            return ""
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'{key.strip()}: "{escaped}"'
+
+    if problem_mark is not None and at(problem_mark) == "\t":  # the C parser never says "tab"
+        if not line_of(problem_mark)[: problem_mark.column].strip():
+            return (
+                "a tab is used for indentation here; YAML indents with spaces only",
+                "replace the tab with spaces, as many as the lines around it use",
+                (problem_mark.line, problem_mark.column),
+            )
+        return ("a tab stands where YAML expects a value or a key; YAML allows only spaces there", "replace the tab with a space", (problem_mark.line, problem_mark.column))
+
+    if "quoted scalar" in context and context_mark is not None:
+        quote = at(context_mark) or '"'
+        return (
+            f"the quote {quote} opened here is never closed",
+            f"close it with {quote} at the end of the value (a {quote} inside the value is written "
+            + ("'' in single quotes)" if quote == "'" else '\\" in double quotes)'),
+            (context_mark.line, context_mark.column),
+        )
+    if "flow sequence" in context or "flow mapping" in context:
+        if context_mark is not None:
+            bracket, closing = ("[", "]") if "sequence" in context else ("{", "}")
+            return (
+                f"the '{bracket}' opened here is never closed",
+                f"close it with '{closing}' on the same line" + (", or write one '- item' per line" if bracket == "[" else ""),
+                (context_mark.line, context_mark.column),
+            )
+    if "simple key" in context and "':'" in problem and context_mark is not None:
+        line = line_of(context_mark)
+        stripped = line.strip()
+        glued = re.match(r"\s*(?:- )?([^\s:#][^:#]*?):(\S)", line)
+        if glued is not None:
+            column = glued.start(2) - 1
+            return (
+                f"'{stripped}' has no space after its colon, so YAML reads it as text, not as a key and its value",
+                f"put a space after the colon: '{line[glued.start(1):column].strip()}: {line[column + 1:].strip()}'",
+                (context_mark.line, column),
+            )
+        return (f"'{stripped}' has no colon, so it is neither a key nor a list item", "write it as 'key: value'", (context_mark.line, context_mark.column))
+    if "alias" in context or "anchor" in context or "undefined alias" in problem:
+        mark = context_mark if context_mark is not None and ("alias" in context or "anchor" in context) else problem_mark
+        if mark is not None:
+            sign = at(mark) or ("&" if "anchor" in context else "*")
+            what = "alias (a reference to a value marked with '&')" if sign == "*" else "anchor (a name for the value, for '*' to refer to)"
+            fix = quoted(mark)
+            return (
+                f"a value that starts with '{sign}' is a YAML {what}, not text",
+                f"put the value in quotes: {fix}" if fix else "put the value in quotes",
+                (mark.line, mark.column),
+            )
+    if "cannot start any token" in problem and problem_mark is not None:
+        sign = at(problem_mark)
+        if sign in ("@", "`", "%"):
+            fix = quoted(problem_mark)
+            return (
+                f"a value cannot start with '{sign}' in YAML (the character is reserved)",
+                f"put the value in quotes: {fix}" if fix else "put the value in quotes",
+                (problem_mark.line, problem_mark.column),
+            )
+    if "mapping values are not allowed" in problem and problem_mark is not None:
+        line = line_of(problem_mark)
+        before = line[: problem_mark.column]
+        if ": " in before.lstrip(" -") or before.rstrip().endswith(":"):
+            fix = quoted(problem_mark)
+            return (
+                "this value holds a colon followed by a space (or ending the line), which YAML reads as the start of another key",
+                f"put the value in quotes: {fix}" if fix else "put the value in quotes",
+                (problem_mark.line, problem_mark.column),
+            )
+        return _indentation(lines, problem_mark.line)
+    if "block scalar" in context and problem_mark is not None:
+        return (
+            "text after '|' or '>' on the same line: a block of text starts on the next line",
+            "move the text to the next line, indented, or drop the '|'",
+            (problem_mark.line, problem_mark.column),
+        )
+    if "block mapping" in context and problem_mark is not None:
+        sign = at(problem_mark)
+        if sign == "-":
+            return (
+                f"a list item ('{line_of(problem_mark).strip()}') stands among the keys of a mapping",
+                "indent it under the key whose list it belongs to, or add it to that key's [list]",
+                (problem_mark.line, problem_mark.column),
+            )
+        if sign in ("]", "}"):
+            return (f"a '{sign}' that closes nothing", "remove it, or open its list where it begins", (problem_mark.line, problem_mark.column))
+        line = line_of(problem_mark)
+        head = line[: problem_mark.column].rstrip()
+        if head.endswith(('"', "'")) and problem_mark.column > len(line) - len(line.lstrip()):
+            return (
+                "text after the closing quote: YAML ends the value where its quote closes",
+                "put the whole value in quotes, or use the other kind of quote around it ('Keep \"this\" close')",
+                (problem_mark.line, problem_mark.column),
+            )
+        if problem_mark.column == len(line) - len(line.lstrip(" ")):
+            return _indentation(lines, problem_mark.line)
+    if "block collection" in context and problem_mark is not None:
+        return (
+            f"'{line_of(problem_mark).strip()}' stands in a list, where every item starts with '- '",
+            "start it with '- ', or indent it as the key it belongs beside",
+            (problem_mark.line, problem_mark.column),
+        )
+    if "document start" in problem and problem_mark is not None:
+        return (
+            "this line comes after the end of the YAML document (the '...' or '---' line above it); the file holds one document",
+            "remove that line",
+            (problem_mark.line, problem_mark.column),
+        )
+    if "single document" in context and problem_mark is not None:
+        return (
+            f"a second YAML document starts here ('{line_of(problem_mark).strip()[:3]}'); the file holds one",
+            "remove the line, or merge what follows it into the document above",
+            (problem_mark.line, problem_mark.column),
+        )
+    return None
+
+
+def _indentation(lines: list[str], number: int) -> Explained:
+    """A line indented unlike the keys around it: say by how much, against what."""
+    line = lines[number] if 0 <= number < len(lines) else ""
+    indent = len(line) - len(line.lstrip(" "))
+    before = [other for other in lines[:number] if other.strip() and not other.lstrip().startswith("#")]
+    near = len(before[-1]) - len(before[-1].lstrip(" ")) if before else 0
+    return (
+        f"this line is indented by {indent} space{'s' if indent != 1 else ''}, the line above by {near}: YAML reads indentation as structure, and this one fits none",
+        "indent it exactly as the keys it stands beside",
+        (number, indent),
+    )
 
 
 def _reader_error_finding(error: yaml.reader.ReaderError, text: str, source: Source) -> Finding:
@@ -606,7 +772,7 @@ def load_yaml(text: str, source: Source, *, direct: bool = True) -> Document:
     except yaml.reader.ReaderError as error:
         return Document(None, [*loader.problems, _reader_error_finding(error, text, source)], ok=False)
     except yaml.YAMLError as error:
-        return Document(None, [*loader.problems, _yaml_error_finding(error, source)], ok=False)
+        return Document(None, [*loader.problems, _yaml_error_finding(error, source, text)], ok=False)
     except RecursionError:
         return Document(
             None,
@@ -665,6 +831,18 @@ def split_frontmatter(text: str, display: str) -> tuple[Frontmatter | None, list
     closing = _CLOSING.search(text, start) if first_end >= 0 else None
     if closing is not None:
         line = text.count("\n", 0, closing.start()) + 1
+        if line == 2 and _CLOSING.search(text, closing.end() + 1) is not None:
+            # '---' twice at the top: the frontmatter closes before it begins, and the
+            # keys below would be read as the body
+            return None, [
+                rules.YAML_SYNTAX.finding(
+                    "'---' is written twice at the top: the second one closes the frontmatter before any key",
+                    file=display,
+                    line=2,
+                    column=1,
+                    hint="remove the second '---' line",
+                )
+            ]
         return Frontmatter(text[start : closing.start()], text[closing.end() + 1 :], line), []
     return None, [
         rules.UNCLOSED_FRONTMATTER.finding(

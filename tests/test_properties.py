@@ -46,6 +46,9 @@ ODD_VALUES = [
     "2024-02-30", "0000-01-01", "2024-01-01 10:00:00 +99:00", "2024-13-01", "2024-01-01t25:00:00",
     "!!int 4x", "!!int ''", "!!bool maybe", "!!timestamp soon", "!!float ''", "0x_", "0b_",
     "1" * 5000, "0x" + "f" * 4000, "&d 2023-02-29", "!!int [1]",
+    # the commonest mistakes of authors (issue 14, item 7)
+    "Caching: why it matters", "a:b", "`code` first", "*bold* text", "& more", '"closed" after',
+    "| text", "[open, list", "{open: map", "]", "- stray", "%d", "'it''s'", '"unclosed',
 ]
 
 
@@ -129,6 +132,9 @@ def _check(damage: list[tuple[str, tuple[Any, ...]]]) -> None:
             assert finding["code"].startswith("SW") and finding["message"] and finding["file"]
             assert finding["line"] is None or finding["line"] >= 1
             assert finding["code"] != "SW599", finding  # nothing YAML can spell is an internal error
+            inside = Path(finding["file"])
+            if finding["line"] is not None and inside.is_file():  # a line the file has
+                assert finding["line"] <= len(inside.read_bytes().decode("utf-8", "replace").splitlines()) + 1, finding
         if document["ok"]:
             # "valid" only for a bundle that loads whole: its manifest and every atom
             loaded = load_bundle(bundle)
