@@ -114,10 +114,11 @@ class _TarArchive(Archive):
 
         super().__init__(path)
         try:
-            self._tar = tarfile.open(path)
+            # as pip unpacks an sdist: by its name (.tar.gz: gzip), not by guessing
+            self._tar = tarfile.open(path, _tar_mode(path))
             infos = _bounded_members(self._tar)
         except (tarfile.TarError, OSError, EOFError, ValueError, zlib_error()) as error:
-            raise ArchiveError(f"not a readable tar archive: {error}") from error
+            raise ArchiveError(_tar_problem(path, error)) from error
         for info in infos:
             kind = "file" if info.isreg() else "dir" if info.isdir() else "symlink" if info.issym() else "other"
             self.members.append(Member(info.name, kind, info.size, info))
@@ -130,6 +131,48 @@ class _TarArchive(Archive):
 
     def close(self) -> None:
         self._tar.close()
+
+
+# The first bytes of each compression (and of a zip), to say what a file really is.
+_MAGIC = (
+    (b"\x1f\x8b", "gz", "gzip-compressed"),
+    (b"\xfd7zXZ\x00", "xz", "xz-compressed"),
+    (b"BZh", "bz2", "bzip2-compressed"),
+    (b"(\xb5/\xfd", "zst", "zstd-compressed"),
+    (b"PK\x03\x04", "zip", "a zip archive"),
+)
+# suffix, the mode pip opens it with, the compression it says, in words
+_TAR_MODES = (
+    (".tar.gz", "r:gz", "gz", "a gzip-compressed tar"),
+    (".tgz", "r:gz", "gz", "a gzip-compressed tar"),
+    (".tar.bz2", "r:bz2", "bz2", "a bzip2-compressed tar"),
+    (".tar.xz", "r:xz", "xz", "an xz-compressed tar"),
+    (".tar", "r:", "", "an uncompressed tar"),
+)
+
+
+def _tar_mode(path: str) -> str:
+    """The mode pip opens an sdist of this name with (``r:gz`` for ``.tar.gz``)."""
+    lowered = path.lower()
+    return next((mode for suffix, mode, _, _ in _TAR_MODES if lowered.endswith(suffix)), "r:*")
+
+
+def _tar_problem(path: str, error: BaseException) -> str:
+    """Why a tar cannot be read: when its bytes are another compression than its name
+    says (an xz tar named .tar.gz, which pip refuses), that; else the error."""
+    lowered = path.lower()
+    said = next(((key, words) for suffix, _, key, words in _TAR_MODES if lowered.endswith(suffix)), None)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        head = b""
+    actual = next(((key, words) for magic, key, words in _MAGIC if head.startswith(magic)), None)
+    if actual is None and head[257:262] == b"ustar":  # a tar header's magic: no compression at all
+        actual = ("", "an uncompressed tar")
+    if said is not None and actual is not None and actual[0] != said[0]:
+        return f"its name says {said[1]}, but the file is {actual[1]}; pip unpacks an sdist by its name and refuses this one"
+    return f"not a readable tar archive: {error}"
 
 
 def zlib_error() -> type[Exception]:
@@ -212,18 +255,52 @@ def _strange_member_findings(archive: Archive, display: str) -> list[Finding]:
     from .loading import LIMITS
 
     findings: list[Finding] = []
-    seen: set[str] = set()
     refused = "; nothing of this archive is extracted"
     hint = "rebuild the archive with a standard tool (python -m build)"
+    exact: dict[tuple[str, ...], Member] = {}  # the path once extracted -> its first member
+    folded: dict[tuple[str, ...], Member] = {}  # the same where case and the like do not count
+    folders: set[tuple[str, ...]] = set()  # every folder that a member's path needs, folded
     for member in archive.members:
         shown = f"{display}!{member.name}"
         if member.kind in ("symlink", "other"):
             what = "a symbolic link" if member.kind == "symlink" else "a hard link or special file"
             findings.append(rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: it is {what}{refused}", file=shown, hint="ship a copy of the file instead of a link"))
-        key = member.name.replace("\\", "/").rstrip("/")
-        if key in seen and member.kind != "dir":
-            findings.append(rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: the archive holds two members of this name{refused}", file=shown, hint=hint))
-        seen.add(key)
+        if "\\" in member.name:
+            findings.append(
+                rules.UNSAFE_MEMBER.finding(
+                    f"member '{member.name}' is refused: '\\' separates folders on Windows and is part of the name elsewhere, "
+                    f"so the file lands in different places{refused}",
+                    file=shown,
+                    hint=hint,
+                )
+            )
+        parts = tuple(part for part in member.name.replace("\\", "/").split("/") if part not in ("", "."))
+        if not parts:
+            continue
+        key = _folded(parts)
+        folders.update(key[:end] for end in range(1, len(key)))
+        first = exact.get(parts)
+        other = folded.get(key)
+        if first is not None:
+            if member.kind != "dir" or first.kind != "dir":  # a folder given twice is harmless
+                why = "the archive holds two members of this name" if first.name == member.name else f"it is the same file as member '{first.name}' once extracted"
+                findings.append(rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: {why}{refused}", file=shown, hint=hint))
+        elif other is not None and (member.kind != "dir" or other.kind != "dir"):
+            findings.append(
+                rules.UNSAFE_MEMBER.finding(
+                    f"member '{member.name}' is refused: its name differs from member '{other.name}' only in case "
+                    f"(or Unicode normalisation, or trailing dots): on macOS and Windows one replaces the other{refused}",
+                    file=shown,
+                    hint="give the two files names that differ in more than case, then rebuild",
+                )
+            )
+        exact.setdefault(parts, member)
+        folded.setdefault(key, member)
+    for key, member in folded.items():
+        if member.kind != "dir" and key in folders:
+            findings.append(
+                rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: it is a file, and other members put files inside it as a folder{refused}", file=f"{display}!{member.name}", hint=hint)
+            )
     if len(archive.members) > LIMITS.archive_members:
         findings.append(rules.UNSAFE_MEMBER.finding(f"the archive is refused: more than {LIMITS.archive_members:,} members, the limit for one archive", file=display, hint=hint))
     if sum(max(member.size, 0) for member in archive.members) > LIMITS.archive_bytes:
@@ -235,6 +312,15 @@ def _strange_member_findings(archive: Archive, display: str) -> list[Finding]:
             )
         )
     return findings
+
+
+def _folded(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """A member's path as a file system that folds names sees it: macOS's and
+    Windows's ignore case, macOS's Unicode normalisation, Windows's trailing dots and
+    spaces."""
+    import unicodedata
+
+    return tuple(unicodedata.normalize("NFC", part).rstrip(". ").casefold() or part for part in parts)
 
 
 def extract(archive: Archive, dest: str) -> None:
@@ -344,8 +430,28 @@ def _read_metadata(path: str, shown: str, findings: list[Finding]) -> _Metadata 
 
     try:
         with open(path, "rb") as handle:
-            raw, _ = parse_email(handle.read())
-    except (OSError, ValueError) as error:
+            data = handle.read()
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # packaging would read it as Latin-1; pip and importlib.metadata refuse it
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        findings.append(
+            rules.METADATA_INVALID.finding(
+                f"the core metadata is not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded, and pip refuses a distribution whose metadata is not UTF-8",
+                file=shown,
+                line=line,
+                column=column,
+                hint="write pyproject.toml (the README, the author names) as UTF-8 and rebuild",
+            )
+        )
+        return None
+    except OSError as error:
+        findings.append(rules.METADATA_INVALID.finding(f"cannot read the core metadata: {error.strerror or error}", file=shown))
+        return None
+    try:
+        raw, _ = parse_email(text)
+    except ValueError as error:
         findings.append(rules.METADATA_INVALID.finding(f"cannot read the core metadata: {error}", file=shown))
         return None
     name, version = raw.get("name"), raw.get("version")
@@ -377,14 +483,14 @@ def _shown(tmp: str, path: str, display: str) -> str:
 
 
 def _version_findings(bundle: Bundle, metadata: _Metadata | None) -> Iterator[Finding]:
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import Version
 
     domain = bundle.domain
     if metadata is None or domain is None or domain.version is None or metadata.version is None:
         return
     try:
         same = Version(domain.version) == Version(metadata.version)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or digits beyond what Python reads: SW106 says so
         return  # SW106 already says the version is not PEP 440
     if not same:
         yield rules.VERSION_MISMATCH.finding(

@@ -189,6 +189,19 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
 YOUNG_OBJECTS = 20_000
 
 
+def _printable_streams() -> None:
+    """stdout and stderr write what their encoding cannot carry as backslash escapes
+    (``↗`` as ``\\u2197`` on cp1252 or ascii, a file name's undecodable byte as
+    ``\\udce9``) instead of failing, or of passing bytes that are not of the encoding
+    (``surrogateescape``, Python's choice under ``LANG=C``)."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) in ("strict", "surrogateescape"):
+            try:
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+            except (AttributeError, ValueError, OSError):  # not a text file of io's
+                pass
+
+
 def console() -> int:
     """The ``skillwiki`` console script (also ``python -m skillwiki_sdk``): :func:`main`
     in a process of its own, which it may change as no library call does. The report
@@ -201,6 +214,7 @@ def console() -> int:
     from .commands._process import TimeBudget, owned_stdout, threads_left
 
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
+    _printable_streams()  # before the report's own copy of stdout takes its errors
     budget = TimeBudget()
     with owned_stdout() as report, budget.installed():
         code = main(stdout=report, guard=budget)

@@ -11,9 +11,9 @@ import os
 from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import rules
-from .loading import LIMITS, MANIFEST, find_bundles, is_within, load_yaml, read_text, resolve_locations, split_frontmatter
 from .archives import is_archive, unpacked
 from .links import external_findings, external_links
+from .loading import LIMITS, MANIFEST, find_bundles, is_within, load_yaml, on_unread, read_text, resolve_locations, split_frontmatter
 from .model import Atom, Bundle, Domain, Finding, Report, Source
 
 __all__ = ["find_bundles", "load_atom", "load_bundle", "validate", "validate_bundle"]
@@ -27,8 +27,6 @@ def _display(path: str) -> str:
 
 def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Finding]]:
     """Load one atom file: read, split frontmatter, parse YAML, check the schema."""
-    from .schema import schema_findings
-
     text, findings = read_text(path, display)
     if text is None:
         return None, findings
@@ -40,10 +38,21 @@ def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Fin
     findings = list(document.findings)
     if not document.ok:
         return None, findings
-    findings.extend(schema_findings("atom", document.data, source))
+    findings.extend(_schema_findings("atom", document, source))
     body = front.body.strip()
     atom = Atom.from_raw(document.data, source, stem, body_chars=len(body), body_line=front.closing_line + (1 if front.body else 0))
     return atom, findings
+
+
+def _schema_findings(name: str, document: Any, source: Source) -> list[Finding]:
+    """The schema's findings on a loaded document, but those on a value YAML could
+    not read: the loader's finding there already says what is wrong."""
+    from .schema import schema_findings
+
+    findings = schema_findings(name, document.data, source)
+    if document.unread:
+        findings = [finding for finding in findings if not on_unread(document.unread, finding.path)]
+    return findings
 
 
 def _atom_files(root: str, display_root: str) -> tuple[list[tuple[str, str, str]], list[Finding]]:
@@ -56,6 +65,9 @@ def _atom_files(root: str, display_root: str) -> tuple[list[tuple[str, str, str]
     atoms_dir = os.path.join(root, ATOMS)
     files: list[tuple[str, str, str]] = []
     findings: list[Finding] = []
+    if os.path.islink(atoms_dir) and not is_within(atoms_dir, root):
+        # below it, only what is not a link is walked: this one link is all that could lead out
+        return files, [_outside(atoms_dir, root, display_root)]
     if not os.path.isdir(atoms_dir):
         return files, findings
     show = _shower(root, display_root)
@@ -117,13 +129,11 @@ def _outside(path: str, root: str, display_root: str) -> Finding:
     return rules.OUTSIDE_BUNDLE.finding(
         f"this link points outside the bundle (to {os.path.realpath(path)}) and is not followed",
         file=_show(path, root, display_root),
-        hint="copy the file into the bundle instead of linking to it",
+        hint=f"copy the {'folder' if os.path.isdir(path) else 'file'} into the bundle instead of linking to it",
     )
 
 
 def _load_domain(root: str, display_root: str) -> tuple[Domain | None, list[Finding]]:
-    from .schema import schema_findings
-
     path = os.path.join(root, MANIFEST)
     display = _show(path, root, display_root)
     if not os.path.lexists(path):
@@ -138,7 +148,7 @@ def _load_domain(root: str, display_root: str) -> tuple[Domain | None, list[Find
     findings = list(document.findings)
     if not document.ok:
         return None, findings
-    findings.extend(schema_findings("domain", document.data, source))
+    findings.extend(_schema_findings("domain", document, source))
     if not isinstance(document.data, dict):
         return None, findings
     return Domain.from_raw(document.data, source), findings
