@@ -258,10 +258,14 @@ def extract(archive: Archive, dest: str) -> None:
             shutil.copyfileobj(source, sink)
 
 
-def validate_archive(target: str, *, manager: Any = None, jobs: int | None = None) -> Report:
-    """Validate a wheel or an sdist without installing it; see the module docstring."""
-    report = Report(target=target)
-    display = target[2:] if target.startswith("./") else target
+def validate_archive(target: str, *, manager: Any = None, jobs: int | None = None, display: str | None = None) -> Report:
+    """Validate a wheel or an sdist without installing it; see the module docstring.
+
+    ``display`` is the name its findings give the archive (default: ``target``), such
+    as the place ``build`` moves it to once it passes.
+    """
+    report = Report(target=display if display is not None else target)
+    display = display if display is not None else target[2:] if target.startswith("./") else target
     if not os.path.isfile(target):
         report.findings.append(rules.UNREADABLE.finding("no such file" if not os.path.exists(target) else "not a file", file=display))
         return report

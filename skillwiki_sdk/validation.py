@@ -13,7 +13,7 @@ from . import rules
 from .loading import LIMITS, is_within, load_yaml, read_text, resolve_locations, split_frontmatter
 from .model import Atom, Bundle, Domain, Finding, Report, Source
 
-__all__ = ["find_bundles", "load_atom", "load_bundle", "validate", "validate_bundle"]
+__all__ = ["find_bundles", "judge", "load_atom", "load_bundle", "project_settings", "validate", "validate_bundle"]
 
 MANIFEST = "domain.yaml"
 ATOMS = "atoms"
@@ -191,7 +191,15 @@ def _load_atoms(files: Sequence[tuple[str, str, str]], jobs: int | None) -> Iter
 
 
 def validate_bundle(bundle: Bundle, manager: Any = None, *, checks: Sequence[Any] | None = None) -> list[Finding]:
-    """Run every registered check on a loaded bundle; the bundle's own findings first.
+    """Run every registered check on a loaded bundle and apply the bundle's own
+    silencing: the findings of its verdict, the bundle's own findings first.
+
+    This is the one place where a finding can be silenced by what ships with the
+    bundle (``x-skillwiki-ignore`` in an atom's frontmatter, see :func:`_suppressed`),
+    so every judge that calls it (``validate`` of a folder, a wheel or an sdist,
+    ``build``, the pytest fixture, the registry of installed domains) silences the
+    same findings. Nothing outside the bundle can silence an error: project settings
+    only choose warnings (:func:`skillwiki_sdk.config.apply_settings`).
 
     ``checks`` are those of ``manager`` when the caller has them already (one call of
     the plugins' ``skillwiki_checks`` hooks for many bundles).
@@ -203,7 +211,15 @@ def validate_bundle(bundle: Bundle, manager: Any = None, *, checks: Sequence[Any
     findings = list(bundle.findings)
     for item in checks:
         findings.extend(item(bundle))
-    return findings
+    return _suppressed(bundle, findings, _known_codes(checks))
+
+
+def _known_codes(checks: Sequence[Any]) -> tuple[str, ...]:
+    """The codes an atom may name: the SDK's and those of the checks that ran."""
+    codes = {rule.code for rule in rules.RULES}
+    for item in checks:
+        codes.update(rule.code for rule in getattr(item, "rules", ()))
+    return tuple(sorted(codes))
 
 
 def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | None = None) -> Report:
@@ -246,10 +262,50 @@ def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | N
     return report
 
 
+def project_settings(project: str | os.PathLike[str], manager: Any = None, *, strict: bool | None = None) -> Any:
+    """The ``[tool.skillwiki]`` settings of the project holding ``project`` (see
+    :mod:`skillwiki_sdk.config`), with ``strict`` overriding the file's when given.
+
+    Raises :class:`~skillwiki_sdk.config.ConfigError` for a wrong table, such as an
+    error code in ``ignore``: such a setting is refused by every judge alike.
+    """
+    from .config import load_settings, merge_settings
+    from .plugins import make_plugin_manager, rules_of
+
+    known = rules_of(manager or make_plugin_manager())
+    return merge_settings(load_settings(project, known), strict=strict)
+
+
+def judge(path: str | os.PathLike[str], *, settings: Any = None, strict: bool | None = None, manager: Any = None, jobs: int | None = None) -> Report:
+    """The verdict on ``path`` as every judge of a plugin project gives it: what
+    :func:`validate` finds (the bundle's own silencing applied by
+    :func:`validate_bundle`), then the project's settings (:func:`project_settings`
+    of ``path``, or ``settings``) applied by
+    :func:`skillwiki_sdk.config.apply_settings`, which never hides an error.
+
+    ``skillwiki validate``, ``skillwiki build``, the pytest fixture and the
+    pre-commit hook all give this verdict; the registry gives that of
+    :func:`validate_bundle`, which differs only in the warnings it lists.
+    """
+    from .config import apply_settings
+
+    if manager is None:
+        from .plugins import make_plugin_manager
+
+        manager = make_plugin_manager()
+    if settings is None:
+        settings = project_settings(path, manager, strict=strict)
+    elif strict is not None:
+        from .config import merge_settings
+
+        settings = merge_settings(settings, strict=strict)
+    return apply_settings(validate(path, manager=manager, jobs=jobs), settings)
+
+
 def finish(report: Report, bundle: Bundle, findings: list[Finding], manager: Any = None) -> None:
-    """Add a checked bundle to ``report``: suppressed findings dropped, lines looked
-    up, findings sorted. ``manager`` knows the codes an atom may suppress."""
-    findings = _suppressed(bundle, findings, manager)
+    """Add a checked bundle (its findings from :func:`validate_bundle`, which has
+    applied the bundle's silencing) to ``report``: lines looked up, findings sorted.
+    ``manager`` is accepted for older callers and not used."""
     resolve_locations(findings)
     findings.sort(key=Finding.sort_key)
     report.findings.extend(findings)
@@ -261,7 +317,7 @@ def finish(report: Report, bundle: Bundle, findings: list[Finding], manager: Any
 SUPPRESS_KEY = "x-skillwiki-ignore"
 
 
-def _suppressed(bundle: Bundle, findings: list[Finding], manager: Any = None) -> list[Finding]:
+def _suppressed(bundle: Bundle, findings: list[Finding], known: Sequence[str]) -> list[Finding]:
     """Drop the findings in an atom's own file that the atom suppresses.
 
     ``x-skillwiki-ignore: [SW202, SW3xx]`` in an atom's frontmatter names codes or
@@ -274,14 +330,9 @@ def _suppressed(bundle: Bundle, findings: list[Finding], manager: Any = None) ->
 
     ignores: dict[str, tuple[str, ...]] = {}
     problems: list[Finding] = []
-    known: tuple[str, ...] | None = None
     for atom in bundle.atoms:
         if SUPPRESS_KEY not in atom.extra:
             continue
-        if known is None:
-            from .plugins import make_plugin_manager, rules_of
-
-            known = tuple(rule.code for rule in rules_of(manager or make_plugin_manager()))
         value = atom.extra[SUPPRESS_KEY]
         entries: list[tuple[Any, tuple[Any, ...]]]
         if isinstance(value, str):

@@ -37,12 +37,12 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="processes to work with (default: by the size of the work)")
 
 
-def _codes(values: Sequence[str] | None, known: Sequence[str], option: str) -> tuple[str, ...] | None:
+def _codes(values: Sequence[str] | None, known: Sequence[Any], option: str, warnings_only: bool = False) -> tuple[str, ...] | None:
     from ..config import parse_codes
 
     if values is None:
         return None
-    return parse_codes(",".join(values), known, option)
+    return parse_codes(",".join(values), known, option, warnings_only=warnings_only)
 
 
 def _estimate(path: str, limit: int) -> int:
@@ -115,11 +115,11 @@ def run(args: argparse.Namespace, out) -> int:
 
     manager = make_plugin_manager()
     catalogue = rules_of(manager)
-    known = [rule.code for rule in catalogue]
+    known = list(catalogue)  # rules: an error code may not be ignored
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     # every setting is checked before any work: a usage error stops the whole call
     select = _codes(args.select, known, "--select")
-    ignore = _codes(args.ignore, known, "--ignore")
+    ignore = _codes(args.ignore, known, "--ignore", warnings_only=True)
     settings = [merge_settings(load_settings(path, known), select=select, ignore=ignore, strict=args.strict) for path in args.paths]
     reports = [apply_settings(report, setting) for report, setting in zip(validate_paths(args.paths, manager, args.jobs), settings)]
     strict = bool(args.strict)
