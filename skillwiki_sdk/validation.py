@@ -238,9 +238,11 @@ def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | N
     from .plugins import checks_of
 
     report = Report(target=target)
-    if not os.path.exists(target):
+    if not os.path.lexists(target):
         report.findings.append(rules.UNREADABLE.finding("no such file or folder", file=target))
         return report
+    if not os.path.isdir(target) and os.path.basename(target) != MANIFEST:
+        return _validate_file(target, report, manager, jobs)
     roots = find_bundles(target)
     if not roots:
         report.findings.append(
@@ -259,6 +261,61 @@ def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | N
     for root in roots:
         bundle = load_bundle(root, jobs=jobs)
         finish(report, bundle, validate_bundle(bundle, manager, checks=checks), manager)
+    return report
+
+
+def bundle_of(path: str) -> str | None:
+    """The root of the bundle that the file ``path`` belongs to: the nearest folder
+    above it holding ``domain.yaml``, where a file under an ``atoms/`` folder belongs
+    to the bundle right above that folder. Spelt relative to the working folder when
+    ``path`` is relative; ``None`` when no bundle holds it."""
+    absolute = os.path.abspath(path)
+    current = os.path.dirname(absolute)
+    while True:
+        if os.path.lexists(os.path.join(current, MANIFEST)):
+            inside = os.path.relpath(absolute, current).split(os.sep)
+            if ATOMS not in inside[1:-1] or inside[0] == ATOMS:  # not another bundle's atoms/ below
+                return current if os.path.isabs(path) else os.path.relpath(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _validate_file(target: str, report: Report, manager: Any, jobs: int | None) -> Report:
+    """One file of a bundle: the whole bundle is checked (its vocabulary, axes and
+    links in view) and only that file's findings are reported, under the name the
+    file was given by."""
+    root = bundle_of(target)
+    shown = _display(target)
+    if root is None:
+        report.findings.append(
+            rules.MANIFEST_MISSING.finding(
+                f"this file belongs to no bundle: no {MANIFEST} in a folder above it",
+                file=shown,
+                hint="validate a file inside a bundle (<bundle>/atoms/**/<id>.md), or the bundle itself",
+            )
+        )
+        return report
+    if os.path.relpath(os.path.abspath(target), os.path.abspath(root)).split(os.sep)[0] != ATOMS:
+        report.findings.append(rules.STRAY_FILE.finding(f"this file is not under the atoms/ folder of the bundle {_display(root)}, so it is not an atom and is not checked", file=shown, hint="atoms live in <bundle>/atoms/**/<id>.md"))
+        return report
+    whole = Report(target=root)
+    if manager is None:
+        from .plugins import make_plugin_manager
+
+        manager = make_plugin_manager()
+    from .plugins import checks_of
+
+    bundle = load_bundle(root, jobs=jobs)
+    finish(whole, bundle, validate_bundle(bundle, manager, checks=checks_of(manager)))
+    wanted = os.path.abspath(target)
+    for finding in whole.findings:
+        if finding.file is not None and os.path.abspath(finding.file) == wanted:
+            finding.file = shown
+            report.findings.append(finding)
+    report.domains = whole.domains
+    report.atoms = 1 if target.endswith(".md") else 0
     return report
 
 
