@@ -225,6 +225,11 @@ def _known_codes(checks: Sequence[Any]) -> tuple[str, ...]:
 def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | None = None) -> Report:
     """Validate a bundle folder, a plugin project, a wheel or an sdist.
 
+    A plugin project (a folder with ``pyproject.toml``) is also checked for what its
+    wheel would be refused for (:mod:`skillwiki_sdk.project`): the entry point, the
+    dependency on skillwiki-sdk, each bundle inside the shipped package, and versions
+    that agree. A single file is reported with the bundle it belongs to in view.
+
     Returns a :class:`~skillwiki_sdk.model.Report` with every finding located by file
     and line. Bad input never raises: it is a finding in the report.
     """
@@ -258,9 +263,24 @@ def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | N
 
         manager = make_plugin_manager()  # once for every bundle of the path, and for finish
     checks = checks_of(manager)
+    project = None
+    if os.path.isdir(target) and os.path.isfile(os.path.join(target, "pyproject.toml")):
+        from .project import project_findings, read_project
+
+        project = read_project(target, _display(target))  # what the wheel would be refused for, known now
     for root in roots:
         bundle = load_bundle(root, jobs=jobs)
-        finish(report, bundle, validate_bundle(bundle, manager, checks=checks), manager)
+        findings = validate_bundle(bundle, manager, checks=checks)
+        if project is not None:
+            from .project import bundle_findings
+
+            findings.extend(bundle_findings(project, bundle, root))
+        finish(report, bundle, findings, manager)
+    if project is not None:
+        extra = project_findings(project)
+        if extra:
+            report.findings.extend(extra)
+            report.findings.sort(key=Finding.sort_key)
     return report
 
 
