@@ -13,7 +13,7 @@ from . import rules
 from .loading import LIMITS, is_within, load_yaml, read_text, resolve_locations, split_frontmatter
 from .model import Atom, Bundle, Domain, Finding, Report, Source
 
-__all__ = ["find_bundles", "judge", "load_atom", "load_bundle", "project_settings", "validate", "validate_bundle"]
+__all__ = ["bundle_of", "find_bundles", "judge", "load_atom", "load_bundle", "project_settings", "silenced", "validate", "validate_bundle"]
 
 MANIFEST = "domain.yaml"
 ATOMS = "atoms"
@@ -394,7 +394,19 @@ def finish(report: Report, bundle: Bundle, findings: list[Finding], manager: Any
 SUPPRESS_KEY = "x-skillwiki-ignore"
 
 
-def _suppressed(bundle: Bundle, findings: list[Finding], known: Sequence[str]) -> list[Finding]:
+def silenced(bundle: Bundle, findings: Iterable[Finding], checks: Sequence[Any] = ()) -> list[Finding]:
+    """``findings`` of ``bundle`` found apart from :func:`validate_bundle` (the
+    registry's ``@other-domain/id`` links, SW303 and SW304, once every domain is
+    loaded), less those its atoms silence with ``x-skillwiki-ignore``, as
+    :func:`validate_bundle` silences its own. Wrong entries are not reported again
+    (``validate_bundle`` has reported them).
+    """
+    given = list(findings)
+    known = tuple(sorted(set(_known_codes(checks)) | {finding.code for finding in given}))
+    return _suppressed(bundle, given, known, report_entries=False)
+
+
+def _suppressed(bundle: Bundle, findings: list[Finding], known: Sequence[str], *, report_entries: bool = True) -> list[Finding]:
     """Drop the findings in an atom's own file that the atom suppresses.
 
     ``x-skillwiki-ignore: [SW202, SW3xx]`` in an atom's frontmatter names codes or
@@ -431,4 +443,4 @@ def _suppressed(bundle: Bundle, findings: list[Finding], known: Sequence[str]) -
         ignores[atom.source.display] = tuple(prefixes)
     # SW212 is added after suppressing: a mistaken entry never hides its own finding
     kept = [f for f in findings if not any(f.code.startswith(prefix) for prefix in ignores.get(f.file or "", ()))]
-    return kept + problems
+    return kept + problems if report_entries else kept

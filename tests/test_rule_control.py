@@ -240,3 +240,23 @@ def test_a_wrong_entry_is_not_hidden_by_a_prefix_beside_it(project: Path, cli) -
     codes = [code for code, _, _ in found(cli)[1]]
     assert "SW212" in codes and "SW207" not in codes
     assert "SW212" not in [code for code, _, _ in found(cli, "--ignore", "SW212")[1]]
+
+
+def test_links_checked_apart_are_silenced_as_the_bundles_own_findings(tmp_path: Path) -> None:
+    """The registry checks @other-domain/id links once every domain is loaded;
+    silenced() applies the atom's x-skillwiki-ignore to them as validate_bundle does."""
+    from skillwiki_sdk.registry import external_findings
+    from skillwiki_sdk.testing import make_bundle
+    from skillwiki_sdk.validation import load_bundle, silenced
+
+    root = make_bundle(
+        tmp_path,
+        atoms=[
+            {"id": "quiet", "related": ["@other/missing"], "x-skillwiki-ignore": ["SW304"]},
+            {"id": "loud", "related": ["@other/missing"], "x-skillwiki-ignore": ["SW999"]},
+        ],
+    )
+    bundle = load_bundle(root)
+    found = list(external_findings(bundle, {"other": {"present"}}))
+    assert [(f.code, f.file) for f in found] == [("SW304", f"{root}/atoms/loud.md"), ("SW304", f"{root}/atoms/quiet.md")]
+    assert [(f.code, f.file) for f in silenced(bundle, found)] == [("SW304", f"{root}/atoms/loud.md")]  # and no SW212 again
