@@ -20,7 +20,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "validate",
         help=SUMMARY,
-        description="Validate each PATH (a bundle folder, a plugin project, a .whl or an sdist; default '.'). "
+        description="Validate each PATH (a bundle folder, a plugin project, a .whl, an sdist, or one file of a bundle, "
+        "checked with its bundle in view; default '.'). "
         "Exit 0 when nothing fails, 1 when findings fail, 2 on a usage error. "
         "--select, --ignore and --strict override the same keys of [tool.skillwiki] in the project's pyproject.toml.",
     )
@@ -31,8 +32,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="output format (default: github when GITHUB_ACTIONS=true, else text)",
     )
-    parser.add_argument("--select", action="append", metavar="CODES", help="report only these codes or prefixes, comma-separated (e.g. SW2,SW301)")
-    parser.add_argument("--ignore", action="append", metavar="CODES", help="do not report these codes or prefixes, comma-separated (e.g. SW211,SW11)")
+    parser.add_argument("--select", action="append", metavar="CODES", help="report only these warnings (codes or prefixes, comma-separated, e.g. SW2,SW301); errors are always reported")
+    parser.add_argument("--ignore", action="append", metavar="CODES", help="do not report these warnings (codes or prefixes, comma-separated, e.g. SW211,SW11); an error is silenced only in its atom (x-skillwiki-ignore)")
     parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None, help="warnings fail too (--no-strict overrides the project's strict = true)")
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="processes to work with (default: by the size of the work)")
 
