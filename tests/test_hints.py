@@ -67,3 +67,13 @@ def test_a_value_that_breaks_the_slug_rule_is_told_the_slug_that_passes(tmp_path
     root = make_bundle(tmp_path, DOMAIN, [{"id": "user", "related": [], **USES, "x-note": 1}, {"id": "b", "kind": "Big Idea"}])
     [finding] = [f for f in validate(root).findings if f.code == "SW203"]
     assert (finding.file, finding.line, finding.hint) == (f"{root}/atoms/b.md", 3, "write 'big-idea'")
+
+
+@pytest.mark.parametrize(
+    ("name", "suggested"),
+    [("Web_Security", "did you mean 'web-security'?"), ("demo--domain", "did you mean 'demo-domain'?"), ("d", "for example 'backend-architecture'"), ("a" * 65, "for example 'backend-architecture'")],
+)
+def test_new_suggests_a_name_only_when_it_is_valid(tmp_path: Path, cli, name: str, suggested: str) -> None:
+    result = cli("new", "--path", str(tmp_path / "out"), "--", name)
+    assert result.code == 2
+    assert result.err.rstrip().endswith(f"in words joined by single hyphens ({suggested})")
