@@ -377,11 +377,13 @@ class Unpacked:
 
 
 @contextlib.contextmanager
-def unpacked(target: str) -> Iterator[Unpacked]:
+def unpacked(target: str, display: str | None = None) -> Iterator[Unpacked]:
     """Check a wheel or an sdist and extract it into a temporary folder, removed on
     leaving; see the module docstring. What is wrong is in the findings (with no
-    bundles when the archive is refused)."""
-    display = target[2:] if target.startswith("./") else target
+    bundles when the archive is refused). ``display`` is the name its findings give
+    the archive (default: ``target``), such as the place ``build`` moves it to."""
+    if display is None:
+        display = target[2:] if target.startswith("./") else target
     result = Unpacked(display, "", [], [])
     if not os.path.isfile(target):
         result.findings.append(rules.UNREADABLE.finding("no such file" if not os.path.exists(target) else "not a file", file=display))

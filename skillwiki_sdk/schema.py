@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import functools
 import os
+import re
 from typing import Any, Iterable
 
 from . import rules
@@ -276,7 +277,14 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
 
     if kind == "pattern":
         words = _PATTERN_WORDS.get(value, f"text matching {value}")
-        return [invalid_rule.finding(f"{subject} must be {words}; got {_short(instance)}", file=source, path=path)]
+        hint = None
+        if isinstance(instance, str):  # suggest only a value that passes the pattern
+            from ._words import slugify
+
+            slug = slugify(instance)
+            if slug is not None and re.match(value, slug):
+                hint = f"write '{slug}'"
+        return [invalid_rule.finding(f"{subject} must be {words}; got {_short(instance)}", file=source, path=path, hint=hint)]
     if kind == "minLength":
         message = f"{subject} must not be empty" if value == 1 else f"{subject} must have at least {value} characters; it has {len(instance)}"
         return [invalid_rule.finding(message, file=source, path=path)]

@@ -16,7 +16,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "validate",
         help=SUMMARY,
-        description="Validate each PATH (a bundle folder, a plugin project, a .whl or an sdist; default '.'). "
+        description="Validate each PATH (a bundle folder, a plugin project, a .whl, an sdist, or one file of a bundle, "
+        "checked with its bundle in view; default '.'). "
         "Exit 0 when nothing fails, 1 when findings fail, 2 on a usage error. "
         "--select, --ignore and --strict override the same keys of [tool.skillwiki] in the project's pyproject.toml.",
     )
@@ -27,18 +28,18 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="output format (default: github when GITHUB_ACTIONS=true, else text)",
     )
-    parser.add_argument("--select", action="append", metavar="CODES", help="report only these codes or prefixes, comma-separated (e.g. SW2,SW301)")
-    parser.add_argument("--ignore", action="append", metavar="CODES", help="do not report these codes or prefixes, comma-separated (e.g. SW211,SW11)")
+    parser.add_argument("--select", action="append", metavar="CODES", help="report only these warnings (codes or prefixes, comma-separated, e.g. SW2,SW301); errors are always reported")
+    parser.add_argument("--ignore", action="append", metavar="CODES", help="do not report these warnings (codes or prefixes, comma-separated, e.g. SW211,SW11); an error is silenced only in its atom (x-skillwiki-ignore)")
     parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None, help="warnings fail too (--no-strict overrides the project's strict = true)")
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes that read atom files (default: one per core from 2,000 files on, else none)")
 
 
-def _codes(values: Sequence[str] | None, known: Sequence[str], option: str) -> tuple[str, ...] | None:
+def _codes(values: Sequence[str] | None, known: Sequence[Any], option: str, warnings_only: bool = False) -> tuple[str, ...] | None:
     from ..config import parse_codes
 
     if values is None:
         return None
-    return parse_codes(",".join(values), known, option)
+    return parse_codes(",".join(values), known, option, warnings_only=warnings_only)
 
 
 def validate_paths(paths: Sequence[str], manager: Any, jobs: int | None, registry: Any = None, guard: Any = None) -> list[Any]:
@@ -76,11 +77,11 @@ def run(args: argparse.Namespace, out) -> int:
 
     manager = make_plugin_manager(installed=out.plugins())
     catalogue = rules_of(manager)
-    known = [rule.code for rule in catalogue]
+    known = list(catalogue)  # rules: an error code may not be ignored
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     # every setting is checked before any work: a usage error stops the whole call
     select = _codes(args.select, known, "--select")
-    ignore = _codes(args.ignore, known, "--ignore")
+    ignore = _codes(args.ignore, known, "--ignore", warnings_only=True)
     settings = [merge_settings(load_settings(path, known), select=select, ignore=ignore, strict=args.strict) for path in args.paths]
     reports = [apply_settings(report, setting) for report, setting in zip(validate_paths(args.paths, manager, args.jobs, out.registry, out.guard), settings)]
     strict = bool(args.strict)
