@@ -428,6 +428,14 @@ class _Discovery:
         for name, (entry, read) in domains.items():
             extra = list(external_findings(entry.bundle, known))
             if extra:
+                from .validation import silenced
+
+                try:
+                    checks = self.checks() or []
+                except Exception:  # noqa: BLE001 - their failure is each bundle's finding already
+                    checks = []
+                extra = silenced(entry.bundle, extra, checks)  # as validate silences them
+            if extra:
                 where = {(atom.source.display, index): read.links.get((number, index)) for number, index, *_ in external_links(entry.bundle) for atom in (entry.bundle.atoms[number],)}
                 for finding in extra:
                     index = finding.path[-1] if finding.path else None

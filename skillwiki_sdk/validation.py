@@ -253,8 +253,8 @@ def validate(
     report = Report(target=display if display is not None and is_archive(target) else target)
     if manager is None:
         manager = make_plugin_manager()  # once for every bundle of the path, and for finish
-    known = _Known(registry)
     checks = _Checks(manager, guard)
+    known = _Known(registry, checks)
     if is_archive(target):
         with unpacked(target, display) as archive:
             report.findings.extend(archive.findings)
@@ -319,8 +319,9 @@ class _Known:
     """The installed domains that links to other domains are checked against,
     asked for only when a bundle has such a link."""
 
-    def __init__(self, registry: Any) -> None:
+    def __init__(self, registry: Any, checks: _Checks) -> None:
         self._registry = registry
+        self._checks = checks
         self._ids: Mapping[str, set[str]] | None = None
 
     def findings(self, bundle: Bundle) -> list[Finding]:
@@ -331,7 +332,8 @@ class _Known:
             self._ids = registry.known_ids()
         # a link to a domain not installed here is no finding of validate: a plugin's
         # CI need not install every domain it links to
-        return list(external_findings(bundle, self._ids, unknown_domains=False))
+        found = list(external_findings(bundle, self._ids, unknown_domains=False))
+        return silenced(bundle, found, self._checks()) if found else []
 
 
 def bundle_of(path: str) -> str | None:
