@@ -13,11 +13,12 @@ the domain's, and a dependency on ``skillwiki-sdk`` in the metadata.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any, Iterator
 
 from . import rules
@@ -31,6 +32,7 @@ __all__ = [
     "is_archive",
     "member_findings",
     "open_archive",
+    "opened_bundles",
     "validate_archive",
 ]
 
@@ -492,3 +494,62 @@ def _check_sdist(report: Report, tmp: str, display: str, manager: Any, jobs: int
             )
         )
     _check_bundles(report, tmp, roots, display, metadata, manager, jobs)
+
+
+@dataclass
+class OpenedArchive:
+    """A wheel or sdist extracted by :func:`opened_bundles`: its bundle roots, each
+    with how its files are shown (``dist/x.whl!pkg/bundle``), the findings that kept
+    it from being read, and the distribution's name and version from its metadata."""
+
+    roots: list[tuple[str, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    name: str | None = None
+    version: str | None = None
+
+
+@contextlib.contextmanager
+def opened_bundles(target: str) -> Iterator[OpenedArchive]:
+    """Extract ``target`` (a wheel or sdist, checked as :func:`validate_archive`
+    checks it before writing anything) into a temporary folder that is removed when
+    the block ends, and find the bundles in it. Problems are findings, never
+    exceptions."""
+    from .validation import find_bundles
+
+    opened = OpenedArchive()
+    display = target[2:] if target.startswith("./") else target
+    if not os.path.isfile(target):
+        opened.findings.append(rules.UNREADABLE.finding("no such file" if not os.path.exists(target) else "not a file", file=display))
+        yield opened
+        return
+    try:
+        archive = open_archive(target)
+    except ArchiveError as error:
+        opened.findings.append(rules.ARCHIVE_UNREADABLE.finding(str(error), file=display, hint="rebuild it: skillwiki build"))
+        yield opened
+        return
+    with archive, tempfile.TemporaryDirectory(prefix="skillwiki-archive-") as tmp:
+        refused = member_findings(archive, display)
+        if not refused:
+            try:
+                extract(archive, tmp)
+            except Exception as error:  # zipfile and tarfile raise their own errors on damaged data
+                refused = [rules.ARCHIVE_UNREADABLE.finding(f"cannot be extracted: {type(error).__name__}: {error}", file=display, hint="rebuild it: skillwiki build")]
+        if refused:
+            opened.findings.extend(refused)
+            yield opened
+            return
+        if archive.kind == "wheel":
+            top = tmp
+            infos = sorted(name for name in os.listdir(tmp) if name.endswith(".dist-info") and os.path.isfile(os.path.join(tmp, name, "METADATA")))
+            meta = os.path.join(tmp, infos[0], "METADATA") if infos else None
+        else:
+            tops = sorted(name for name in os.listdir(tmp) if os.path.isdir(os.path.join(tmp, name)))
+            top = os.path.join(tmp, tops[0]) if len(tops) == 1 else tmp
+            meta = os.path.join(top, "PKG-INFO") if os.path.isfile(os.path.join(top, "PKG-INFO")) else None
+        if meta is not None:
+            metadata = _read_metadata(meta, _shown(tmp, meta, display), [])
+            if metadata is not None:
+                opened.name, opened.version = metadata.name, metadata.version
+        opened.roots = [(root, _shown(tmp, root, display)) for root in find_bundles(top)]
+        yield opened

@@ -13,7 +13,7 @@ from . import rules
 from .loading import LIMITS, is_within, load_yaml, read_text, resolve_locations, split_frontmatter
 from .model import Atom, Bundle, Domain, Finding, Report, Source
 
-__all__ = ["find_bundles", "load_atom", "load_bundle", "validate", "validate_bundle"]
+__all__ = ["atom_files", "find_bundles", "load_atom", "load_atoms", "load_bundle", "load_domain", "validate", "validate_bundle"]
 
 MANIFEST = "domain.yaml"
 ATOMS = "atoms"
@@ -182,6 +182,25 @@ def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, job
         else:
             atoms.append(atom)
     return Bundle(root=display_root, domain=domain, atoms=atoms, findings=findings, files=len(files) + 1, unloaded_ids=unloaded)
+
+
+def load_domain(root: str | os.PathLike[str], *, display: str | None = None) -> tuple[Domain | None, list[Finding]]:
+    """Load only the manifest of the bundle at ``root`` (as :func:`load_bundle` does)."""
+    root = os.fspath(root)
+    return _load_domain(root, _display(display if display is not None else root))
+
+
+def atom_files(root: str | os.PathLike[str], *, display: str | None = None) -> tuple[list[tuple[str, str, str]], list[Finding]]:
+    """The atom files of the bundle at ``root`` as :func:`load_bundle` lists them:
+    ``(path, display, stem)`` each, sorted, and findings for what is not an atom."""
+    root = os.fspath(root)
+    return _atom_files(root, _display(display if display is not None else root))
+
+
+def load_atoms(files: Sequence[tuple[str, str, str]], jobs: int | None = None) -> list[tuple[Atom | None, list[Finding]]]:
+    """Load the given atom files (from :func:`atom_files`) as :func:`load_bundle`
+    loads them, in their order; ``jobs`` as there."""
+    return list(_load_atoms(files, jobs))
 
 
 def _load_atoms(files: Sequence[tuple[str, str, str]], jobs: int | None) -> Iterable[tuple[Atom | None, list[Finding]]]:
