@@ -443,9 +443,9 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
 # --- comparing --------------------------------------------------------------------
 
 
-def _body_digest(data: bytes) -> bytes | None:
-    """A digest of an atom file's Markdown body (as the loader reads it), or None
-    when the file has no frontmatter to split."""
+def _body_digest(data: bytes) -> tuple[bytes, int] | None:
+    """A digest of an atom file's Markdown body (as the loader reads it) and the
+    line its text starts on, or None when the file has no frontmatter to split."""
     from .loading import split_frontmatter
 
     text = data.decode("utf-8", errors="replace")
@@ -456,7 +456,10 @@ def _body_digest(data: bytes) -> bytes | None:
     front, _ = split_frontmatter(text, "")
     if front is None:
         return None
-    return hashlib.blake2b(front.body.strip().encode("utf-8"), digest_size=16).digest()
+    body = front.body.strip()
+    blank = len(front.body) - len(front.body.lstrip())
+    start = front.closing_line + 1 + front.body.count("\n", 0, blank)
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).digest(), start
 
 
 def _read(path: str) -> bytes | None:
@@ -477,6 +480,7 @@ class _Side:
     release: Release
     atoms: dict[str, Atom] = field(default_factory=dict)
     digests: dict[str, bytes | None] = field(default_factory=dict)  # atom id -> body digest
+    body_lines: dict[str, int] = field(default_factory=dict)  # atom id -> first line of the body
     same_ids: set[str] = field(default_factory=set)
     problems: list[Finding] = field(default_factory=list)
 
@@ -495,7 +499,7 @@ def _sides(old: Release, new: Release, jobs: int | None) -> tuple[_Side, _Side]:
         listed.append({path[cut:]: (path, shown, stem) for path, shown, stem in files})
     old_files, new_files = listed
     load: tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]] = ([], [])
-    digests: tuple[list[bytes | None], list[bytes | None]] = ([], [])
+    digests: tuple[list[Any], list[Any]] = ([], [])
     for relative, entry in new_files.items():
         other = old_files.get(relative)
         data = _read(entry[0])
@@ -524,7 +528,9 @@ def _sides(old: Release, new: Release, jobs: int | None) -> tuple[_Side, _Side]:
             if atom.id in side.atoms or atom.id in side.same_ids:
                 continue  # a duplicate id: validate says so (SW205)
             side.atoms[atom.id] = atom
-            side.digests[atom.id] = digest
+            side.digests[atom.id] = digest[0] if digest else None
+            if digest:
+                side.body_lines[atom.id] = digest[1]
     return sides
 
 
@@ -535,7 +541,9 @@ class _Collector:
         self.changes: list[Change] = []
 
     def add(self, rule: Rule, subject: str, message: str, *, file: Any, path: tuple = (), key: bool = False, line: int | None = None, hint: str | None = None) -> None:
-        finding = rule.finding(message, file=file, path=path if line is None else None, key=key, line=line, hint=hint)
+        # a top-level key is pointed at by its key: a list or mapping in block style
+        # starts on the line after it
+        finding = rule.finding(message, file=file, path=path if line is None else None, key=key or len(path) == 1, line=line, hint=hint)
         self.changes.append(Change(finding, _CLASS[rule.code], None, subject))
 
 
@@ -631,14 +639,14 @@ def _narrowed(old: str, new: str) -> str | None:
     return None
 
 
-def _compare_atoms(old_atom: Atom, new_atom: Atom, old_digest: bytes | None, new_digest: bytes | None, out: _Collector, subject: str) -> None:
+def _compare_atoms(old_atom: Atom, new_atom: Atom, old_digest: bytes | None, new_digest: bytes | None, out: _Collector, subject: str, body_line: int | None = None) -> None:
     at = new_atom.source
     if old_atom.kind != new_atom.kind:
         out.add(rules.KIND_CHANGED, subject, f"atom '{subject}' changed kind from '{old_atom.kind}' to '{new_atom.kind}'", file=at, path=("kind",), hint="keep the kind; add a new atom of the other kind instead, or bump the major version")
     if old_atom.summary != new_atom.summary:
         out.add(rules.SUMMARY_CHANGED, subject, f"the summary of atom '{subject}' changed", file=at, path=("summary",))
     if old_digest != new_digest:
-        out.add(rules.BODY_CHANGED, subject, f"the body of atom '{subject}' changed", file=at, line=new_atom.body_line or None, path=("id",))
+        out.add(rules.BODY_CHANGED, subject, f"the body of atom '{subject}' changed", file=at, line=body_line or new_atom.body_line or None, path=("id",))
     if old_atom.title != new_atom.title:
         out.add(rules.TITLE_CHANGED, subject, f"the title of atom '{subject}' changed from '{old_atom.title}' to '{new_atom.title}'", file=at, path=("title",) if new_atom.title_given is not None else ("id",))
     if old_atom.quality != new_atom.quality:
@@ -708,7 +716,7 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
     for atom_id, new_atom in new_side.atoms.items():
         old_atom = old_side.atoms.get(atom_id)
         if old_atom is not None:
-            _compare_atoms(old_atom, new_atom, old_side.digests.get(atom_id), new_side.digests.get(atom_id), out, atom_id)
+            _compare_atoms(old_atom, new_atom, old_side.digests.get(atom_id), new_side.digests.get(atom_id), out, atom_id, new_side.body_lines.get(atom_id))
     renamed_to: set[str] = set()
     by_summary = {atom.summary: atom for atom in added.values() if atom.summary}
     by_body = {new_side.digests[atom_id]: atom for atom_id, atom in added.items() if new_side.digests.get(atom_id)}
@@ -717,7 +725,7 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
         if target is not None:
             out.add(rules.ATOM_ALIASED, old_atom.id, f"atom '{old_atom.id}' was renamed to '{target.id}', which keeps '{old_atom.id}' as an alias: links to it still resolve", file=target.source, path=("aliases", target.aliases.index(old_atom.id)))
             renamed_to.add(target.id)
-            _compare_atoms(old_atom, target, old_side.digests.get(old_atom.id), new_side.digests.get(target.id), out, target.id)
+            _compare_atoms(old_atom, target, old_side.digests.get(old_atom.id), new_side.digests.get(target.id), out, target.id, new_side.body_lines.get(target.id))
             continue
         if old_atom.deprecated is not None:
             out.add(rules.DEPRECATED_REMOVED, old_atom.id, f"atom '{old_atom.id}' was removed; the release before deprecated it ({old_atom.deprecated})", file=old_atom.source, path=("deprecated",))
