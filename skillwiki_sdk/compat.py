@@ -160,6 +160,8 @@ class Release:
     domain: Domain | None = None
     findings: list[Finding] = field(default_factory=list)
     distribution: str | None = None
+    # index: the index was read and has no matching release (a first release)
+    missing: bool = False
 
     @property
     def name(self) -> str | None:
@@ -184,6 +186,8 @@ class CompatResult:
     ignored: list[Change] = field(default_factory=list)
     required_bump: str = "none"
     actual_bump: str | None = None
+    # the baseline was looked up on an index that has no matching release
+    baseline_missing: bool = False
 
     @property
     def findings(self) -> list[Finding]:
@@ -356,7 +360,7 @@ def open_release(
             if not opened.findings:
                 roots = opened.roots
                 if display is not None:
-                    roots = [(root, display + shown[len(spec) :]) for root, shown in roots]
+                    roots = [(root, _join(display, shown[len(spec) :])) for root, shown in roots]
                 _open_root(release, roots)
             yield release
         return
@@ -369,10 +373,22 @@ def open_release(
         yield release
         return
     shown = display if display is not None else (spec[2:] if spec.startswith("./") else spec)
-    roots = [(root, shown + root[len(spec) :] if root != spec else shown) for root in find_bundles(spec)]
+    roots = [(root, _join(shown, root[len(spec) :])) for root in find_bundles(spec)]
     release.distribution = _distribution_of(spec)
     _open_root(release, roots)
     yield release
+
+
+def _join(shown: str, rest: str) -> str:
+    """``shown`` (how a release's folder is shown) followed by the path ``rest``."""
+    if rest.startswith("!"):  # a member of an archive
+        return shown + rest
+    rest = rest.replace(os.sep, "/").lstrip("/")
+    if shown.endswith((":", "!")):
+        return shown + (rest or ".")
+    if shown in ("", "."):
+        return rest or "."
+    return f"{shown}/{rest}" if rest else shown
 
 
 _OPERATOR = re.compile(r"^\s*(?:[<>=!~]|$)")
@@ -414,6 +430,7 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
         if errors and not files:
             _unreadable(release, f"{spec}: the package index cannot be read: {errors[0]}", "check the index URL (pip config list, PIP_INDEX_URL) and that it is up")
         else:
+            release.missing = not errors
             reason = "; ".join(str(e) for e in errors)
             _unreadable(
                 release,
@@ -688,7 +705,7 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
 
     from .loading import resolve_locations
 
-    result = CompatResult(old=old.summary(), new=new.summary())
+    result = CompatResult(old=old.summary(), new=new.summary(), baseline_missing=old.missing)
     problems: list[Finding] = old.findings + new.findings
     if old.domain is None or new.domain is None:
         result.changes = [Change(f, None, None, "") for f in problems]

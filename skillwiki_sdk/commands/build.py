@@ -20,6 +20,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--outdir", "-o", default=None, metavar="DIR", help="where to write the archives (default: PROJECT/dist)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="format of the validation report (default: text)")
     parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    parser.add_argument("--against", metavar="OLD", default=None, help="first check the project against this release, as skillwiki compat does (e.g. index: for the last published one; default: against in [tool.skillwiki.compat])")
+    parser.add_argument("--no-against", action="store_true", help="skip that check even when [tool.skillwiki.compat] names a baseline")
 
 
 def run(args: argparse.Namespace, out) -> int:
@@ -28,6 +30,21 @@ def run(args: argparse.Namespace, out) -> int:
     from ..build import build_project
     from ..report import render
 
+    against = None if args.no_against else _against(args)
+    if against:
+        # the check comes first: a release whose bump does not cover its changes is not built
+        from ..compat import load_compat_settings, render_compat, summary_line
+        from .compat import check_release
+
+        checked = check_release(args.project, against, ignore=load_compat_settings(args.project).ignore)
+        if checked.baseline_missing:
+            out.note(f"skillwiki build: {against} names no published release yet: nothing to compare, building")
+        elif not checked.ok:
+            out.write(render_compat(checked, args.format, color=args.format == "text" and out.color()))
+            out.note("skillwiki build: not built: the version bump does not cover the changes since " + against)
+            return 1
+        else:
+            out.note(summary_line(checked))
     progress = (lambda line: out.note(f"skillwiki build: {line}")) if out.interactive() else None
     result = build_project(args.project, args.outdir, progress=progress)
     out.write(render(result.reports, args.format, strict=args.strict, color=args.format == "text" and out.color()))
@@ -35,3 +52,9 @@ def run(args: argparse.Namespace, out) -> int:
         for artifact in (result.sdist, result.wheel):
             out.note(f"built {os.path.relpath(artifact)}")
     return 1 if result.failed(args.strict) else 0
+
+
+def _against(args: argparse.Namespace) -> str | None:
+    from ..compat import load_compat_settings
+
+    return args.against or load_compat_settings(args.project).against

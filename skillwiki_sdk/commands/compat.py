@@ -128,7 +128,7 @@ def _git_release(new: str, ref: str) -> Iterator[tuple[str, str]]:
             with open(target, "wb") as handle:
                 handle.write(data)
         inside = os.path.join(root, *relative.split("/")) if relative else root
-        shown = f"git:{ref}:{relative}" if relative else f"git:{ref}:."
+        shown = f"git:{ref}:{relative}" if relative else f"git:{ref}:"
         if not os.path.isdir(inside):
             raise UsageError(f"git:{ref}: {relative} is not a folder at that revision")
         yield inside, shown
