@@ -241,6 +241,12 @@ def main(argv: list[str] | None = None) -> int:
         (f"discovery ratio ({plugins} plugins)", f"{ratio:.2f}  ({discovery['list']:.3f}s / {discovery['entry_points']:.3f}s)", "<= 3", ratio <= 3)
     )
 
+    # compat: two releases of main_size atoms against validating one (bench_compat.py)
+    note(f"compat: two releases of {main_size} atoms")
+    from bench_compat import measure_compat
+
+    rows.extend(measure_compat(os.path.join(bindir, "skillwiki"), args.data, main_size, 3 if not args.quick else 1, best, warm))
+
     # cold start
     note("cold start")
     example = os.path.join(ROOT, "examples", "backend-architecture")

@@ -460,9 +460,10 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
 # --- comparing --------------------------------------------------------------------
 
 
-def _body_digest(data: bytes) -> tuple[bytes, int] | None:
-    """A digest of an atom file's Markdown body (as the loader reads it) and the
-    line its text starts on, or None when the file has no frontmatter to split."""
+def _body_digest(data: bytes) -> tuple[bytes, int, str] | None:
+    """A digest of an atom file's Markdown body (as the loader reads it), the line
+    its text starts on and the frontmatter's text; None when the file has no
+    frontmatter to split."""
     from .loading import split_frontmatter
 
     text = data.decode("utf-8", errors="replace")
@@ -476,7 +477,7 @@ def _body_digest(data: bytes) -> tuple[bytes, int] | None:
     body = front.body.strip()
     blank = len(front.body) - len(front.body.lstrip())
     start = front.closing_line + 1 + front.body.count("\n", 0, blank)
-    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).digest(), start
+    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).digest(), start, front.yaml
 
 
 def _read(path: str) -> bytes | None:
@@ -498,6 +499,7 @@ class _Side:
     atoms: dict[str, Atom] = field(default_factory=dict)
     digests: dict[str, bytes | None] = field(default_factory=dict)  # atom id -> body digest
     body_lines: dict[str, int] = field(default_factory=dict)  # atom id -> first line of the body
+    fronts: dict[str, str] = field(default_factory=dict)  # shown file -> its frontmatter text
     same_ids: set[str] = field(default_factory=set)
     problems: list[Finding] = field(default_factory=list)
 
@@ -517,27 +519,43 @@ def _sides(old: Release, new: Release, jobs: int | None) -> tuple[_Side, _Side]:
     old_files, new_files = listed
     load: tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]] = ([], [])
     digests: tuple[list[Any], list[Any]] = ([], [])
+    # NEW files whose frontmatter is OLD's to the byte (only the body differs): the
+    # frontmatter is parsed once, and its atom stands for both releases
+    shared: dict[int, Any] = {}
     for relative, entry in new_files.items():
         other = old_files.get(relative)
         data = _read(entry[0])
+        digest = _body_digest(data) if data is not None else None
         if other is not None:
             before = _read(other[0])
             if data is not None and data == before:
                 sides[0].same_ids.add(entry[2])
                 sides[1].same_ids.add(entry[2])
                 continue
-            load[0].append(other)
-            digests[0].append(_body_digest(before) if before is not None else None)
+            old_digest = _body_digest(before) if before is not None else None
+            if digest is not None and old_digest is not None and digest[2] == old_digest[2]:
+                shared[len(load[1])] = old_digest
+            else:
+                load[0].append(other)
+                digests[0].append(old_digest)
         load[1].append(entry)
-        digests[1].append(_body_digest(data) if data is not None else None)
+        digests[1].append(digest)
     for relative, entry in old_files.items():
         if relative not in new_files:
             load[0].append(entry)
             data = _read(entry[0])
             digests[0].append(_body_digest(data) if data is not None else None)
-    for side, files, bodies in zip(sides, load, digests):
-        for (path, shown, stem), (atom, findings), digest in zip(files, load_atoms(files, jobs), bodies):
+    # one call for both releases: one pool of workers, when there is one
+    loaded = load_atoms(load[0] + load[1], jobs)
+    results = (loaded[: len(load[0])], loaded[len(load[0]) :])
+    for number, (side, files, bodies, outcome) in enumerate(zip(sides, load, digests, results)):
+        for index, ((path, shown, stem), (atom, findings), digest) in enumerate(zip(files, outcome, bodies)):
+            twin = shared.get(index) if number == 1 else None
             if atom is None:
+                if twin is not None:  # as broken in OLD: validate's business, not a change
+                    sides[0].same_ids.add(stem)
+                    side.same_ids.add(stem)
+                    continue
                 # not comparable: what is wrong with it is the loader's finding
                 side.problems.extend(f for f in findings if f.severity is Severity.ERROR)
                 side.same_ids.add(stem)  # unknown content: neither removed nor added
@@ -548,19 +566,44 @@ def _sides(old: Release, new: Release, jobs: int | None) -> tuple[_Side, _Side]:
             side.digests[atom.id] = digest[0] if digest else None
             if digest:
                 side.body_lines[atom.id] = digest[1]
+                side.fronts[shown] = digest[2]
+            if twin is not None and atom.id not in sides[0].atoms:
+                sides[0].atoms[atom.id] = atom
+                sides[0].digests[atom.id] = twin[0]
     return sides
+
+
+_TOP_KEY = re.compile(r"^([A-Za-z0-9_-]+)[ \t]*:", re.M)
 
 
 class _Collector:
     """Changes as they are found, each with its class and subject."""
 
-    def __init__(self) -> None:
+    def __init__(self, fronts: Mapping[str, str] | None = None) -> None:
         self.changes: list[Change] = []
+        self.fronts = fronts or {}
+        self._keys: dict[str, dict[str, int]] = {}
+
+    def _key_line(self, display: str, key: Any) -> int | None:
+        """The line of a top-level key of an atom's frontmatter, found by a scan of
+        its lines: composing the YAML for each of thousands of findings costs more
+        than comparing the releases."""
+        text = self.fronts.get(display)
+        if text is None:
+            return None
+        keys = self._keys.get(display)
+        if keys is None:
+            keys = self._keys[display] = {}
+            for match in _TOP_KEY.finditer(text):
+                keys.setdefault(match.group(1), text.count("\n", 0, match.start()) + 2)  # after the opening ---
+        return keys.get(str(key))
 
     def add(self, rule: Rule, subject: str, message: str, *, file: Any, path: tuple = (), key: bool = False, line: int | None = None, hint: str | None = None) -> None:
         # a top-level key is pointed at by its key: a list or mapping in block style
         # starts on the line after it
-        finding = rule.finding(message, file=file, path=path if line is None else None, key=key or len(path) == 1, line=line, hint=hint)
+        if line is None and len(path) == 1 and hasattr(file, "display"):
+            line = self._key_line(file.display, path[0])
+        finding = rule.finding(message, file=file, path=path if line is None else None, key=key or len(path) == 1, line=line, column=1 if line is not None and len(path) == 1 else None, hint=hint)
         self.changes.append(Change(finding, _CLASS[rule.code], None, subject))
 
 
@@ -710,8 +753,8 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
     if old.domain is None or new.domain is None:
         result.changes = [Change(f, None, None, "") for f in problems]
         return _finish(result)
-    out = _Collector()
     old_side, new_side = _sides(old, new, jobs)
+    out = _Collector({**old_side.fronts, **new_side.fronts})
     problems += old_side.problems + new_side.problems
     if old.name != new.name and old_side.ids() and not (old_side.ids() & new_side.ids()):
         problems.append(
