@@ -32,7 +32,7 @@ import contextlib
 import hashlib
 import os
 import re
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from typing import Any, Iterable, Iterator, Mapping, Sequence
 
 from . import rules
@@ -41,6 +41,7 @@ from .model import Atom, Domain, Finding, Report, Rule, Severity
 
 __all__ = [
     "BUMPS",
+    "CHANGE_CODES",
     "CLASSES",
     "Change",
     "CompatResult",
@@ -50,8 +51,10 @@ __all__ = [
     "compare",
     "load_compat_settings",
     "open_release",
+    "parse_ignores",
     "render_compat",
     "required_bump",
+    "summary_line",
 ]
 
 BUMPS = ("none", "patch", "minor", "major")
@@ -916,5 +919,3 @@ def summary_line(result: CompatResult) -> str:
     """The one-line verdict: counts by class, the bump required and the bump made."""
     return _summary_line(result)
 
-
-__all__ += ["summary_line", "CHANGE_CODES", "parse_ignores"]

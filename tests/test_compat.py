@@ -223,7 +223,7 @@ def test_removing_an_alias_is_breaking(tmp_path: Path) -> None:
     new = release(tmp_path, "new", "1.1.0")
     code, doc = compat(new, old)
     finding = only(doc, "SW602")
-    assert (finding["subject"], finding["file"], finding["line"]) == ("check-stock", f"{old}/atoms/stock-check.md", line_of(old / "atoms/stock-check.md", "- check-stock") if "- check-stock" in (old / "atoms/stock-check.md").read_text() else line_of(old / "atoms/stock-check.md", "aliases"))
+    assert (finding["subject"], finding["file"], finding["line"]) == ("check-stock", f"{old}/atoms/stock-check.md", line_of(old / "atoms/stock-check.md", "aliases: [check-stock]"))
     assert code == 1
 
 
@@ -410,3 +410,71 @@ def test_unchanged_files_are_not_parsed_and_still_count(tmp_path: Path, monkeypa
     code, doc = compat(new, old)
     assert (code, codes(doc)) == (0, ["SW620"])
     assert sorted(loaded) == ["cart-totals", "cart-totals"]
+
+
+class _Plugin:
+    """A plugin object whose hook names one bundle."""
+
+    def __init__(self, root: Path) -> None:
+        self.root = root
+
+    from skillwiki_sdk import hookimpl
+
+    @hookimpl
+    def skillwiki_domains(self) -> list:
+        return [self.root]
+
+
+def test_a_link_to_an_alias_resolves_across_domains_in_the_registry(tmp_path: Path) -> None:
+    from skillwiki_sdk import Registry
+
+    target = make_bundle(tmp_path, {"name": "shop"}, [{"id": "check-stock", "aliases": ["stock-check"]}], folder="shop")
+    linking = make_bundle(tmp_path, {"name": "blog"}, [{"id": "post", "related": ["@shop/stock-check"]}], folder="blog")
+    registry = Registry.from_plugins([_Plugin(target), _Plugin(linking)])
+    assert [p.reason for p in registry.problems] == [] and sorted(registry.domains) == ["blog", "shop"]
+    broken = make_bundle(tmp_path, {"name": "news"}, [{"id": "item", "related": ["@shop/no-such-atom"]}], folder="news")
+    registry = Registry.from_plugins([_Plugin(target), _Plugin(broken)])
+    assert "news" not in registry.domains and any("no-such-atom" in p.reason for p in registry.problems)
+
+
+def test_alias_conflicts_and_self_links(tmp_path: Path) -> None:
+    root = make_bundle(
+        tmp_path,
+        {"name": "shop"},
+        [
+            {"id": "a", "aliases": ["b"]},
+            {"id": "b"},
+            {"id": "c", "aliases": ["old"], "related": ["old"]},
+            {"id": "d", "aliases": ["old"]},
+        ],
+    )
+    doc = json.loads(run_cli("validate", str(root), "--format", "json").out)
+    found = sorted((f["code"], Path(f["file"]).name, f["line"]) for f in doc["results"][0]["findings"])
+    assert found == [
+        ("SW302", "c.md", line_of(root / "atoms/c.md", "related: [old]")),
+        ("SW305", "a.md", line_of(root / "atoms/a.md", "aliases: [b]")),
+        ("SW305", "d.md", line_of(root / "atoms/d.md", "aliases: [old]")),
+    ]
+
+
+def test_the_card_shows_deprecated_atoms(tmp_path: Path) -> None:
+    root = release(tmp_path, "shop", "1.0.0", atoms=atoms_with(stock_check={"deprecated": "use reserve-stock instead"}))
+    card = run_cli("show", str(root))
+    assert card.code == 0
+    assert "Stock Check (deprecated)" in card.out and "stock-check: use reserve-stock instead" in card.out
+    doc = json.loads(run_cli("show", str(root), "--format", "json").out)
+    assert doc["deprecated"] == [{"id": "stock-check", "title": "Stock Check", "reason": "use reserve-stock instead"}]
+
+
+def test_a_bug_is_one_finding_not_a_traceback(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import skillwiki_sdk.compat as compat_module
+
+    def broken(*args, **kwargs):
+        raise RuntimeError("oops")
+
+    monkeypatch.setattr(compat_module, "compare", broken)
+    monkeypatch.delenv("SKILLWIKI_DEBUG", raising=False)
+    old = release(tmp_path, "old", "1.0.0")
+    new = release(tmp_path, "new", "1.0.0")
+    code, doc = compat(new, old)
+    assert (code, codes(doc)) == (1, ["SW599"]) and "RuntimeError: oops" in doc["findings"][0]["message"]

@@ -173,9 +173,30 @@ def run(args: argparse.Namespace, out) -> int:
         raise UsageError("compat needs a baseline: --against OLD (a path, git:REF or index:SPEC), or against in [tool.skillwiki.compat]")
     ignore = settings.ignore + (parse_ignores(",".join(args.ignore).split(","), "--ignore") if args.ignore else ())
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
-    result = check_release(args.new, against, ignore=ignore, jobs=args.jobs)
+    try:
+        result = check_release(args.new, against, ignore=ignore, jobs=args.jobs)
+    except (UsageError, KeyboardInterrupt):
+        raise
+    except Exception as error:  # a bug of ours: one finding, never a traceback
+        if os.environ.get("SKILLWIKI_DEBUG"):
+            raise
+        result = _internal_error(args.new, against, error)
     catalogue = rules_of(make_plugin_manager()) if fmt == "sarif" else ()
     out.write(render_compat(result, fmt, color=fmt == "text" and out.color(), rules_catalogue=catalogue))
     if fmt == "github":
         out.note(summary_line(result))
     return 0 if result.ok else 1
+
+
+def _internal_error(new: str, against: str, error: Exception) -> Any:
+    from .. import rules
+    from ..compat import Change, CompatResult
+
+    finding = rules.INTERNAL_ERROR.finding(
+        f"comparing {new} with {against} raised {type(error).__name__}: {error}",
+        file=new,
+        hint="this is a bug in skillwiki-sdk; please report it with both releases",
+    )
+    result = CompatResult(old={"release": against, "label": against, "domain": None, "version": None}, new={"release": new, "label": new, "domain": None, "version": None})
+    result.changes.append(Change(finding, None, None, ""))
+    return result
