@@ -549,7 +549,7 @@ def _sides(old: Release, new: Release, jobs: int | None) -> tuple[_Side, _Side]:
             data = _read(entry[0])
             digests[0].append(_body_digest(data) if data is not None else None)
     # one call for both releases: one pool of workers, when there is one
-    loaded = load_atoms(load[0] + load[1], jobs)
+    loaded = load_atoms(load[0] + load[1], jobs, schema=False)  # the schema is validate's business
     results = (loaded[: len(load[0])], loaded[len(load[0]) :])
     for number, (side, files, bodies, outcome) in enumerate(zip(sides, load, digests, results)):
         for index, ((path, shown, stem), (atom, findings), digest) in enumerate(zip(files, outcome, bodies)):

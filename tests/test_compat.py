@@ -402,9 +402,9 @@ def test_unchanged_files_are_not_parsed_and_still_count(tmp_path: Path, monkeypa
     loaded: list[str] = []
     real = validation.load_atom
 
-    def spy(path, display, stem):
+    def spy(path, display, stem, *rest):
         loaded.append(stem)
-        return real(path, display, stem)
+        return real(path, display, stem, *rest)
 
     monkeypatch.setattr(validation, "load_atom", spy)
     code, doc = compat(new, old)
