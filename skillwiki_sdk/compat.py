@@ -328,6 +328,9 @@ def _open_root(release: Release, roots: Sequence[tuple[str, str]]) -> None:
         _unreadable(release, f"{release.label}: its domain.yaml cannot be read, so there is nothing to compare", file=f"{release.display}/domain.yaml")
         return
     release.domain = domain
+    # a manifest that loads but breaks the schema is compared as far as it can be,
+    # and its errors say why the comparison may be off
+    release.findings.extend(f for f in findings if f.severity is Severity.ERROR)
 
 
 @contextlib.contextmanager
@@ -618,7 +621,7 @@ def _compare_domains(old: Domain, new: Domain, out: _Collector) -> None:
     name = new.name or "?"
     if old.name != new.name:
         out.add(rules.DOMAIN_RENAMED, old.name or "?", f"the domain was renamed from '{old.name}' to '{new.name}': every @{old.name}/id link and every install by name breaks", file=new.source, path=("name",), hint="keep the name; publish a new domain beside the old one instead")
-    old_tags, new_tags = list(old.tags or ()), list(new.tags or ())
+    old_tags, new_tags = (list(old.tags or ()), list(new.tags or ())) if old.tags is not None and new.tags is not None else ([], [])
     kept = set(new_tags)
     for index, tag in enumerate(old_tags):
         if tag not in kept:
@@ -627,7 +630,7 @@ def _compare_domains(old: Domain, new: Domain, out: _Collector) -> None:
     for index, tag in enumerate(new_tags):
         if tag not in before:
             out.add(rules.TAG_ADDED, tag, f"tag '{tag}' was added to the vocabulary", file=new.source, path=("tags", index))
-    old_axes, new_axes = old.axes or {}, new.axes or {}
+    old_axes, new_axes = (old.axes, new.axes) if old.axes is not None and new.axes is not None else ({}, {})
     for axis_id, axis in old_axes.items():
         if axis_id not in new_axes:
             out.add(rules.AXIS_REMOVED, axis_id, f"axis '{axis_id}' was removed: retrieval that scores on it breaks", file=old.source, path=("axes", axis_id), key=True, hint="keep the axis, or bump the major version")

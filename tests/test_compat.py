@@ -478,3 +478,11 @@ def test_a_bug_is_one_finding_not_a_traceback(tmp_path: Path, monkeypatch: pytes
     new = release(tmp_path, "new", "1.0.0")
     code, doc = compat(new, old)
     assert (code, codes(doc)) == (1, ["SW599"]) and "RuntimeError: oops" in doc["findings"][0]["message"]
+
+
+def test_a_manifest_that_breaks_the_schema_is_its_finding(tmp_path: Path) -> None:
+    old = release(tmp_path, "old", "1.0.0")
+    new = release(tmp_path, "new", "1.0.1", domain={"tags": "cart"})
+    code, doc = compat(new, old)
+    assert code == 1 and "SW605" not in codes(doc)  # unusable tags are not "every tag removed"
+    assert any(f["code"].startswith("SW1") and f["file"] == f"{new}/domain.yaml" for f in doc["findings"])
