@@ -315,17 +315,17 @@ def _open_root(release: Release, roots: Sequence[tuple[str, str]]) -> None:
     from .validation import load_domain
 
     if not roots:
-        _unreadable(release, f"{release.label}: no bundle (domain.yaml) found", "point at the bundle folder, the plugin project, a wheel or an sdist")
+        _unreadable(release, "no bundle (domain.yaml) found in this release", "point at the bundle folder, the plugin project, a wheel or an sdist")
         return
     if len(roots) > 1:
         listed = ", ".join(display for _, display in roots)
-        _unreadable(release, f"{release.label}: {len(roots)} bundles found ({listed}); compat compares one domain", "point at one bundle folder")
+        _unreadable(release, f"{len(roots)} bundles found ({listed}); compat compares one domain", "point at one bundle folder")
         return
     release.root, release.display = roots[0]
     domain, findings = load_domain(release.root, display=release.display)
     if domain is None:
         release.findings.extend(f for f in findings if f.severity is Severity.ERROR)
-        _unreadable(release, f"{release.label}: its domain.yaml cannot be read, so there is nothing to compare", file=f"{release.display}/domain.yaml")
+        _unreadable(release, f"the domain.yaml of {release.label} cannot be read, so there is nothing to compare", file=f"{release.display}/domain.yaml")
         return
     release.domain = domain
     # a manifest that loads but breaks the schema is compared as far as it can be,
@@ -371,11 +371,11 @@ def open_release(
             yield release
         return
     if not os.path.exists(spec):
-        _unreadable(release, f"{release.label}: no such file or folder", "give a bundle, a plugin project, a wheel, an sdist, git:REF or index:SPEC")
+        _unreadable(release, "no such file or folder", "give a bundle, a plugin project, a wheel, an sdist, git:REF or index:SPEC")
         yield release
         return
     if not os.path.isdir(spec):
-        _unreadable(release, f"{release.label}: not a folder, a wheel (.whl) nor an sdist (.tar.gz, .zip)")
+        _unreadable(release, "not a folder, a wheel (.whl) nor an sdist (.tar.gz, .zip)")
         yield release
         return
     shown = display if display is not None else (spec[2:] if spec.startswith("./") else spec)
@@ -434,13 +434,13 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
     wanted = f"{project}{specifier}" if str(specifier) else project
     if chosen is None:
         if errors and not files:
-            _unreadable(release, f"{spec}: the package index cannot be read: {errors[0]}", "check the index URL (pip config list, PIP_INDEX_URL) and that it is up")
+            _unreadable(release, f"the package index cannot be read: {errors[0]}", "check the index URL (pip config list, PIP_INDEX_URL) and that it is up")
         else:
             release.missing = not errors
             reason = "; ".join(str(e) for e in errors)
             _unreadable(
                 release,
-                f"{spec}: no release of {wanted} on {shown_urls} (yanked and pre-releases count only when the specifier names them)" + (f"; also: {reason}" if reason else ""),
+                f"no release of {wanted} on {shown_urls} (yanked and pre-releases count only when the specifier names them)" + (f"; also: {reason}" if reason else ""),
                 "a first release has no baseline: drop --against; else check the name and the specifier",
             )
         yield release
@@ -451,7 +451,7 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
     try:
         path = client.download(chosen)
     except PackageIndexError as error:
-        _unreadable(release, f"{spec}: {chosen.filename} cannot be downloaded: {error}", "try again; if the hash does not match, the index serves a damaged or altered file")
+        _unreadable(release, f"{chosen.filename} cannot be downloaded: {error}", "try again; if the hash does not match, the index serves a damaged or altered file")
         yield release
         return
     try:
