@@ -791,7 +791,8 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
         if target is not None:
             out.add(rules.ATOM_ALIASED, old_atom.id, f"atom '{old_atom.id}' was renamed to '{target.id}', which keeps '{old_atom.id}' as an alias: links to it still resolve", file=target.source, path=("aliases", target.aliases.index(old_atom.id)))
             renamed_to.add(target.id)
-            _compare_atoms(old_atom, target, old_side.digests.get(old_atom.id), new_side.digests.get(target.id), out, target.id, new_side.body_lines.get(target.id))
+            if target.id not in old_ids:  # a rename; a merge into an atom OLD had is compared with that one
+                _compare_atoms(old_atom, target, old_side.digests.get(old_atom.id), new_side.digests.get(target.id), out, target.id, new_side.body_lines.get(target.id))
             continue
         if old_atom.deprecated is not None:
             out.add(rules.DEPRECATED_REMOVED, old_atom.id, f"atom '{old_atom.id}' was removed; the release before deprecated it ({old_atom.deprecated})", file=old_atom.source, path=("deprecated",))

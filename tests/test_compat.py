@@ -486,3 +486,11 @@ def test_a_manifest_that_breaks_the_schema_is_its_finding(tmp_path: Path) -> Non
     code, doc = compat(new, old)
     assert code == 1 and "SW605" not in codes(doc)  # unusable tags are not "every tag removed"
     assert any(f["code"].startswith("SW1") and f["file"] == f"{new}/domain.yaml" for f in doc["findings"])
+
+
+def test_merging_an_atom_into_another_with_an_alias_is_an_edit(tmp_path: Path) -> None:
+    old = release(tmp_path, "old", "1.0.0")
+    merged = atoms_with(stock_check=None, pay_once={"aliases": ["stock-check"]})
+    new = release(tmp_path, "new", "1.0.1", atoms=merged)
+    code, doc = compat(new, old)
+    assert (code, codes(doc), doc["required_bump"]) == (0, ["SW616"], "patch")
