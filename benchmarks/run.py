@@ -256,6 +256,12 @@ def main(argv: list[str] | None = None) -> int:
     compile_ms = subprocess.run([python, os.path.join(HERE, "inprocess.py"), "compile"], capture_output=True, text=True, check=True).stdout.split()
     rows.append(("schema checks compiled at first use (fastjsonschema)", f"{float(compile_ms[0]) * 1000:.0f} ms a process", "", None))
 
+    # compat: two releases of main_size atoms against validating one (bench_compat.py)
+    note(f"compat: two releases of {main_size} atoms")
+    from bench_compat import measure_compat
+
+    rows.extend(measure_compat(os.path.join(bindir, "skillwiki"), args.data, main_size, 3 if not args.quick else 1, best, warm))
+
     # cold start
     note("cold start")
     example = os.path.join(ROOT, "examples", "backend-architecture")

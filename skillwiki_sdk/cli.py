@@ -19,7 +19,7 @@ from .errors import SkillwikiError, UsageError
 
 __all__ = ["main", "console", "COMMANDS", "Output"]
 
-COMMANDS = ("new", "validate", "show", "list", "build", "schema", "rules", "cache")
+COMMANDS = ("new", "validate", "show", "list", "build", "schema", "rules", "compat", "cache")
 
 
 class Output:

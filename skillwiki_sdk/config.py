@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 # The keys [tool.skillwiki] may hold; another key is a typo and a usage error.
-CONFIG_KEYS = ("select", "ignore", "strict")
+CONFIG_KEYS = ("select", "ignore", "strict", "compat")  # compat: [tool.skillwiki.compat], read by compat
 
 _CODE_RE = re.compile(r"^([A-Z]{1,8})([0-9]{0,3})(X*)$")
 

@@ -251,7 +251,7 @@ class Domain:
 
 
 # Keys whose well-typed values the model holds in fields of its own.
-_ATOM_FIELDS = ("id", "kind", "title", "summary", "tags", "axes", "quality", "related", "sources")
+_ATOM_FIELDS = ("id", "kind", "title", "summary", "tags", "axes", "quality", "related", "sources", "aliases", "deprecated")
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -286,6 +286,9 @@ class Atom:
     body_line: int = 0
     sources: tuple[Mapping[str, Any], ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    # former ids that links may still name; why the atom is to be removed, if it is
+    aliases: tuple[str, ...] = ()
+    deprecated: str | None = None
 
     @classmethod
     def from_raw(cls, raw: Any, source: Source, stem: str, body_chars: int = 0, body_line: int = 0) -> Atom:
@@ -320,6 +323,8 @@ class Atom:
             body_chars=body_chars,
             body_line=body_line,
             sources=tuple(sources) if sources_ok else (),
+            aliases=_words(data.get("aliases")),
+            deprecated=_str(data.get("deprecated")),
         )
         # Whatever the fields above did not take exactly as written stays in extra.
         held = {
@@ -332,6 +337,8 @@ class Atom:
             "quality": quality is not None and not isinstance(data.get("quality"), bool),
             "related": isinstance(data.get("related"), list) and len(atom.related) == len(data["related"]),
             "sources": sources_ok,
+            "aliases": isinstance(data.get("aliases"), list) and len(atom.aliases) == len(data["aliases"]),
+            "deprecated": atom.deprecated is not None,
         }
         extra = {key: value for key, value in data.items() if not held.get(key, False)}
         if extra:
@@ -361,6 +368,10 @@ class Atom:
             raw["related"] = list(self.related)
         if self.sources:
             raw["sources"] = list(self.sources)
+        if self.aliases:
+            raw["aliases"] = list(self.aliases)
+        if self.deprecated is not None:
+            raw["deprecated"] = self.deprecated
         raw.update(self.extra)
         return raw
 
@@ -383,7 +394,12 @@ class Bundle:
     unloaded_ids: set[str] = field(default_factory=set)
 
     def atom_ids(self) -> set[str]:
-        return {atom.id for atom in self.atoms}
+        """The ids a link may name: every atom's id and its aliases (former ids)."""
+        ids = {atom.id for atom in self.atoms}
+        for atom in self.atoms:
+            if atom.aliases:
+                ids.update(atom.aliases)
+        return ids
 
     def atoms_sorted(self) -> list[Atom]:
         """Atoms sorted by kind, then id, as the card lists them."""
