@@ -1,0 +1,495 @@
+"""Matching a free-text brief: the domains it signals, and the atoms that answer it.
+
+Two steps, both BM25 (Robertson and Zaragoza's weighting, with fields weighted as
+in BM25F) over the terms of :mod:`skillwiki_sdk.analysis`:
+
+1. **Routing.** Each domain is one document (its tags, description, axis values and
+   its atoms' titles, tags and summaries), scored against the other domains; a brief
+   word that meets a tag of the domain's vocabulary adds a *signal* (less when
+   several domains claim that tag). Domains close enough to the best are signalled.
+2. **Atoms.** The atoms of the signalled domains, each a document of fields (title
+   and id, tags, summary, axis values, body), scored against every installed atom;
+   an atom that carries an axis value the brief names is lifted, quality weighs a
+   little, and an atom of a weaker domain counts for less.
+
+The :class:`MatchIndex` is plain data (:meth:`MatchIndex.to_dict`,
+:meth:`MatchIndex.from_dict`: JSON-able dicts and lists), built once from the
+domains (their bodies are read then, and only the terms are kept) and kept beside
+the registry's cache. The same brief and the same domains give the same order:
+ties are broken by domain and id.
+"""
+
+from __future__ import annotations
+
+import math
+from array import array
+from dataclasses import dataclass, field
+from typing import Any, Iterable, Mapping
+
+from .analysis import ANALYZER, compounds, stem, terms, words
+from .model import Atom, Bundle
+
+__all__ = ["AtomMatch", "DomainMatch", "MatchIndex", "MatchResult", "BRIEF_CHARS", "build_index", "match"]
+
+FORMAT = 1
+"""The format of :meth:`MatchIndex.to_dict`; another is built again."""
+
+BRIEF_CHARS = 20_000
+"""Only this many characters of a brief are read (a brief is a paragraph or two)."""
+
+# Field weights of an atom (BM25F): a word in the title says more than one in the body.
+FIELDS = ("title", "tags", "summary", "axes", "body")
+FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "summary": 1.5, "axes": 1.0, "body": 1.0}
+# Field weights of a domain's profile, for routing.
+PROFILE_WEIGHTS = {"tags": 3.0, "description": 2.0, "axes": 1.0, "title": 1.0, "atom-tags": 0.5, "summary": 0.5}
+K1 = 1.2
+B = 0.75
+TAG_SIGNAL = 1.0  # a brief word that meets a tag of one domain's vocabulary
+PARTIAL_TAG = 0.5  # one word of a tag of several words
+AXIS_LIFT = 0.2  # an atom's score grows by this share for each axis whose value the brief names
+QUALITY_WEIGHT = 0.1  # and by up to this share for quality 5.0
+ROUTE_SHARE = 0.5  # domains scoring at least this share of the best are signalled
+ROUTE_MAX = 5
+ROUTE_CANDIDATES = 10  # domains whose atoms are scored, best by profile and vocabulary first
+ATOM_EVIDENCE = 1.0  # a domain's score grows by this share of its best atom's text score
+_SCALE = 1000  # weights are kept as integers, in thousandths
+
+
+@dataclass
+class DomainMatch:
+    """A domain the brief signals: its score, the brief's words that met its tags
+    (``signals``), which of those other domains claim too (``shared``), and the
+    words that met its atoms' text (``words``)."""
+
+    name: str
+    score: float
+    signals: list[str]
+    shared: dict[str, list[str]] = field(default_factory=dict)
+    words: list[str] = field(default_factory=list)
+    tag_score: float = 0.0
+    text_score: float = 0.0
+    atom_score: float = 0.0
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {"name": self.name, "score": round(self.score, 4), "signals": list(self.signals)}
+        if explain:
+            data["explain"] = {
+                "tag_score": round(self.tag_score, 4),
+                "text_score": round(self.text_score, 4),
+                "best_atom_score": round(self.atom_score, 4),
+                "shared": {word: list(domains) for word, domains in self.shared.items()},
+                "words": list(self.words),
+            }
+        return data
+
+
+@dataclass
+class AtomMatch:
+    """An atom that answers the brief, with its score and why (``fields``: the brief's
+    words met in each field; ``lifts``: the axis values the brief names that it
+    carries; ``text``, ``quality`` and ``domain_factor``: the parts of the score)."""
+
+    domain: str
+    id: str
+    title: str
+    kind: str | None
+    score: float
+    text: float = 0.0
+    fields: dict[str, list[str]] = field(default_factory=dict)
+    lifts: list[str] = field(default_factory=list)
+    quality: float | None = None
+    domain_factor: float = 1.0
+
+    @property
+    def ref(self) -> str:
+        return f"@{self.domain}/{self.id}"
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {"domain": self.domain, "id": self.id, "ref": self.ref, "title": self.title, "kind": self.kind, "score": round(self.score, 4)}
+        if explain:
+            data["explain"] = {
+                "text": round(self.text, 4),
+                "fields": {name: list(found) for name, found in self.fields.items()},
+                "axis_lifts": list(self.lifts),
+                "quality": self.quality,
+                "domain_factor": round(self.domain_factor, 4),
+            }
+        return data
+
+
+@dataclass
+class MatchResult:
+    """What :func:`match` found: the domains, best first, then the atoms, best first;
+    ``notes`` say what was done to the brief (cut, or nothing in it to match)."""
+
+    brief: str
+    domains: list[DomainMatch]
+    atoms: list[AtomMatch]
+    notes: list[str] = field(default_factory=list)
+
+    def to_dict(self, explain: bool = False) -> dict[str, Any]:
+        """The stable JSON shape: ``{"brief", "domains": [{"name", "score", "signals"}],
+        "atoms": [{"domain", "id", "ref", "title", "kind", "score"}]}`` (with
+        ``explain``, an ``explain`` object in each, and ``notes``)."""
+        data: dict[str, Any] = {
+            "brief": self.brief,
+            "domains": [domain.to_dict(explain) for domain in self.domains],
+            "atoms": [atom.to_dict(explain) for atom in self.atoms],
+        }
+        if explain:
+            data["notes"] = list(self.notes)
+        return data
+
+
+def _key(text: str) -> tuple[str, ...]:
+    return tuple(terms(text))
+
+
+class _DomainIndex:
+    """One domain's part of the index (see :meth:`MatchIndex.to_dict` for its data)."""
+
+    __slots__ = ("name", "atoms", "postings", "profile", "length", "tags", "axes")
+
+    def __init__(self, data: Mapping[str, Any]) -> None:
+        self.name: str = data["name"]
+        # id, kind, title, quality, {axis: [values]}
+        self.atoms: list[list[Any]] = data["atoms"]
+        # term -> (atom numbers, weights in thousandths, field masks)
+        self.postings: dict[str, tuple[array, array, array]] = {}
+        for term, flat in data["postings"].items():
+            self.postings[term] = (array("I", flat[0::3]), array("I", flat[1::3]), array("B", flat[2::3]))
+        self.profile: dict[str, float] = data["profile"]
+        self.length: float = data["length"]
+        self.tags: dict[str, list[Any]] = data["tags"]  # tag -> [its terms, its compound]
+        self.axes: dict[str, list[str]] = data["axes"]
+
+    def to_dict(self) -> dict[str, Any]:
+        postings = {}
+        for term, (numbers, weights, masks) in self.postings.items():
+            flat: list[int] = []
+            for triple in zip(numbers, weights, masks):
+                flat.extend(triple)
+            postings[term] = flat
+        return {"name": self.name, "atoms": self.atoms, "postings": postings, "profile": self.profile, "length": self.length, "tags": self.tags, "axes": self.axes}
+
+
+def _saturate(tf: float, length: float, average: float) -> float:
+    norm = 1 - B + B * (length / average if average else 1.0)
+    return tf * (K1 + 1) / (tf + K1 * norm)
+
+
+def _domain_data(name: str, bundle: Bundle, read_bodies: bool) -> dict[str, Any]:
+    """The plain data of one domain's index (see :class:`_DomainIndex`)."""
+    domain = bundle.domain
+    atoms_data: list[list[Any]] = []
+    docs: list[tuple[dict[str, float], dict[str, int], float]] = []
+    profile: dict[str, float] = {}
+
+    def add(counts: dict[str, float], items: Iterable[str], weight: float) -> None:
+        for item in items:
+            counts[item] = counts.get(item, 0.0) + weight
+
+    for atom in sorted(bundle.atoms, key=lambda a: a.id):
+        fields: dict[str, list[str]] = {
+            "title": terms(atom.title) + terms(" ".join(atom.id.split("-"))) + compounds(words(atom.title)),
+            "tags": [t for tag in atom.tags for t in terms(tag) + compounds(words(tag))],
+            "summary": terms(atom.summary or ""),
+            "axes": [t for values in atom.axes.values() for value in values for t in terms(value)],
+            "body": terms(_body(atom)) if read_bodies else [],
+        }
+        tf: dict[str, float] = {}
+        mask: dict[str, int] = {}
+        length = 0.0
+        for number, (field_name, items) in enumerate(fields.items()):
+            weight = FIELD_WEIGHTS[field_name]
+            add(tf, items, weight)
+            length += weight * len(items)
+            for item in items:
+                mask[item] = mask.get(item, 0) | (1 << number)
+        docs.append((tf, mask, length))
+        atoms_data.append([atom.id, atom.kind, atom.title, atom.quality, {axis: list(values) for axis, values in sorted(atom.axes.items())}])
+        add(profile, fields["tags"], PROFILE_WEIGHTS["atom-tags"])
+        add(profile, fields["title"] + fields["summary"], PROFILE_WEIGHTS["summary"])
+    average = sum(length for _, _, length in docs) / len(docs) if docs else 0.0
+    postings: dict[str, list[int]] = {}
+    for number, (tf, mask, length) in enumerate(docs):
+        for term in sorted(tf):
+            weight = _saturate(tf[term], length, average)
+            postings.setdefault(term, []).extend((number, max(1, round(weight * _SCALE)), mask[term]))
+    tags: dict[str, list[Any]] = {}
+    for tag in (domain.tags if domain is not None else None) or ():
+        tag_words = words(tag)
+        tags[tag] = [terms(tag), stem("".join(tag_words)) if len(tag_words) > 1 else None]
+        add(profile, tags[tag][0], PROFILE_WEIGHTS["tags"])
+    if domain is not None:
+        add(profile, terms(domain.description or ""), PROFILE_WEIGHTS["description"])
+        add(profile, terms(domain.display_title), PROFILE_WEIGHTS["title"])
+    axes = {axis_id: list(axis.values) for axis_id, axis in sorted(((domain.axes if domain else None) or {}).items())}
+    for values in axes.values():
+        add(profile, [t for value in values for t in terms(value)], PROFILE_WEIGHTS["axes"])
+    return {
+        "name": name,
+        "atoms": atoms_data,
+        "postings": postings,
+        "profile": {term: round(weight, 3) for term, weight in sorted(profile.items())},
+        "length": round(sum(profile.values()), 3),
+        "tags": tags,
+        "axes": axes,
+    }
+
+
+def _body(atom: Atom) -> str:
+    try:
+        return atom.body
+    except (OSError, ValueError):  # gone or changed since it loaded: its frontmatter still counts
+        return ""
+
+
+def _bundles(domains: Mapping[str, Any]) -> dict[str, Bundle]:
+    """Name -> bundle, from a mapping of names to bundles or to installed domains."""
+    return {name: (value.bundle if hasattr(value, "bundle") else value) for name, value in sorted(domains.items())}
+
+
+def build_index(domains: Mapping[str, Any], *, bodies: bool = True) -> MatchIndex:
+    """The index of ``domains`` (name -> :class:`~skillwiki_sdk.model.Bundle`, or
+    anything with a ``bundle``, such as the registry's installed domains). With
+    ``bodies`` (the default) every atom's body is read once and its terms kept."""
+    return MatchIndex.from_dict(
+        {"format": FORMAT, "analyzer": ANALYZER, "bodies": bodies, "domains": [_domain_data(name, bundle, bodies) for name, bundle in _bundles(domains).items()]}
+    )
+
+
+class MatchIndex:
+    """The terms of every domain and atom, ready for :func:`match`; plain data through
+    :meth:`to_dict` and :meth:`from_dict`."""
+
+    def __init__(self, domains: list[_DomainIndex], bodies: bool) -> None:
+        self.domains: dict[str, _DomainIndex] = {d.name: d for d in domains}
+        self.bodies = bodies
+        self._df: dict[str, int] = {}
+        self._profile_df: dict[str, int] = {}
+        self._tag_claims: dict[str, list[str]] = {}
+        self._atoms = 0
+        self._profile_average = 0.0
+        for d in self.domains.values():
+            self._atoms += len(d.atoms)
+            for term, (numbers, _, _) in d.postings.items():
+                self._df[term] = self._df.get(term, 0) + len(numbers)
+            for term in d.profile:
+                self._profile_df[term] = self._profile_df.get(term, 0) + 1
+            for tag, (key, _) in d.tags.items():
+                claims = self._tag_claims.setdefault(" ".join(key), [])
+                if d.name not in claims:
+                    claims.append(d.name)
+        if self.domains:
+            self._profile_average = sum(d.length for d in self.domains.values()) / len(self.domains)
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> MatchIndex:
+        """The index from :meth:`to_dict`'s data; :class:`ValueError` when it is of
+        another format or analyzer (build it again)."""
+        if not isinstance(data, Mapping) or data.get("format") != FORMAT or data.get("analyzer") != ANALYZER:
+            raise ValueError("the match index is of another format or analysis; build it again")
+        try:
+            return cls([_DomainIndex(item) for item in data["domains"]], bool(data.get("bodies", True)))
+        except (KeyError, TypeError, IndexError) as error:
+            raise ValueError(f"the match index is damaged ({type(error).__name__}: {error}); build it again") from error
+
+    def to_dict(self) -> dict[str, Any]:
+        """JSON-able plain data: dicts, lists, text and numbers."""
+        return {"format": FORMAT, "analyzer": ANALYZER, "bodies": self.bodies, "domains": [d.to_dict() for d in self.domains.values()]}
+
+    def idf(self, term: str) -> float:
+        """BM25's inverse document frequency of ``term`` over every atom."""
+        df = self._df.get(term, 0)
+        return math.log(1 + (self._atoms - df + 0.5) / (df + 0.5))
+
+    def _profile_idf(self, term: str) -> float:
+        df = self._profile_df.get(term, 0)
+        return math.log(1 + (len(self.domains) - df + 0.5) / (df + 0.5))
+
+    def tag_claims(self, tag: str) -> list[str]:
+        """The domains whose vocabulary has ``tag`` (or a tag of the same terms)."""
+        return list(self._tag_claims.get(" ".join(terms(tag)), []))
+
+
+def _brief_terms(brief: str) -> tuple[dict[str, str], set[str]]:
+    """The brief's terms (each with the first word that gave it) and its compounds."""
+    found: dict[str, str] = {}
+    brief_words = words(brief)
+    from .analysis import STOP_WORDS
+
+    for word in brief_words:
+        if word not in STOP_WORDS:
+            found.setdefault(stem(word), word)
+    joined = set(compounds(brief_words))
+    for word in brief_words:
+        joined.add(stem(word))
+    return found, joined
+
+
+def _tag_signals(d: _DomainIndex, index: MatchIndex, brief: dict[str, str], joined: set[str]) -> tuple[float, list[str], dict[str, list[str]]]:
+    score = 0.0
+    signals: list[str] = []
+    shared: dict[str, list[str]] = {}
+    for tag, (key, compound) in d.tags.items():
+        if not key:
+            continue
+        present = [t for t in key if t in brief]
+        whole = len(present) == len(key) or (compound is not None and compound in joined)
+        if not present and not whole:
+            continue
+        claims = index._tag_claims.get(" ".join(key), [d.name])
+        weight = (TAG_SIGNAL if whole else PARTIAL_TAG * len(present) / len(key)) / len(claims)
+        score += weight
+        said = " ".join(brief[t] for t in present) if present else tag
+        if whole:
+            signals.append(said if len(present) == len(key) else tag)
+        else:
+            signals.append(said)
+        if len(claims) > 1:
+            shared[signals[-1]] = [name for name in claims]
+    return score, list(dict.fromkeys(signals)), shared
+
+
+def _named_values(d: _DomainIndex, brief: dict[str, str], joined: set[str]) -> dict[str, set[str]]:
+    """Axis -> the values of it the brief names."""
+    named: dict[str, set[str]] = {}
+    for axis, values in d.axes.items():
+        for value in values:
+            key = terms(value)
+            value_words = words(value)
+            if (key and all(t in brief for t in key)) or (len(value_words) > 1 and stem("".join(value_words)) in joined):
+                named.setdefault(axis, set()).add(value)
+    return named
+
+
+def match(
+    index: MatchIndex,
+    brief: str,
+    *,
+    top: int = 10,
+    domains: Iterable[str] | None = None,
+    axes: Mapping[str, Iterable[str]] | None = None,
+) -> MatchResult:
+    """Match ``brief`` against ``index``: the signalled domains, best first, and the
+    ``top`` atoms, best first.
+
+    ``domains`` restricts both to those domains (all are ranked, signalled or not);
+    ``axes`` keeps only atoms that carry one of the given values on each given axis.
+    A domain, axis or value not in the index is a
+    :class:`~skillwiki_sdk.query.QueryError`. Nothing is raised for any text of the
+    brief: one with no words gives no domains and a note.
+    """
+    notes: list[str] = []
+    text = brief if isinstance(brief, str) else str(brief)
+    if len(text) > BRIEF_CHARS:
+        notes.append(f"the brief is {len(text):,} characters long; only its first {BRIEF_CHARS:,} were read")
+        text = text[:BRIEF_CHARS]
+    found, joined = _brief_terms(text)
+    if not found:
+        notes.append("the brief has no words to match (only stop words, numbers of one digit or punctuation)" if text.strip() else "the brief is empty")
+        return MatchResult(brief, [], [], notes)
+    chosen = _check(index, domains, axes)
+    # 1. routing: each domain's profile and vocabulary, then (for the best few) its best atoms
+    routed: list[DomainMatch] = []
+    for name in chosen:
+        d = index.domains[name]
+        text_score = 0.0
+        text_words = []
+        for term, word in found.items():
+            tf = d.profile.get(term)
+            if tf:
+                text_score += index._profile_idf(term) * _saturate(tf, d.length, index._profile_average)
+                text_words.append(word)
+        tag_score, signals, shared = _tag_signals(d, index, found, joined)
+        score = text_score + tag_score * _tag_scale(index)
+        if score > 0:
+            routed.append(DomainMatch(name, score, signals, shared, text_words, tag_score, text_score))
+    routed.sort(key=lambda m: (-round(m.score, 9), m.name))
+    if not routed:
+        notes.append("no domain's vocabulary or atoms share a word with the brief")
+        return MatchResult(brief, [], [], notes)
+    candidates = routed[:ROUTE_CANDIDATES] if domains is None else routed
+    wanted = {axis: {values} if isinstance(values, str) else set(values) for axis, values in (axes or {}).items()}
+    scored: dict[str, list[AtomMatch]] = {}
+    for routing in candidates:
+        scored[routing.name] = atoms = _score_atoms(index, index.domains[routing.name], found, joined, wanted)
+        best_text = max((a.text for a in atoms), default=0.0)
+        routing.atom_score = best_text
+        routing.score += ATOM_EVIDENCE * best_text
+    candidates.sort(key=lambda m: (-round(m.score, 9), m.name))
+    best = candidates[0].score
+    signalled = [m for m in candidates if m.score >= ROUTE_SHARE * best][:ROUTE_MAX] if domains is None else candidates
+    # 2. atoms of the signalled domains, a weaker domain's counting for less
+    results: list[AtomMatch] = []
+    for routing in signalled:
+        factor = math.sqrt(routing.score / best) if best > 0 else 1.0
+        for atom in scored[routing.name]:
+            atom.domain_factor = factor
+            atom.score *= factor
+            results.append(atom)
+    results.sort(key=lambda m: (-round(m.score, 9), m.domain, m.id))
+    shared_words = sorted({word for m in signalled for word in m.shared})
+    if shared_words:
+        notes.append("signal words claimed by several domains: " + ", ".join(f"{w} ({', '.join(next(m.shared[w] for m in signalled if w in m.shared))})" for w in shared_words))
+    return MatchResult(brief, signalled, results[: max(0, top)], notes)
+
+
+def _check(index: MatchIndex, domains: Iterable[str] | None, axes: Mapping[str, Iterable[str]] | None) -> list[str]:
+    """The names of the domains to match in; a :class:`~skillwiki_sdk.query.QueryError`
+    for a domain, axis or axis value that is not in the index."""
+    from .query import QueryError, _closest
+
+    names = list(index.domains) if domains is None else sorted(set([domains] if isinstance(domains, str) else domains))
+    for name in names:
+        if name not in index.domains:
+            raise QueryError(f"no installed domain named '{name}'; {_closest(name, index.domains)}")
+    declared: dict[str, set[str]] = {}
+    for name in names:
+        for axis, values in index.domains[name].axes.items():
+            declared.setdefault(axis, set()).update(values)
+    for axis, values in sorted((axes or {}).items()):
+        if axis not in declared:
+            raise QueryError(f"no axis '{axis}' in the domains matched; {_closest(axis, declared)}")
+        for value in sorted([values] if isinstance(values, str) else values):
+            if value not in declared[axis]:
+                raise QueryError(f"axis '{axis}' has no value '{value}'; {_closest(value, declared[axis])}")
+    return names
+
+
+def _score_atoms(index: MatchIndex, d: _DomainIndex, found: dict[str, str], joined: set[str], wanted: Mapping[str, set[str]]) -> list[AtomMatch]:
+    """The atoms of one domain that share a term with the brief, scored (before the
+    domain's factor), with the words met by field and the axis lifts."""
+    named = _named_values(d, found, joined)
+    scores: dict[int, float] = {}
+    met: dict[int, list[tuple[str, int]]] = {}
+    for term, word in found.items():
+        posting = d.postings.get(term)
+        if posting is None:
+            continue
+        idf = index.idf(term)
+        numbers, weights, masks = posting
+        for number, weight, mask in zip(numbers, weights, masks):
+            scores[number] = scores.get(number, 0.0) + idf * weight / _SCALE
+            met.setdefault(number, []).append((word, mask))
+    results = []
+    for number, text_score in scores.items():
+        atom_id, kind, title, quality, atom_axes = d.atoms[number]
+        if wanted and not all(set(atom_axes.get(axis, ())) & values for axis, values in wanted.items()):
+            continue
+        lifts = [f"{axis}={value}" for axis, values in sorted(named.items()) for value in sorted(values) if value in atom_axes.get(axis, ())]
+        lift_axes = len({lift.split("=", 1)[0] for lift in lifts})
+        score = text_score * (1 + AXIS_LIFT * lift_axes) * (1 + QUALITY_WEIGHT * (quality or 0.0) / 5.0)
+        by_field: dict[str, list[str]] = {}
+        for word, mask in met[number]:
+            for bit, field_name in enumerate(FIELDS):
+                if mask & (1 << bit):
+                    by_field.setdefault(field_name, []).append(word)
+        results.append(AtomMatch(d.name, atom_id, title, kind, score, text_score, by_field, lifts, quality))
+    return results
+
+
+def _tag_scale(index: MatchIndex) -> float:
+    """What a tag signal is worth beside the text: about one well-chosen word's score."""
+    return math.log(1 + (len(index.domains) + 0.5) / 1.5) if index.domains else 1.0
