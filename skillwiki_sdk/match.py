@@ -22,6 +22,7 @@ ties are broken by domain and id.
 from __future__ import annotations
 
 import math
+import sys
 from array import array
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
@@ -29,7 +30,7 @@ from typing import Any, Iterable, Mapping
 from .analysis import ANALYZER, compounds, stem, terms, words
 from .model import Atom, Bundle
 
-__all__ = ["AtomMatch", "DomainMatch", "MatchIndex", "MatchResult", "BRIEF_CHARS", "build_index", "match"]
+__all__ = ["AtomMatch", "DomainMatch", "MatchIndex", "MatchResult", "BRIEF_CHARS", "build_index", "cached_index", "fingerprint", "match"]
 
 FORMAT = 1
 """The format of :meth:`MatchIndex.to_dict`; another is built again."""
@@ -58,8 +59,9 @@ _SCALE = 1000  # weights are kept as integers, in thousandths
 @dataclass
 class DomainMatch:
     """A domain the brief signals: its score, the brief's words that met its tags
-    (``signals``), which of those other domains claim too (``shared``), and the
-    words that met its atoms' text (``words``)."""
+    (``signals``; ``tags``: the tags each met), which of those other domains claim
+    too (``shared``: with every domain that claims them), the words that met its
+    manifest and atoms (``words``), and the parts of the score."""
 
     name: str
     score: float
@@ -69,6 +71,7 @@ class DomainMatch:
     tag_score: float = 0.0
     text_score: float = 0.0
     atom_score: float = 0.0
+    tags: dict[str, list[str]] = field(default_factory=dict)
 
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
         data: dict[str, Any] = {"name": self.name, "score": round(self.score, 4), "signals": list(self.signals)}
@@ -77,6 +80,7 @@ class DomainMatch:
                 "tag_score": round(self.tag_score, 4),
                 "text_score": round(self.text_score, 4),
                 "best_atom_score": round(self.atom_score, 4),
+                "tags": {word: list(tags) for word, tags in self.tags.items()},
                 "shared": {word: list(domains) for word, domains in self.shared.items()},
                 "words": list(self.words),
             }
@@ -146,31 +150,75 @@ def _key(text: str) -> tuple[str, ...]:
 
 
 class _DomainIndex:
-    """One domain's part of the index (see :meth:`MatchIndex.to_dict` for its data)."""
+    """One domain's part of the index (see :meth:`MatchIndex.to_dict` for its data).
 
-    __slots__ = ("name", "atoms", "postings", "profile", "length", "tags", "axes")
+    The postings of all its terms are three arrays (atom numbers, weights in
+    thousandths, field masks), each term a slice of them: about 7 bytes a posting,
+    kept in the plain data as base64 text, so that loading an index is decoding a
+    few strings rather than building millions of numbers."""
+
+    __slots__ = ("name", "atoms", "terms", "numbers", "weights", "masks", "profile", "length", "tags", "axes")
 
     def __init__(self, data: Mapping[str, Any]) -> None:
         self.name: str = data["name"]
         # id, kind, title, quality, {axis: [values]}
         self.atoms: list[list[Any]] = data["atoms"]
-        # term -> (atom numbers, weights in thousandths, field masks)
-        self.postings: dict[str, tuple[array, array, array]] = {}
-        for term, flat in data["postings"].items():
-            self.postings[term] = (array("I", flat[0::3]), array("I", flat[1::3]), array("B", flat[2::3]))
+        # term -> (first posting, number of postings)
+        self.terms: dict[str, tuple[int, int]] = {term: (span[0], span[1]) for term, span in data["terms"].items()}
+        self.numbers = _unpack("I", data["numbers"])
+        self.weights = _unpack("H", data["weights"])
+        self.masks = _unpack("B", data["masks"])
+        if not len(self.numbers) == len(self.weights) == len(self.masks):
+            raise ValueError("postings of different lengths")
+        if self.numbers and max(self.numbers) >= len(self.atoms):
+            raise ValueError("a posting names an atom that is not there")
+        if any(start < 0 or count < 0 or start + count > len(self.numbers) for start, count in self.terms.values()):
+            raise ValueError("a term's postings are out of range")
         self.profile: dict[str, float] = data["profile"]
         self.length: float = data["length"]
         self.tags: dict[str, list[Any]] = data["tags"]  # tag -> [its terms, its compound]
         self.axes: dict[str, list[str]] = data["axes"]
 
+    def postings(self, term: str) -> tuple[array, array, array] | None:
+        span = self.terms.get(term)
+        if span is None:
+            return None
+        start, end = span[0], span[0] + span[1]
+        return self.numbers[start:end], self.weights[start:end], self.masks[start:end]
+
     def to_dict(self) -> dict[str, Any]:
-        postings = {}
-        for term, (numbers, weights, masks) in self.postings.items():
-            flat: list[int] = []
-            for triple in zip(numbers, weights, masks):
-                flat.extend(triple)
-            postings[term] = flat
-        return {"name": self.name, "atoms": self.atoms, "postings": postings, "profile": self.profile, "length": self.length, "tags": self.tags, "axes": self.axes}
+        return {
+            "name": self.name,
+            "atoms": self.atoms,
+            "terms": {term: list(span) for term, span in self.terms.items()},
+            "numbers": _pack(self.numbers),
+            "weights": _pack(self.weights),
+            "masks": _pack(self.masks),
+            "profile": self.profile,
+            "length": self.length,
+            "tags": self.tags,
+            "axes": self.axes,
+        }
+
+
+def _pack(values: array) -> str:
+    """An array as base64 text of its little-endian bytes."""
+    import base64
+
+    if sys.byteorder != "little":  # pragma: no cover - no such machine here
+        values = array(values.typecode, values)
+        values.byteswap()
+    return base64.b64encode(values.tobytes()).decode("ascii")
+
+
+def _unpack(typecode: str, text: str) -> array:
+    import base64
+
+    values = array(typecode)
+    values.frombytes(base64.b64decode(text.encode("ascii"), validate=True))
+    if sys.byteorder != "little":  # pragma: no cover
+        values.byteswap()
+    return values
 
 
 def _saturate(tf: float, length: float, average: float) -> float:
@@ -211,11 +259,19 @@ def _domain_data(name: str, bundle: Bundle, read_bodies: bool) -> dict[str, Any]
         add(profile, fields["tags"], PROFILE_WEIGHTS["atom-tags"])
         add(profile, fields["title"] + fields["summary"], PROFILE_WEIGHTS["summary"])
     average = sum(length for _, _, length in docs) / len(docs) if docs else 0.0
-    postings: dict[str, list[int]] = {}
+    by_term: dict[str, list[tuple[int, int, int]]] = {}
     for number, (tf, mask, length) in enumerate(docs):
-        for term in sorted(tf):
-            weight = _saturate(tf[term], length, average)
-            postings.setdefault(term, []).extend((number, max(1, round(weight * _SCALE)), mask[term]))
+        for term, count in tf.items():
+            weight = _saturate(count, length, average)
+            by_term.setdefault(term, []).append((number, min(65535, max(1, round(weight * _SCALE))), mask[term]))
+    numbers, weights, masks = array("I"), array("H"), array("B")
+    spans: dict[str, list[int]] = {}
+    for term in sorted(by_term):
+        spans[term] = [len(numbers), len(by_term[term])]
+        for number, weight, bits in by_term[term]:
+            numbers.append(number)
+            weights.append(weight)
+            masks.append(bits)
     tags: dict[str, list[Any]] = {}
     for tag in (domain.tags if domain is not None else None) or ():
         tag_words = words(tag)
@@ -230,7 +286,10 @@ def _domain_data(name: str, bundle: Bundle, read_bodies: bool) -> dict[str, Any]
     return {
         "name": name,
         "atoms": atoms_data,
-        "postings": postings,
+        "terms": spans,
+        "numbers": _pack(numbers),
+        "weights": _pack(weights),
+        "masks": _pack(masks),
         "profile": {term: round(weight, 3) for term, weight in sorted(profile.items())},
         "length": round(sum(profile.values()), 3),
         "tags": tags,
@@ -273,8 +332,8 @@ class MatchIndex:
         self._profile_average = 0.0
         for d in self.domains.values():
             self._atoms += len(d.atoms)
-            for term, (numbers, _, _) in d.postings.items():
-                self._df[term] = self._df.get(term, 0) + len(numbers)
+            for term, (_, count) in d.terms.items():
+                self._df[term] = self._df.get(term, 0) + count
             for term in d.profile:
                 self._profile_df[term] = self._profile_df.get(term, 0) + 1
             for tag, (key, _) in d.tags.items():
@@ -292,7 +351,7 @@ class MatchIndex:
             raise ValueError("the match index is of another format or analysis; build it again")
         try:
             return cls([_DomainIndex(item) for item in data["domains"]], bool(data.get("bodies", True)))
-        except (KeyError, TypeError, IndexError) as error:
+        except (KeyError, TypeError, IndexError, ValueError, AttributeError) as error:
             raise ValueError(f"the match index is damaged ({type(error).__name__}: {error}); build it again") from error
 
     def to_dict(self) -> dict[str, Any]:
@@ -320,7 +379,7 @@ def _brief_terms(brief: str) -> tuple[dict[str, str], set[str]]:
     from .analysis import STOP_WORDS
 
     for word in brief_words:
-        if word not in STOP_WORDS:
+        if word not in STOP_WORDS and not (len(word) == 1 and word.isdigit()):
             found.setdefault(stem(word), word)
     joined = set(compounds(brief_words))
     for word in brief_words:
@@ -328,9 +387,12 @@ def _brief_terms(brief: str) -> tuple[dict[str, str], set[str]]:
     return found, joined
 
 
-def _tag_signals(d: _DomainIndex, index: MatchIndex, brief: dict[str, str], joined: set[str]) -> tuple[float, list[str], dict[str, list[str]]]:
+def _tag_signals(d: _DomainIndex, index: MatchIndex, brief: dict[str, str], joined: set[str]) -> tuple[float, dict[str, list[str]], dict[str, list[str]]]:
+    """What the brief's words are worth as signals of domain ``d``'s vocabulary: the
+    score, each signal (the brief's words as written) with the tags it met, and the
+    signals whose tags other domains claim too (with all the claimants)."""
     score = 0.0
-    signals: list[str] = []
+    met: dict[str, list[str]] = {}
     shared: dict[str, list[str]] = {}
     for tag, (key, compound) in d.tags.items():
         if not key:
@@ -340,16 +402,12 @@ def _tag_signals(d: _DomainIndex, index: MatchIndex, brief: dict[str, str], join
         if not present and not whole:
             continue
         claims = index._tag_claims.get(" ".join(key), [d.name])
-        weight = (TAG_SIGNAL if whole else PARTIAL_TAG * len(present) / len(key)) / len(claims)
-        score += weight
-        said = " ".join(brief[t] for t in present) if present else tag
-        if whole:
-            signals.append(said if len(present) == len(key) else tag)
-        else:
-            signals.append(said)
+        score += (TAG_SIGNAL if whole else PARTIAL_TAG * len(present) / len(key)) / len(claims)
+        said = " ".join(brief[t] for t in present) if len(present) == len(key) or not whole else tag
+        met.setdefault(said, []).append(tag if whole else f"{tag} (in part)")
         if len(claims) > 1:
-            shared[signals[-1]] = [name for name in claims]
-    return score, list(dict.fromkeys(signals)), shared
+            shared[said] = list(claims)
+    return score, met, shared
 
 
 def _named_values(d: _DomainIndex, brief: dict[str, str], joined: set[str]) -> dict[str, set[str]]:
@@ -402,10 +460,10 @@ def match(
             if tf:
                 text_score += index._profile_idf(term) * _saturate(tf, d.length, index._profile_average)
                 text_words.append(word)
-        tag_score, signals, shared = _tag_signals(d, index, found, joined)
+        tag_score, met, shared = _tag_signals(d, index, found, joined)
         score = text_score + tag_score * _tag_scale(index)
         if score > 0:
-            routed.append(DomainMatch(name, score, signals, shared, text_words, tag_score, text_score))
+            routed.append(DomainMatch(name, score, list(met), shared, text_words, tag_score, text_score, tags=met))
     routed.sort(key=lambda m: (-round(m.score, 9), m.name))
     if not routed:
         notes.append("no domain's vocabulary or atoms share a word with the brief")
@@ -465,7 +523,7 @@ def _score_atoms(index: MatchIndex, d: _DomainIndex, found: dict[str, str], join
     scores: dict[int, float] = {}
     met: dict[int, list[tuple[str, int]]] = {}
     for term, word in found.items():
-        posting = d.postings.get(term)
+        posting = d.postings(term)
         if posting is None:
             continue
         idf = index.idf(term)
@@ -493,3 +551,70 @@ def _score_atoms(index: MatchIndex, d: _DomainIndex, found: dict[str, str], join
 def _tag_scale(index: MatchIndex) -> float:
     """What a tag signal is worth beside the text: about one well-chosen word's score."""
     return math.log(1 + (len(index.domains) + 0.5) / 1.5) if index.domains else 1.0
+
+
+def fingerprint(domains: Mapping[str, Any]) -> str:
+    """What the index of ``domains`` depends on, as a hash: this analysis and format,
+    each domain's name, version and manifest, and each atom file's path, size and
+    time of change (so a body edited since is seen)."""
+    import hashlib
+    import os
+
+    digest = hashlib.sha256(f"{FORMAT} {ANALYZER} {FIELD_WEIGHTS} {PROFILE_WEIGHTS}".encode())
+    for name, bundle in _bundles(domains).items():
+        domain = bundle.domain
+        digest.update(f"\0{name}\0{domain.version if domain else ''}\0{domain.raw if domain else ''}\0{bundle.root}".encode("utf-8", "replace"))
+        for atom in bundle.atoms:
+            try:
+                info = os.stat(atom.source.path)
+                state = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
+            except (OSError, ValueError):
+                state = "-"
+            digest.update(f"\0{atom.source.display}\0{state}\0{atom.raw}".encode("utf-8", "replace"))
+    return digest.hexdigest()
+
+
+def cached_index(domains: Mapping[str, Any], folder: str | None) -> MatchIndex:
+    """The index of ``domains``, read from ``folder`` when it holds one built from
+    the same domains (see :func:`fingerprint`), else built and written there
+    atomically (older indexes there are removed). ``folder`` ``None``: always built.
+    An entry that is damaged or foreign is built again; a folder that cannot be
+    written is no error."""
+    import json
+    import os
+    import tempfile
+
+    if folder is None:
+        return build_index(domains)
+    key = fingerprint(domains)[:32]
+    path = os.path.join(folder, f"match-index-{key}.json")
+    try:
+        with open(path, encoding="utf-8") as stream:
+            return MatchIndex.from_dict(json.load(stream))
+    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
+        pass  # none yet, or damaged: build it again
+    index = build_index(domains)
+    try:
+        os.makedirs(folder, exist_ok=True)
+        handle, temporary = tempfile.mkstemp(prefix=".match-index-", suffix=".tmp", dir=folder)
+        try:
+            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+                json.dump(index.to_dict(), stream, separators=(",", ":"))
+            os.replace(temporary, path)
+        except BaseException:
+            with _quiet():
+                os.unlink(temporary)
+            raise
+        for name in os.listdir(folder):
+            if name.startswith("match-index-") and name.endswith(".json") and name != os.path.basename(path):
+                with _quiet():
+                    os.unlink(os.path.join(folder, name))
+    except OSError:
+        pass  # a cache that cannot be written is no error
+    return index
+
+
+def _quiet() -> Any:
+    import contextlib
+
+    return contextlib.suppress(OSError)
