@@ -19,7 +19,7 @@ import unicodedata
 
 __all__ = ["ANALYZER", "STOP_WORDS", "compounds", "stem", "terms", "words"]
 
-ANALYZER = "light-2"
+ANALYZER = "light-4"
 """The name of this analysis; an index built with another is built again."""
 
 _WORD = re.compile(r"[a-z]+|[0-9]+")
@@ -77,10 +77,13 @@ def stem(word: str) -> str:
                 base = word[:-1]  # "caches" -> "cache", "boxes" -> "box"
             word = base + replacement
             break
-    # one more: a plural or past of what remains ("-ation" of "partitions" is gone)
+    # what remains loses "-ion" after t or s ("encryption", "partitions", "sessions"
+    # meet "encrypted", "partitioning", "session"), a silent e, a doubled consonant
+    if len(word) > 6 and word.endswith(("tion", "sion")):
+        word = word[:-3]
     if len(word) > 4 and word[-1] == "e" and word[-2] not in _VOWELS:
         word = word[:-1]  # "cache" and "caching" meet on "cach", "service" on "servic"
-    if len(word) > 4 and word[-1] == word[-2] and word[-1] not in "lsz" and word[-1] not in _VOWELS:
+    if len(word) >= 4 and word[-1] == word[-2] and word[-1] not in "lsz" and word[-1] not in _VOWELS:
         word = word[:-1]  # "shipped" -> "shipp" -> "ship"
     return word
 

@@ -39,8 +39,8 @@ BRIEF_CHARS = 20_000
 """Only this many characters of a brief are read (a brief is a paragraph or two)."""
 
 # Field weights of an atom (BM25F): a word in the title says more than one in the body.
-FIELDS = ("title", "tags", "summary", "axes", "body")
-FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "summary": 1.5, "axes": 1.0, "body": 1.0}
+FIELDS = ("title", "tags", "summary", "axes", "body", "phrases")
+FIELD_WEIGHTS = {"title": 3.0, "tags": 2.0, "summary": 1.5, "axes": 1.0, "body": 1.0, "phrases": 1.5}
 # Field weights of a domain's profile, for routing.
 PROFILE_WEIGHTS = {"tags": 3.0, "description": 2.0, "axes": 1.0, "title": 1.0, "atom-tags": 0.5, "summary": 0.5}
 K1 = 1.2
@@ -245,6 +245,8 @@ def _domain_data(name: str, bundle: Bundle, read_bodies: bool) -> dict[str, Any]
             "axes": [t for values in atom.axes.values() for value in values for t in terms(value)],
             "body": terms(_body(atom)) if read_bodies else [],
         }
+        # two terms next to each other in the title or summary, as a term of their own
+        fields["phrases"] = _pairs(terms(atom.title)) + _pairs(fields["summary"])
         tf: dict[str, float] = {}
         mask: dict[str, int] = {}
         length = 0.0
@@ -295,6 +297,10 @@ def _domain_data(name: str, bundle: Bundle, read_bodies: bool) -> dict[str, Any]
         "tags": tags,
         "axes": axes,
     }
+
+
+def _pairs(items: list[str]) -> list[str]:
+    return [f"{first} {second}" for first, second in zip(items, items[1:])]
 
 
 def _body(atom: Atom) -> str:
@@ -378,9 +384,11 @@ def _brief_terms(brief: str) -> tuple[dict[str, str], set[str]]:
     brief_words = words(brief)
     from .analysis import STOP_WORDS
 
-    for word in brief_words:
-        if word not in STOP_WORDS and not (len(word) == 1 and word.isdigit()):
-            found.setdefault(stem(word), word)
+    kept = [word for word in brief_words if word not in STOP_WORDS and not (len(word) == 1 and word.isdigit())]
+    for word in kept:
+        found.setdefault(stem(word), word)
+    for first, second in zip(kept, kept[1:]):
+        found.setdefault(f"{stem(first)} {stem(second)}", f"{first} {second}")
     joined = set(compounds(brief_words))
     for word in brief_words:
         joined.add(stem(word))
