@@ -22,6 +22,7 @@ ties are broken by domain and id.
 from __future__ import annotations
 
 import math
+import re
 import sys
 from array import array
 from dataclasses import dataclass, field
@@ -54,6 +55,7 @@ ROUTE_MAX = 5
 ROUTE_CANDIDATES = 10  # domains whose atoms are scored, best by profile and vocabulary first
 ATOM_EVIDENCE = 1.0  # a domain's score grows by this share of its best atom's text score
 _SCALE = 1000  # weights are kept as integers, in thousandths
+_ESCAPE = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)", re.S)  # terminal escapes are not words
 
 
 @dataclass
@@ -452,7 +454,7 @@ def match(
     if len(text) > BRIEF_CHARS:
         notes.append(f"the brief is {len(text):,} characters long; only its first {BRIEF_CHARS:,} were read")
         text = text[:BRIEF_CHARS]
-    found, joined = _brief_terms(text)
+    found, joined = _brief_terms(_ESCAPE.sub(" ", text))
     if not found:
         notes.append("the brief has no words to match (only stop words, numbers of one digit or punctuation)" if text.strip() else "the brief is empty")
         return MatchResult(brief, [], [], notes)
@@ -470,12 +472,9 @@ def match(
                 text_words.append(word)
         tag_score, met, shared = _tag_signals(d, index, found, joined)
         score = text_score + tag_score * _tag_scale(index)
-        if score > 0:
+        if score > 0 or any(term in d.terms for term in found):  # (a word of its atoms' bodies only)
             routed.append(DomainMatch(name, score, list(met), shared, text_words, tag_score, text_score, tags=met))
     routed.sort(key=lambda m: (-round(m.score, 9), m.name))
-    if not routed:
-        notes.append("no domain's vocabulary or atoms share a word with the brief")
-        return MatchResult(brief, [], [], notes)
     candidates = routed[:ROUTE_CANDIDATES] if domains is None else routed
     wanted = {axis: {values} if isinstance(values, str) else set(values) for axis, values in (axes or {}).items()}
     scored: dict[str, list[AtomMatch]] = {}
@@ -484,7 +483,11 @@ def match(
         best_text = max((a.text for a in atoms), default=0.0)
         routing.atom_score = best_text
         routing.score += ATOM_EVIDENCE * best_text
+    candidates = [m for m in candidates if m.score > 0]
     candidates.sort(key=lambda m: (-round(m.score, 9), m.name))
+    if not candidates:
+        notes.append("no domain's vocabulary or atoms share a word with the brief")
+        return MatchResult(brief, [], [], notes)
     best = candidates[0].score
     signalled = [m for m in candidates if m.score >= ROUTE_SHARE * best][:ROUTE_MAX] if domains is None else candidates
     # 2. atoms of the signalled domains, a weaker domain's counting for less
