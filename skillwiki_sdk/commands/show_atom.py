@@ -73,10 +73,11 @@ def render_atom(atom: Any, domain: str, rows: list[dict[str, Any]], body: str, *
     label = 9
 
     def field(name: str, lines: list[str]) -> None:
-        for number, line in enumerate(lines or ["-"]):
+        wrapped = [part for line in lines or ["-"] for part in textwrap.wrap(line, width - label, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False) or [""]]
+        for number, line in enumerate(wrapped):
             out.append(f"{(name if number == 0 else ''):<{label}}{line}")
 
-    field("tags", textwrap.wrap(" · ".join(atom.tags), width - label, break_on_hyphens=False))
+    field("tags", [" · ".join(atom.tags)])
     field("axes", [f"{axis}: {', '.join(values)}" for axis, values in atom.axes.items()])
     field("quality", [f"{atom.quality:.1f}" if atom.quality is not None else "-"])
     related_lines = []
@@ -91,7 +92,7 @@ def render_atom(atom: Any, domain: str, rows: list[dict[str, Any]], body: str, *
         title, url = str(source.get("title", "")), str(source.get("url", ""))
         source_lines.append(title or url)
         if title and url:
-            source_lines.append(f"  {dim(url)}")
+            source_lines.append(f"  {url}")
     field("sources", source_lines)
     if body:
         out += ["", *wrap_markdown(body, width)]
