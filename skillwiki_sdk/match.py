@@ -21,10 +21,13 @@ ties are broken by domain and id.
 
 from __future__ import annotations
 
+import bisect
+import heapq
 import math
 import re
 import sys
 from array import array
+from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any, Iterable, Mapping
 
@@ -33,7 +36,7 @@ from .model import Atom, Bundle
 
 __all__ = ["AtomMatch", "DomainMatch", "MatchIndex", "MatchResult", "BRIEF_CHARS", "build_index", "cached_index", "fingerprint", "match"]
 
-FORMAT = 1
+FORMAT = 2
 """The format of :meth:`MatchIndex.to_dict`; another is built again."""
 
 BRIEF_CHARS = 20_000
@@ -147,52 +150,59 @@ class MatchResult:
         return data
 
 
-def _key(text: str) -> tuple[str, ...]:
-    return tuple(terms(text))
-
-
 class _DomainIndex:
-    """One domain's part of the index (see :meth:`MatchIndex.to_dict` for its data).
+    """One domain's part of the index (see :meth:`MatchIndex.to_dict`).
 
-    The postings of all its terms are three arrays (atom numbers, weights in
-    thousandths, field masks), each term a slice of them: about 7 bytes a posting,
-    kept in the plain data as base64 text, so that loading an index is decoding a
-    few strings rather than building millions of numbers."""
+    Its terms are numbers into the index's sorted vocabulary (``term_ids``, sorted),
+    each with its slice of three arrays of postings (atom numbers, weights in
+    thousandths, field masks) from ``starts``: about 7 bytes a posting and 8 a term,
+    kept in the plain data as base64 text, so that loading an index decodes a few
+    strings instead of building millions of numbers."""
 
-    __slots__ = ("name", "atoms", "terms", "numbers", "weights", "masks", "profile", "length", "tags", "axes")
+    __slots__ = ("name", "atoms", "term_ids", "starts", "numbers", "weights", "masks", "profile", "length", "tags", "axes")
 
-    def __init__(self, data: Mapping[str, Any]) -> None:
+    def __init__(self, data: Mapping[str, Any], vocabulary: int) -> None:
         self.name: str = data["name"]
-        # id, kind, title, quality, {axis: [values]}
-        self.atoms: list[list[Any]] = data["atoms"]
-        # term -> (first posting, number of postings)
-        self.terms: dict[str, tuple[int, int]] = {term: (span[0], span[1]) for term, span in data["terms"].items()}
+        # (id, kind, title, quality, ("axis=value", ...)) a tuple an atom
+        self.atoms: list[tuple[Any, ...]] = [
+            (str(item[0]), item[1], str(item[2]), item[3], tuple(sys.intern(value) for value in item[4])) for item in data["atoms"]
+        ]
+        self.term_ids = _unpack("I", data["term_ids"])
+        self.starts = _unpack("I", data["starts"])
         self.numbers = _unpack("I", data["numbers"])
         self.weights = _unpack("H", data["weights"])
         self.masks = _unpack("B", data["masks"])
-        if not len(self.numbers) == len(self.weights) == len(self.masks):
+        if not len(self.numbers) == len(self.weights) == len(self.masks) or len(self.starts) != len(self.term_ids) + 1:
             raise ValueError("postings of different lengths")
         if self.numbers and max(self.numbers) >= len(self.atoms):
             raise ValueError("a posting names an atom that is not there")
-        if any(start < 0 or count < 0 or start + count > len(self.numbers) for start, count in self.terms.values()):
-            raise ValueError("a term's postings are out of range")
-        self.profile: dict[str, float] = data["profile"]
-        self.length: float = data["length"]
+        if self.term_ids and (max(self.term_ids) >= vocabulary or any(a >= b for a, b in zip(self.term_ids, self.term_ids[1:]))):
+            raise ValueError("term numbers out of order or range")
+        if self.starts[0] != 0 or self.starts[-1] != len(self.numbers) or any(a > b for a, b in zip(self.starts, self.starts[1:])):
+            raise ValueError("postings out of range")
+        self.profile: dict[str, float] = {sys.intern(term): float(weight) for term, weight in data["profile"].items()}
+        self.length = float(data["length"])
         self.tags: dict[str, list[Any]] = data["tags"]  # tag -> [its terms, its compound]
         self.axes: dict[str, list[str]] = data["axes"]
 
-    def postings(self, term: str) -> tuple[array, array, array] | None:
-        span = self.terms.get(term)
-        if span is None:
+    def postings(self, term_id: int) -> tuple[array, array, array] | None:
+        """The postings of the term numbered ``term_id``, or ``None``."""
+        at = bisect.bisect_left(self.term_ids, term_id)
+        if at == len(self.term_ids) or self.term_ids[at] != term_id:
             return None
-        start, end = span[0], span[0] + span[1]
+        start, end = self.starts[at], self.starts[at + 1]
         return self.numbers[start:end], self.weights[start:end], self.masks[start:end]
+
+    def has(self, term_id: int) -> bool:
+        at = bisect.bisect_left(self.term_ids, term_id)
+        return at < len(self.term_ids) and self.term_ids[at] == term_id
 
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "atoms": self.atoms,
-            "terms": {term: list(span) for term, span in self.terms.items()},
+            "atoms": [list(atom[:4]) + [list(atom[4])] for atom in self.atoms],
+            "term_ids": _pack(self.term_ids),
+            "starts": _pack(self.starts),
             "numbers": _pack(self.numbers),
             "weights": _pack(self.weights),
             "masks": _pack(self.masks),
@@ -228,77 +238,71 @@ def _saturate(tf: float, length: float, average: float) -> float:
     return tf * (K1 + 1) / (tf + K1 * norm)
 
 
-def _domain_data(name: str, bundle: Bundle, read_bodies: bool) -> dict[str, Any]:
-    """The plain data of one domain's index (see :class:`_DomainIndex`)."""
+def _add(counts: dict[str, float], items: Iterable[str], weight: float) -> None:
+    for item, count in Counter(items).items():
+        counts[item] = counts.get(item, 0.0) + weight * count
+
+
+def _domain_postings(name: str, bundle: Bundle, read_bodies: bool) -> tuple[dict[str, Any], dict[str, list[tuple[int, int, int]]]]:
+    """One domain's data but its postings, and its postings by term."""
     domain = bundle.domain
     atoms_data: list[list[Any]] = []
     docs: list[tuple[dict[str, float], dict[str, int], float]] = []
     profile: dict[str, float] = {}
-
-    def add(counts: dict[str, float], items: Iterable[str], weight: float) -> None:
-        for item in items:
-            counts[item] = counts.get(item, 0.0) + weight
-
     for atom in sorted(bundle.atoms, key=lambda a: a.id):
+        title = terms(atom.title)
         fields: dict[str, list[str]] = {
-            "title": terms(atom.title) + terms(" ".join(atom.id.split("-"))) + compounds(words(atom.title)),
+            "title": title + terms(" ".join(atom.id.split("-"))) + compounds(words(atom.title)),
             "tags": [t for tag in atom.tags for t in terms(tag) + compounds(words(tag))],
             "summary": terms(atom.summary or ""),
             "axes": [t for values in atom.axes.values() for value in values for t in terms(value)],
             "body": terms(_body(atom)) if read_bodies else [],
         }
         # two terms next to each other in the title or summary, as a term of their own
-        fields["phrases"] = _pairs(terms(atom.title)) + _pairs(fields["summary"])
+        fields["phrases"] = _pairs(title) + _pairs(fields["summary"])
         tf: dict[str, float] = {}
         mask: dict[str, int] = {}
         length = 0.0
         for number, (field_name, items) in enumerate(fields.items()):
             weight = FIELD_WEIGHTS[field_name]
-            add(tf, items, weight)
+            bit = 1 << number
+            for item, count in Counter(items).items():
+                tf[item] = tf.get(item, 0.0) + weight * count
+                mask[item] = mask.get(item, 0) | bit
             length += weight * len(items)
-            for item in items:
-                mask[item] = mask.get(item, 0) | (1 << number)
         docs.append((tf, mask, length))
-        atoms_data.append([atom.id, atom.kind, atom.title, atom.quality, {axis: list(values) for axis, values in sorted(atom.axes.items())}])
-        add(profile, fields["tags"], PROFILE_WEIGHTS["atom-tags"])
-        add(profile, fields["title"] + fields["summary"], PROFILE_WEIGHTS["summary"])
+        axes_said = [f"{axis}={value}" for axis, values in sorted(atom.axes.items()) for value in values]
+        atoms_data.append([atom.id, atom.kind, atom.title, atom.quality, axes_said])
+        _add(profile, fields["tags"], PROFILE_WEIGHTS["atom-tags"])
+        _add(profile, fields["title"] + fields["summary"], PROFILE_WEIGHTS["summary"])
     average = sum(length for _, _, length in docs) / len(docs) if docs else 0.0
     by_term: dict[str, list[tuple[int, int, int]]] = {}
+    k1_plus = K1 + 1
     for number, (tf, mask, length) in enumerate(docs):
+        norm = K1 * (1 - B + B * (length / average if average else 1.0))
         for term, count in tf.items():
-            weight = _saturate(count, length, average)
-            by_term.setdefault(term, []).append((number, min(65535, max(1, round(weight * _SCALE))), mask[term]))
-    numbers, weights, masks = array("I"), array("H"), array("B")
-    spans: dict[str, list[int]] = {}
-    for term in sorted(by_term):
-        spans[term] = [len(numbers), len(by_term[term])]
-        for number, weight, bits in by_term[term]:
-            numbers.append(number)
-            weights.append(weight)
-            masks.append(bits)
+            weight = round(count * k1_plus / (count + norm) * _SCALE)
+            by_term.setdefault(term, []).append((number, min(65535, max(1, weight)), mask[term]))
     tags: dict[str, list[Any]] = {}
     for tag in (domain.tags if domain is not None else None) or ():
         tag_words = words(tag)
         tags[tag] = [terms(tag), stem("".join(tag_words)) if len(tag_words) > 1 else None]
-        add(profile, tags[tag][0], PROFILE_WEIGHTS["tags"])
+        _add(profile, tags[tag][0], PROFILE_WEIGHTS["tags"])
     if domain is not None:
-        add(profile, terms(domain.description or ""), PROFILE_WEIGHTS["description"])
-        add(profile, terms(domain.display_title), PROFILE_WEIGHTS["title"])
+        _add(profile, terms(domain.description or ""), PROFILE_WEIGHTS["description"])
+        _add(profile, terms(domain.display_title), PROFILE_WEIGHTS["title"])
     axes = {axis_id: list(axis.values) for axis_id, axis in sorted(((domain.axes if domain else None) or {}).items())}
     for values in axes.values():
-        add(profile, [t for value in values for t in terms(value)], PROFILE_WEIGHTS["axes"])
-    return {
+        _add(profile, [t for value in values for t in terms(value)], PROFILE_WEIGHTS["axes"])
+    data = {
         "name": name,
         "atoms": atoms_data,
-        "terms": spans,
-        "numbers": _pack(numbers),
-        "weights": _pack(weights),
-        "masks": _pack(masks),
         "profile": {term: round(weight, 3) for term, weight in sorted(profile.items())},
         "length": round(sum(profile.values()), 3),
         "tags": tags,
         "axes": axes,
     }
+    return data, by_term
 
 
 def _pairs(items: list[str]) -> list[str]:
@@ -321,27 +325,45 @@ def build_index(domains: Mapping[str, Any], *, bodies: bool = True) -> MatchInde
     """The index of ``domains`` (name -> :class:`~skillwiki_sdk.model.Bundle`, or
     anything with a ``bundle``, such as the registry's installed domains). With
     ``bodies`` (the default) every atom's body is read once and its terms kept."""
-    return MatchIndex.from_dict(
-        {"format": FORMAT, "analyzer": ANALYZER, "bodies": bodies, "domains": [_domain_data(name, bundle, bodies) for name, bundle in _bundles(domains).items()]}
-    )
+    parts = [_domain_postings(name, bundle, bodies) for name, bundle in _bundles(domains).items()]
+    vocabulary = sorted({term for _, by_term in parts for term in by_term})
+    number_of = {term: number for number, term in enumerate(vocabulary)}
+    df = array("I", [0]) * len(vocabulary)
+    items = []
+    for data, by_term in parts:
+        term_ids, starts, numbers, weights, masks = array("I"), array("I", [0]), array("I"), array("H"), array("B")
+        for term in sorted(by_term):  # the vocabulary's order
+            postings = by_term[term]
+            term_ids.append(number_of[term])
+            df[number_of[term]] += len(postings)
+            for number, weight, bits in postings:
+                numbers.append(number)
+                weights.append(weight)
+                masks.append(bits)
+            starts.append(len(numbers))
+        data.update(term_ids=_pack(term_ids), starts=_pack(starts), numbers=_pack(numbers), weights=_pack(weights), masks=_pack(masks))
+        items.append(data)
+    return MatchIndex.from_dict({"format": FORMAT, "analyzer": ANALYZER, "bodies": bodies, "vocabulary": "\n".join(vocabulary), "df": _pack(df), "domains": items})
 
 
 class MatchIndex:
     """The terms of every domain and atom, ready for :func:`match`; plain data through
-    :meth:`to_dict` and :meth:`from_dict`."""
+    :meth:`to_dict` and :meth:`from_dict`.
 
-    def __init__(self, domains: list[_DomainIndex], bodies: bool) -> None:
+    The vocabulary (every term, sorted) is one list, terms looked up by bisection;
+    each term's document frequency over all atoms is one array beside it."""
+
+    def __init__(self, vocabulary: list[str], df: array, domains: list[_DomainIndex], bodies: bool) -> None:
+        self.vocabulary = vocabulary
+        self.df = df
         self.domains: dict[str, _DomainIndex] = {d.name: d for d in domains}
         self.bodies = bodies
-        self._df: dict[str, int] = {}
         self._profile_df: dict[str, int] = {}
         self._tag_claims: dict[str, list[str]] = {}
         self._atoms = 0
         self._profile_average = 0.0
         for d in self.domains.values():
             self._atoms += len(d.atoms)
-            for term, (_, count) in d.terms.items():
-                self._df[term] = self._df.get(term, 0) + count
             for term in d.profile:
                 self._profile_df[term] = self._profile_df.get(term, 0) + 1
             for tag, (key, _) in d.tags.items():
@@ -354,21 +376,40 @@ class MatchIndex:
     @classmethod
     def from_dict(cls, data: Mapping[str, Any]) -> MatchIndex:
         """The index from :meth:`to_dict`'s data; :class:`ValueError` when it is of
-        another format or analyzer (build it again)."""
+        another format or analyzer, or damaged (build it again)."""
         if not isinstance(data, Mapping) or data.get("format") != FORMAT or data.get("analyzer") != ANALYZER:
             raise ValueError("the match index is of another format or analysis; build it again")
         try:
-            return cls([_DomainIndex(item) for item in data["domains"]], bool(data.get("bodies", True)))
+            text = data["vocabulary"]
+            vocabulary = [sys.intern(term) for term in text.split("\n")] if text else []
+            if any(a >= b for a, b in zip(vocabulary, vocabulary[1:])):
+                raise ValueError("the vocabulary is not sorted")
+            df = _unpack("I", data["df"])
+            if len(df) != len(vocabulary):
+                raise ValueError("document frequencies do not fit the vocabulary")
+            return cls(vocabulary, df, [_DomainIndex(item, len(vocabulary)) for item in data["domains"]], bool(data.get("bodies", True)))
         except (KeyError, TypeError, IndexError, ValueError, AttributeError) as error:
             raise ValueError(f"the match index is damaged ({type(error).__name__}: {error}); build it again") from error
 
     def to_dict(self) -> dict[str, Any]:
-        """JSON-able plain data: dicts, lists, text and numbers."""
-        return {"format": FORMAT, "analyzer": ANALYZER, "bodies": self.bodies, "domains": [d.to_dict() for d in self.domains.values()]}
+        """JSON-able plain data: dicts, lists, text and numbers (the postings as base64 text)."""
+        return {
+            "format": FORMAT,
+            "analyzer": ANALYZER,
+            "bodies": self.bodies,
+            "vocabulary": "\n".join(self.vocabulary),
+            "df": _pack(self.df),
+            "domains": [d.to_dict() for d in self.domains.values()],
+        }
 
-    def idf(self, term: str) -> float:
-        """BM25's inverse document frequency of ``term`` over every atom."""
-        df = self._df.get(term, 0)
+    def term_id(self, term: str) -> int | None:
+        """The number of ``term`` in the vocabulary, or ``None``."""
+        at = bisect.bisect_left(self.vocabulary, term)
+        return at if at < len(self.vocabulary) and self.vocabulary[at] == term else None
+
+    def idf(self, term_id: int) -> float:
+        """BM25's inverse document frequency of the term numbered ``term_id`` over every atom."""
+        df = self.df[term_id]
         return math.log(1 + (self._atoms - df + 0.5) / (df + 0.5))
 
     def _profile_idf(self, term: str) -> float:
@@ -459,6 +500,7 @@ def match(
         notes.append("the brief has no words to match (only stop words, numbers of one digit or punctuation)" if text.strip() else "the brief is empty")
         return MatchResult(brief, [], [], notes)
     chosen = _check(index, domains, axes)
+    numbered = {term: number for term, number in ((term, index.term_id(term)) for term in found) if number is not None}
     # 1. routing: each domain's profile and vocabulary, then (for the best few) its best atoms
     routed: list[DomainMatch] = []
     for name in chosen:
@@ -472,15 +514,14 @@ def match(
                 text_words.append(word)
         tag_score, met, shared = _tag_signals(d, index, found, joined)
         score = text_score + tag_score * _tag_scale(index)
-        if score > 0 or any(term in d.terms for term in found):  # (a word of its atoms' bodies only)
+        if score > 0 or any(d.has(number) for number in numbered.values()):  # (a word of its atoms' bodies only)
             routed.append(DomainMatch(name, score, list(met), shared, text_words, tag_score, text_score, tags=met))
     routed.sort(key=lambda m: (-round(m.score, 9), m.name))
     candidates = routed[:ROUTE_CANDIDATES] if domains is None else routed
-    wanted = {axis: {values} if isinstance(values, str) else set(values) for axis, values in (axes or {}).items()}
+    wanted = [{f"{axis}={value}" for value in ([values] if isinstance(values, str) else values)} for axis, values in (axes or {}).items()]
     scored: dict[str, list[AtomMatch]] = {}
     for routing in candidates:
-        scored[routing.name] = atoms = _score_atoms(index, index.domains[routing.name], found, joined, wanted)
-        best_text = max((a.text for a in atoms), default=0.0)
+        best_text, scored[routing.name] = _score_atoms(index, index.domains[routing.name], found, numbered, joined, wanted, max(0, top))
         routing.atom_score = best_text
         routing.score += ATOM_EVIDENCE * best_text
     candidates = [m for m in candidates if m.score > 0]
@@ -527,36 +568,50 @@ def _check(index: MatchIndex, domains: Iterable[str] | None, axes: Mapping[str, 
     return names
 
 
-def _score_atoms(index: MatchIndex, d: _DomainIndex, found: dict[str, str], joined: set[str], wanted: Mapping[str, set[str]]) -> list[AtomMatch]:
-    """The atoms of one domain that share a term with the brief, scored (before the
-    domain's factor), with the words met by field and the axis lifts."""
-    named = _named_values(d, found, joined)
+def _score_atoms(
+    index: MatchIndex, d: _DomainIndex, found: dict[str, str], numbered: dict[str, int], joined: set[str], wanted: list[set[str]], top: int
+) -> tuple[float, list[AtomMatch]]:
+    """The best text score of one domain's atoms, and its ``top`` atoms scored (before
+    the domain's factor), with the words met by field and the axis lifts."""
+    named = {f"{axis}={value}" for axis, values in _named_values(d, found, joined).items() for value in values}
     scores: dict[int, float] = {}
-    met: dict[int, list[tuple[str, int]]] = {}
-    for term, word in found.items():
-        posting = d.postings(term)
+    lists = []
+    for term, number in numbered.items():
+        posting = d.postings(number)
         if posting is None:
             continue
-        idf = index.idf(term)
-        numbers, weights, masks = posting
-        for number, weight, mask in zip(numbers, weights, masks):
-            scores[number] = scores.get(number, 0.0) + idf * weight / _SCALE
-            met.setdefault(number, []).append((word, mask))
-    results = []
-    for number, text_score in scores.items():
-        atom_id, kind, title, quality, atom_axes = d.atoms[number]
-        if wanted and not all(set(atom_axes.get(axis, ())) & values for axis, values in wanted.items()):
+        lists.append((found[term], posting))
+        idf = index.idf(number) / _SCALE
+        numbers, weights, _ = posting
+        get = scores.get
+        for atom_number, weight in zip(numbers, weights):
+            scores[atom_number] = get(atom_number, 0.0) + idf * weight
+    best_text = max(scores.values(), default=0.0)
+    ranked = []
+    for atom_number, text_score in scores.items():
+        atom_axes = d.atoms[atom_number][4]
+        if wanted and not all(not values.isdisjoint(atom_axes) for values in wanted):
             continue
-        lifts = [f"{axis}={value}" for axis, values in sorted(named.items()) for value in sorted(values) if value in atom_axes.get(axis, ())]
-        lift_axes = len({lift.split("=", 1)[0] for lift in lifts})
+        lift_axes = len({said.split("=", 1)[0] for said in atom_axes if said in named}) if named else 0
+        quality = d.atoms[atom_number][3]
         score = text_score * (1 + AXIS_LIFT * lift_axes) * (1 + QUALITY_WEIGHT * (quality or 0.0) / 5.0)
-        by_field: dict[str, list[str]] = {}
-        for word, mask in met[number]:
-            for bit, field_name in enumerate(FIELDS):
-                if mask & (1 << bit):
-                    by_field.setdefault(field_name, []).append(word)
-        results.append(AtomMatch(d.name, atom_id, title, kind, score, text_score, by_field, lifts, quality))
-    return results
+        ranked.append((-round(score, 9), d.atoms[atom_number][0], atom_number, score, text_score))
+    chosen = heapq.nsmallest(top, ranked)
+    # why, for the chosen only
+    met: dict[int, dict[str, list[str]]] = {item[2]: {} for item in chosen}
+    for word, (numbers, _, masks) in lists:
+        for atom_number, mask in zip(numbers, masks):
+            by_field = met.get(atom_number)
+            if by_field is not None:
+                for bit, field_name in enumerate(FIELDS):
+                    if mask & (1 << bit):
+                        by_field.setdefault(field_name, []).append(word)
+    results = []
+    for _, atom_id, atom_number, score, text_score in chosen:
+        _, kind, title, quality, atom_axes = d.atoms[atom_number]
+        lifts = sorted(said for said in atom_axes if said in named)
+        results.append(AtomMatch(d.name, atom_id, title, kind, score, text_score, met[atom_number], lifts, quality))
+    return best_text, results
 
 
 def _tag_scale(index: MatchIndex) -> float:

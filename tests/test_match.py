@@ -73,10 +73,13 @@ def test_the_index_is_plain_data_and_gives_the_same_answers_from_json(index: M.M
     [
         lambda d: d.update(format=99),
         lambda d: d.update(analyzer="other"),
-        lambda d: d["domains"][0].pop("terms"),
+        lambda d: d["domains"][0].pop("term_ids"),
         lambda d: d["domains"][0].update(numbers="not base64!"),
         lambda d: d["domains"][0].update(weights=""),
-        lambda d: d["domains"][0]["terms"].update(zzz=[10**9, 5]),
+        lambda d: d["domains"][0].update(starts=d["domains"][1]["starts"]),
+        lambda d: d["domains"][0].update(term_ids=d["domains"][0]["term_ids"][::-1]),
+        lambda d: d.update(vocabulary="\n".join(reversed(d["vocabulary"].split("\n")))),
+        lambda d: d.update(df=""),
     ],
 )
 def test_a_damaged_index_is_refused_not_used(index: M.MatchIndex, damage) -> None:
