@@ -159,14 +159,12 @@ class _DomainIndex:
     kept in the plain data as base64 text, so that loading an index decodes a few
     strings instead of building millions of numbers."""
 
-    __slots__ = ("name", "atoms", "term_ids", "starts", "numbers", "weights", "masks", "profile", "length", "tags", "axes")
+    __slots__ = ("name", "atoms", "term_ids", "starts", "numbers", "weights", "masks", "profile", "length", "tags", "axes", "values")
 
     def __init__(self, data: Mapping[str, Any], vocabulary: int) -> None:
         self.name: str = data["name"]
-        # (id, kind, title, quality, ("axis=value", ...)) a tuple an atom
-        self.atoms: list[tuple[Any, ...]] = [
-            (str(item[0]), item[1], str(item[2]), item[3], tuple(sys.intern(value) for value in item[4])) for item in data["atoms"]
-        ]
+        # [id, kind, title, quality, [numbers of its values in `values`]] a list an atom, as given
+        self.atoms: list[list[Any]] = data["atoms"]
         self.term_ids = _unpack("I", data["term_ids"])
         self.starts = _unpack("I", data["starts"])
         self.numbers = _unpack("I", data["numbers"])
@@ -174,16 +172,28 @@ class _DomainIndex:
         self.masks = _unpack("B", data["masks"])
         if not len(self.numbers) == len(self.weights) == len(self.masks) or len(self.starts) != len(self.term_ids) + 1:
             raise ValueError("postings of different lengths")
-        if self.numbers and max(self.numbers) >= len(self.atoms):
-            raise ValueError("a posting names an atom that is not there")
-        if self.term_ids and (max(self.term_ids) >= vocabulary or any(a >= b for a, b in zip(self.term_ids, self.term_ids[1:]))):
+        # (sorted() and set() run in C: a check of every number costs little)
+        if self.term_ids and (max(self.term_ids) >= vocabulary or array("I", sorted(self.term_ids)) != self.term_ids or len(set(self.term_ids)) != len(self.term_ids)):
             raise ValueError("term numbers out of order or range")
-        if self.starts[0] != 0 or self.starts[-1] != len(self.numbers) or any(a > b for a, b in zip(self.starts, self.starts[1:])):
+        if self.starts[0] != 0 or self.starts[-1] != len(self.numbers) or array("I", sorted(self.starts)) != self.starts:
             raise ValueError("postings out of range")
         self.profile: dict[str, float] = {sys.intern(term): float(weight) for term, weight in data["profile"].items()}
         self.length = float(data["length"])
         self.tags: dict[str, list[Any]] = data["tags"]  # tag -> [its terms, its compound]
         self.axes: dict[str, list[str]] = data["axes"]
+        # "axis=value" of every axis value in order (atoms name them by number), each
+        # with its terms and its compound: the values a brief may name
+        self.values: list[tuple[str, list[str], str | None]] = []
+        for axis, values in self.axes.items():
+            for value in values:
+                value_words = words(value)
+                self.values.append((f"{axis}={value}", terms(value), stem("".join(value_words)) if len(value_words) > 1 else None))
+        count = len(self.values)
+        for item in self.atoms:
+            if not (isinstance(item, list) and len(item) == 5 and isinstance(item[0], str) and isinstance(item[2], str) and isinstance(item[4], list)):
+                raise ValueError("an atom is not [id, kind, title, quality, values]")
+            if not (item[3] is None or isinstance(item[3], (int, float))) or any(not isinstance(v, int) or not 0 <= v < count for v in item[4]):
+                raise ValueError(f"atom {item[0]!r} has a quality or axis values out of range")
 
     def postings(self, term_id: int) -> tuple[array, array, array] | None:
         """The postings of the term numbered ``term_id``, or ``None``."""
@@ -200,7 +210,7 @@ class _DomainIndex:
     def to_dict(self) -> dict[str, Any]:
         return {
             "name": self.name,
-            "atoms": [list(atom[:4]) + [list(atom[4])] for atom in self.atoms],
+            "atoms": self.atoms,
             "term_ids": _pack(self.term_ids),
             "starts": _pack(self.starts),
             "numbers": _pack(self.numbers),
@@ -271,8 +281,7 @@ def _domain_postings(name: str, bundle: Bundle, read_bodies: bool) -> tuple[dict
                 mask[item] = mask.get(item, 0) | bit
             length += weight * len(items)
         docs.append((tf, mask, length))
-        axes_said = [f"{axis}={value}" for axis, values in sorted(atom.axes.items()) for value in values]
-        atoms_data.append([atom.id, atom.kind, atom.title, atom.quality, axes_said])
+        atoms_data.append([atom.id, atom.kind, atom.title, atom.quality, atom.axes])
         _add(profile, fields["tags"], PROFILE_WEIGHTS["atom-tags"])
         _add(profile, fields["title"] + fields["summary"], PROFILE_WEIGHTS["summary"])
     average = sum(length for _, _, length in docs) / len(docs) if docs else 0.0
@@ -292,6 +301,9 @@ def _domain_postings(name: str, bundle: Bundle, read_bodies: bool) -> tuple[dict
         _add(profile, terms(domain.description or ""), PROFILE_WEIGHTS["description"])
         _add(profile, terms(domain.display_title), PROFILE_WEIGHTS["title"])
     axes = {axis_id: list(axis.values) for axis_id, axis in sorted(((domain.axes if domain else None) or {}).items())}
+    number_of = {(axis, value): number for number, (axis, value) in enumerate((axis, value) for axis, values in axes.items() for value in values)}
+    for item in atoms_data:  # an atom's axis values as numbers into the domain's (in that order)
+        item[4] = sorted(number_of[(axis, value)] for axis, values in item[4].items() for value in values if (axis, value) in number_of)
     for values in axes.values():
         _add(profile, [t for value in values for t in terms(value)], PROFILE_WEIGHTS["axes"])
     data = {
@@ -360,16 +372,21 @@ class MatchIndex:
         self.bodies = bodies
         self._profile_df: dict[str, int] = {}
         self._tag_claims: dict[str, list[str]] = {}
+        self._tag_terms: dict[str, list[tuple[str, str]]] = {}  # a term or compound of tags -> (domain, tag)
         self._atoms = 0
         self._profile_average = 0.0
         for d in self.domains.values():
             self._atoms += len(d.atoms)
             for term in d.profile:
                 self._profile_df[term] = self._profile_df.get(term, 0) + 1
-            for tag, (key, _) in d.tags.items():
+            for tag, (key, compound) in d.tags.items():
+                if not key:
+                    continue
                 claims = self._tag_claims.setdefault(" ".join(key), [])
                 if d.name not in claims:
                     claims.append(d.name)
+                for term in [*key, compound] if compound else key:
+                    self._tag_terms.setdefault(term, []).append((d.name, tag))
         if self.domains:
             self._profile_average = sum(d.length for d in self.domains.values()) / len(self.domains)
 
@@ -382,7 +399,7 @@ class MatchIndex:
         try:
             text = data["vocabulary"]
             vocabulary = [sys.intern(term) for term in text.split("\n")] if text else []
-            if any(a >= b for a, b in zip(vocabulary, vocabulary[1:])):
+            if sorted(vocabulary) != vocabulary or len(set(vocabulary)) != len(vocabulary):
                 raise ValueError("the vocabulary is not sorted")
             df = _unpack("I", data["df"])
             if len(df) != len(vocabulary):
@@ -401,6 +418,14 @@ class MatchIndex:
             "df": _pack(self.df),
             "domains": [d.to_dict() for d in self.domains.values()],
         }
+
+    def _tags_touched(self, brief: Mapping[str, str], joined: set[str]) -> dict[str, set[str]]:
+        """Domain -> its tags that share a term (or a compound) with the brief."""
+        touched: dict[str, set[str]] = {}
+        for term in {*brief, *joined}:
+            for name, tag in self._tag_terms.get(term, ()):
+                touched.setdefault(name, set()).add(tag)
+        return touched
 
     def term_id(self, term: str) -> int | None:
         """The number of ``term`` in the vocabulary, or ``None``."""
@@ -438,16 +463,17 @@ def _brief_terms(brief: str) -> tuple[dict[str, str], set[str]]:
     return found, joined
 
 
-def _tag_signals(d: _DomainIndex, index: MatchIndex, brief: dict[str, str], joined: set[str]) -> tuple[float, dict[str, list[str]], dict[str, list[str]]]:
+def _tag_signals(
+    d: _DomainIndex, index: MatchIndex, brief: dict[str, str], joined: set[str], touched: set[str]
+) -> tuple[float, dict[str, list[str]], dict[str, list[str]]]:
     """What the brief's words are worth as signals of domain ``d``'s vocabulary: the
     score, each signal (the brief's words as written) with the tags it met, and the
     signals whose tags other domains claim too (with all the claimants)."""
     score = 0.0
     met: dict[str, list[str]] = {}
     shared: dict[str, list[str]] = {}
-    for tag, (key, compound) in d.tags.items():
-        if not key:
-            continue
+    for tag in [tag for tag in d.tags if tag in touched] if touched else ():
+        key, compound = d.tags[tag]
         present = [t for t in key if t in brief]
         whole = len(present) == len(key) or (compound is not None and compound in joined)
         if not present and not whole:
@@ -461,16 +487,9 @@ def _tag_signals(d: _DomainIndex, index: MatchIndex, brief: dict[str, str], join
     return score, met, shared
 
 
-def _named_values(d: _DomainIndex, brief: dict[str, str], joined: set[str]) -> dict[str, set[str]]:
-    """Axis -> the values of it the brief names."""
-    named: dict[str, set[str]] = {}
-    for axis, values in d.axes.items():
-        for value in values:
-            key = terms(value)
-            value_words = words(value)
-            if (key and all(t in brief for t in key)) or (len(value_words) > 1 and stem("".join(value_words)) in joined):
-                named.setdefault(axis, set()).add(value)
-    return named
+def _named_values(d: _DomainIndex, brief: dict[str, str], joined: set[str]) -> set[int]:
+    """The numbers of domain ``d``'s axis values that the brief names."""
+    return {number for number, (_, key, compound) in enumerate(d.values) if (key and all(t in brief for t in key)) or (compound is not None and compound in joined)}
 
 
 def match(
@@ -501,6 +520,7 @@ def match(
         return MatchResult(brief, [], [], notes)
     chosen = _check(index, domains, axes)
     numbered = {term: number for term, number in ((term, index.term_id(term)) for term in found) if number is not None}
+    touched = index._tags_touched(found, joined)
     # 1. routing: each domain's profile and vocabulary, then (for the best few) its best atoms
     routed: list[DomainMatch] = []
     for name in chosen:
@@ -512,13 +532,13 @@ def match(
             if tf:
                 text_score += index._profile_idf(term) * _saturate(tf, d.length, index._profile_average)
                 text_words.append(word)
-        tag_score, met, shared = _tag_signals(d, index, found, joined)
+        tag_score, met, shared = _tag_signals(d, index, found, joined, touched.get(name, set()))
         score = text_score + tag_score * _tag_scale(index)
         if score > 0 or any(d.has(number) for number in numbered.values()):  # (a word of its atoms' bodies only)
             routed.append(DomainMatch(name, score, list(met), shared, text_words, tag_score, text_score, tags=met))
     routed.sort(key=lambda m: (-round(m.score, 9), m.name))
     candidates = routed[:ROUTE_CANDIDATES] if domains is None else routed
-    wanted = [{f"{axis}={value}" for value in ([values] if isinstance(values, str) else values)} for axis, values in (axes or {}).items()]
+    wanted = [{f"{axis}={value}" for value in ([values] if isinstance(values, str) else values)} for axis, values in (axes or {}).items()]  # each axis: either value
     scored: dict[str, list[AtomMatch]] = {}
     for routing in candidates:
         best_text, scored[routing.name] = _score_atoms(index, index.domains[routing.name], found, numbered, joined, wanted, max(0, top))
@@ -573,8 +593,10 @@ def _score_atoms(
 ) -> tuple[float, list[AtomMatch]]:
     """The best text score of one domain's atoms, and its ``top`` atoms scored (before
     the domain's factor), with the words met by field and the axis lifts."""
-    named = {f"{axis}={value}" for axis, values in _named_values(d, found, joined).items() for value in values}
-    scores: dict[int, float] = {}
+    named = _named_values(d, found, joined)
+    said = [value[0] for value in d.values]
+    wanted_numbers = [{number for number, name in enumerate(said) if name in values} for values in wanted]
+    totals = [0.0] * len(d.atoms)
     lists = []
     for term, number in numbered.items():
         posting = d.postings(number)
@@ -583,16 +605,21 @@ def _score_atoms(
         lists.append((found[term], posting))
         idf = index.idf(number) / _SCALE
         numbers, weights, _ = posting
-        get = scores.get
-        for atom_number, weight in zip(numbers, weights):
-            scores[atom_number] = get(atom_number, 0.0) + idf * weight
-    best_text = max(scores.values(), default=0.0)
-    ranked = []
-    for atom_number, text_score in scores.items():
-        atom_axes = d.atoms[atom_number][4]
-        if wanted and not all(not values.isdisjoint(atom_axes) for values in wanted):
+        try:
+            for atom_number, weight in zip(numbers, weights):
+                totals[atom_number] += idf * weight
+        except IndexError:  # a damaged index names an atom that is not there: the term is left out
+            lists.pop()
             continue
-        lift_axes = len({said.split("=", 1)[0] for said in atom_axes if said in named}) if named else 0
+    best_text = max(totals, default=0.0)
+    ranked = []
+    for atom_number, text_score in enumerate(totals):
+        if not text_score:
+            continue
+        atom_axes = d.atoms[atom_number][4]
+        if wanted_numbers and not all(not values.isdisjoint(atom_axes) for values in wanted_numbers):
+            continue
+        lift_axes = len({said[number].split("=", 1)[0] for number in atom_axes if number in named}) if named else 0
         quality = d.atoms[atom_number][3]
         score = text_score * (1 + AXIS_LIFT * lift_axes) * (1 + QUALITY_WEIGHT * (quality or 0.0) / 5.0)
         ranked.append((-round(score, 9), d.atoms[atom_number][0], atom_number, score, text_score))
@@ -609,7 +636,7 @@ def _score_atoms(
     results = []
     for _, atom_id, atom_number, score, text_score in chosen:
         _, kind, title, quality, atom_axes = d.atoms[atom_number]
-        lifts = sorted(said for said in atom_axes if said in named)
+        lifts = sorted(said[number] for number in atom_axes if number in named)
         results.append(AtomMatch(d.name, atom_id, title, kind, score, text_score, met[atom_number], lifts, quality))
     return best_text, results
 
@@ -635,8 +662,8 @@ def fingerprint(domains: Mapping[str, Any]) -> str:
                 info = os.stat(atom.source.path)
                 state = f"{info.st_size}:{info.st_mtime_ns}:{info.st_ino}"
             except (OSError, ValueError):
-                state = "-"
-            digest.update(f"\0{atom.source.display}\0{state}\0{atom.raw}".encode("utf-8", "replace"))
+                state = f"-{atom.raw}"  # (a file read from elsewhere: what it says)
+            digest.update(f"\0{atom.source.display}\0{state}".encode("utf-8", "replace"))
     return digest.hexdigest()
 
 
