@@ -30,9 +30,9 @@ def bundles() -> dict:
 def sw(site: Path, tmp_path_factory: pytest.TempPathFactory):
     cache = tmp_path_factory.mktemp("cache")
 
-    def run(*args: str, columns: int | None = None, stdin: str | None = None) -> subprocess.CompletedProcess:
+    def run(*args: str, columns: int | None = None, stdin: str | None = None, encoding: str = "utf-8") -> subprocess.CompletedProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
-        env.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS=LOAD, SKILLWIKI_CACHE_DIR=str(cache), PYTHONIOENCODING="utf-8")
+        env.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS=LOAD, SKILLWIKI_CACHE_DIR=str(cache), PYTHONIOENCODING=encoding)
         env.pop("COLUMNS", None)
         if columns:
             env["COLUMNS"] = str(columns)
@@ -203,3 +203,9 @@ def test_list_overlaps(sw) -> None:
     assert ("@web-security/rate-limit-login", "@backend-architecture/api-gateway") in links
     text = sw("list", "--overlaps").stdout
     assert "claimed by several domains" in text and "-> @backend-architecture/api-gateway" in text
+
+
+@pytest.mark.parametrize("args", [("show", "web-security/rate-limit-login"), ("match", "sql injection", "--explain"), ("atoms", "web-security"), ("show", "web-security")])
+def test_a_terminal_that_cannot_show_every_character_gets_the_rest(sw, args) -> None:
+    done = sw(*args, encoding="ascii")
+    assert done.returncode == 0 and done.stdout
