@@ -116,7 +116,7 @@ def test_show_an_atom_as_json(sw, bundles: dict) -> None:
         ("backend-architecture/nope", 1, "has no atom 'nope'"),
         ("backend-architecture/sga", 1, "did you mean saga"),
         ("nowhere/saga", 1, "no installed domain named 'nowhere'"),
-        ("a/b/c", 2, "is not a path, nor NAME/ID"),
+        ("a/b/c", 1, "no such path"),
     ],
 )
 def test_show_of_a_missing_atom_is_a_clear_message(sw, target: str, code: int, message: str) -> None:

@@ -27,9 +27,12 @@ def run(args: argparse.Namespace, out) -> int:
 
     target = args.target
     if not os.path.exists(target) and "/" in target:
-        from .show_atom import run_atom
+        from ..query import parse_ref
 
-        return run_atom(target, args, out)
+        if parse_ref(target) is not None:  # NAME/ID; else a path that is not there, said below
+            from .show_atom import run_atom
+
+            return run_atom(target, args, out)
     if os.path.exists(target):
         from ..validation import find_bundles, load_bundle, validate_bundle
 
