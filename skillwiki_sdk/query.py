@@ -238,7 +238,7 @@ def body_reader(root: Any, display_root: str) -> Callable[[Atom], str]:
     shown as ``display_root``: an atom's file is found in ``root`` by its place under
     ``display_root``, and read within the loader's limits. For a registry to set as
     the bundle's ``origin.read_body``."""
-    from .loading import LIMITS, body_of, read_text  # noqa: F401 - read_text: the same decoding rules
+    from .loading import LIMITS, body_of
 
     prefix = display_root.rstrip("/") + "/"
 

@@ -5,7 +5,6 @@ and every brief a person or a script may type."""
 from __future__ import annotations
 
 import json
-import os
 import sys
 from pathlib import Path
 
