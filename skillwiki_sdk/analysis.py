@@ -97,10 +97,22 @@ def words(text: str) -> list[str]:
     return [_NUMBERS.get(word, word) for word in _WORD.findall(lowered)]
 
 
+@functools.lru_cache(maxsize=65536)
+def _term(word: str) -> str | None:
+    """The term a word of :data:`_WORD` gives, or ``None`` (a stop word, one digit)."""
+    word = _NUMBERS.get(word, word)
+    if word in STOP_WORDS or (len(word) == 1 and word.isdigit()):
+        return None
+    return stem(word)
+
+
 def terms(text: str) -> list[str]:
     """The terms of ``text`` in order: its words' stems, stop words and numbers of
     one digit left out (``three services``: a count, not a subject)."""
-    return [stem(word) for word in words(text) if word not in STOP_WORDS and not (len(word) == 1 and word.isdigit())]
+    lowered = text.lower()
+    if not lowered.isascii():
+        lowered = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
+    return [term for term in map(_term, _WORD.findall(lowered)) if term is not None]
 
 
 def compounds(items: list[str]) -> list[str]:

@@ -286,12 +286,17 @@ def _domain_postings(name: str, bundle: Bundle, read_bodies: bool) -> tuple[dict
         _add(profile, fields["title"] + fields["summary"], PROFILE_WEIGHTS["summary"])
     average = sum(length for _, _, length in docs) / len(docs) if docs else 0.0
     by_term: dict[str, list[tuple[int, int, int]]] = {}
-    k1_plus = K1 + 1
+    scale = (K1 + 1) * _SCALE  # (at most 2,200: a weight fits in 16 bits)
     for number, (tf, mask, length) in enumerate(docs):
         norm = K1 * (1 - B + B * (length / average if average else 1.0))
         for term, count in tf.items():
-            weight = round(count * k1_plus / (count + norm) * _SCALE)
-            by_term.setdefault(term, []).append((number, min(65535, max(1, weight)), mask[term]))
+            weight = int(count * scale / (count + norm) + 0.5) or 1
+            entry = (number, weight, mask[term])
+            found = by_term.get(term)
+            if found is None:
+                by_term[term] = [entry]
+            else:
+                found.append(entry)
     tags: dict[str, list[Any]] = {}
     for tag in (domain.tags if domain is not None else None) or ():
         tag_words = words(tag)
@@ -343,16 +348,17 @@ def build_index(domains: Mapping[str, Any], *, bodies: bool = True) -> MatchInde
     df = array("I", [0]) * len(vocabulary)
     items = []
     for data, by_term in parts:
-        term_ids, starts, numbers, weights, masks = array("I"), array("I", [0]), array("I"), array("H"), array("B")
-        for term in sorted(by_term):  # the vocabulary's order
-            postings = by_term[term]
-            term_ids.append(number_of[term])
-            df[number_of[term]] += len(postings)
-            for number, weight, bits in postings:
-                numbers.append(number)
-                weights.append(weight)
-                masks.append(bits)
-            starts.append(len(numbers))
+        ordered = sorted(by_term)  # the vocabulary's order
+        flat = [entry for term in ordered for entry in by_term[term]]
+        term_ids = array("I", [number_of[term] for term in ordered])
+        starts = array("I", [0])
+        for term in ordered:
+            postings = len(by_term[term])
+            df[number_of[term]] += postings
+            starts.append(starts[-1] + postings)
+        numbers = array("I", [entry[0] for entry in flat])
+        weights = array("H", [entry[1] for entry in flat])
+        masks = array("B", [entry[2] for entry in flat])
         data.update(term_ids=_pack(term_ids), starts=_pack(starts), numbers=_pack(numbers), weights=_pack(weights), masks=_pack(masks))
         items.append(data)
     return MatchIndex.from_dict({"format": FORMAT, "analyzer": ANALYZER, "bodies": bodies, "vocabulary": "\n".join(vocabulary), "df": _pack(df), "domains": items})
