@@ -35,31 +35,7 @@ ROOT = os.path.dirname(HERE)
 sys.path.insert(0, ROOT)
 sys.path.insert(0, os.path.join(ROOT, "tests"))
 
-TARGETS = {"routing@1": 0.90, "hit@3": 0.80, "mrr@5": 0.70}
-
-
-def load_briefs(path: str) -> list[dict[str, Any]]:
-    """The labelled briefs of a JSON Lines file."""
-    with open(path, encoding="utf-8") as stream:
-        return [json.loads(line) for line in stream if line.strip()]
-
-
-def evaluate(briefs: list[dict[str, Any]], ask: Callable[[str], tuple[list[str], list[tuple[str, str]]]]) -> dict[str, float]:
-    """routing@1, hit@3 and MRR@5 of ``ask`` (brief -> (domains best first, (domain,
-    id) of atoms best first)), and its median time a query (after a first one)."""
-    ask(briefs[0]["brief"])
-    routed = hits = reciprocal = 0.0
-    times = []
-    for item in briefs:
-        started = time.perf_counter()
-        domains, atoms = ask(item["brief"])
-        times.append(time.perf_counter() - started)
-        expected = {(item["domain"], atom) for atom in item["atoms"]}
-        routed += bool(domains) and domains[0] == item["domain"]
-        hits += any(atom in expected for atom in atoms[:3])
-        reciprocal += next((1 / rank for rank, atom in enumerate(atoms[:5], 1) if atom in expected), 0.0)
-    count = len(briefs)
-    return {"routing@1": routed / count, "hit@3": hits / count, "mrr@5": reciprocal / count, "ms": statistics.median(times) * 1000}
+from consumer_site import TARGETS, evaluate, load_briefs  # noqa: E402 - shared with the tests
 
 
 def real_bundles() -> dict[str, Any]:
