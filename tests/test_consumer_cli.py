@@ -209,3 +209,29 @@ def test_list_overlaps(sw) -> None:
 def test_a_terminal_that_cannot_show_every_character_gets_the_rest(sw, args) -> None:
     done = sw(*args, encoding="ascii")
     assert done.returncode == 0 and done.stdout
+
+
+def test_show_names_a_link_to_a_domain_that_is_not_installed(site: Path, tmp_path: Path) -> None:
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    env.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS="skillwiki-ct-web-security", SKILLWIKI_CACHE_DIR=str(tmp_path), PYTHONIOENCODING="utf-8")
+    done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "show", "web-security/rate-limit-login", "--format", "json"], env=env, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0, done.stderr
+    rows = {row["link"]: row for row in json.loads(done.stdout)["related"]}
+    assert rows["@backend-architecture/api-gateway"] == {"link": "@backend-architecture/api-gateway", "ref": None, "title": None, "resolved": False}
+    assert rows["password-hashing"]["resolved"] is True
+    done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "show", "web-security/rate-limit-login"], env=env, capture_output=True, text=True, timeout=120)
+    assert "@backend-architecture/api-gateway  (not installed: dangling)" in done.stdout
+
+
+def test_markdown_is_wrapped_but_code_headings_and_tables_are_kept() -> None:
+    from skillwiki_sdk.commands.show_atom import wrap_markdown
+
+    text = "## A heading that is long enough to pass the width of this test\n\n" + "word " * 30 + "\n\n- an item " + "long " * 20 + "\n\n```\ncode line that is much longer than the width and stays as it is, unbroken\n```\n\n| a | table |\n"
+    lines = wrap_markdown(text, 40)
+    assert lines[0].startswith("## A heading") and len(lines[0]) > 40
+    assert "code line that is much longer than the width and stays as it is, unbroken" in lines
+    assert "| a | table |" in lines
+    item = [line for line in lines if line.startswith("- an item")]
+    assert item and lines[lines.index(item[0]) + 1].startswith("  long")
+    prose = [line for line in lines if line.startswith("word")]
+    assert len(prose) > 1 and all(len(line) <= 40 for line in prose)

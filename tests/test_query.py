@@ -206,3 +206,24 @@ def test_a_plugin_imported_from_a_zip_file_gives_its_bodies(tmp_path: Path) -> N
         for key in [key for key in sys.modules if key == name or key.startswith(name + ".")]:
             del sys.modules[key]
         sys.modules.update(saved)
+
+
+def test_a_body_reader_for_a_traversable_reads_the_atoms_it_holds(tmp_path: Path) -> None:
+    root = BUNDLES["data-engineering"]
+    archive = tmp_path / "bundle.zip"
+    with zipfile.ZipFile(archive, "w") as zipped:
+        for path in sorted(root.rglob("*.md")) + [root / "domain.yaml"]:
+            zipped.write(path, "bundle/" + path.relative_to(root).as_posix())
+    traversable = zipfile.Path(archive, "bundle/")
+    bundle = load_bundle(str(root), display="shown/here")
+    bundle.origin.read_body = query.body_reader(traversable, "shown/here")
+    on_disk = load_bundle(str(root))
+    assert [a.body for a in bundle.atoms] == [a.body for a in on_disk.atoms]
+    stray = Atom.from_raw({"id": "x"}, type(bundle.atoms[0].source)("elsewhere/atoms/x.md", "/nowhere"), "x")
+    stray.origin = bundle.origin
+    with pytest.raises(FileNotFoundError):
+        stray.body
+    climbing = Atom.from_raw({"id": "x"}, type(bundle.atoms[0].source)("shown/here/../../etc/passwd", "/nowhere"), "x")
+    climbing.origin = bundle.origin
+    with pytest.raises(FileNotFoundError):
+        climbing.body
