@@ -478,7 +478,7 @@ def _tag_signals(
     score = 0.0
     met: dict[str, list[str]] = {}
     shared: dict[str, list[str]] = {}
-    for tag in [tag for tag in d.tags if tag in touched] if touched else ():
+    for tag in sorted(touched):
         key, compound = d.tags[tag]
         present = [t for t in key if t in brief]
         whole = len(present) == len(key) or (compound is not None and compound in joined)
