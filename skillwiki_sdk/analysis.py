@@ -2,7 +2,7 @@
 
 A brief and an atom meet on *terms*: lowercase words of letters and digits, with
 number words written as digits (``twelve-factor`` and ``12factor`` meet on ``12``
-and ``factor``), stop words left out, and each word cut to its stem by a small
+and ``factor``), a few shorthands written out (``k8s``, ``db``, ``repo``), stop words left out, and each word cut to its stem by a small
 English suffix stripper (``services``/``service``, ``partitioning``/``partition``,
 ``retries``/``retry``). Adjacent words are also joined (``circuit breaker`` gives
 ``circuitbreaker``) so that compound and hyphenated spellings meet.
@@ -19,7 +19,7 @@ import unicodedata
 
 __all__ = ["ANALYZER", "STOP_WORDS", "compounds", "stem", "terms", "words"]
 
-ANALYZER = "light-4"
+ANALYZER = "light-5"
 """The name of this analysis; an index built with another is built again."""
 
 _WORD = re.compile(r"[a-z]+|[0-9]+")
@@ -28,6 +28,15 @@ _NUMBERS = {
     "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
     "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "first": "1", "second": "2",
 }  # fmt: skip
+
+# Shorthands engineers write, as the words atoms spell out (both sides are analysed
+# alike): "k8s" would otherwise be the letters k and s and the digit 8.
+_SHORTHANDS = {
+    "k8s": "kubernetes", "db": "database", "dbs": "databases", "repo": "repository", "repos": "repositories",
+    "env": "environment", "envs": "environments", "authn": "authentication", "authz": "authorization",
+    "infra": "infrastructure", "msg": "message", "msgs": "messages", "perf": "performance",
+}  # fmt: skip
+_SHORTHAND = re.compile(r"\b(?:" + "|".join(sorted(_SHORTHANDS, key=len, reverse=True)) + r")\b")
 
 STOP_WORDS = frozenset(
     """a about above after again against all almost also am an and any are as at be because been before being below
@@ -91,10 +100,15 @@ def stem(word: str) -> str:
 def words(text: str) -> list[str]:
     """The words of ``text``: lowercase runs of letters or of digits (accents folded,
     ``12factor`` is ``12`` and ``factor``, number words up to twelve as digits)."""
+    return [_NUMBERS.get(word, word) for word in _WORD.findall(_lowered(text))]
+
+
+def _lowered(text: str) -> str:
+    """``text`` in lowercase ASCII (accents folded), shorthands written out."""
     lowered = text.lower()
     if not lowered.isascii():
         lowered = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
-    return [_NUMBERS.get(word, word) for word in _WORD.findall(lowered)]
+    return _SHORTHAND.sub(lambda found: _SHORTHANDS[found.group(0)], lowered)
 
 
 @functools.lru_cache(maxsize=65536)
@@ -109,10 +123,7 @@ def _term(word: str) -> str | None:
 def terms(text: str) -> list[str]:
     """The terms of ``text`` in order: its words' stems, stop words and numbers of
     one digit left out (``three services``: a count, not a subject)."""
-    lowered = text.lower()
-    if not lowered.isascii():
-        lowered = unicodedata.normalize("NFKD", lowered).encode("ascii", "ignore").decode("ascii")
-    return [term for term in map(_term, _WORD.findall(lowered)) if term is not None]
+    return [term for term in map(_term, _WORD.findall(_lowered(text))) if term is not None]
 
 
 def compounds(items: list[str]) -> list[str]:

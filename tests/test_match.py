@@ -229,3 +229,9 @@ def test_a_cache_folder_that_cannot_be_written_is_no_error(domains: dict, tmp_pa
 
 def test_terms_drop_stop_words_and_single_digits() -> None:
     assert terms("The 3 services and the twelve-factor app") == ["servic", "12", "factor", "app"]
+
+
+def test_shorthands_meet_the_words_atoms_spell_out(index: M.MatchIndex) -> None:
+    assert terms("k8s db repos") == terms("kubernetes database repositories")
+    result = M.match(index, "k8s keeps routing traffic to pods that are not ready")
+    assert "deployment-mode=kubernetes" in {lift for atom in result.atoms for lift in atom.lifts}
