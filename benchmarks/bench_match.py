@@ -70,20 +70,25 @@ def with_snowball(bundles: dict[str, Any]) -> Callable[[str], Any] | None:
     english = snowballstemmer.stemmer("english")
     stem = functools.lru_cache(maxsize=65536)(lambda word: word if word.isdigit() else english.stemWord(word))
     saved = analysis.stem, match.stem
-    analysis.stem = match.stem = stem
+
+    def use(stemmer: Any) -> None:
+        analysis.stem = match.stem = stemmer
+        analysis._term.cache_clear()  # it holds the stems of the stemmer it was filled with
+
+    use(stem)
     try:
         inner = ours(bundles)
 
         def ask(brief: str) -> Any:
-            analysis.stem = match.stem = stem
+            use(stem)
             try:
                 return inner(brief)
             finally:
-                analysis.stem, match.stem = saved
+                use(saved[0])
 
         return ask
     finally:
-        analysis.stem, match.stem = saved
+        use(saved[0])
 
 
 def _documents(bundles: dict[str, Any]) -> list[tuple[str, Any, dict[str, str]]]:
