@@ -280,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "" if met is None else ("MET" if met else "NOT MET")
         print(f"{name.ljust(width)}  {value.ljust(value_width)}  {target.ljust(16)}  {verdict}")
     print(f"\nbench took {time.perf_counter() - started:.0f}s")
+    # matching briefs: quality on the labelled briefs, latency, memory (its own table)
+    note("match: bench_match.py")
+    subprocess.run([sys.executable, os.path.join(HERE, "bench_match.py"), "--python", args.python, "--data", args.data, *(["--quick"] if args.quick else [])], check=False)
     return 0
 
 

@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
 
 __all__ = [
     "Atom",
+    "AtomOrigin",
     "Axis",
     "Bundle",
     "Check",
@@ -289,6 +290,8 @@ class Atom:
     # former ids that links may still name; why the atom is to be removed, if it is
     aliases: tuple[str, ...] = ()
     deprecated: str | None = None
+    # shared by the atoms of one bundle: their domain's name and how a body is read
+    origin: AtomOrigin | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_raw(cls, raw: Any, source: Source, stem: str, body_chars: int = 0, body_line: int = 0) -> Atom:
@@ -380,10 +383,52 @@ class Atom:
         """The title, or the id in title case when none is given."""
         return self.title_given or title_from_id(self.id)
 
+    @property
+    def domain(self) -> str | None:
+        """The name of the domain whose bundle holds this atom (``None`` before it is in one)."""
+        return self.origin.domain if self.origin is not None else None
+
+    @property
+    def ref(self) -> str:
+        """``@domain/id``, the link another domain's ``related`` uses for this atom
+        (the plain id while the atom is in no named domain)."""
+        domain = self.domain
+        return f"@{domain}/{self.id}" if domain else self.id
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the frontmatter, stripped, read from the atom's file now
+        (it is not kept: ask once and keep it if needed).
+
+        Read with the loader's limits (:data:`skillwiki_sdk.loading.LIMITS`), by the
+        bundle's reader when it has one (:attr:`AtomOrigin.read_body`, e.g. for a
+        plugin imported from a zip file), else from ``source.path``. Raises
+        :class:`OSError` (or :class:`ValueError` for a file that is no longer an
+        atom) when it cannot be read.
+        """
+        read = self.origin.read_body if self.origin is not None else None
+        if read is None:
+            from .loading import read_body
+
+            return read_body(self.source.path, self.source.display)
+        return read(self)
+
+
+@dataclass
+class AtomOrigin:
+    """What the atoms of one bundle share: their domain's name, and the function that
+    reads an atom's body (``None``: from the file its source names). A registry that
+    read a bundle from elsewhere (a zip file) sets ``read_body`` for all its atoms."""
+
+    domain: str | None
+    read_body: Callable[[Atom], str] | None = None
+
 
 @dataclass
 class Bundle:
-    """A loaded bundle: its domain (``None`` when the manifest is unusable) and atoms."""
+    """A loaded bundle: its domain (``None`` when the manifest is unusable) and atoms.
+
+    Its atoms share one :class:`AtomOrigin` (``origin``), made when the bundle is."""
 
     root: str
     domain: Domain | None
@@ -392,6 +437,15 @@ class Bundle:
     files: int = 0
     # ids (file stems) of atom files that did not load, so links to them are not dangling
     unloaded_ids: set[str] = field(default_factory=set)
+    origin: AtomOrigin | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.origin is None:
+            self.origin = AtomOrigin(self.domain.name if self.domain is not None else None)
+        origin = self.origin
+        for atom in self.atoms:
+            if atom.origin is None:
+                atom.origin = origin
 
     def atom_ids(self) -> set[str]:
         """The ids a link may name: every atom's id and its aliases (former ids)."""

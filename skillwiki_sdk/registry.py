@@ -195,6 +195,57 @@ class Registry:
             "problems": [problem.to_dict() for problem in self.problems],
         }
 
+    # --- Consumers (issue 15): thin delegates to skillwiki_sdk.query and .match ---
+
+    def atoms(self, domain: str | None = None, *, kind: Any = None, tag: Any = None, axis: Mapping[str, Any] | None = None) -> list[Any]:
+        """Atoms of ``domain`` (or of all), filtered by kind, tag and axis values
+        (filters AND, values OR); see :func:`skillwiki_sdk.query.atoms`."""
+        from . import query
+
+        return query.atoms(self.domains, domain, kind=kind, tag=tag, axis=axis)
+
+    def atom(self, domain: str, atom_id: str) -> Any:
+        """The atom ``atom_id`` of ``domain``, or ``None``."""
+        from . import query
+
+        return query.resolve(self.domains, atom_id, within=domain)
+
+    def resolve(self, link: str, within: str | None = None) -> Any:
+        """The atom ``@domain/id`` (or a plain id inside ``within``) names, or ``None``."""
+        from . import query
+
+        return query.resolve(self.domains, link, within)
+
+    def related(self, atom: Any) -> Any:
+        """``atom``'s related atoms across domains, and its dangling links
+        (:class:`skillwiki_sdk.query.Related`)."""
+        from . import query
+
+        return query.related(self.domains, atom)
+
+    def overlaps(self) -> Any:
+        """Tags several domains claim, and links between domains."""
+        from . import query
+
+        return query.overlaps(self.domains)
+
+    def match_index(self) -> Any:
+        """The :class:`skillwiki_sdk.match.MatchIndex` of these domains, built on the
+        first call (reading every body once) and kept by this registry."""
+        index = self.__dict__.get("_match_index")
+        if index is None:
+            from .match import build_index
+
+            index = self.__dict__["_match_index"] = build_index(self.domains)
+        return index
+
+    def match(self, brief: str, *, top: int = 10, domains: Any = None, axes: Mapping[str, Any] | None = None) -> Any:
+        """The domains ``brief`` signals and the atoms that answer it best
+        (:class:`skillwiki_sdk.match.MatchResult`); see :func:`skillwiki_sdk.match.match`."""
+        from .match import match
+
+        return match(self.match_index(), brief, top=top, domains=domains, axes=axes)
+
 
 def _origin(plugin: object) -> tuple[str, str, str, str, Any]:
     """(distribution, version, entry point, module, dist) of a plugin given as an
