@@ -674,46 +674,26 @@ def fingerprint(domains: Mapping[str, Any]) -> str:
 
 
 def cached_index(domains: Mapping[str, Any], folder: str | None) -> MatchIndex:
-    """The index of ``domains``, read from ``folder`` when it holds one built from
-    the same domains (see :func:`fingerprint`), else built and written there
-    atomically (older indexes there are removed). ``folder`` ``None``: always built.
-    An entry that is damaged or foreign is built again; a folder that cannot be
-    written is no error."""
-    import json
-    import os
-    import tempfile
+    """The index of ``domains``, kept in the cache folder ``folder`` (as the checked
+    bundles are, see :mod:`skillwiki_sdk.cache`) under the :func:`fingerprint` of
+    those domains: read from there when it was built from the same domains, else
+    built and written there. ``folder`` ``None``: always built. An entry that is
+    damaged, foreign or stale is built again; a folder that cannot be written is no
+    error."""
+    from .cache import Cache
 
     if folder is None:
         return build_index(domains)
-    key = fingerprint(domains)[:32]
-    path = os.path.join(folder, f"match-index-{key}.json")
-    try:
-        with open(path, encoding="utf-8") as stream:
-            return MatchIndex.from_dict(json.load(stream))
-    except (OSError, ValueError, UnicodeDecodeError, RecursionError):
-        pass  # none yet, or damaged: build it again
-    index = build_index(domains)
-    try:
-        os.makedirs(folder, exist_ok=True)
-        handle, temporary = tempfile.mkstemp(prefix=".match-index-", suffix=".tmp", dir=folder)
+    cache = Cache(folder, kind="match")
+    key = fingerprint(domains)
+    data = cache.get("index", key)
+    if data is not None:
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(index.to_dict(), stream, separators=(",", ":"))
-            os.replace(temporary, path)
-        except BaseException:
-            with _quiet():
-                os.unlink(temporary)
-            raise
-        for name in os.listdir(folder):
-            if name.startswith("match-index-") and name.endswith(".json") and name != os.path.basename(path):
-                with _quiet():
-                    os.unlink(os.path.join(folder, name))
-    except OSError:
-        pass  # a cache that cannot be written is no error
+            return MatchIndex.from_dict(data)
+        except (ValueError, TypeError, KeyError):
+            pass  # damaged: build it again
+    index = build_index(domains)
+    cache.put("index", key, index.to_dict())
     return index
 
 
-def _quiet() -> Any:
-    import contextlib
-
-    return contextlib.suppress(OSError)

@@ -204,7 +204,7 @@ def test_the_index_is_kept_in_the_cache_folder_and_built_again_when_an_atom_chan
     bundles = {"web-security": load_bundle(str(tmp_path / "bundle"))}
     folder = tmp_path / "cache"
     first = M.cached_index(bundles, str(folder))
-    [entry] = list(folder.glob("match-index-*.json"))
+    [entry] = list((folder / "match").glob("*.json"))  # one entry, kept as the checked bundles are
     stamp = entry.stat().st_mtime_ns
     again = M.cached_index(bundles, str(folder))
     assert entry.stat().st_mtime_ns == stamp and again.to_dict() == first.to_dict()
@@ -212,12 +212,12 @@ def test_the_index_is_kept_in_the_cache_folder_and_built_again_when_an_atom_chan
     path = Path(atom.source.path)
     path.write_text(path.read_text(encoding="utf-8") + "\nzebrafish appear here now.\n", encoding="utf-8")
     changed = M.cached_index(bundles, str(folder))
-    assert [p.name for p in folder.glob("match-index-*.json")] != [entry.name]  # a new entry, the old one removed
+    assert entry.stat().st_mtime_ns != stamp  # rewritten for the new key
     assert M.match(changed, "zebrafish").atoms[0].id == atom.id
-    [entry] = list(folder.glob("match-index-*.json"))
+    [entry] = list((folder / "match").glob("*.json"))
     entry.write_text("{damaged", encoding="utf-8")
     assert M.cached_index(bundles, str(folder)).to_dict() == changed.to_dict()
-    assert json.loads(entry.read_text(encoding="utf-8"))["format"] == M.FORMAT  # written again
+    assert json.loads(entry.read_text(encoding="utf-8"))["data"]["format"] == M.FORMAT  # written again
 
 
 def test_a_cache_folder_that_cannot_be_written_is_no_error(domains: dict, tmp_path: Path) -> None:

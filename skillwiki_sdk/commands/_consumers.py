@@ -16,12 +16,6 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def registry() -> Any:
-    from ..registry import Registry
-
-    return Registry.discover()
-
-
 def installed(registry: Any, name: str) -> Any:
     """The installed domain ``name``, or :class:`NotFoundError` saying why not."""
     from ..errors import NotFoundError
@@ -65,19 +59,8 @@ def width(out: Any) -> int:
 
 
 def cache_folder() -> str | None:
-    """Where the match index is kept: ``SKILLWIKI_CACHE_DIR``, else the platform's
-    cache folder; ``None`` with ``SKILLWIKI_NO_CACHE=1``."""
-    import sys
+    """Where the match index is kept: the cache folder of the checked bundles
+    (``SKILLWIKI_CACHE_DIR``, else the platform's); ``None`` with ``SKILLWIKI_NO_CACHE=1``."""
+    from ..cache import default_folder, disabled
 
-    if os.environ.get("SKILLWIKI_NO_CACHE", "") not in ("", "0"):
-        return None
-    given = os.environ.get("SKILLWIKI_CACHE_DIR")
-    if given:
-        return given
-    if sys.platform == "darwin":
-        base = os.path.expanduser("~/Library/Caches")
-    elif os.name == "nt":
-        base = os.environ.get("LOCALAPPDATA") or os.path.expanduser("~\\AppData\\Local")
-    else:
-        base = os.environ.get("XDG_CACHE_HOME") or os.path.expanduser("~/.cache")
-    return os.path.join(base, "skillwiki")
+    return None if disabled() else default_folder()

@@ -26,10 +26,10 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out) -> int:
     from ..errors import UsageError
     from ..query import QueryError, atoms
-    from ._consumers import axis_options, clean, installed, registry
+    from ._consumers import axis_options, clean, installed
 
     axes = axis_options(args.axis)
-    found_registry = registry()
+    found_registry = out.registry()
     entry = installed(found_registry, args.name)
     try:
         found = atoms(found_registry.domains, entry.name, kind=args.kind, tag=args.tag, axis=axes)

@@ -39,7 +39,7 @@ def run(args: argparse.Namespace, out) -> int:
     from ..errors import UsageError
     from ..match import BRIEF_CHARS, cached_index, match
     from ..query import QueryError
-    from ._consumers import axis_options, cache_folder, clean, installed, registry
+    from ._consumers import axis_options, cache_folder, clean, installed
 
     brief = args.brief
     if brief == "-":
@@ -49,7 +49,7 @@ def run(args: argparse.Namespace, out) -> int:
     if not brief.strip():
         raise UsageError("the brief is empty; say what you are working on, for example: skillwiki match 'our checkout spans three services'")
     axes = axis_options(args.axis)
-    found = registry()
+    found = out.registry()
     for name in args.domain or ():
         installed(found, name)
     if not found.domains:

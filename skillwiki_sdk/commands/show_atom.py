@@ -17,13 +17,13 @@ def run_atom(target: str, args: argparse.Namespace, out: Any) -> int:
     """Show the atom ``target`` names (``NAME/ID`` or ``@NAME/ID``)."""
     from ..errors import NotFoundError, UsageError
     from ..query import _closest, parse_ref, resolve
-    from ._consumers import clean, installed, registry, width
+    from ._consumers import clean, installed, width
 
     parsed = parse_ref(target)
     if parsed is None:
         raise UsageError(f"'{clean(target)}' is not a path, nor NAME/ID of an atom (for example backend-architecture/saga)")
     name, atom_id = parsed
-    found = registry()
+    found = out.registry()
     entry = installed(found, name)
     atom = next((a for a in entry.bundle.atoms if a.id == atom_id), None)
     if atom is None:
