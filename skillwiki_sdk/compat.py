@@ -264,12 +264,12 @@ def parse_ignores(values: Iterable[Any], where: str) -> tuple[tuple[str, str], .
 def load_compat_settings(path: str | os.PathLike[str]) -> CompatSettings:
     """``[tool.skillwiki.compat]`` of the project holding ``path`` (defaults when
     there is none); a wrong key or value is a :class:`UsageError`."""
-    from .config import _load_toml, find_pyproject
+    from .config import load_toml, find_pyproject
 
     pyproject = find_pyproject(path)
     if pyproject is None:
         return CompatSettings()
-    tool = _load_toml(pyproject).get("tool", {})
+    tool = load_toml(pyproject).get("tool", {})
     table = tool.get("skillwiki", {}).get("compat") if isinstance(tool, dict) and isinstance(tool.get("skillwiki"), dict) else None
     if table is None:
         return CompatSettings(source=pyproject)
@@ -293,13 +293,13 @@ def load_compat_settings(path: str | os.PathLike[str]) -> CompatSettings:
 
 def _distribution_of(path: str) -> str | None:
     """The ``[project] name`` of the project holding ``path``, if any."""
-    from .config import ConfigError, _load_toml, find_pyproject
+    from .config import ConfigError, load_toml, find_pyproject
 
     pyproject = find_pyproject(path)
     if pyproject is None:
         return None
     try:
-        project = _load_toml(pyproject).get("project", {})
+        project = load_toml(pyproject).get("project", {})
     except ConfigError:
         return None
     name = project.get("name") if isinstance(project, dict) else None
@@ -487,10 +487,10 @@ def _body_digest(data: bytes) -> tuple[bytes, int, str] | None:
 
 
 def _read(path: str) -> bytes | None:
-    from .loading import LIMITS, _read_regular
+    from .loading import LIMITS, read_regular
 
     try:
-        data = _read_regular(path, LIMITS.file_bytes + 1)
+        data = read_regular(path, LIMITS.file_bytes + 1)
     except OSError:
         return None
     return data if len(data) <= LIMITS.file_bytes else None

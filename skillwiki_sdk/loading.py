@@ -395,7 +395,7 @@ def read_text(path: str, display: str) -> tuple[str | None, list[Finding]]:
     line numbers stay those an editor shows.
     """
     try:
-        data = _read_regular(path, LIMITS.file_bytes + 1)
+        data = read_regular(path, LIMITS.file_bytes + 1)
     except IsADirectoryError:
         return None, [rules.NOT_A_FILE.finding("this is a folder, not a file", file=display, line=1)]
     except _NotRegular as error:
@@ -449,7 +449,7 @@ class _NotRegular(OSError):
     """A path that is a pipe, socket or device: opening or reading it could block forever."""
 
 
-def _read_regular(path: str, limit: int) -> bytes:
+def read_regular(path: str, limit: int) -> bytes:
     """At most ``limit`` bytes of a regular file; never blocks on a FIFO or a device."""
     import stat
 

@@ -575,22 +575,22 @@ def match(
 def _check(index: MatchIndex, domains: Iterable[str] | None, axes: Mapping[str, Iterable[str]] | None) -> list[str]:
     """The names of the domains to match in; a :class:`~skillwiki_sdk.query.QueryError`
     for a domain, axis or axis value that is not in the index."""
-    from .query import QueryError, _closest
+    from .query import QueryError, closest
 
     names = list(index.domains) if domains is None else sorted(set([domains] if isinstance(domains, str) else domains))
     for name in names:
         if name not in index.domains:
-            raise QueryError(f"no installed domain named '{name}'; {_closest(name, index.domains)}")
+            raise QueryError(f"no installed domain named '{name}'; {closest(name, index.domains)}")
     declared: dict[str, set[str]] = {}
     for name in names:
         for axis, values in index.domains[name].axes.items():
             declared.setdefault(axis, set()).update(values)
     for axis, values in sorted((axes or {}).items()):
         if axis not in declared:
-            raise QueryError(f"no axis '{axis}' in the domains matched; {_closest(axis, declared)}")
+            raise QueryError(f"no axis '{axis}' in the domains matched; {closest(axis, declared)}")
         for value in sorted([values] if isinstance(values, str) else values):
             if value not in declared[axis]:
-                raise QueryError(f"axis '{axis}' has no value '{value}'; {_closest(value, declared[axis])}")
+                raise QueryError(f"axis '{axis}' has no value '{value}'; {closest(value, declared[axis])}")
     return names
 
 

@@ -400,17 +400,16 @@ class Atom:
         """The Markdown after the frontmatter, stripped, read from the atom's file now
         (it is not kept: ask once and keep it if needed).
 
-        Read with the loader's limits (:data:`skillwiki_sdk.loading.LIMITS`), by the
-        bundle's reader when it has one (:attr:`AtomOrigin.read_body`, e.g. for a
-        plugin imported from a zip file), else from ``source.path``. Raises
-        :class:`OSError` (or :class:`ValueError` for a file that is no longer an
-        atom) when it cannot be read.
+        Read by the bundle's reader (:attr:`AtomOrigin.read_body`), which whoever
+        loaded the bundle gives it: :func:`skillwiki_sdk.load_bundle` and the registry
+        read with the loader's limits from ``source.path`` (or the zip file a plugin
+        was imported from). Raises :class:`OSError` (or :class:`ValueError` for a file
+        that is no longer an atom) when it cannot be read, and :class:`LookupError`
+        for an atom of a bundle made without a reader.
         """
         read = self.origin.read_body if self.origin is not None else None
         if read is None:
-            from .loading import read_body
-
-            return read_body(self.source.path, self.source.display)
+            raise LookupError(f"{self.source.display}: this atom's bundle has no body reader (load it with load_bundle)")
         return read(self)
 
 

@@ -52,7 +52,7 @@ def _values(value: Values) -> set[str] | None:
     return set(value)
 
 
-def _closest(word: str, choices: Iterable[str]) -> str:
+def closest(word: str, choices: Iterable[str]) -> str:
     import difflib
 
     choices = sorted(set(choices))
@@ -70,7 +70,7 @@ def _chosen(domains: Mapping[str, Any], domain: str | Iterable[str] | None) -> d
     names = [domain] if isinstance(domain, str) else list(domain)
     for name in names:
         if name not in bundles:
-            raise QueryError(f"no installed domain named '{name}'; {_closest(name, bundles)}")
+            raise QueryError(f"no installed domain named '{name}'; {closest(name, bundles)}")
     return {name: bundles[name] for name in sorted(set(names))}
 
 
@@ -123,16 +123,16 @@ def _check_filters(bundles: Mapping[str, Bundle], kinds: set[str] | None, tags: 
     where = "the chosen domain" + ("s" if len(bundles) != 1 else "")
     for value in sorted(kinds or ()):
         if value not in declared_kinds:
-            raise QueryError(f"no kind '{value}' in {where}; {_closest(value, declared_kinds)}")
+            raise QueryError(f"no kind '{value}' in {where}; {closest(value, declared_kinds)}")
     for value in sorted(tags or ()):
         if value not in declared_tags:
-            raise QueryError(f"no tag '{value}' in the vocabulary of {where}; {_closest(value, declared_tags)}")
+            raise QueryError(f"no tag '{value}' in the vocabulary of {where}; {closest(value, declared_tags)}")
     for axis_id, values in sorted(wanted.items()):
         if axis_id not in declared_axes:
-            raise QueryError(f"no axis '{axis_id}' in {where}; {_closest(axis_id, declared_axes)}")
+            raise QueryError(f"no axis '{axis_id}' in {where}; {closest(axis_id, declared_axes)}")
         for value in sorted(values):
             if value not in declared_axes[axis_id]:
-                raise QueryError(f"axis '{axis_id}' has no value '{value}'; {_closest(value, declared_axes[axis_id])}")
+                raise QueryError(f"axis '{axis_id}' has no value '{value}'; {closest(value, declared_axes[axis_id])}")
 
 
 def parse_ref(link: str, within: str | None = None) -> tuple[str, str] | None:

@@ -35,7 +35,7 @@ from . import __version__, rules
 from .cache import Cache, digest, is_plain
 from .errors import SkillwikiError
 from .links import external_findings, external_links
-from .model import Atom, Bundle, Domain, Finding, Severity, Source
+from .model import Atom, AtomOrigin, Bundle, Domain, Finding, Severity, Source
 from .plugins import (
     Guard,
     InstalledPlugins,
@@ -799,6 +799,13 @@ def _read_to_data(read: _Read) -> dict[str, Any] | None:
     return data if is_plain(data) else None
 
 
+def _read_body(atom: Atom) -> str:
+    """An atom's body, read when asked (PyYAML is imported only then)."""
+    from .loading import read_body
+
+    return read_body(atom.source.path, atom.source.display)
+
+
 def _read_from_data(data: Any) -> _Read | None:
     """The read that :func:`_read_to_data` kept, or ``None`` for data of another shape."""
     try:
@@ -815,6 +822,7 @@ def _read_from_data(data: Any) -> _Read | None:
             findings=[_finding_from(f) for f in data["loaded"]],
             files=data["files"],
             unloaded_ids=set(data["unloaded"]),
+            origin=AtomOrigin(domain.name if domain is not None else None, read_body=_read_body),
         )
         links = {(number, index): (line, column) for number, index, line, column in data["links"]}
         return _Read(data["shown"], bundle, [_finding_from(f) for f in data["findings"]], links=links)

@@ -13,8 +13,8 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from . import rules
 from .archives import is_archive, unpacked
 from .links import external_findings, external_links
-from .loading import LIMITS, MANIFEST, find_bundles, is_within, load_yaml, on_unread, read_text, resolve_locations, split_frontmatter
-from .model import Atom, Bundle, Domain, Finding, Report, Source
+from .loading import LIMITS, MANIFEST, find_bundles, is_within, load_yaml, on_unread, read_body, read_text, resolve_locations, split_frontmatter
+from .model import Atom, AtomOrigin, Bundle, Domain, Finding, Report, Source
 
 __all__ = [
     "atom_files",
@@ -199,7 +199,14 @@ def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, map
             unloaded.add(stem)
         else:
             atoms.append(atom)
-    return Bundle(root=display_root, domain=domain, atoms=atoms, findings=findings, files=len(files) + 1, unloaded_ids=unloaded)
+    origin = AtomOrigin(domain.name if domain is not None else None, read_body=read_body_of)
+    return Bundle(root=display_root, domain=domain, atoms=atoms, findings=findings, files=len(files) + 1, unloaded_ids=unloaded, origin=origin)
+
+
+def read_body_of(atom: Atom) -> str:
+    """An atom's Markdown body, read now from its file within the loader's limits
+    (the reader :func:`load_bundle` gives its atoms; see :attr:`Atom.body`)."""
+    return read_body(atom.source.path, atom.source.display)
 
 
 def load_domain(root: str | os.PathLike[str], *, display: str | None = None) -> tuple[Domain | None, list[Finding]]:

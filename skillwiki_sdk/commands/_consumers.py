@@ -28,10 +28,10 @@ def installed(registry: Any, name: str) -> Any:
             raise NotFoundError(
                 f"domain '{name}' of {problem.distribution} {problem.version} is installed but was left out ({problem.stage}: {problem.reason}); {problem.action}"
             )
-    from ..query import _closest
+    from ..query import closest
 
     known = ", ".join(sorted(registry.domains)) or "none installed"
-    hint = _closest(name, registry.domains) if registry.domains else ""
+    hint = closest(name, registry.domains) if registry.domains else ""
     raise NotFoundError(f"no installed domain named '{clean(name)}' (installed: {known})" + (f"; {hint}" if hint.startswith("did") else ""))
 
 

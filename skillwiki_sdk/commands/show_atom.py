@@ -16,7 +16,7 @@ _ITEM = re.compile(r"^(\s*)([-*+]|\d+[.)])\s+")
 def run_atom(target: str, args: argparse.Namespace, out: Any) -> int:
     """Show the atom ``target`` names (``NAME/ID`` or ``@NAME/ID``)."""
     from ..errors import NotFoundError, UsageError
-    from ..query import _closest, parse_ref, resolve
+    from ..query import closest, parse_ref, resolve
     from ._consumers import clean, installed, width
 
     parsed = parse_ref(target)
@@ -27,7 +27,7 @@ def run_atom(target: str, args: argparse.Namespace, out: Any) -> int:
     entry = installed(found, name)
     atom = next((a for a in entry.bundle.atoms if a.id == atom_id), None)
     if atom is None:
-        raise NotFoundError(f"domain '{name}' has no atom '{clean(atom_id)}'; {_closest(atom_id, entry.bundle.atom_ids())} (skillwiki atoms {name} lists them)")
+        raise NotFoundError(f"domain '{name}' has no atom '{clean(atom_id)}'; {closest(atom_id, entry.bundle.atom_ids())} (skillwiki atoms {name} lists them)")
     rows = []
     for link in atom.related:
         linked = resolve(found.domains, link, name)
