@@ -506,8 +506,13 @@ class _Discovery:
         return accepted
 
 
-# The name of the cache entry that holds the last discovery of an environment.
-_SNAPSHOT = "discovery"
+def _snapshot_name() -> str:
+    """The name of the cache entry that holds the last discovery of this
+    environment: one for each interpreter prefix and ``sys.path`` (a script's folder
+    is its ``sys.path[0]``), so that environments do not take each other's place."""
+    import sys
+
+    return "discovery " + digest([sys.prefix, sys.path])[:24]
 
 
 class _Snapshot:
@@ -540,7 +545,7 @@ class _Snapshot:
         key = self.key()
         if key is None:
             return None
-        data = self.cache.get(_SNAPSHOT, key)
+        data = self.cache.get(_snapshot_name(), key)
         if not isinstance(data, dict):
             return None
         try:
@@ -573,7 +578,7 @@ class _Snapshot:
         kept = _registry_to_data(registry)
         data = {"files": files, "roots": trees, "registry": kept}
         if kept is not None and is_plain(data):
-            self.cache.put(_SNAPSHOT, key, data)
+            self.cache.put(_snapshot_name(), key, data)
 
 
 def _file_state(path: str) -> list[int] | None:
