@@ -24,7 +24,6 @@ import hashlib
 import json
 import math
 import os
-from dataclasses import dataclass
 from typing import Any
 
 __all__ = ["CACHE_DIR_ENV", "FORMAT", "NO_CACHE_ENV", "Cache", "CacheInfo", "digest", "is_plain"]
@@ -65,14 +64,22 @@ def is_plain(value: Any, depth: int = 0) -> bool:
     return False
 
 
-@dataclass(frozen=True)
 class CacheInfo:
-    """Where the cache is, how many entries it holds and their size in bytes."""
+    """Where the cache is, how many entries it holds and their size in bytes.
 
-    folder: str
-    entries: int
-    bytes: int
-    enabled: bool = True
+    (A plain class: this module is read by a discovery answered from the cache,
+    which must not pay for importing ``dataclasses``.)"""
+
+    __slots__ = ("folder", "entries", "bytes", "enabled")
+
+    def __init__(self, folder: str, entries: int, bytes: int, enabled: bool = True) -> None:
+        self.folder, self.entries, self.bytes, self.enabled = folder, entries, bytes, enabled
+
+    def __repr__(self) -> str:
+        return f"CacheInfo(folder={self.folder!r}, entries={self.entries}, bytes={self.bytes}, enabled={self.enabled})"
+
+    def __eq__(self, other: object) -> bool:
+        return isinstance(other, CacheInfo) and self.to_dict() == other.to_dict()
 
     def to_dict(self) -> dict[str, Any]:
         return {"folder": self.folder, "enabled": self.enabled, "entries": self.entries, "bytes": self.bytes}

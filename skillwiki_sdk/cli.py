@@ -45,6 +45,11 @@ class Output:
             self._plugins = installed_plugins(guard=self.guard)
         return self._plugins
 
+    def nothing_loaded(self) -> bool:
+        """Whether no plugin was loaded for this command yet (a registry may then be
+        answered from the snapshot of the last discovery)."""
+        return self._plugins is None and self._registry is None
+
     def registry(self) -> Any:
         """The registry of the installed domains, discovered once for this command."""
         if self._registry is None:

@@ -34,6 +34,8 @@ import types
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable
 
+from .environment import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP, LOAD_PLUGINS_ENV
+from .environment import normalize, selection
 from .model import Check, Finding, Rule
 
 if TYPE_CHECKING:
@@ -67,9 +69,6 @@ DEFAULT_PLUGINS = (
     "skillwiki_sdk.checks.vocabulary",
 )
 
-ENTRY_POINT_GROUP = "skillwiki"
-DISABLE_AUTOLOAD_ENV = "SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD"
-LOAD_PLUGINS_ENV = "SKILLWIKI_LOAD_PLUGINS"
 
 # Registered names of installed plugins start with this, so they are told from built-ins.
 INSTALLED_PREFIX = "entry-point:"
@@ -155,22 +154,6 @@ class InstalledPlugins:
     manager: pluggy.PluginManager | None = field(default=None, repr=False, compare=False)
 
 
-def _normalize(name: str) -> str:
-    return re.sub(r"[-_.]+", "-", name).lower()
-
-
-def _flag(value: str | None) -> bool:
-    return value is not None and value.strip().lower() not in ("", "0", "false", "no")
-
-
-def _selection() -> tuple[bool, tuple[str, ...] | None]:
-    """(autoload, names): what the environment variables ask for."""
-    names = os.environ.get(LOAD_PLUGINS_ENV)
-    if names is not None:
-        return True, tuple(_normalize(n.strip()) for n in names.split(",") if n.strip())
-    return not _flag(os.environ.get(DISABLE_AUTOLOAD_ENV)), None
-
-
 def find_entry_points() -> tuple[list[tuple[str, str, Any]], list[Problem]]:
     """(distribution, version, entry point) of group ``skillwiki``, in a stable order,
     and the problems of distributions whose metadata cannot be read.
@@ -208,7 +191,7 @@ def find_entry_points() -> tuple[list[tuple[str, str, Any]], list[Problem]]:
         named = described[id(dist)]
         if named and named[0]:
             found.append((named[0], named[1], ep))
-    return sorted(found, key=lambda item: (_normalize(item[0]), item[2].name)), problems
+    return sorted(found, key=lambda item: (normalize(item[0]), item[2].name)), problems
 
 
 def _name_and_version(dist: Any) -> tuple[str, str]:
@@ -325,14 +308,14 @@ def installed_plugins(*, guard: Guard = no_guard) -> InstalledPlugins:
     Each call looks again (Python's own import system keeps the modules imported);
     keep the result to use one load for several things. ``guard`` runs each import.
     """
-    autoload, selected = _selection()
+    autoload, selected = selection()
     result = InstalledPlugins(autoload=autoload, selected=selected, manager=_base_manager())
     if not autoload:
         return result
     found, problems = find_entry_points()
     result.problems.extend(problems)
     for distribution, version, ep in found:
-        if selected is not None and _normalize(distribution) not in selected and _normalize(ep.name) not in selected:
+        if selected is not None and normalize(distribution) not in selected and normalize(ep.name) not in selected:
             continue
         if any(p.distribution == distribution and p.value == ep.value for p in result.plugins):
             continue  # two entry points of one distribution naming one module: one plugin

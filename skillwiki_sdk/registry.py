@@ -35,6 +35,7 @@ from . import __version__, rules
 from .cache import Cache, digest, is_plain
 from .errors import SkillwikiError
 from .links import external_findings, external_links
+from .snapshot import tree_state
 from .model import Atom, AtomOrigin, Bundle, Domain, Finding, Severity, Source
 from .plugins import (
     Guard,
@@ -194,6 +195,12 @@ class Registry:
             "domains": [entry.to_dict() for entry in self],
             "problems": [problem.to_dict() for problem in self.problems],
         }
+
+    def listing(self) -> dict[str, Any]:
+        """What ``skillwiki list`` shows: :meth:`to_dict` and which plugins were
+        chosen (``autoload``, ``selected``)."""
+        selected = self.plugins.selected
+        return {"autoload": self.plugins.autoload, "selected": list(selected) if selected is not None else None, **self.to_dict()}
 
     # --- Consumers (issue 15): thin delegates to skillwiki_sdk.query and .match ---
 
@@ -392,10 +399,10 @@ class _Discovery:
         kind, size, time of change), the RECORD hashes of them where a wheel was
         installed, the SDK, its schemas and the plugins that add checks."""
         if self._key_base is None:
-            from .schema import schema_digest
+            from .schema_files import schema_digest
 
             self._key_base = [__version__, schema_digest(), self._checkers]
-        tree = _tree_state(path)
+        tree = tree_state(path)
         if tree is None:
             return None
         return digest([self._key_base, path, tree, hashes])
@@ -506,109 +513,43 @@ class _Discovery:
         return accepted
 
 
-def _snapshot_name() -> str:
-    """The name of the cache entry that holds the last discovery of this
-    environment: one for each interpreter prefix and ``sys.path`` (a script's folder
-    is its ``sys.path[0]``), so that environments do not take each other's place."""
-    import sys
-
-    return "discovery " + digest([sys.prefix, sys.path])[:24]
-
-
 class _Snapshot:
-    """The whole outcome of the last discovery of this environment, kept in the cache
-    and used again while nothing it depends on has changed: what stevedore does for
-    entry points, carried on to the bundles.
-
-    The key is made without importing any plugin: the SDK and its schemas, the
-    interpreter, ``sys.path`` and the modification time of each of its folders (an
-    install or uninstall changes the folder it writes into), the entry points of
-    group ``skillwiki`` with the size and time of their distributions' METADATA
-    and RECORD, and the
-    variables that select plugins. Kept beside it and checked as well: the files of
-    the plugins' modules (an editable install changes them in place) and every file
-    of every bundle. Whatever differs, discovery runs again (with the cache of each
-    bundle), and the snapshot is written anew. A discovery in which a plugin failed
-    to import or its hook failed is not kept: such a failure may not last.
-    """
+    """The whole outcome of the last discovery of this environment (see
+    :mod:`skillwiki_sdk.snapshot`). A discovery in which a plugin failed to import or
+    its hook failed is not kept: such a failure may not last."""
 
     def __init__(self, cache: Cache) -> None:
         self.cache = cache
         self._key: str | None = None
+        self._keyed = False
 
     def key(self) -> str | None:
-        if self._key is None:
-            self._key = _environment_key()
+        if not self._keyed:
+            from .snapshot import environment_key
+
+            self._key, self._keyed = environment_key(), True
         return self._key
 
     def load(self) -> Registry | None:
-        key = self.key()
-        if key is None:
-            return None
-        data = self.cache.get(_snapshot_name(), key)
-        if not isinstance(data, dict):
+        from .snapshot import load
+
+        data = load(self.cache, self.key())
+        if data is None:
             return None
         try:
-            for path, state in data["files"]:
-                if _file_state(path) != state:
-                    return None
-            for path, state in data["roots"]:
-                if _tree_state(path) != state:
-                    return None
             return _registry_from_data(data["registry"])
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
 
     def store(self, registry: Registry, roots: list[Any]) -> None:
+        from .snapshot import store
+
         if any(problem.stage in ("import", "hook") for problem in registry.problems):
-            return
-        key = self.key()
-        if key is None:
             return
         on_disk = [_on_disk(root) for root in roots]
         if any(path is None for path in on_disk):
             return  # a bundle inside a zip: its files cannot be told from here
-        trees = []
-        for path in dict.fromkeys(p for p in on_disk if p is not None):
-            tree = _tree_state(path)
-            if tree is None:
-                return
-            trees.append([path, tree])
-        files = [[path, _file_state(path)] for path in _plugin_files(registry.plugins.plugins)]
-        kept = _registry_to_data(registry)
-        data = {"files": files, "roots": trees, "registry": kept}
-        if kept is not None and is_plain(data):
-            self.cache.put(_snapshot_name(), key, data)
-
-
-def _file_state(path: str) -> list[int] | None:
-    try:
-        info = os.stat(path)
-    except OSError:
-        return None
-    return [info.st_size, info.st_mtime_ns]
-
-
-def _environment_key() -> str | None:
-    """What the entry points and the plugins found depend on (see :class:`_Snapshot`)."""
-    import sys
-    from importlib import metadata
-
-    from .plugins import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP, LOAD_PLUGINS_ENV
-    from .schema import schema_digest
-
-    try:
-        points = []
-        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-            dist = getattr(ep, "dist", None)
-            where = os.fspath(getattr(dist, "_path", "") or "")
-            metadata_files = [_file_state(os.path.join(where, name)) for name in ("METADATA", "RECORD")] if where else None
-            points.append([where, metadata_files, ep.name, ep.value])
-    except Exception:  # noqa: BLE001 - damaged metadata somewhere: discovery says what
-        return None
-    folders = [[entry, _file_state(entry or ".")] for entry in sys.path]
-    selection = [os.environ.get(LOAD_PLUGINS_ENV), os.environ.get(DISABLE_AUTOLOAD_ENV)]
-    return digest([__version__, schema_digest(), sys.version, sys.prefix, folders, sorted(points), selection])
+        store(self.cache, self.key(), [p for p in on_disk if p is not None], _plugin_files(registry.plugins.plugins), _registry_to_data(registry), registry.listing())
 
 
 def _plugin_files(plugins: list[LoadedPlugin]) -> list[str]:
@@ -750,29 +691,6 @@ def _record_files(dist: Any) -> list[tuple[str, str]]:
     except csv.Error:
         return []
     return sorted(files)
-
-
-def _tree_state(root: str) -> list[Any] | None:
-    """Every entry under the folder ``root``: path, kind, size and modification time
-    in nanoseconds, links not followed; ``None`` when it cannot be listed."""
-    state: list[Any] = []
-    pending = [root]
-    cut = len(os.path.join(root, ""))
-    while pending:
-        folder = pending.pop()
-        try:
-            with os.scandir(folder) as listing:
-                for entry in listing:
-                    info = entry.stat(follow_symlinks=False)
-                    state.append([entry.path[cut:], info.st_mode, info.st_size, info.st_mtime_ns])
-                    if entry.is_dir(follow_symlinks=False):
-                        pending.append(entry.path)
-                    if len(state) > 1_000_000:
-                        return None
-        except OSError:
-            return None
-    state.sort()
-    return state
 
 
 def _finding_data(finding: Finding) -> list[Any]:

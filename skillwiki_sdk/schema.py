@@ -14,10 +14,10 @@ from typing import Any, Iterable
 
 from . import rules
 from .model import Finding, Path, Rule, Source
+from .schema_files import SCHEMA_NAMES, schema_digest, schema_text
 
 __all__ = ["SCHEMA_NAMES", "load_schema", "schema_digest", "schema_findings", "schema_text", "validator"]
 
-SCHEMA_NAMES = ("domain", "atom")
 
 _SLUG_WORDS = "a slug: lowercase letters and digits, words joined by single hyphens (like api-gateway)"
 _PATTERN_WORDS = {
@@ -35,32 +35,6 @@ _TYPE_WORDS = {
     "boolean": "true or false",
     "null": "empty",
 }
-
-
-def _schema_file(name: str) -> Any:
-    """The file of schema ``name``: a path on disk, else (the package imported from a
-    zip) a traversable of importlib.resources."""
-    if name not in SCHEMA_NAMES:
-        raise ValueError(f"unknown schema {name!r}; choose one of {', '.join(SCHEMA_NAMES)}")
-    here = os.path.dirname(os.path.abspath(__file__))
-    packaged = os.path.join(here, "schemas", f"{name}.schema.json")
-    # A source checkout (editable install): the schemas live beside the package.
-    checkout = os.path.join(os.path.dirname(os.path.realpath(here)), "schemas", f"{name}.schema.json")
-    for path in (packaged, checkout):
-        if os.path.isfile(path):
-            return path
-    from importlib import resources
-
-    return resources.files(__package__) / "schemas" / f"{name}.schema.json"
-
-
-def schema_text(name: str) -> str:
-    """The text of the JSON Schema ``name`` (``domain`` or ``atom``)."""
-    file = _schema_file(name)
-    if isinstance(file, str):
-        with open(file, encoding="utf-8") as stream:
-            return stream.read()
-    return file.read_text(encoding="utf-8")
 
 
 @functools.lru_cache(maxsize=None)
@@ -173,14 +147,6 @@ def _fast_check(name: str) -> Any:
 
 def _as_draft_07(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "$schema": "http://json-schema.org/draft-07/schema#"}
-
-
-def schema_digest() -> str:
-    """A digest of the text of every schema: part of what the cache of checked
-    bundles is keyed by."""
-    import hashlib
-
-    return hashlib.sha256("\0".join(schema_text(name) for name in SCHEMA_NAMES).encode("utf-8")).hexdigest()
 
 
 def schema_findings(name: str, data: Any, source: Source) -> list[Finding]:

@@ -86,7 +86,7 @@ def test_the_wheel_ships_the_same_schemas(tmp_path: Path) -> None:
     # installed (without its dependencies: only the data files matter), the package reads its own copy
     target = tmp_path / "site"
     subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)], check=True)
-    code = "import sys; sys.path.insert(0, sys.argv[1]); import skillwiki_sdk.schema as s, pathlib; f = s._schema_file('atom'); print(f); print(s.schema_text('atom'), end='')"
+    code = "import sys; sys.path.insert(0, sys.argv[1]); import skillwiki_sdk.schema_files as s, pathlib; f = s.schema_file('atom'); print(f); print(s.schema_text('atom'), end='')"
     out = subprocess.run([sys.executable, "-c", code, str(target)], check=True, capture_output=True, text=True, cwd=tmp_path).stdout
     path, text = out.split("\n", 1)
     assert path.startswith(str(target))

@@ -23,59 +23,68 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, out) -> int:
     from .. import __version__
-    from ..plugins import DISABLE_AUTOLOAD_ENV, LOAD_PLUGINS_ENV
-    registry = out.registry()
-    failed = bool(args.strict and registry.problems)
+    from ..environment import DISABLE_AUTOLOAD_ENV, LOAD_PLUGINS_ENV
+
     if getattr(args, "overlaps", False):
         from .overlaps import write_overlaps
 
-        return write_overlaps(registry, args.format, out) or (1 if failed else 0)
+        registry = out.registry()
+        return write_overlaps(registry, args.format, out) or (1 if args.strict and registry.problems else 0)
+    listing = _listing(out)
+    failed = bool(args.strict and listing["problems"])
     if args.format == "json":
         import json
 
-        document = {
-            "version": 1,
-            "tool": {"name": "skillwiki", "version": __version__},
-            "ok": not failed,
-            "autoload": registry.plugins.autoload,
-            "selected": list(registry.plugins.selected) if registry.plugins.selected is not None else None,
-            **registry.to_dict(),
-        }
+        document = {"version": 1, "tool": {"name": "skillwiki", "version": __version__}, "ok": not failed, **listing}
         out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
-        out.write(_text(registry, out.color()))
-    if not registry.plugins.autoload:
+        out.write(_text(listing, out.color()))
+    if not listing["autoload"]:
         out.note(f"skillwiki: plugin autoloading is off ({DISABLE_AUTOLOAD_ENV} is set)")
-    elif registry.plugins.selected is not None:
-        out.note(f"skillwiki: only these plugins were loaded ({LOAD_PLUGINS_ENV}): {', '.join(registry.plugins.selected) or 'none'}")
+    elif listing["selected"] is not None:
+        out.note(f"skillwiki: only these plugins were loaded ({LOAD_PLUGINS_ENV}): {', '.join(listing['selected']) or 'none'}")
     return 1 if failed else 0
 
 
-def _text(registry, color: bool) -> str:
+def _listing(out) -> dict:
+    """What to list (:meth:`Registry.listing`): from the snapshot of the last
+    discovery while nothing in the environment changed (the SDK's model and the
+    plugins are then not even imported), else from the registry."""
+    from ..cache import Cache
+    from ..snapshot import listing
+
+    if out.nothing_loaded():
+        found = listing(Cache.default())
+        if found is not None:
+            return found
+    return out.registry().listing()
+
+
+def _text(listing: dict, color: bool) -> str:
     bold, dim, red, reset = ("\033[1m", "\033[2m", "\033[31m", "\033[0m") if color else ("", "", "", "")
     lines: list[str] = []
-    if registry.domains:
+    domains, problems = listing["domains"], listing["problems"]
+    if domains:
         rows = [("DOMAIN", "VERSION", "DISTRIBUTION", "ATOMS", "TAGS", "AXES")]
-        for entry in registry:
-            counts = entry.counts()
-            rows.append((entry.name, entry.version, entry.distribution, str(counts["atoms"]), str(counts["tags"]), str(counts["axes"])))
+        for entry in domains:
+            rows.append((entry["name"], entry["version"], entry["distribution"], str(entry["atoms"]), str(entry["tags"]), str(entry["axes"])))
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for number, row in enumerate(rows):
             cells = [cell.rjust(widths[i]) if i >= 3 else cell.ljust(widths[i]) for i, cell in enumerate(row)]
             line = "  ".join(cells).rstrip()
             lines.append(f"{bold}{line}{reset}" if number == 0 else line)
-        for entry in registry:
-            for finding in entry.findings:
-                where = f"{finding.file}:{finding.line}" if finding.line else f"{finding.file}"
-                lines.append(f"{dim}{entry.name}: {where}: {finding.code} {finding.message}{reset}")
+        for entry in domains:
+            for finding in entry["findings"]:
+                where = f"{finding['file']}:{finding['line']}" if finding["line"] else f"{finding['file']}"
+                lines.append(f"{dim}{entry['name']}: {where}: {finding['code']} {finding['message']}{reset}")
     else:
         lines.append("no domains installed (pip install a skillwiki-<domain> plugin)")
-    if registry.problems:
+    if problems:
         lines.append("")
-        count = len(registry.problems)
+        count = len(problems)
         lines.append(f"{red}{count} plugin problem{'s' if count != 1 else ''}:{reset}")
-        for problem in registry.problems:
-            domain = f", domain '{problem.domain}'" if problem.domain else ""
-            lines.append(f"  {bold}{problem.distribution} {problem.version}{reset} (entry point '{problem.entry_point}'{domain}): {problem.stage}: {problem.reason}")
-            lines.append(f"    {dim}what to do: {problem.action}{reset}")
+        for problem in problems:
+            domain = f", domain '{problem['domain']}'" if problem["domain"] else ""
+            lines.append(f"  {bold}{problem['distribution']} {problem['version']}{reset} (entry point '{problem['entry_point']}'{domain}): {problem['stage']}: {problem['reason']}")
+            lines.append(f"    {dim}what to do: {problem['action']}{reset}")
     return "\n".join(lines) + "\n"
