@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from skillwiki_sdk import Registry, rules, validate
-from skillwiki_sdk.explain import BASE, INTERNAL, PLUGIN, REGISTRY, Explanation, explanations, write_example
+from skillwiki_sdk.explain import BASE, COMPAT, INTERNAL, PLUGIN, REGISTRY, Explanation, explanations, write_example, write_releases
 
 EXPLAINED = explanations()
 
@@ -26,6 +26,17 @@ def test_the_bundle_examples_change_is_valid(tmp_path: Path) -> None:
     assert set(BASE) == {"bundle/domain.yaml", "bundle/atoms/cache-near-reads.md", "bundle/atoms/queue-writes.md"}
 
 
+def test_a_compat_example_is_two_releases_each_over_the_bundle(tmp_path: Path) -> None:
+    from skillwiki_sdk.compat import compare, open_release
+
+    old, new = write_releases(Explanation("SW000", "", "", judge=COMPAT), tmp_path)
+    assert (old, new) == (str(tmp_path / "old" / "bundle"), str(tmp_path / "new" / "bundle"))
+    assert validate(old).findings == [] and validate(new).findings == []
+    with open_release(old) as old_release, open_release(new) as new_release:
+        result = compare(old_release, new_release)
+    assert (result.findings, result.ok, result.actual_bump) == ([], True, "none")
+
+
 def _plugin_module(tmp_path: Path, name: str, source: str, monkeypatch: pytest.MonkeyPatch):
     (tmp_path / f"{name}.py").write_text(textwrap.dedent(source))
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -36,8 +47,15 @@ def _plugin_module(tmp_path: Path, name: str, source: str, monkeypatch: pytest.M
 def judged(item: Explanation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str | None]]:
     """(code, file) of what the example's judge reports, files relative to the example."""
     example = tmp_path / "example"
-    target = write_example(item, example)
     shown = lambda file: (file or "").replace(f"{example}/", "")  # noqa: E731
+    if item.judge == COMPAT:
+        from skillwiki_sdk.compat import compare, open_release
+
+        old, new = write_releases(item, example)
+        with open_release(old) as old_release, open_release(new) as new_release:
+            result = compare(old_release, new_release)
+        return [(f.code, shown(f.file)) for f in result.findings]
+    target = write_example(item, example)
     if item.judge == REGISTRY:
         from skillwiki_sdk import hookimpl
 
@@ -75,6 +93,11 @@ def test_the_example_triggers_its_code(code: str, tmp_path: Path, monkeypatch: p
         # at the file the example changes (or inside the archive it writes)
         files = [file for c, file in found if c == code]
         assert any(any(file == name or file.startswith(name + "!") for name in changed) for file in files), (files, changed)
+    if item.judge == COMPAT and code != "SW600":
+        # in a file that differs between the releases (NEW's, or OLD's for what it lost)
+        sides = [f"{side}/{name}" for name in {**item.old, **item.files} for side in ("old", "new")]
+        files = [file for c, file in found if c == code]
+        assert any(file in sides for file in files), (files, sides)
 
 
 def test_rules_code_prints_meaning_example_the_finding_and_the_fix(cli) -> None:
