@@ -122,3 +122,33 @@ def test_an_unknown_code_is_a_usage_error_with_the_nearest(cli) -> None:
     result = cli("rules", "SW2O9")
     assert (result.code, result.out) == (2, "")
     assert "no rule has the code 'SW2O9'; did you mean SW209?" in result.err
+
+
+def test_rules_code_of_compat_prints_both_releases_and_what_compat_reports(cli) -> None:
+    result = cli("rules", "SW602")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[:2] == ["SW602  error  atom-removed", "Breaking: an atom was removed"]
+    at = lines.index("  old/bundle/atoms/retry-later.md:")
+    assert lines[at + 2] == "    id: retry-later"
+    assert "  new/: the valid bundle, unchanged" in lines
+    assert "  then: skillwiki compat new/bundle --against old/bundle" in lines
+    assert "  old/bundle/atoms/retry-later.md:2:1: SW602 atom 'retry-later' was removed: links to @tiny-domain/retry-later break" in lines
+    assert lines[-1].startswith("  Deprecate the atom first")
+    document = json.loads(cli("rules", "SW616", "--format", "json").out)
+    assert "  new/bundle/atoms/cache-near-reads.md: removed" in document["example"].splitlines()
+    assert "new/bundle/atoms/cache-close-to-reads.md:3:11: SW616 atom 'cache-near-reads' was renamed" in document["example"]
+
+
+@pytest.mark.parametrize("typed, meant", [("SW2O9", "SW209"), ("sw3o5", "SW305"), ("SWl0l", "SW101"), ("SWIO1", "SW101"), ("SW6O2", "SW602"), ("SW2099", "SW209")])
+def test_look_alike_letters_are_read_as_digits_before_the_closest_code(typed: str, meant: str) -> None:
+    from skillwiki_sdk.commands.rules import nearest_code
+
+    assert nearest_code(typed.upper(), [rule.code for rule in rules.RULES]) == meant
+
+
+def test_a_code_with_a_real_letter_o_is_kept_when_it_exists() -> None:
+    from skillwiki_sdk.commands.rules import nearest_code
+
+    assert nearest_code("OPSI01", ["OPS101", "OPS201"]) == "OPS101"
+    assert nearest_code("XYZ", ["OPS101"]) is None
