@@ -3,7 +3,9 @@
 ``skillwiki rules CODE`` prints an :class:`Explanation` (as ``ruff rule`` does). Each
 example is real: :func:`write_example` writes it over a small valid bundle (files,
 links, wheels and sdists alike), and the tests validate what it wrote and find the
-code. Nothing here prints.
+code. An example of a compat rule is two releases: :func:`write_releases` writes
+OLD and NEW, each over the same valid bundle, and the tests compare them. Nothing
+here prints.
 """
 
 from __future__ import annotations
@@ -13,7 +15,7 @@ import os
 from dataclasses import dataclass, field
 from typing import Mapping, Union
 
-__all__ = ["BASE", "Big", "Explanation", "Link", "explanation", "explanations", "write_example"]
+__all__ = ["BASE", "Big", "Explanation", "Link", "explanation", "explanations", "write_example", "write_releases"]
 
 
 @dataclass(frozen=True)
@@ -39,6 +41,7 @@ VALIDATE = "validate"  # skillwiki validate TARGET
 REGISTRY = "registry"  # the registry of an environment where the bundles are installed
 PLUGIN = "plugin"  # skillwiki validate with the plugin module given (installed as an entry point)
 INTERNAL = "internal"  # skillwiki validate with the check given registered directly
+COMPAT = "compat"  # skillwiki compat new/TARGET --against old/TARGET (see write_releases)
 
 
 @dataclass(frozen=True)
@@ -48,7 +51,9 @@ class Explanation:
     ``files`` are written over :data:`BASE` (a valid bundle) in a folder; ``target``
     is what to validate in it. ``judge`` says who reports it (see the module's
     constants); ``plugin`` is a plugin module's source for the ``plugin`` and
-    ``internal`` judges.
+    ``internal`` judges. For the ``compat`` judge ``files`` are the NEW release's
+    changes and ``old`` the OLD release's, each written over its own copy of
+    :data:`BASE` (see :func:`write_releases`).
     """
 
     code: str
@@ -59,6 +64,7 @@ class Explanation:
     judge: str = VALIDATE
     plugin: str = ""
     note: str = ""
+    old: Mapping[str, Content] = field(default_factory=dict)
 
 
 DOMAIN = """\
@@ -99,9 +105,22 @@ axes:
 A queue absorbs bursts of writes.
 """
 
+RETRY = """\
+---
+id: retry-later
+kind: rule
+summary: Retry a failed write later, not at once.
+tags: [queues]
+axes:
+  layer: [transport]
+---
+A write retried at once meets the same overload.
+"""
+
 C = "bundle/atoms/cache-near-reads.md"
 Q = "bundle/atoms/queue-writes.md"
 D = "bundle/domain.yaml"
+R = "bundle/atoms/retry-later.md"  # an atom of one release only, in compat's examples
 
 BASE: Mapping[str, str] = {D: DOMAIN, C: CACHE, Q: QUEUE}
 """The valid bundle every example changes: ``bundle/`` with two atoms."""
@@ -143,6 +162,18 @@ def broken(bundle):
 def skillwiki_checks():
     return [broken]
 '''
+
+_SCALE = "  scale:\n    description: How big the system is.\n    values: [small]\n"
+_RENAMED = "bundle/atoms/cache-close-to-reads.md"
+_CLOSE = _atom(CACHE, "id: cache-near-reads", "id: cache-close-to-reads")
+_ADDITION = "Nothing is wrong: an addition needs a minor bump (0.3.0 to 0.4.0), and compat reports it as an error only when the bump made is smaller."
+_EDIT = "Nothing is wrong: an edit needs a patch bump (0.3.0 to 0.3.1), and compat reports it as an error only when the version is not bumped."
+
+
+def _release(code: str, meaning: str, fix: str, new: Mapping[str, Content] | None = None, old: Mapping[str, Content] | None = None) -> Explanation:
+    """A compat rule's explanation: NEW's and OLD's changes to :data:`BASE`."""
+    return Explanation(code, meaning, fix, dict(new or {}), judge=COMPAT, old=dict(old or {}))
+
 
 _E = Explanation
 EXPLANATIONS: tuple[Explanation, ...] = (
@@ -231,6 +262,9 @@ EXPLANATIONS: tuple[Explanation, ...] = (
         "other/domain.yaml": _atom(_atom(DOMAIN, "name: tiny-domain", "name: other-domain"), "tags: [caching, queues]", "tags: [caching]").replace("values: [data, transport]", "values: [data]"),
         "other/atoms/backoff.md": _atom(_atom(CACHE, "id: cache-near-reads", "id: backoff"), "related: [queue-writes]\n", "")},
        judge=REGISTRY, note="with both domains installed"),
+    _E("SW305", "An atom's aliases (its former ids, which keep old links alive after a rename) name another atom's id, its own id, or an alias another atom has too: a link to that id could mean either atom.",
+       "Remove the alias, or keep it on one atom only: an alias is an id that no atom of the domain has any more.",
+       {Q: _atom(QUEUE, "kind:", "aliases: [cache-near-reads]\nkind:")}),
     _E("SW401", "A wheel or sdist cannot be read as a zip or tar archive (damaged, cut short, or not an archive).",
        "Build it again: skillwiki build.",
        {WHEEL: "this is not a zip archive\n"}, target=WHEEL),
@@ -291,6 +325,99 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     _E("SW599", "Validating a path raised an unexpected error; the other paths were still validated. A bug in skillwiki-sdk or in a plugin's check, not in the bundle.",
        "Report it with the file; a plugin's check that raises is reported this way when it is not installed as an entry point.",
        judge=INTERNAL, plugin=_FAILING_CHECK, note="a check registered without an entry point raises"),
+    _release("SW600", "A release given to compat is not one readable domain: it holds no domain.yaml, several bundles, a domain.yaml that does not load, or it is another domain (no atom in common), so there is nothing to compare.",
+             "Point each side at one bundle of the same domain (its folder, plugin project, wheel or sdist); a first release has no baseline, so drop --against.",
+             old={D: None}),
+    _release("SW601", "The domain's name changed between the releases: every @name/id link to its atoms and every install by name breaks.",
+             "Keep the name; publish the renamed domain as a new domain beside the old one.",
+             {D: _atom(DOMAIN, "name: tiny-domain", "name: tiny-wiki")}),
+    _release("SW602", "An atom of OLD is not in NEW, and no atom of NEW keeps its id as an alias: links to @domain/id break. (An alias OLD had that NEW dropped is reported the same way.)",
+             'Deprecate the atom first (deprecated: "why, and what to use instead") and remove it in a later minor release, keep its id as an alias of the atom that replaces it, or bump the major version (the minor below 1.0).',
+             old={R: RETRY}),
+    _release("SW603", "An atom's id is gone and an atom NEW added has its body or summary: it looks renamed, and links to the old id break.",
+             "Add 'aliases: [old-id]' to the renamed atom so that the old id still resolves (then it is an edit, SW616), or bump the major version (the minor below 1.0).",
+             {C: None, _RENAMED: _CLOSE}),
+    _release("SW604", "An atom's kind changed: readers and tools that select atoms by kind lose it.",
+             "Keep the kind and add a new atom of the other kind instead (deprecating the old one), or bump the major version (the minor below 1.0).",
+             {C: _atom(CACHE, "kind: principle", "kind: pattern")}),
+    _release("SW605", "A tag of OLD's vocabulary is not in NEW's: briefs that name it no longer signal the domain, and other tools' filters on it match nothing.",
+             "Keep the tag (a tag no atom uses is only a warning, SW110), or bump the major version (the minor below 1.0).",
+             old={D: _atom(DOMAIN, "tags: [caching, queues]", "tags: [caching, queues, latency]")}),
+    _release("SW606", "A retrieval axis of OLD is not in NEW: retrieval that scores on it breaks.",
+             "Keep the axis, or bump the major version (the minor below 1.0).",
+             old={D: DOMAIN + _SCALE}),
+    _release("SW607", "A value of a retrieval axis of OLD is not in NEW's axis: retrieval that asks for it matches nothing.",
+             "Keep the value, or bump the major version (the minor below 1.0).",
+             old={D: _atom(DOMAIN, "values: [data, transport]", "values: [data, transport, edge]")}),
+    _release("SW608", "A kind of OLD (principle, pattern and rule unless domain.yaml declares kinds) is not one of NEW's kinds: atoms of it elsewhere, and tools that select by it, break.",
+             "Keep the kind, or bump the major version (the minor below 1.0).",
+             {D: _atom(DOMAIN, "axes:", "kinds: [principle, pattern]\naxes:")}),
+    _release("SW609", "An atom that OLD deprecated is not in NEW: the removal its deprecation announced, a retirement that needs a minor bump.",
+             "Nothing is wrong: a retirement needs a minor bump (0.3.0 to 0.4.0), and compat reports it as an error only when the bump made is smaller.",
+             old={R: _atom(RETRY, "tags:", 'deprecated: "merged into queue-writes"\ntags:')}),
+    _release("SW610", "NEW has an atom that OLD did not.",
+             _ADDITION,
+             {R: RETRY}),
+    _release("SW611", "NEW's tag vocabulary has a tag that OLD's did not.",
+             _ADDITION,
+             {D: _atom(DOMAIN, "tags: [caching, queues]", "tags: [caching, queues, latency]"), C: _atom(CACHE, "tags: [caching]", "tags: [caching, latency]")}),
+    _release("SW612", "NEW has a retrieval axis that OLD did not.",
+             _ADDITION,
+             {D: DOMAIN + _SCALE, C: _atom(CACHE, "  layer: [data]", "  layer: [data]\n  scale: [small]")}),
+    _release("SW613", "A retrieval axis of NEW has a value that OLD's axis did not.",
+             _ADDITION,
+             {D: _atom(DOMAIN, "values: [data, transport]", "values: [data, transport, edge]"), C: _atom(CACHE, "  layer: [data]", "  layer: [data, edge]")}),
+    _release("SW614", "NEW's kinds have a kind that OLD's did not (principle, pattern and rule unless domain.yaml declares kinds).",
+             _ADDITION,
+             {D: _atom(DOMAIN, "axes:", "kinds: [principle, pattern, rule, recipe]\naxes:")}),
+    _release("SW615", "An atom is deprecated in NEW and was not in OLD: it announces the atom's removal, which a later minor release may make (SW609).",
+             "Nothing is wrong: a deprecation needs a minor bump (0.3.0 to 0.4.0); say in the notice why, and what to use instead.",
+             {C: _atom(CACHE, "related:", 'deprecated: "use queue-writes; its worker keeps a cache"\nrelated:')}),
+    _release("SW616", "An atom's id is gone, and an atom of NEW keeps it as an alias: a rename, and links to the old id still resolve.",
+             "Nothing is wrong: a rename with an alias is an edit, a patch bump (0.3.0 to 0.3.1). Keep the alias while links to the old id may exist.",
+             {C: None, _RENAMED: _atom(_CLOSE, "kind:", "aliases: [cache-near-reads]\nkind:")}),
+    _release("SW620", "An atom's summary differs between the releases.",
+             _EDIT,
+             {C: _atom(CACHE, "summary: Keep caches close to the reads they serve.", "summary: Keep each cache next to the reads it serves.")}),
+    _release("SW621", "An atom's Markdown body differs between the releases (blank lines around it aside).",
+             _EDIT,
+             {C: _atom(CACHE, "pays the network twice.", "pays the network twice: once to fill, once to read.")}),
+    _release("SW622", "An atom's title differs between the releases (a title not given is the id in title case).",
+             _EDIT,
+             {C: _atom(CACHE, "summary:", "title: Caches near reads\nsummary:")}),
+    _release("SW623", "An atom's quality score differs between the releases.",
+             _EDIT,
+             {C: _atom(CACHE, "related:", "quality: 4\nrelated:")}, old={C: _atom(CACHE, "related:", "quality: 3\nrelated:")}),
+    _release("SW624", "An atom's tags differ between the releases (their order aside).",
+             _EDIT,
+             {C: _atom(CACHE, "tags: [caching]", "tags: [caching, queues]")}),
+    _release("SW625", "An atom's axis values differ between the releases (their order aside).",
+             _EDIT,
+             {C: _atom(CACHE, "  layer: [data]", "  layer: [data, transport]")}),
+    _release("SW626", "An atom's related links differ between the releases (their order aside).",
+             _EDIT,
+             {Q: _atom(QUEUE, "  layer: [transport]\n", "  layer: [transport]\nrelated: [cache-near-reads]\n")}),
+    _release("SW627", "An atom's sources differ between the releases.",
+             _EDIT,
+             {C: _atom(CACHE, "related:", "sources:\n  - title: Caching near the reader\n    url: https://example.org/near-caches\nrelated:")}),
+    _release("SW628", "The domain's description differs between the releases (spacing aside).",
+             _EDIT,
+             {D: _atom(DOMAIN, "A tiny example domain.", "A tiny example domain about caches and queues.")}),
+    _release("SW629", "Another key differs between the releases: the title, authors, license or homepage of domain.yaml, an axis's description, or an atom's deprecation notice.",
+             _EDIT,
+             {D: _atom(DOMAIN, "tags:", "license: CC-BY-4.0\ntags:")}, old={D: _atom(DOMAIN, "tags:", "license: MIT\ntags:")}),
+    _release("SW630", "NEW's requires-sdk accepts fewer skillwiki-sdk versions than OLD's: users on the versions left out keep the older release.",
+             "Nothing is wrong: an edit, a patch bump. Narrow requires-sdk only when the domain needs it.",
+             {D: _atom(DOMAIN, 'requires-sdk: ">=0.1"', 'requires-sdk: ">=0.1,<1"')}),
+    _release("SW631", "requires-sdk changed and still accepts every skillwiki-sdk version it did (a range widened or rewritten).",
+             _EDIT,
+             old={D: _atom(DOMAIN, 'requires-sdk: ">=0.1"', 'requires-sdk: ">=0.1,<0.2"')}),
+    _release("SW640", "NEW's version is not bumped enough for its changes: a breaking change needs a major bump (a minor below 1.0), a retirement or an addition a minor one, an edit a patch. The message names the change that needs the most.",
+             "Set the version the hint gives, in domain.yaml and pyproject.toml; or undo the changes that need it.",
+             {D: _atom(DOMAIN, 'version: "0.3.0"', 'version: "0.3.1"'), R: RETRY}),
+    _release("SW641", "A release's version is missing or not PEP 440, or NEW's is lower than OLD's, so the bump cannot be judged.",
+             "Give NEW a PEP 440 version higher than OLD's (in domain.yaml and pyproject.toml), and check that --against names an earlier release.",
+             {D: _atom(DOMAIN, 'version: "0.3.0"', 'version: "0.2.0"')}),
 )
 
 
@@ -308,7 +435,24 @@ def write_example(item: Explanation, directory: str | os.PathLike[str]) -> str:
     """Write :data:`BASE` with the example's files over it into ``directory`` (which
     must be empty or not exist); returns the path to validate."""
     directory = os.fspath(directory)
-    files: dict[str, Content] = {**BASE, **item.files}
+    _write_files({**BASE, **item.files}, directory)
+    return os.path.join(directory, *item.target.split("/"))
+
+
+def write_releases(item: Explanation, directory: str | os.PathLike[str]) -> tuple[str, str]:
+    """Write a compat example's two releases into ``directory`` (which must be empty
+    or not exist): ``old/`` is :data:`BASE` with ``item.old`` over it, ``new/``
+    :data:`BASE` with ``item.files`` over it. Returns the paths of OLD's and NEW's
+    ``target`` (what ``skillwiki compat NEW --against OLD`` compares)."""
+    directory = os.fspath(directory)
+    paths = []
+    for side, changes in (("old", item.old), ("new", item.files)):
+        _write_files({**BASE, **changes}, os.path.join(directory, side))
+        paths.append(os.path.join(directory, side, *item.target.split("/")))
+    return paths[0], paths[1]
+
+
+def _write_files(files: Mapping[str, Content], directory: str) -> None:
     for name, content in files.items():
         path = os.path.join(directory, *name.rstrip("/").split("/"))
         if content is None:
@@ -330,7 +474,6 @@ def write_example(item: Explanation, directory: str | os.PathLike[str]) -> str:
         else:
             with open(path, "w", encoding="utf-8", newline="") as handle:
                 handle.write(content)
-    return os.path.join(directory, *item.target.split("/"))
 
 
 def _write_archive(path: str, members: Mapping[str, str]) -> None:

@@ -11,7 +11,7 @@ from pathlib import Path
 import pytest
 
 from skillwiki_sdk import Registry, rules, validate
-from skillwiki_sdk.explain import BASE, INTERNAL, PLUGIN, REGISTRY, Explanation, explanations, write_example
+from skillwiki_sdk.explain import BASE, COMPAT, INTERNAL, PLUGIN, REGISTRY, Explanation, explanations, write_example, write_releases
 
 EXPLAINED = explanations()
 
@@ -26,6 +26,17 @@ def test_the_bundle_examples_change_is_valid(tmp_path: Path) -> None:
     assert set(BASE) == {"bundle/domain.yaml", "bundle/atoms/cache-near-reads.md", "bundle/atoms/queue-writes.md"}
 
 
+def test_a_compat_example_is_two_releases_each_over_the_bundle(tmp_path: Path) -> None:
+    from skillwiki_sdk.compat import compare, open_release
+
+    old, new = write_releases(Explanation("SW000", "", "", judge=COMPAT), tmp_path)
+    assert (old, new) == (str(tmp_path / "old" / "bundle"), str(tmp_path / "new" / "bundle"))
+    assert validate(old).findings == [] and validate(new).findings == []
+    with open_release(old) as old_release, open_release(new) as new_release:
+        result = compare(old_release, new_release)
+    assert (result.findings, result.ok, result.actual_bump) == ([], True, "none")
+
+
 def _plugin_module(tmp_path: Path, name: str, source: str, monkeypatch: pytest.MonkeyPatch):
     (tmp_path / f"{name}.py").write_text(textwrap.dedent(source))
     monkeypatch.syspath_prepend(str(tmp_path))
@@ -36,8 +47,15 @@ def _plugin_module(tmp_path: Path, name: str, source: str, monkeypatch: pytest.M
 def judged(item: Explanation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> list[tuple[str, str | None]]:
     """(code, file) of what the example's judge reports, files relative to the example."""
     example = tmp_path / "example"
-    target = write_example(item, example)
     shown = lambda file: (file or "").replace(f"{example}/", "")  # noqa: E731
+    if item.judge == COMPAT:
+        from skillwiki_sdk.compat import compare, open_release
+
+        old, new = write_releases(item, example)
+        with open_release(old) as old_release, open_release(new) as new_release:
+            result = compare(old_release, new_release)
+        return [(f.code, shown(f.file)) for f in result.findings]
+    target = write_example(item, example)
     if item.judge == REGISTRY:
         from skillwiki_sdk import hookimpl
 
@@ -75,6 +93,11 @@ def test_the_example_triggers_its_code(code: str, tmp_path: Path, monkeypatch: p
         # at the file the example changes (or inside the archive it writes)
         files = [file for c, file in found if c == code]
         assert any(any(file == name or file.startswith(name + "!") for name in changed) for file in files), (files, changed)
+    if item.judge == COMPAT and code != "SW600":
+        # in a file that differs between the releases (NEW's, or OLD's for what it lost)
+        sides = [f"{side}/{name}" for name in {**item.old, **item.files} for side in ("old", "new")]
+        files = [file for c, file in found if c == code]
+        assert any(file in sides for file in files), (files, sides)
 
 
 def test_rules_code_prints_meaning_example_the_finding_and_the_fix(cli) -> None:
@@ -99,3 +122,33 @@ def test_an_unknown_code_is_a_usage_error_with_the_nearest(cli) -> None:
     result = cli("rules", "SW2O9")
     assert (result.code, result.out) == (2, "")
     assert "no rule has the code 'SW2O9'; did you mean SW209?" in result.err
+
+
+def test_rules_code_of_compat_prints_both_releases_and_what_compat_reports(cli) -> None:
+    result = cli("rules", "SW602")
+    assert result.code == 0
+    lines = result.out.splitlines()
+    assert lines[:2] == ["SW602  error  atom-removed", "Breaking: an atom was removed"]
+    at = lines.index("  old/bundle/atoms/retry-later.md:")
+    assert lines[at + 2] == "    id: retry-later"
+    assert "  new/: the valid bundle, unchanged" in lines
+    assert "  then: skillwiki compat new/bundle --against old/bundle" in lines
+    assert "  old/bundle/atoms/retry-later.md:2:1: SW602 atom 'retry-later' was removed: links to @tiny-domain/retry-later break" in lines
+    assert lines[-1].startswith("  Deprecate the atom first")
+    document = json.loads(cli("rules", "SW616", "--format", "json").out)
+    assert "  new/bundle/atoms/cache-near-reads.md: removed" in document["example"].splitlines()
+    assert "new/bundle/atoms/cache-close-to-reads.md:3:11: SW616 atom 'cache-near-reads' was renamed" in document["example"]
+
+
+@pytest.mark.parametrize("typed, meant", [("SW2O9", "SW209"), ("sw3o5", "SW305"), ("SWl0l", "SW101"), ("SWIO1", "SW101"), ("SW6O2", "SW602"), ("SW2099", "SW209")])
+def test_look_alike_letters_are_read_as_digits_before_the_closest_code(typed: str, meant: str) -> None:
+    from skillwiki_sdk.commands.rules import nearest_code
+
+    assert nearest_code(typed.upper(), [rule.code for rule in rules.RULES]) == meant
+
+
+def test_a_code_with_a_real_letter_o_is_kept_when_it_exists() -> None:
+    from skillwiki_sdk.commands.rules import nearest_code
+
+    assert nearest_code("OPSI01", ["OPS101", "OPS201"]) == "OPS101"
+    assert nearest_code("XYZ", ["OPS101"]) is None

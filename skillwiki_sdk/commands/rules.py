@@ -39,16 +39,34 @@ def _content(content: Any) -> list[str]:
     return lines
 
 
-def _example(rule: Any, item: Any) -> list[str]:
-    from ..explain import BASE, REGISTRY
+_BASE_SHOWN = "a valid bundle/ (domain.yaml declares tags caching, queues and axis layer: data, transport; atoms cache-near-reads and queue-writes)"
 
-    out = [f"Example{f' ({item.note})' if item.note else ''}: over a valid bundle/ (domain.yaml declares tags caching, queues and axis layer: data, transport; atoms cache-near-reads and queue-writes)"]
-    for name, content in item.files.items():
+
+def _files(files: Any, prefix: str = "") -> list[str]:
+    from ..explain import BASE
+
+    out = []
+    for name, content in files.items():
         if content is None:
-            out.append(f"  {name}: removed" if name in BASE else f"  {name}: missing")
+            out.append(f"  {prefix}{name}: removed" if name in BASE else f"  {prefix}{name}: missing")
             continue
-        out.append(f"  {name}:")
+        out.append(f"  {prefix}{name}:")
         out += _content(content)
+    return out
+
+
+def _example(rule: Any, item: Any) -> list[str]:
+    from ..explain import COMPAT, REGISTRY
+
+    if item.judge == COMPAT:
+        out = [f"Example{f' ({item.note})' if item.note else ''}: two releases, old/ and new/, each {_BASE_SHOWN} changed as shown (version 0.3.0 unless domain.yaml is shown)"]
+        for side, files in (("old/", item.old), ("new/", item.files)):
+            out += _files(files, side) if files else [f"  {side}: the valid bundle, unchanged"]
+        out.append(f"  then: skillwiki compat new/{item.target} --against old/{item.target}")
+        out += [f"  {line}" for line in _found(rule, item)]
+        return out
+    out = [f"Example{f' ({item.note})' if item.note else ''}: over {_BASE_SHOWN}"]
+    out += _files(item.files)
     if item.plugin:
         out.append("  a plugin module with this check:")
         out += [f"    {line}".rstrip() for line in item.plugin.splitlines()]
@@ -57,20 +75,34 @@ def _example(rule: Any, item: Any) -> list[str]:
     return out
 
 
+def _judged(item: Any, tmp: str) -> list[Any]:
+    """The findings of the example written in ``tmp``: validated, or for a compat
+    example its two releases compared (in this process: no pool of workers)."""
+    from ..explain import COMPAT, write_example, write_releases
+
+    if item.judge == COMPAT:
+        from ..compat import compare, open_release
+
+        old, new = write_releases(item, tmp)
+        with open_release(old) as old_release, open_release(new) as new_release:
+            return compare(old_release, new_release).findings
+    from ..validation import validate
+
+    return validate(write_example(item, tmp)).findings
+
+
 def _found(rule: Any, item: Any) -> list[str]:
-    """What validating the example reports for the code (the example is real)."""
+    """What judging the example reports for the code (the example is real)."""
     import os
     import tempfile
 
-    from ..explain import VALIDATE, write_example
-    from ..validation import validate
+    from ..explain import COMPAT, VALIDATE
 
-    if item.judge != VALIDATE:
+    if item.judge not in (VALIDATE, COMPAT):
         return []
     try:
         with tempfile.TemporaryDirectory(prefix="skillwiki-example-") as tmp:
-            target = write_example(item, tmp)
-            findings = [f for f in validate(target).findings if f.code == rule.code]
+            findings = [f for f in _judged(item, tmp) if f.code == rule.code]
             lines = []
             for finding in findings[:1]:
                 where = (finding.file or ".").replace(os.path.join(tmp, ""), "")
@@ -95,6 +127,29 @@ def explain_text(rule: Any, item: Any) -> str:
     return "\n".join(out) + "\n"
 
 
+# characters typed for the digits they look like: O for 0, I and l for 1
+_LOOK_ALIKES = {"O": "0", "I": "1", "L": "1"}
+
+
+def nearest_code(code: str, codes: list[str]) -> str | None:
+    """The known code ``code`` (upper case) was meant to be: first one with look-alike
+    letters read as digits (``SW2O9`` is SW209), else the closest by difflib."""
+    import difflib
+    import itertools
+
+    known = set(codes)
+    spots = [index for index, char in enumerate(code) if char in _LOOK_ALIKES][:8]
+    for count in range(1, len(spots) + 1):
+        for chosen in itertools.combinations(spots, count):
+            chars = list(code)
+            for index in chosen:
+                chars[index] = _LOOK_ALIKES[chars[index]]
+            if "".join(chars) in known:
+                return "".join(chars)
+    close = difflib.get_close_matches(code, codes, n=1)
+    return close[0] if close else None
+
+
 def run(args: argparse.Namespace, out) -> int:
     from ..errors import UsageError
     from ..plugins import make_plugin_manager, rules_of
@@ -106,10 +161,8 @@ def run(args: argparse.Namespace, out) -> int:
         code = args.code.strip().upper()
         rule = next((r for r in found if r.code == code), None)
         if rule is None:
-            import difflib
-
-            close = difflib.get_close_matches(code, [r.code for r in found], n=1)
-            raise UsageError(f"no rule has the code {args.code!r}" + (f"; did you mean {close[0]}?" if close else "") + " (run 'skillwiki rules' for the list)")
+            close = nearest_code(code, [r.code for r in found])
+            raise UsageError(f"no rule has the code {args.code!r}" + (f"; did you mean {close}?" if close else "") + " (run 'skillwiki rules' for the list)")
         item = explanation(code)
         if args.format == "json":
             import json
