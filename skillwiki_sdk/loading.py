@@ -405,6 +405,13 @@ def read_text(path: str, display: str) -> tuple[str | None, list[Finding]]:
         return None, [
             rules.UNREADABLE.finding(f"cannot read this file: {reason}", file=display, line=1, hint="check that it exists and that its permissions allow reading")
         ]
+    return decode_text(data, display)
+
+
+def decode_text(data: bytes, display: str) -> tuple[str | None, list[Finding]]:
+    """The bytes of a file (read with one byte over the limit) as :func:`read_text`
+    gives its text: UTF-8, a byte-order mark dropped, ``\\n`` line ends, within
+    :data:`LIMITS`; problems become findings."""
     if len(data) > LIMITS.file_bytes:
         return None, [
             rules.LIMIT_EXCEEDED.finding(
@@ -887,14 +894,7 @@ def _zip_member(display: str) -> tuple[str | None, list[Finding]] | None:
                     data = member.read(LIMITS.file_bytes + 1)
         except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
             return None
-        if len(data) > LIMITS.file_bytes:
-            return None, [rules.LIMIT_EXCEEDED.finding(f"file is larger than {LIMITS.file_bytes // 1024} KiB, the limit for one file", file=display, line=1)]
-        try:
-            text = data.decode("utf-8")
-        except UnicodeDecodeError:
-            return None, [rules.NOT_UTF8.finding("file is not UTF-8 text", file=display, line=1)]
-        text = text[1:] if text.startswith("\ufeff") else text
-        return text.replace("\r\n", "\n").replace("\r", "\n"), []
+        return decode_text(data, display)
     return None
 
 

@@ -255,22 +255,10 @@ def body_reader(root: Any, display_root: str) -> Callable[[Atom], str]:
             raise FileNotFoundError(2, "no such file", display)
         with item.open("rb") as stream:
             data = stream.read(LIMITS.file_bytes + 1)
-        return body_of(*_decode(data, display), display)
+        from .loading import decode_text
+
+        return body_of(*decode_text(data, display), display)
 
     return read
 
 
-def _decode(data: bytes, display: str) -> tuple[str | None, list[Any]]:
-    """``data`` as :func:`~skillwiki_sdk.loading.read_text` would give it."""
-    from . import rules
-    from .loading import LIMITS
-
-    if len(data) > LIMITS.file_bytes:
-        return None, [rules.LIMIT_EXCEEDED.finding(f"file is larger than {LIMITS.file_bytes // 1024} KiB, the limit for one file", file=display, line=1)]
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError:
-        return None, [rules.NOT_UTF8.finding("file is not UTF-8 text", file=display, line=1)]
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    return text.replace("\r\n", "\n").replace("\r", "\n"), []

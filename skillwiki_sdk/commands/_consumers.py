@@ -64,3 +64,17 @@ def cache_folder() -> str | None:
     from ..cache import default_folder, disabled
 
     return None if disabled() else default_folder()
+
+
+def atom_fields(atom: Any) -> dict[str, Any]:
+    """The fields of an atom that every consumer command's JSON gives."""
+    return {
+        "id": atom.id,
+        "ref": atom.ref,
+        "kind": atom.kind,
+        "title": atom.title,
+        "summary": atom.summary or "",
+        "tags": list(atom.tags),
+        "axes": {axis: list(values) for axis, values in atom.axes.items()},
+        "quality": atom.quality,
+    }

@@ -26,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out) -> int:
     from ..errors import UsageError
     from ..query import QueryError, atoms
-    from ._consumers import axis_options, clean, installed
+    from ._consumers import atom_fields, axis_options, clean, installed
 
     axes = axis_options(args.axis)
     found_registry = out.registry()
@@ -45,17 +45,7 @@ def run(args: argparse.Namespace, out) -> int:
             "filters": filters,
             "count": len(found),
             "atoms": [
-                {
-                    "id": atom.id,
-                    "ref": atom.ref,
-                    "kind": atom.kind,
-                    "title": atom.title,
-                    "summary": atom.summary or "",
-                    "tags": list(atom.tags),
-                    "axes": {axis: list(values) for axis, values in atom.axes.items()},
-                    "quality": atom.quality,
-                    "related": list(atom.related),
-                }
+                {**atom_fields(atom), "related": list(atom.related)}
                 for atom in found
             ],
         }

@@ -17,7 +17,7 @@ def run_atom(target: str, args: argparse.Namespace, out: Any) -> int:
     """Show the atom ``target`` names (``NAME/ID`` or ``@NAME/ID``)."""
     from ..errors import NotFoundError, UsageError
     from ..query import closest, parse_ref, resolve
-    from ._consumers import clean, installed, width
+    from ._consumers import atom_fields, clean, installed, width
 
     parsed = parse_ref(target)
     if parsed is None:
@@ -42,14 +42,7 @@ def run_atom(target: str, args: argparse.Namespace, out: Any) -> int:
 
         document = {
             "domain": name,
-            "id": atom.id,
-            "ref": atom.ref,
-            "kind": atom.kind,
-            "title": atom.title,
-            "summary": atom.summary or "",
-            "tags": list(atom.tags),
-            "axes": {axis: list(values) for axis, values in atom.axes.items()},
-            "quality": atom.quality,
+            **atom_fields(atom),
             "related": rows,
             "sources": [dict(source) for source in atom.sources],
             "body": body,
