@@ -10,11 +10,11 @@ _BUILT: dict[str, object] = {}
 
 
 def build_all(outdir: Path) -> dict[str, object]:
-    """name → :class:`skillwiki_sdk.build.BuildResult` for every project in tests/packages."""
+    """name → :class:`skillwiki_sdk.commands._build.BuildResult` for every project in tests/packages."""
     if not _BUILT:
         from build.env import DefaultIsolatedEnv
 
-        from skillwiki_sdk.build import build_project
+        from skillwiki_sdk.commands._build import build_project
 
         with DefaultIsolatedEnv() as env:
             for project in sorted(p for p in PACKAGES.iterdir() if (p / "pyproject.toml").is_file()):

@@ -45,7 +45,7 @@ def test_wheel_that_lost_only_its_atoms_fails(built: dict) -> None:
 
 
 def test_the_wheel_must_carry_every_atom_of_the_sdist() -> None:
-    from skillwiki_sdk.build import _compare
+    from skillwiki_sdk.commands._build import _compare
     from skillwiki_sdk.model import Report
 
     sdist, wheel = Report("x.tar.gz", ["d"], atoms=3), Report("x.whl", ["d"], atoms=2)

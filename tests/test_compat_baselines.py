@@ -63,7 +63,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     """Wheels and sdists of 0.9.0 and 1.0.0, built with the build library."""
     from build.env import DefaultIsolatedEnv
 
-    from skillwiki_sdk.build import build_project
+    from skillwiki_sdk.commands._build import build_project
 
     root = tmp_path_factory.mktemp("releases")
     out: dict[str, Path] = {}

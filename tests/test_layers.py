@@ -108,9 +108,10 @@ def test_no_private_name_is_imported_from_another_module() -> None:
 
 
 def test_the_library_has_no_process_wide_side_effects_in_its_source() -> None:
-    """What only the command line may do: fork, signals and timers, fd redirection,
-    gc switches, exiting, printing."""
-    forbidden = ("os.fork", "signal.", "setitimer", "os.dup2", "gc.disable", "gc.freeze", "gc.set_threshold", "sys.exit(", "os._exit", "print(", "threading.Thread")
+    """What only the command line may do: fork, start processes or threads, signals
+    and timers, fd redirection, gc switches, exiting, printing. (Building runs a
+    build backend in processes: it is the command's, in ``commands/_build.py``.)"""
+    forbidden = ("os.fork", "signal.", "setitimer", "os.dup2", "gc.disable", "gc.freeze", "gc.set_threshold", "sys.exit(", "os._exit", "print(", "threading.Thread", "subprocess.", "multiprocessing", "ProcessPoolExecutor")
     offenders = []
     for path in PACKAGE.rglob("*.py"):
         name = _module_name(path)

@@ -6,7 +6,7 @@ one shared isolated environment), and the wheels are installed into one real
 virtual environment. The judges:
 
 - ``skillwiki validate PROJECT``
-- ``skillwiki build`` (:func:`~skillwiki_sdk.build.build_project`, as the command calls it)
+- ``skillwiki build`` (:func:`~skillwiki_sdk.commands._build.build_project`, as the command calls it)
 - the project's own tests: the pytest fixture's ``assert_valid`` (and its registry test)
 - ``skillwiki validate dist/*.whl`` and ``dist/*.tar.gz`` (from the project, as in CI)
 - the pre-commit hook of the README, run by a real pre-commit
@@ -119,7 +119,7 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
     """Every variant as a project with its sdist and wheel in PROJECT/dist, built once."""
     from build.env import DefaultIsolatedEnv
 
-    from skillwiki_sdk.build import build_project
+    from skillwiki_sdk.commands._build import build_project
     from skillwiki_sdk.config import ConfigError, Settings
     from skillwiki_sdk.scaffold import create_project
 

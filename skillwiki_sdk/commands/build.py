@@ -29,7 +29,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out) -> int:
     import os
 
-    from ..build import BuildError, build_project
+    from ._build import BuildError, build_project
     from ..report import render
 
     def shown(path: str) -> str:

@@ -20,8 +20,8 @@ import tempfile
 from dataclasses import dataclass, field
 from typing import Any, Callable, Mapping, Sequence
 
-from .errors import SkillwikiError
-from .model import Report
+from ..errors import SkillwikiError
+from ..model import Report
 
 __all__ = ["BuildError", "BuildResult", "build_project"]
 
@@ -145,11 +145,11 @@ def build_project(
         raise BuildError(f"{project}: not a Python project (no pyproject.toml)")
     outdir = os.fspath(outdir) if outdir is not None else os.path.join(project, "dist")
     if validate_artifacts and settings is None:
-        from .validation import project_settings
+        from ..validation import project_settings
 
         settings = project_settings(project, strict=strict)  # refused settings stop the build before it starts
     elif settings is not None and strict is not None:
-        from .config import merge_settings
+        from ..config import merge_settings
 
         settings = merge_settings(settings, strict=strict)
     if env is None:
@@ -171,8 +171,8 @@ def build_project(
         final = {artifact: os.path.join(outdir, os.path.basename(artifact)) for artifact in (sdist, wheel)}
         result = BuildResult(project=project, outdir=outdir, sdist=final[sdist], wheel=final[wheel])
         if validate_artifacts:
-            from .config import apply_settings
-            from .validation import validate
+            from ..config import apply_settings
+            from ..validation import validate
 
             for artifact in (sdist, wheel):
                 if progress:
@@ -196,7 +196,7 @@ def build_project(
 def _compare(sdist: Any, wheel: Any) -> None:
     """The wheel must carry every atom the sdist does: the classic packaging mistake
     is data files left out of the wheel only (an exclude, a missing package-data)."""
-    from . import rules
+    from .. import rules
 
     if wheel.atoms < sdist.atoms and not any(f.code == rules.BUNDLE_NOT_PACKAGED.code for f in wheel.findings):
         wheel.findings.append(
