@@ -42,6 +42,8 @@ def plugin_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     for name in list(os.environ):
         if name.startswith("SKILLWIKI_"):
             monkeypatch.delenv(name)
+    # only these tests' plugins, whatever else is installed here (make demo installs one)
+    monkeypatch.setenv("SKILLWIKI_LOAD_PLUGINS", "skillwiki-ca-wheel,skillwiki-ca-edit,skillwiki-ca-late,skillwiki-ca-broken")
     site = tmp_path / "site"
     wheel = write_distribution(site, "skillwiki-ca-wheel", "1.0.0", "ca_wheel")
     write_bundle(wheel / "bundle", "ca-wheel", atoms={"one": {}, "two": {"related": ["one", "'@ca-edit/three'", "'@ca-ghost/x'"]}})

@@ -95,7 +95,8 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> dict:
     write_bundle(write_distribution(site, "skillwiki-gu-plugin", "1.0.0", "gu_plugin") / "bundle", "gu-plugin")
     results = base / "results.json"
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
-    environ.update(PYTHONPATH=str(site), SKILLWIKI_CACHE_DIR=str(base / "cache"))
+    # only this test's plugin, whatever else is installed here (make demo installs one)
+    environ.update(PYTHONPATH=str(site), SKILLWIKI_CACHE_DIR=str(base / "cache"), SKILLWIKI_LOAD_PLUGINS="skillwiki-gu-plugin")
     done = subprocess.run([sys.executable, "-c", HOST, str(bundle), str(results)], env=environ, capture_output=True, text=True, timeout=300)
     assert done.returncode == 0, done.stderr
     return {**json.loads(results.read_text()), "stdout": done.stdout, "stderr": done.stderr}
@@ -156,7 +157,7 @@ def test_the_public_api_prints_no_warning_under_dev_mode_and_w_error(tmp_path: P
     wheel = tmp_path / "not-a-wheel.whl"
     wheel.write_bytes(b"PK\x03\x04 broken")
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
-    environ.update(PYTHONPATH=str(site), PYTHONWARNINGS="error")
+    environ.update(PYTHONPATH=str(site), PYTHONWARNINGS="error", SKILLWIKI_LOAD_PLUGINS="skillwiki-gu-dev")
     done = subprocess.run(
         [sys.executable, "-X", "dev", "-W", "error", "-c", DEV, str(bundle), str(wheel), str(tmp_path / "cache")],
         env=environ,
