@@ -494,3 +494,10 @@ def test_merging_an_atom_into_another_with_an_alias_is_an_edit(tmp_path: Path) -
     new = release(tmp_path, "new", "1.0.1", atoms=merged)
     code, doc = compat(new, old)
     assert (code, codes(doc), doc["required_bump"]) == (0, ["SW616"], "patch")
+
+
+def test_skillwiki_new_explains_aliases_and_deprecated(tmp_path: Path) -> None:
+    assert run_cli("new", "demo-shop", "--path", str(tmp_path / "p")).code == 0
+    text = "\n".join(p.read_text() for p in (tmp_path / "p").rglob("*.md"))
+    assert "aliases: [old-id]" in text and 'deprecated: "why, and what to use instead"' in text
+    assert run_cli("validate", str(tmp_path / "p")).code == 0

@@ -175,6 +175,8 @@ def test_against_the_index(index: Index, tmp_path: Path, style: str) -> None:
     assert (removed["archive"], removed["member"], removed["line"]) == ("skillwiki_demo_shop-1.0.0-py3-none-any.whl", f"{PACKAGE}/bundle/atoms/principles/one-idea-per-atom.md", 2)
     code, doc = compat(new, f"index:{DIST}<1")
     assert (code, doc["old"]["version"], doc["actual_bump"]) == (0, "0.9.0", "major")
+    code, doc = compat(index_wheel := str(next(p.path for p in index.projects["skillwiki-demo-shop"] if p.path.name.endswith("1.0.0-py3-none-any.whl"))), "index:<1")
+    assert (code, doc["old"]["version"], doc["new"]["version"]) == (0, "0.9.0", "1.0.0"), index_wheel  # NEW's name from the wheel
     code, doc = compat(new, "index:>=2")  # nothing matches
     assert code == 1 and codes(doc) == ["SW600"] and "no release of" in doc["findings"][0]["message"]
 
