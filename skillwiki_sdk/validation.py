@@ -42,9 +42,8 @@ def find_bundles(path: str) -> list[str]:
     return sorted(found)
 
 
-def load_atom(path: str, display: str, stem: str, schema: bool = True) -> tuple[Atom | None, list[Finding]]:
-    """Load one atom file: read, split frontmatter, parse YAML, check the schema
-    (unless ``schema`` is false: compat needs the typed fields, not the findings)."""
+def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Finding]]:
+    """Load one atom file: read, split frontmatter, parse YAML, check the schema."""
     from .schema import schema_findings
 
     text, findings = read_text(path, display)
@@ -58,8 +57,7 @@ def load_atom(path: str, display: str, stem: str, schema: bool = True) -> tuple[
     findings = list(document.findings)
     if not document.ok:
         return None, findings
-    if schema:
-        findings.extend(schema_findings("atom", document.data, source))
+    findings.extend(schema_findings("atom", document.data, source))
     body = front.body.strip()
     atom = Atom.from_raw(document.data, source, stem, body_chars=len(body), body_line=front.closing_line + (1 if front.body else 0))
     return atom, findings
@@ -199,19 +197,18 @@ def atom_files(root: str | os.PathLike[str], *, display: str | None = None) -> t
     return _atom_files(root, _display(display if display is not None else root))
 
 
-def load_atoms(files: Sequence[tuple[str, str, str]], jobs: int | None = None, *, schema: bool = True) -> list[tuple[Atom | None, list[Finding]]]:
+def load_atoms(files: Sequence[tuple[str, str, str]], jobs: int | None = None, *, loader: Callable[[str, str, str], Any] | None = None) -> list[Any]:
     """Load the given atom files (from :func:`atom_files`) as :func:`load_bundle`
-    loads them, in their order; ``jobs`` as there. Without ``schema`` the atoms are
-    not checked against the JSON Schema (their typed fields are lenient anyway)."""
-    if schema:
-        return list(_load_atoms(files, jobs))
-    return list(_load_atoms([(path, display, stem, False) for path, display, stem in files], jobs))
+    loads them, in their order; ``jobs`` as there. ``loader`` replaces
+    :func:`load_atom` (a module-level function of the same arguments, so that
+    worker processes can run it; it may return more)."""
+    return list(_load_atoms(files, jobs, loader or load_atom))
 
 
-def _load_atoms(files: Sequence[tuple[Any, ...]], jobs: int | None) -> Iterable[tuple[Atom | None, list[Finding]]]:
+def _load_atoms(files: Sequence[tuple[str, str, str]], jobs: int | None, function: Callable[..., Any] = load_atom) -> Iterable[tuple[Atom | None, list[Finding]]]:
     from .parallel import map_files
 
-    return map_files(load_atom, files, jobs)
+    return map_files(function, files, jobs)
 
 
 def validate_bundle(bundle: Bundle, manager: Any = None, *, checks: Sequence[Any] | None = None) -> list[Finding]:

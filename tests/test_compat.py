@@ -394,22 +394,23 @@ def test_rules_lists_the_compat_codes() -> None:
 
 
 def test_unchanged_files_are_not_parsed_and_still_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file the same in both releases is compared by its bytes only."""
-    import skillwiki_sdk.validation as validation
+    """A file the same in both releases is compared by its bytes only; a file whose
+    frontmatter is the same has it parsed once."""
+    import skillwiki_sdk.loading as loading
 
     old = release(tmp_path, "old", "1.0.0")
-    new = release(tmp_path, "new", "1.0.1", atoms=atoms_with(cart_totals={"summary": "Changed."}))
-    loaded: list[str] = []
-    real = validation.load_atom
+    new = release(tmp_path, "new", "1.0.1", atoms=atoms_with(cart_totals={"summary": "Changed."}, pay_once={"body": "A new body."}))
+    parsed: list[str] = []
+    real = loading.load_yaml
 
-    def spy(path, display, stem, *rest):
-        loaded.append(stem)
-        return real(path, display, stem, *rest)
+    def spy(text, source, **kwargs):
+        parsed.append(Path(source.display).relative_to(tmp_path).as_posix())
+        return real(text, source, **kwargs)
 
-    monkeypatch.setattr(validation, "load_atom", spy)
-    code, doc = compat(new, old)
-    assert (code, codes(doc)) == (0, ["SW620"])
-    assert sorted(loaded) == ["cart-totals", "cart-totals"]
+    monkeypatch.setattr(loading, "load_yaml", spy)
+    code, doc = compat(new, old, "--jobs", "1")
+    assert (code, codes(doc)) == (0, ["SW620", "SW621"])
+    assert sorted(p for p in parsed if "/atoms/" in p) == ["new/atoms/cart-totals.md", "new/atoms/pay-once.md", "old/atoms/cart-totals.md"]
 
 
 class _Plugin:
