@@ -197,15 +197,15 @@ def atom_files(root: str | os.PathLike[str], *, display: str | None = None) -> t
     return _atom_files(root, _display(display if display is not None else root))
 
 
-def load_atoms(files: Sequence[tuple[str, str, str]], jobs: int | None = None, *, loader: Callable[[str, str, str], Any] | None = None) -> list[Any]:
-    """Load the given atom files (from :func:`atom_files`) as :func:`load_bundle`
-    loads them, in their order; ``jobs`` as there. ``loader`` replaces
-    :func:`load_atom` (a module-level function of the same arguments, so that
-    worker processes can run it; it may return more)."""
+def load_atoms(files: Sequence[tuple[Any, ...]], jobs: int | None = None, *, loader: Callable[..., Any] | None = None) -> list[Any]:
+    """Load the given atom files (``(path, display, stem)`` from :func:`atom_files`)
+    as :func:`load_bundle` loads them, in their order; ``jobs`` as there. ``loader``
+    replaces :func:`load_atom`: a module-level function (so that worker processes
+    can run it) called with each item's values as its arguments."""
     return list(_load_atoms(files, jobs, loader or load_atom))
 
 
-def _load_atoms(files: Sequence[tuple[str, str, str]], jobs: int | None, function: Callable[..., Any] = load_atom) -> Iterable[tuple[Atom | None, list[Finding]]]:
+def _load_atoms(files: Sequence[tuple[Any, ...]], jobs: int | None, function: Callable[..., Any] = load_atom) -> Iterable[tuple[Atom | None, list[Finding]]]:
     from .parallel import map_files
 
     return map_files(function, files, jobs)
