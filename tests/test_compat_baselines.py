@@ -232,3 +232,25 @@ def test_build_refuses_a_release_whose_bump_is_too_small(index: Index, tmp_path:
         handle.write('\n[tool.skillwiki.compat]\nagainst = "index:"\n')
     again = run_cli("build", str(new))
     assert again.code == 1 and "not built" in again.err
+
+
+def test_build_of_a_first_release_checks_then_builds(index: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing published yet under this name: nothing to compare, so it goes on to
+    build (the build itself, tested in test_build.py, is replaced here: its isolated
+    environment would look for hatchling on this test's index)."""
+    import skillwiki_sdk.build as build_module
+
+    calls: list[str] = []
+
+    def fake_build(project, outdir=None, **kwargs):
+        calls.append(str(project))
+        return build_module.BuildResult(str(project), str(outdir), "x.tar.gz", "x.whl", [])
+
+    monkeypatch.setattr(build_module, "build_project", fake_build)
+    assert run_cli("new", "fresh-shop", "--path", str(tmp_path / "fresh")).code == 0
+    built = run_cli("build", str(tmp_path / "fresh"), "--against", "index:")
+    assert (built.code, calls) == (0, [str(tmp_path / "fresh")]) and "names no published release yet" in built.err
+    # a published one whose bump covers the changes is built too
+    new = evolve(scaffold(tmp_path / "new", "1.0.0"), "1.1.0")
+    built = run_cli("build", str(new), "--against", "index:")
+    assert (built.code, calls[-1]) == (0, str(new)) and "required bump: minor, made: minor [ok]" in built.err
