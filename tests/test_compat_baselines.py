@@ -254,3 +254,16 @@ def test_build_of_a_first_release_checks_then_builds(index: Index, tmp_path: Pat
     new = evolve(scaffold(tmp_path / "new", "1.0.0"), "1.1.0")
     built = run_cli("build", str(new), "--against", "index:")
     assert (built.code, calls[-1]) == (0, str(new)) and "required bump: minor, made: minor [ok]" in built.err
+
+
+def test_a_revision_before_the_bundle_existed(tmp_path: Path) -> None:
+    project = scaffold(tmp_path / "repo", "1.0.0")
+    shutil.move(str(project / "src"), str(tmp_path / "src"))
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "no bundle yet")
+    _git(project, "tag", "v0")
+    shutil.move(str(tmp_path / "src"), str(project / "src"))
+    code, doc = compat(project, "git:v0")
+    assert (code, codes(doc)) == (1, ["SW600"]) and "no bundle" in doc["findings"][0]["message"]
+    assert doc["findings"][0]["file"] == "git:v0:"
