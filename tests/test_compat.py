@@ -43,11 +43,21 @@ def release(tmp: Path, folder: str, version: str, *, domain: dict | None = None,
     return make_bundle(tmp, manifest, copy.deepcopy(ATOMS if atoms is None else atoms), folder=folder)
 
 
+_SCHEMA = json.loads((Path(__file__).parent / "data" / "compat.schema.json").read_text())
+
+
 def compat(new: Path | str, old: Path | str, *extra: str) -> tuple[int, dict]:
+    """``skillwiki compat --format json``: the exit code and the document, which
+    every call here checks against tests/data/compat.schema.json."""
+    import jsonschema
+
     result = run_cli("compat", str(new), "--against", str(old), "--format", "json", *extra)
     assert "Traceback" not in result.err
     assert result.code in (0, 1), result.err
-    return result.code, json.loads(result.out)
+    doc = json.loads(result.out)
+    jsonschema.validate(doc, _SCHEMA)
+    assert doc["ok"] == (result.code == 0)
+    return result.code, doc
 
 
 def line_of(path: Path, needle: str, start: int = 0) -> int:
