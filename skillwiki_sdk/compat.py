@@ -293,7 +293,7 @@ def load_compat_settings(path: str | os.PathLike[str]) -> CompatSettings:
 
 def _distribution_of(path: str) -> str | None:
     """The ``[project] name`` of the project holding ``path``, if any."""
-    from .config import ConfigError, load_toml, find_pyproject
+    from .config import ConfigError, _load_toml, find_pyproject
 
     pyproject = find_pyproject(path)
     if pyproject is None:
@@ -466,26 +466,6 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
 # --- comparing --------------------------------------------------------------------
 
 
-def _body_digest(data: bytes) -> tuple[bytes, int, str] | None:
-    """A digest of an atom file's Markdown body (as the loader reads it), the line
-    its text starts on and the frontmatter's text; None when the file has no
-    frontmatter to split."""
-    from .loading import split_frontmatter
-
-    text = data.decode("utf-8", errors="replace")
-    if text.startswith("\ufeff"):
-        text = text[1:]
-    if "\r" in text:
-        text = text.replace("\r\n", "\n").replace("\r", "\n")
-    front, _ = split_frontmatter(text, "")
-    if front is None:
-        return None
-    body = front.body.strip()
-    blank = len(front.body) - len(front.body.lstrip())
-    start = front.closing_line + 1 + front.body.count("\n", 0, blank)
-    return hashlib.blake2b(body.encode("utf-8"), digest_size=16).digest(), start, front.yaml
-
-
 def _read(path: str) -> bytes | None:
     from .loading import LIMITS, read_regular
 
@@ -494,6 +474,71 @@ def _read(path: str) -> bytes | None:
     except OSError:
         return None
     return data if len(data) <= LIMITS.file_bytes else None
+
+
+def _prepare(path: str, display: str) -> tuple[Any, list[Finding]]:
+    """An atom file read and split as the loader does: (frontmatter or None, findings)."""
+    from .loading import read_text, split_frontmatter
+
+    text, findings = read_text(path, display)
+    if text is None:
+        return None, findings
+    return split_frontmatter(text, display)
+
+
+def _parse(front: Any, problems: list[Finding], path: str, display: str, stem: str) -> tuple[Atom | None, list[Finding], Any]:
+    """The atom of a split file (as :func:`~skillwiki_sdk.validation.load_atom` makes
+    it, without the schema check: compat needs the typed fields, and the schema's
+    findings are validate's), the findings that kept it from loading, and its body's
+    digest, first line and the frontmatter's text."""
+    from .loading import load_yaml
+    from .model import Source
+
+    if front is None:
+        return None, problems, None
+    source = Source(display, display if path == display else path, offset=1)
+    document = load_yaml(front.yaml, source)
+    if not document.ok:
+        return None, list(document.findings), None
+    body = front.body.strip()
+    atom = Atom.from_raw(document.data, source, stem, body_chars=len(body), body_line=front.closing_line + (1 if front.body else 0))
+    blank = len(front.body) - len(front.body.lstrip())
+    start = front.closing_line + 1 + front.body.count("\n", 0, blank)
+    return atom, [], (hashlib.blake2b(body.encode("utf-8"), digest_size=16).digest(), start, front.yaml)
+
+
+def _same_bytes(path: str, other: str) -> bool:
+    try:
+        if os.stat(path).st_size != os.stat(other).st_size:
+            return False
+    except OSError:
+        return False
+    data = _read(path)
+    return data is not None and data == _read(other)
+
+
+def _load_item(path: str, display: str, stem: str, old_path: str | None, old_display: str | None) -> tuple[Any, ...]:
+    """One atom file of a release, with OLD's file at the same place if there is one;
+    run in the loader's worker processes. ``("same",)`` when the two are equal byte for
+    byte (nothing parsed); ``("shared", atom, findings, digest, old_digest)`` when only
+    their bodies differ (the frontmatter parsed once); else ``("one", ...)`` or
+    ``("pair", new..., old...)``."""
+    if old_path is None:
+        return ("one", *_parse(*_prepare(path, display), path, display, stem))
+    if _same_bytes(path, old_path):
+        return ("same",)
+    front, problems = _prepare(path, display)
+    old_front, old_problems = _prepare(old_path, old_display or old_path)
+    if front is not None and old_front is not None and front.yaml == old_front.yaml:
+        atom, findings, digest = _parse(front, problems, path, display, stem)
+        old_digest = _parse_body(old_front)
+        return ("shared", atom, findings, digest, old_digest)
+    return ("pair", *_parse(front, problems, path, display, stem), *_parse(old_front, old_problems, old_path, old_display or old_path, stem))
+
+
+def _parse_body(front: Any) -> Any:
+    body = front.body.strip()
+    return (hashlib.blake2b(body.encode("utf-8"), digest_size=16).digest(), 0, front.yaml)
 
 
 @dataclass
@@ -512,6 +557,22 @@ class _Side:
     def ids(self) -> set[str]:
         return set(self.atoms) | self.same_ids
 
+    def add(self, atom: Atom | None, findings: list[Finding], digest: Any, shown: str, stem: str) -> bool:
+        """Take one loaded atom (or the findings of one that did not load)."""
+        if atom is None:
+            # not comparable: what is wrong with it is the loader's finding
+            self.problems.extend(f for f in findings if f.severity is Severity.ERROR)
+            self.same_ids.add(stem)  # unknown content: neither removed nor added
+            return False
+        if atom.id in self.atoms or atom.id in self.same_ids:
+            return False  # a duplicate id: validate says so (SW205)
+        self.atoms[atom.id] = atom
+        self.digests[atom.id] = digest[0] if digest else None
+        if digest:
+            self.body_lines[atom.id] = digest[1]
+            self.fronts[shown] = digest[2]
+        return True
+
 
 def _sides(old: Release, new: Release, map: Any) -> tuple[_Side, _Side]:
     from .validation import atom_files, load_atoms
@@ -523,59 +584,34 @@ def _sides(old: Release, new: Release, map: Any) -> tuple[_Side, _Side]:
         cut = len(os.path.join(side.release.root or "", ""))
         listed.append({path[cut:]: (path, shown, stem) for path, shown, stem in files})
     old_files, new_files = listed
-    load: tuple[list[tuple[str, str, str]], list[tuple[str, str, str]]] = ([], [])
-    digests: tuple[list[Any], list[Any]] = ([], [])
-    # NEW files whose frontmatter is OLD's to the byte (only the body differs): the
-    # frontmatter is parsed once, and its atom stands for both releases
-    shared: dict[int, Any] = {}
-    for relative, entry in new_files.items():
+    items: list[tuple[Any, ...]] = []
+    for relative, (path, shown, stem) in new_files.items():
         other = old_files.get(relative)
-        data = _read(entry[0])
-        digest = _body_digest(data) if data is not None else None
-        if other is not None:
-            before = _read(other[0])
-            if data is not None and data == before:
-                sides[0].same_ids.add(entry[2])
-                sides[1].same_ids.add(entry[2])
-                continue
-            old_digest = _body_digest(before) if before is not None else None
-            if digest is not None and old_digest is not None and digest[2] == old_digest[2]:
-                shared[len(load[1])] = old_digest
-            else:
-                load[0].append(other)
-                digests[0].append(old_digest)
-        load[1].append(entry)
-        digests[1].append(digest)
-    for relative, entry in old_files.items():
-        if relative not in new_files:
-            load[0].append(entry)
-            data = _read(entry[0])
-            digests[0].append(_body_digest(data) if data is not None else None)
-    # one call for both releases: one pool of workers, when there is one
-    loaded = load_atoms(load[0] + load[1], map, schema=False)  # the schema is validate's business
-    results = (loaded[: len(load[0])], loaded[len(load[0]) :])
-    for number, (side, files, bodies, outcome) in enumerate(zip(sides, load, digests, results)):
-        for index, ((path, shown, stem), (atom, findings), digest) in enumerate(zip(files, outcome, bodies)):
-            twin = shared.get(index) if number == 1 else None
-            if atom is None:
-                if twin is not None:  # as broken in OLD: validate's business, not a change
-                    sides[0].same_ids.add(stem)
-                    side.same_ids.add(stem)
-                    continue
-                # not comparable: what is wrong with it is the loader's finding
-                side.problems.extend(f for f in findings if f.severity is Severity.ERROR)
-                side.same_ids.add(stem)  # unknown content: neither removed nor added
-                continue
-            if atom.id in side.atoms or atom.id in side.same_ids:
-                continue  # a duplicate id: validate says so (SW205)
-            side.atoms[atom.id] = atom
-            side.digests[atom.id] = digest[0] if digest else None
-            if digest:
-                side.body_lines[atom.id] = digest[1]
-                side.fronts[shown] = digest[2]
-            if twin is not None and atom.id not in sides[0].atoms:
-                sides[0].atoms[atom.id] = atom
-                sides[0].digests[atom.id] = twin[0]
+        items.append((path, shown, stem, other[0], other[1]) if other else (path, shown, stem, None, None))
+    old_only = [(path, shown, stem, None, None) for relative, (path, shown, stem) in old_files.items() if relative not in new_files]
+    # one call for both releases: one pool of workers when the work is large, and the
+    # reading, comparing and parsing of each file happen there
+    results = load_atoms(items + old_only, map, loader=_load_item)
+    old_side, new_side = sides
+    for (path, shown, stem, old_path, old_shown), outcome in zip(items + old_only, results):
+        if outcome[0] == "same":
+            old_side.same_ids.add(stem)
+            new_side.same_ids.add(stem)
+        elif outcome[0] == "shared":
+            _, atom, findings, digest, old_digest = outcome
+            if atom is None:  # as broken in OLD: validate's business, not a change
+                old_side.same_ids.add(stem)
+                new_side.same_ids.add(stem)
+            elif new_side.add(atom, findings, digest, shown, stem) and atom.id not in old_side.atoms:
+                old_side.add(atom, [], old_digest, old_shown or shown, stem)
+        elif outcome[0] == "pair":
+            new_side.add(outcome[1], outcome[2], outcome[3], shown, stem)
+            old_side.add(outcome[4], outcome[5], outcome[6], old_shown or old_path or shown, stem)
+    for (path, shown, stem, _, _), outcome in zip(items, results):
+        if outcome[0] == "one":
+            new_side.add(outcome[1], outcome[2], outcome[3], shown, stem)
+    for (path, shown, stem, _, _), outcome in zip(old_only, results[len(items) :]):
+        old_side.add(outcome[1], outcome[2], outcome[3], shown, stem)
     return sides
 
 

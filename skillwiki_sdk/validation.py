@@ -38,9 +38,8 @@ def _display(path: str) -> str:
     return path if not path.startswith("./") else path[2:]
 
 
-def load_atom(path: str, display: str, stem: str, schema: bool = True) -> tuple[Atom | None, list[Finding]]:
-    """Load one atom file: read, split frontmatter, parse YAML, check the schema
-    (unless ``schema`` is false: compat needs the typed fields, not the findings)."""
+def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Finding]]:
+    """Load one atom file: read, split frontmatter, parse YAML, check the schema."""
     text, findings = read_text(path, display)
     if text is None:
         return None, findings
@@ -52,8 +51,7 @@ def load_atom(path: str, display: str, stem: str, schema: bool = True) -> tuple[
     findings = list(document.findings)
     if not document.ok:
         return None, findings
-    if schema:
-        findings.extend(_schema_findings("atom", document, source))
+    findings.extend(_schema_findings("atom", document, source))
     body = front.body.strip()
     atom = Atom.from_raw(document.data, source, stem, body_chars=len(body), body_line=front.closing_line + (1 if front.body else 0))
     return atom, findings
@@ -222,14 +220,15 @@ def atom_files(root: str | os.PathLike[str], *, display: str | None = None) -> t
     return _atom_files(root, _display(display if display is not None else root))
 
 
-def load_atoms(files: Sequence[tuple[str, str, str]], map: AtomMap | None = None, *, schema: bool = True) -> list[tuple[Atom | None, list[Finding]]]:
-    """Load the given atom files (from :func:`atom_files`) as :func:`load_bundle`
-    loads them, in their order; ``map`` as there. Without ``schema`` the atoms are
-    not checked against the JSON Schema (their typed fields are lenient anyway)."""
+def load_atoms(files: Sequence[tuple[Any, ...]], map: AtomMap | None = None, *, loader: Callable[..., Any] | None = None) -> list[Any]:
+    """Load the given atom files (``(path, display, stem)`` from :func:`atom_files`)
+    as :func:`load_bundle` loads them, in their order; ``map`` as there. ``loader``
+    replaces :func:`load_atom`: a module-level function (so that worker processes
+    can run it) called with each item's values as its arguments."""
     if not files:
         return []
     mapper = map if map is not None else builtins.map
-    return list(mapper(load_atom, [f[0] for f in files], [f[1] for f in files], [f[2] for f in files], [schema] * len(files)))
+    return list(mapper(loader or load_atom, *zip(*files)))
 
 
 def validate_bundle(bundle: Bundle, manager: Any = None, *, checks: Sequence[Any] | None = None) -> list[Finding]:

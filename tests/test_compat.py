@@ -43,11 +43,21 @@ def release(tmp: Path, folder: str, version: str, *, domain: dict | None = None,
     return make_bundle(tmp, manifest, copy.deepcopy(ATOMS if atoms is None else atoms), folder=folder)
 
 
+_SCHEMA = json.loads((Path(__file__).parent / "data" / "compat.schema.json").read_text())
+
+
 def compat(new: Path | str, old: Path | str, *extra: str) -> tuple[int, dict]:
+    """``skillwiki compat --format json``: the exit code and the document, which
+    every call here checks against tests/data/compat.schema.json."""
+    import jsonschema
+
     result = run_cli("compat", str(new), "--against", str(old), "--format", "json", *extra)
     assert "Traceback" not in result.err
     assert result.code in (0, 1), result.err
-    return result.code, json.loads(result.out)
+    doc = json.loads(result.out)
+    jsonschema.validate(doc, _SCHEMA)
+    assert doc["ok"] == (result.code == 0)
+    return result.code, doc
 
 
 def line_of(path: Path, needle: str, start: int = 0) -> int:
@@ -394,22 +404,23 @@ def test_rules_lists_the_compat_codes() -> None:
 
 
 def test_unchanged_files_are_not_parsed_and_still_count(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """A file the same in both releases is compared by its bytes only."""
-    import skillwiki_sdk.validation as validation
+    """A file the same in both releases is compared by its bytes only; a file whose
+    frontmatter is the same has it parsed once."""
+    import skillwiki_sdk.loading as loading
 
     old = release(tmp_path, "old", "1.0.0")
-    new = release(tmp_path, "new", "1.0.1", atoms=atoms_with(cart_totals={"summary": "Changed."}))
-    loaded: list[str] = []
-    real = validation.load_atom
+    new = release(tmp_path, "new", "1.0.1", atoms=atoms_with(cart_totals={"summary": "Changed."}, pay_once={"body": "A new body."}))
+    parsed: list[str] = []
+    real = loading.load_yaml
 
-    def spy(path, display, stem, *rest):
-        loaded.append(stem)
-        return real(path, display, stem, *rest)
+    def spy(text, source, **kwargs):
+        parsed.append(Path(source.display).relative_to(tmp_path).as_posix())
+        return real(text, source, **kwargs)
 
-    monkeypatch.setattr(validation, "load_atom", spy)
-    code, doc = compat(new, old)
-    assert (code, codes(doc)) == (0, ["SW620"])
-    assert sorted(loaded) == ["cart-totals", "cart-totals"]
+    monkeypatch.setattr(loading, "load_yaml", spy)
+    code, doc = compat(new, old, "--jobs", "1")
+    assert (code, codes(doc)) == (0, ["SW620", "SW621"])
+    assert sorted(p for p in parsed if "/atoms/" in p) == ["new/atoms/cart-totals.md", "new/atoms/pay-once.md", "old/atoms/cart-totals.md"]
 
 
 class _Plugin:
@@ -494,3 +505,10 @@ def test_merging_an_atom_into_another_with_an_alias_is_an_edit(tmp_path: Path) -
     new = release(tmp_path, "new", "1.0.1", atoms=merged)
     code, doc = compat(new, old)
     assert (code, codes(doc), doc["required_bump"]) == (0, ["SW616"], "patch")
+
+
+def test_skillwiki_new_explains_aliases_and_deprecated(tmp_path: Path) -> None:
+    assert run_cli("new", "demo-shop", "--path", str(tmp_path / "p")).code == 0
+    text = "\n".join(p.read_text() for p in (tmp_path / "p").rglob("*.md"))
+    assert "aliases: [old-id]" in text and 'deprecated: "why, and what to use instead"' in text
+    assert run_cli("validate", str(tmp_path / "p")).code == 0

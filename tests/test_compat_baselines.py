@@ -175,6 +175,8 @@ def test_against_the_index(index: Index, tmp_path: Path, style: str) -> None:
     assert (removed["archive"], removed["member"], removed["line"]) == ("skillwiki_demo_shop-1.0.0-py3-none-any.whl", f"{PACKAGE}/bundle/atoms/principles/one-idea-per-atom.md", 2)
     code, doc = compat(new, f"index:{DIST}<1")
     assert (code, doc["old"]["version"], doc["actual_bump"]) == (0, "0.9.0", "major")
+    code, doc = compat(index_wheel := str(next(p.path for p in index.projects["skillwiki-demo-shop"] if p.path.name.endswith("1.0.0-py3-none-any.whl"))), "index:<1")
+    assert (code, doc["old"]["version"], doc["new"]["version"]) == (0, "0.9.0", "1.0.0"), index_wheel  # NEW's name from the wheel
     code, doc = compat(new, "index:>=2")  # nothing matches
     assert code == 1 and codes(doc) == ["SW600"] and "no release of" in doc["findings"][0]["message"]
 
@@ -230,3 +232,38 @@ def test_build_refuses_a_release_whose_bump_is_too_small(index: Index, tmp_path:
         handle.write('\n[tool.skillwiki.compat]\nagainst = "index:"\n')
     again = run_cli("build", str(new))
     assert again.code == 1 and "not built" in again.err
+
+
+def test_build_of_a_first_release_checks_then_builds(index: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """Nothing published yet under this name: nothing to compare, so it goes on to
+    build (the build itself, tested in test_build.py, is replaced here: its isolated
+    environment would look for hatchling on this test's index)."""
+    import skillwiki_sdk.build as build_module
+
+    calls: list[str] = []
+
+    def fake_build(project, outdir=None, **kwargs):
+        calls.append(str(project))
+        return build_module.BuildResult(str(project), str(outdir), "x.tar.gz", "x.whl", [])
+
+    monkeypatch.setattr(build_module, "build_project", fake_build)
+    assert run_cli("new", "fresh-shop", "--path", str(tmp_path / "fresh")).code == 0
+    built = run_cli("build", str(tmp_path / "fresh"), "--against", "index:")
+    assert (built.code, calls) == (0, [str(tmp_path / "fresh")]) and "names no published release yet" in built.err
+    # a published one whose bump covers the changes is built too
+    new = evolve(scaffold(tmp_path / "new", "1.0.0"), "1.1.0")
+    built = run_cli("build", str(new), "--against", "index:")
+    assert (built.code, calls[-1]) == (0, str(new)) and "required bump: minor, made: minor [ok]" in built.err
+
+
+def test_a_revision_before_the_bundle_existed(tmp_path: Path) -> None:
+    project = scaffold(tmp_path / "repo", "1.0.0")
+    shutil.move(str(project / "src"), str(tmp_path / "src"))
+    _git(project, "init", "-q")
+    _git(project, "add", "-A")
+    _git(project, "commit", "-qm", "no bundle yet")
+    _git(project, "tag", "v0")
+    shutil.move(str(tmp_path / "src"), str(project / "src"))
+    code, doc = compat(project, "git:v0")
+    assert (code, codes(doc)) == (1, ["SW600"]) and "no bundle" in doc["findings"][0]["message"]
+    assert doc["findings"][0]["file"] == "git:v0:"

@@ -62,6 +62,13 @@ def _git(cwd: str, *args: str, input: bytes | None = None) -> bytes:
     return done.stdout
 
 
+def _wanted(name: str) -> bool:
+    """Whether a file of the revision matters to compat: a manifest, an atom file
+    (under an ``atoms`` folder) or the project's ``pyproject.toml``."""
+    parts = name.split("/")
+    return parts[-1] in ("domain.yaml", "pyproject.toml") or ("atoms" in parts[:-1] and parts[-1].endswith(".md"))
+
+
 @contextlib.contextmanager
 def _git_release(new: str, ref: str) -> Iterator[tuple[str, str]]:
     """The files of ``new``'s folder (a bundle or project; the working folder when
@@ -99,14 +106,15 @@ def _git_release(new: str, ref: str) -> Iterator[tuple[str, str]]:
         if kind != b"blob" or mode not in (b"100644", b"100755"):
             continue  # links and submodules are not followed
         name = path.decode("utf-8", "surrogateescape")
+        if not _wanted(name):
+            continue  # only what finding and reading a bundle looks at
         total += int(size)
         blobs.append((sha.decode(), name, int(size)))
         if len(blobs) > LIMITS.archive_members or total > LIMITS.archive_bytes:
             raise UsageError(f"git:{ref}: {relative or '.'} holds more than {LIMITS.archive_members:,} files or {LIMITS.archive_bytes >> 20} MiB at that revision")
-    if not blobs:
-        raise UsageError(f"git:{ref}: {relative or 'the repository'} has no files at that revision")
     try:
-        out = _git(top, "cat-file", "--batch", input=b"".join(sha.encode() + b"\n" for sha, _, _ in blobs))
+        # (no bundle at that revision: an empty folder, which compat reports as such)
+        out = _git(top, "cat-file", "--batch", input=b"".join(sha.encode() + b"\n" for sha, _, _ in blobs)) if blobs else b""
     except _GitError as error:
         raise UsageError(f"git:{ref}: {error}") from error
     tmp = tempfile.mkdtemp(prefix="skillwiki-git-")
@@ -129,8 +137,7 @@ def _git_release(new: str, ref: str) -> Iterator[tuple[str, str]]:
                 handle.write(data)
         inside = os.path.join(root, *relative.split("/")) if relative else root
         shown = f"git:{ref}:{relative}" if relative else f"git:{ref}:"
-        if not os.path.isdir(inside):
-            raise UsageError(f"git:{ref}: {relative} is not a folder at that revision")
+        os.makedirs(inside, exist_ok=True)
         yield inside, shown
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
