@@ -18,7 +18,7 @@ import posixpath
 import shutil
 import tempfile
 from dataclasses import dataclass
-from typing import IO, Any, Iterator
+from typing import IO, Any, Callable, Iterator
 
 from . import rules
 from .model import Bundle, Finding, Report
@@ -258,8 +258,13 @@ def extract(archive: Archive, dest: str) -> None:
             shutil.copyfileobj(source, sink)
 
 
-def validate_archive(target: str, *, manager: Any = None, jobs: int | None = None) -> Report:
-    """Validate a wheel or an sdist without installing it; see the module docstring."""
+def validate_archive(target: str, *, manager: Any = None, jobs: int | None = None, keep: Callable[[Bundle, list[Finding]], None] | None = None) -> Report:
+    """Validate a wheel or an sdist without installing it; see the module docstring.
+
+    ``keep``, when given, is called with each bundle checked and its findings while
+    the bundle's extracted files still exist (to read what the model does not hold,
+    such as the atoms' bodies); the files are removed when this returns.
+    """
     report = Report(target=target)
     display = target[2:] if target.startswith("./") else target
     if not os.path.isfile(target):
@@ -284,7 +289,7 @@ def validate_archive(target: str, *, manager: Any = None, jobs: int | None = Non
             report.findings.append(rules.ARCHIVE_UNREADABLE.finding(f"cannot be extracted: {type(error).__name__}: {error}", file=display, hint="rebuild it: skillwiki build"))
             return report
         checker = _check_wheel if archive.kind == "wheel" else _check_sdist
-        checker(report, tmp, display, manager, jobs)
+        checker(report, tmp, display, manager, jobs, keep)
     return report
 
 
@@ -334,7 +339,7 @@ def _shown(tmp: str, path: str, display: str) -> str:
     return f"{display}!{os.path.relpath(path, tmp).replace(os.sep, '/')}"
 
 
-def _check_bundles(report: Report, tmp: str, roots: list[str], display: str, metadata: _Metadata | None, manager: Any, jobs: int | None) -> None:
+def _check_bundles(report: Report, tmp: str, roots: list[str], display: str, metadata: _Metadata | None, manager: Any, jobs: int | None, keep: Any = None) -> None:
     """Load and check every bundle, with the version check; add them to ``report``."""
     from .validation import finish, load_bundle, validate_bundle
 
@@ -353,6 +358,8 @@ def _check_bundles(report: Report, tmp: str, roots: list[str], display: str, met
                 )
             )
         finish(report, bundle, findings)
+        if keep is not None:
+            keep(bundle, findings)
 
 
 def _version_findings(bundle: Bundle, metadata: _Metadata | None) -> Iterator[Finding]:
@@ -386,7 +393,7 @@ def _dependency_findings(metadata: _Metadata, extra_requires: list[str] = ()) ->
     ]
 
 
-def _check_wheel(report: Report, tmp: str, display: str, manager: Any, jobs: int | None) -> None:
+def _check_wheel(report: Report, tmp: str, display: str, manager: Any, jobs: int | None, keep: Any = None) -> None:
     from importlib.metadata import PathDistribution
     from pathlib import Path
 
@@ -437,7 +444,7 @@ def _check_wheel(report: Report, tmp: str, display: str, manager: Any, jobs: int
                 )
             )
         roots.extend(found)
-    _check_bundles(report, tmp, roots, display, metadata, manager, jobs)
+    _check_bundles(report, tmp, roots, display, metadata, manager, jobs, keep)
 
 
 def _pyproject(path: str) -> dict[str, Any]:
@@ -456,7 +463,7 @@ def _pyproject(path: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _check_sdist(report: Report, tmp: str, display: str, manager: Any, jobs: int | None) -> None:
+def _check_sdist(report: Report, tmp: str, display: str, manager: Any, jobs: int | None, keep: Any = None) -> None:
     from .validation import find_bundles
 
     tops = sorted(name for name in os.listdir(tmp) if os.path.isdir(os.path.join(tmp, name)))
@@ -491,4 +498,4 @@ def _check_sdist(report: Report, tmp: str, display: str, manager: Any, jobs: int
                 hint="include the bundle in the sdist (hatchling: [tool.hatch.build.targets.sdist]; setuptools: MANIFEST.in), then rebuild",
             )
         )
-    _check_bundles(report, tmp, roots, display, metadata, manager, jobs)
+    _check_bundles(report, tmp, roots, display, metadata, manager, jobs, keep)

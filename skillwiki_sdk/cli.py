@@ -19,7 +19,7 @@ from .errors import SkillwikiError, UsageError
 
 __all__ = ["main", "console", "COMMANDS", "Output"]
 
-COMMANDS = ("new", "validate", "show", "list", "build", "schema", "rules")
+COMMANDS = ("new", "validate", "show", "list", "build", "schema", "rules", "catalog")
 
 
 class Output:

@@ -1,0 +1,345 @@
+"""``skillwiki catalog``: a static marketplace site of domains, needing no server.
+
+:func:`build_catalog` reads the sources (see :mod:`.sources`), keeps what validates,
+and writes into one folder (see :mod:`.site`)::
+
+    index.html                        Browse: every domain, search and filters
+    domains/<name>/index.html         the domain's card, as on the marketplace page
+    domains/<name>/atoms.html         every atom of the domain
+    domains/<name>/atoms/<id>.html    one atom, its body rendered from Markdown
+    domains/<name>/domain.json        the domain's data with the atoms' bodies
+    catalog.json                      every domain and atom's figures, for programs
+    sitemap.html                      every page
+    problems.html                     the sources left out, with their findings
+    assets/style.css, assets/catalog.js
+
+The pages work opened from disk (the Browse page's data is inside it) and load
+nothing from the network. A second build into the same folder renders only the
+domains whose source changed (or whose links to other domains did), and writes only
+the files whose content changed.
+
+The rendering libraries (Jinja2, cmarkgfm, nh3) are the extra ``skillwiki-sdk[catalog]``;
+without them :class:`~.render.MissingDependency` says how to install them. Nothing
+here prints, exits, forks or starts a thread.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+from dataclasses import dataclass, field
+from typing import Any, Callable, Sequence
+
+from .. import __version__
+from .render import MissingDependency
+from .site import MANIFEST, OutputRefused, Site
+from .sources import SourceResult
+
+__all__ = ["CatalogResult", "MissingDependency", "OutputRefused", "build_catalog", "MANIFEST"]
+
+_SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
+_EXTERNAL = re.compile(r"^@([a-z0-9]+(?:-[a-z0-9]+)*)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
+
+
+@dataclass
+class CatalogResult:
+    """What a build did: the domains published, the sources left out, the files."""
+
+    out: str
+    domains: list[str] = field(default_factory=list)
+    atoms: int = 0
+    rejections: list[dict[str, Any]] = field(default_factory=list)
+    duplicates: list[dict[str, Any]] = field(default_factory=list)
+    pages: int = 0
+    written: int = 0
+    unchanged: int = 0
+    removed: int = 0
+    rendered: list[str] = field(default_factory=list)
+    reused: int = 0
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "out": self.out,
+            "domains": self.domains,
+            "atoms": self.atoms,
+            "rejections": self.rejections,
+            "duplicates": self.duplicates,
+            "pages": self.pages,
+            "files": {"written": self.written, "unchanged": self.unchanged, "removed": self.removed},
+            "rendered": self.rendered,
+            "reused_sources": self.reused,
+        }
+
+
+Progress = Callable[[str], None]
+
+
+def _quiet(_: str) -> None:
+    pass
+
+
+def build_catalog(
+    sources: Sequence[str],
+    out: str,
+    *,
+    installed: bool | None = None,
+    index_results: Sequence[Callable[[dict[str, Any]], list[SourceResult]]] = (),
+    title: str = "Skill Wiki",
+    jobs: int | None = 1,
+    progress: Progress = _quiet,
+) -> CatalogResult:
+    """Write the catalog of ``sources`` into the folder ``out``.
+
+    ``installed`` adds the domains installed in this environment (default: when no
+    source and no index is given). ``index_results`` are callables that, given the
+    previous build's source records, return the sources of a package index (see
+    :mod:`.indexes`). Raises :class:`OutputRefused` before anything is read when
+    ``out`` is not empty and not a previous catalog, or cannot be written, and
+    :class:`MissingDependency` when the rendering libraries are missing; bad sources
+    are rejections in the result, never exceptions.
+    """
+    from .render import Renderer, theme_key
+
+    renderer = Renderer(title)  # the libraries are there before any work
+    site = Site(out)
+    result = CatalogResult(out=site.out)
+    previous_sources = site.previous_section("sources")
+    previous_domains = _previous_catalog(site)
+
+    from ..plugins import checks_of, make_plugin_manager, rules_of
+    from .sources import choose, expand, fingerprint_file, fingerprint_folder, read_archive, read_folder, rejection, verdict_key
+
+    manager = make_plugin_manager()
+    checks = list(checks_of(manager))
+    known = [rule.code for rule in rules_of(manager)]
+    verdict = verdict_key(checks)
+    results: list[SourceResult] = []
+
+    def reuse(key: str, fingerprint: str) -> SourceResult | None:
+        record = previous_sources.get(key)
+        if not isinstance(record, dict) or record.get("fingerprint") != fingerprint:
+            return None
+        names = record.get("domains") or []
+        if not all(name in previous_domains for name in names):
+            return None
+        found = SourceResult(key, record.get("display", key), record.get("kind", ""), fingerprint, [previous_domains[n] for n in names], list(record.get("rejections") or []))
+        result.reused += 1
+        return found
+
+    for argument in sources:
+        for path, kind in expand(argument):
+            key = os.path.abspath(path)
+            if kind in ("missing", "unknown", "unreadable"):
+                why = {"missing": "no such file or folder", "unknown": "not a bundle, a plugin project, a wheel or an sdist", "unreadable": "cannot be read"}[kind]
+                results.append(SourceResult(key, path, kind, "", rejections=[rejection(path, kind, why)]))
+                continue
+            if kind in ("wheel", "sdist"):
+                fingerprint = fingerprint_file(path, [verdict])
+                found = reuse(key, fingerprint)
+                if found is None:
+                    progress(f"reading {path}")
+                    found = read_archive(path, kind, manager, known, fingerprint, jobs=jobs)
+            else:
+                fingerprint = fingerprint_folder(path, [verdict])
+                found = reuse(key, fingerprint)
+                if found is None:
+                    progress(f"reading {path}")
+                    found = read_folder(path, kind, manager, checks, known, fingerprint, jobs=jobs)
+            results.append(found)
+    for read_index in index_results:
+        results.extend(read_index({"verdict": verdict, "previous": previous_sources, "domains": previous_domains, "reuse": reuse, "manager": manager, "known": known, "jobs": jobs}))
+    if installed or (installed is None and not sources and not index_results):
+        from ..registry import Registry
+        from .sources import read_installed
+
+        progress("discovering the installed domains")
+        for found in read_installed(Registry.discover(), verdict):
+            again = reuse(found.key, found.fingerprint)
+            results.append(again if again is not None else found)
+
+    domains, duplicates = choose(results)
+    domains = [entry for entry in domains if _publishable(entry, results)]
+    for found in results:
+        result.rejections.extend(found.rejections)
+    result.duplicates = duplicates
+    _render(site, renderer, theme_key(), domains, results, result, previous_domains, progress)
+    return result
+
+
+def _publishable(entry: dict[str, Any], results: list[SourceResult]) -> bool:
+    """Names and ids become paths: only slugs (validation has made sure of it)."""
+    if _SLUG.match(entry.get("name") or "") and all(_SLUG.match(atom.get("id") or "") for atom in entry.get("atoms", [])):
+        return True
+    for found in results:
+        if entry in found.domains:
+            found.rejections.append({"source": found.display, "kind": found.kind, "domain": None, "reason": "its domain name or an atom id is not a slug", "findings": []})
+    return False
+
+
+def _previous_catalog(site: Site) -> dict[str, dict[str, Any]]:
+    """The domains of the previous build's catalog.json (without bodies), by name."""
+    data = site.read_previous("catalog.json")
+    if data is None:
+        return {}
+    try:
+        catalog = json.loads(data)
+    except ValueError:
+        return {}
+    found = {}
+    for entry in catalog.get("domains", []) if isinstance(catalog, dict) else []:
+        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
+            found[entry["name"]] = entry
+    return found
+
+
+def _domain_files(entry: dict[str, Any]) -> list[str]:
+    base = f"domains/{entry['name']}"
+    return [f"{base}/index.html", f"{base}/atoms.html", f"{base}/domain.json"] + [f"{base}/atoms/{atom['id']}.html" for atom in entry["atoms"]]
+
+
+def _digest(*parts: Any) -> str:
+    import hashlib
+
+    return hashlib.blake2b(json.dumps(parts, sort_keys=True, separators=(",", ":")).encode(), digest_size=16).hexdigest()
+
+
+def _render(site: Site, renderer: Any, theme: str, domains: list[dict[str, Any]], results: list[SourceResult], result: CatalogResult, previous_domains: dict[str, Any], progress: Progress) -> None:
+    from .render import json_for_script, static_files
+
+    ids = {entry["name"]: {atom["id"] for atom in entry["atoms"]} for entry in domains}
+    previous_state = site.previous_section("domains")
+    state_domains: dict[str, Any] = {}
+    for entry in domains:
+        name = entry["name"]
+        refs = sorted({ref for atom in entry["atoms"] for ref in atom["related"] if ref.startswith("@")})
+        resolved = [ref for ref in refs if _resolve(ref, ids)]
+        reused = entry is previous_domains.get(name)
+        record = previous_state.get(name) if isinstance(previous_state.get(name), dict) else {}
+        content = record.get("content") if reused and record.get("content") else _digest(_without_origin_noise(entry))
+        key = _digest(theme, content, resolved)
+        files = _domain_files(entry)
+        state_domains[name] = {"content": content, "render": key}
+        if record.get("render") == key and site.still_there(files):
+            site.keep(files)
+            continue
+        full = entry if "body" in (entry["atoms"][0] if entry["atoms"] else {"body": ""}) else _full_entry(site, name)
+        if full is None:
+            progress(f"{name}: its previous pages are gone; read its source again to render it")
+            continue
+        progress(f"rendering {name}")
+        _render_domain(site, renderer, full, ids)
+        result.rendered.append(name)
+
+    # what every build writes: the Browse page, catalog.json, sitemap, problems, assets
+    for relative, data in static_files().items():
+        site.write(relative, data)
+    summaries = [_summary(entry) for entry in domains]
+    atom_total = sum(len(entry["atoms"]) for entry in domains)
+    kinds = sorted({atom["kind"] for entry in domains for atom in entry["atoms"]} | {k for entry in domains for k in entry["kinds"]})
+    tags = sorted({tag for entry in domains for tag in entry["tags"]})
+    axes: dict[str, set[str]] = {}
+    for entry in domains:
+        for axis in entry["axes"]:
+            axes.setdefault(axis["id"], set()).update(axis["values"])
+    data = {
+        "domains": [{"n": e["name"], "t": e["title"], "d": e["description"], "v": e["version"], "tags": e["tags"]} for e in domains],
+        "atoms": [
+            [index, a["id"], a["kind"], a["title"], a["summary"], a["excerpt"], a["tags"], [f"{axis}={value}" for axis, values in a["axes"].items() for value in values], a["quality"], len(a["related"])]
+            for index, e in enumerate(domains)
+            for a in e["atoms"]
+        ],
+    }
+    problems = result.rejections
+    site.write(
+        "index.html",
+        renderer.page("browse", root="", domains=summaries, atom_total=atom_total, kinds=kinds, tags=tags, axes=[(a, sorted(v)) for a, v in sorted(axes.items())], data=json_for_script(data), problems=problems),
+    )
+    pages = ["index.html", "sitemap.html", "problems.html"] + [page for entry in domains for page in _domain_files(entry) if page.endswith(".html")]
+    site.write("sitemap.html", renderer.page("sitemap", root="", domains=domains, pages=len(pages), problems=len(problems)))
+    site.write("problems.html", renderer.page("problems", root="", problems=problems, duplicates=result.duplicates))
+    catalog = {
+        "format": 1,
+        "generator": f"skillwiki-sdk {__version__}",
+        "domains": [{**_without_bodies(entry), "pages": {"domain": f"domains/{entry['name']}/index.html", "atoms": f"domains/{entry['name']}/atoms.html", "data": f"domains/{entry['name']}/domain.json"}} for entry in domains],
+        "problems": problems,
+        "duplicates": result.duplicates,
+        "pages": pages,
+    }
+    site.write("catalog.json", json.dumps(catalog, ensure_ascii=False, indent=1) + "\n")
+    sources_state = {found.key: found.to_dict() for found in results if found.fingerprint}
+    site.finish({"generator": f"skillwiki-sdk {__version__}", "theme": theme, "sources": sources_state, "domains": state_domains})
+    result.domains = [entry["name"] for entry in domains]
+    result.atoms = atom_total
+    result.pages = len(pages)
+    result.written, result.unchanged, result.removed = site.written, site.unchanged, site.removed
+
+
+def _without_origin_noise(entry: dict[str, Any]) -> dict[str, Any]:
+    return entry
+
+
+def _without_bodies(entry: dict[str, Any]) -> dict[str, Any]:
+    light = dict(entry)
+    light["atoms"] = [{key: value for key, value in atom.items() if key != "body"} for atom in entry["atoms"]]
+    return light
+
+
+def _full_entry(site: Site, name: str) -> dict[str, Any] | None:
+    data = site.read_previous(f"domains/{name}/domain.json")
+    if data is None:
+        return None
+    try:
+        entry = json.loads(data)
+    except ValueError:
+        return None
+    return entry if isinstance(entry, dict) and entry.get("name") == name else None
+
+
+def _summary(entry: dict[str, Any]) -> dict[str, Any]:
+    return {key: entry[key] for key in ("name", "title", "description", "version", "counts", "tags")}
+
+
+def _resolve(ref: str, ids: dict[str, set[str]]) -> bool:
+    match = _EXTERNAL.match(ref)
+    return bool(match and match.group(2) in ids.get(match.group(1), ()))
+
+
+def _related(atom: dict[str, Any], domain: str, ids: dict[str, set[str]]) -> list[dict[str, Any]]:
+    items = []
+    for ref in atom["related"]:
+        match = _EXTERNAL.match(ref)
+        if match:
+            other, target = match.groups()
+            href = f"../../{other}/atoms/{target}.html" if target in ids.get(other, ()) else None
+            items.append({"label": target, "domain": other, "href": href})
+        else:
+            href = f"{ref}.html" if _SLUG.match(ref) and ref in ids.get(domain, ()) else None
+            items.append({"label": ref, "domain": None, "href": href})
+    return items
+
+
+def _install_name(entry: dict[str, Any]) -> str | None:
+    origin = entry.get("origin") or {}
+    distribution = origin.get("distribution")
+    if isinstance(distribution, str) and re.match(r"^[A-Za-z0-9][A-Za-z0-9._-]*$", distribution):
+        return distribution
+    return None
+
+
+def _render_domain(site: Site, renderer: Any, entry: dict[str, Any], ids: dict[str, set[str]]) -> None:
+    from .render import external_url
+
+    name = entry["name"]
+    base = f"domains/{name}"
+    site.write(f"{base}/index.html", renderer.page("domain", root="../../", d=entry, install=_install_name(entry), homepage=external_url(entry.get("homepage"))))
+    groups: dict[str, list[dict[str, Any]]] = {}
+    for atom in entry["atoms"]:
+        groups.setdefault(atom["kind"], []).append(atom)
+    site.write(f"{base}/atoms.html", renderer.page("atoms", root="../../", d=entry, groups=list(groups.items())))
+    for atom in entry["atoms"]:
+        site.write(
+            f"{base}/atoms/{atom['id']}.html",
+            renderer.page("atom", root="../../../", d=entry, a=atom, body=renderer.body(atom.get("body") or ""), related=_related(atom, name, ids)),
+        )
+    site.write(f"{base}/domain.json", json.dumps({**entry, "format": 1}, ensure_ascii=False, separators=(",", ":")) + "\n")

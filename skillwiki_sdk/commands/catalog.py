@@ -1,0 +1,73 @@
+"""``skillwiki catalog [SOURCE ...] --out DIR``: a static marketplace site."""
+
+from __future__ import annotations
+
+import argparse
+import os
+
+SUMMARY = "write a static marketplace site of domains"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "catalog",
+        help=SUMMARY,
+        description="Write a static site (Browse with search and filters, a page per domain and per atom, catalog.json, "
+        "a sitemap and a page of the sources left out) into DIR. SOURCE: a bundle, a plugin project, a wheel, an sdist, "
+        "or a folder of them; none: the installed domains. Only what validates is published. Exit 0 when every source "
+        "was published, 1 when some were left out, 2 on a usage error (such as a DIR that is not empty and not a previous catalog).",
+    )
+    parser.add_argument("sources", nargs="*", metavar="SOURCE")
+    parser.add_argument("--out", "-o", required=True, metavar="DIR", help="the site's folder: new, empty, or a previous catalog (rebuilt where it changed)")
+    parser.add_argument("--index", action="append", default=[], metavar="URL", help="also every skillwiki-* project of this PEP 691/503 simple index (its newest release; repeatable)")
+    parser.add_argument("--installed", action="store_true", default=None, help="also the installed domains (the default when no SOURCE and no --index is given)")
+    parser.add_argument("--title", default="Skill Wiki", help="the site's name in every page's header (default: Skill Wiki)")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="what to print when done (default: text)")
+
+
+def run(args: argparse.Namespace, out) -> int:
+    from ..errors import SkillwikiError
+
+    try:
+        from ..catalog import MissingDependency, build_catalog
+        from ..catalog.render import _require
+
+        _require()
+    except MissingDependency as error:
+        raise SkillwikiError(str(error)) from None
+    indexes = []
+    if args.index:
+        from ..catalog.indexes import index_reader
+
+        indexes = [index_reader(url) for url in args.index]
+    note = out.note if out.interactive() else (lambda text: None)
+    result = build_catalog(args.sources, args.out, installed=args.installed, index_results=indexes, title=args.title, progress=note, jobs=None)
+    if args.format == "json":
+        import json
+
+        out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+    else:
+        where = os.path.relpath(result.out) if not os.path.relpath(result.out).startswith("..") else result.out
+        lines = [
+            f"catalog: {_count(len(result.domains), 'domain')}, {_count(result.atoms, 'atom')}, {_count(result.pages, 'page')} in {where}",
+            f"  files: {result.written} written, {result.unchanged} unchanged, {result.removed} removed; {_count(len(result.rendered), 'domain')} rendered",
+        ]
+        if result.rejections:
+            lines.append(f"left out, {_count(len(result.rejections), 'source')} (see {os.path.join(where, 'problems.html')}):")
+            for item in result.rejections:
+                domain = f" ({item['domain']})" if item.get("domain") else ""
+                lines.append(f"  {item['source']}{domain}: {item['reason']}")
+                for finding in item["findings"][:3]:
+                    at = f"{finding['file']}:{finding['line']}" if finding.get("line") else (finding.get("file") or "")
+                    lines.append(f"      {at}: {finding['code']} {finding['message']}")
+                if len(item["findings"]) > 3:
+                    lines.append(f"      … and {len(item['findings']) - 3} more")
+        for item in result.duplicates:
+            lines.append(f"not published: {item['source']}: {item['reason']}")
+        lines.append(f"open {os.path.join(where, 'index.html')}")
+        out.write("\n".join(lines) + "\n")
+    return 1 if result.rejections else 0
+
+
+def _count(number: int, one: str) -> str:
+    return f"{number:,} {one if number == 1 else one + 's'}"
