@@ -36,7 +36,7 @@ from .render import MissingDependency
 from .site import MANIFEST, OutputRefused, Site
 from .sources import SourceResult
 
-__all__ = ["CatalogResult", "MissingDependency", "OutputRefused", "build_catalog", "MANIFEST"]
+__all__ = ["CatalogResult", "MANIFEST", "Mapper", "MissingDependency", "OutputRefused", "build_catalog", "read_sources", "render_domains", "serial"]
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _EXTERNAL = re.compile(r"^@([a-z0-9]+(?:-[a-z0-9]+)*)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -73,10 +73,25 @@ class CatalogResult:
 
 
 Progress = Callable[[str], None]
+Mapper = Callable[[Callable[..., Any], Sequence[tuple[Any, ...]]], Sequence[Any]]
+"""Runs ``function(*item)`` for every item and returns the results in order. The
+library's own runs them one after the other; a command line that owns its process
+may pass one that spreads them over processes (the function and items pickle)."""
 
 
 def _quiet(_: str) -> None:
     pass
+
+
+def serial(function: Callable[..., Any], items: Sequence[tuple[Any, ...]]) -> list[Any]:
+    """The default :data:`Mapper`: here, one item after the other."""
+    return [function(*item) for item in items]
+
+
+def _batches(items: list[Any], count: int) -> list[list[Any]]:
+    """``items`` dealt into at most ``count`` batches of about equal work."""
+    count = max(1, min(count, len(items)))
+    return [items[start::count] for start in range(count)] if items else []
 
 
 def build_catalog(
@@ -88,16 +103,22 @@ def build_catalog(
     title: str = "Skill Wiki",
     jobs: int | None = 1,
     progress: Progress = _quiet,
+    mapper: Mapper = serial,
+    batches: int = 1,
 ) -> CatalogResult:
     """Write the catalog of ``sources`` into the folder ``out``.
 
     ``installed`` adds the domains installed in this environment (default: when no
-    source and no index is given). ``index_results`` are callables that, given the
-    previous build's source records, return the sources of a package index (see
-    :mod:`.indexes`). Raises :class:`OutputRefused` before anything is read when
-    ``out`` is not empty and not a previous catalog, or cannot be written, and
-    :class:`MissingDependency` when the rendering libraries are missing; bad sources
-    are rejections in the result, never exceptions.
+    source and no index is given). ``index_results`` are callables that, given what
+    the build knows (the previous build's records, the checks), return the sources
+    of a package index (see :mod:`.indexes`). ``mapper`` and ``batches``: how the
+    reading and rendering of the sources is run (see :data:`Mapper`), in how many
+    batches; ``jobs`` is passed to :func:`~skillwiki_sdk.validation.load_bundle`.
+
+    Raises :class:`OutputRefused` before anything is read when ``out`` is not empty
+    and not a previous catalog, or cannot be written, and :class:`MissingDependency`
+    when the rendering libraries are missing; bad sources are rejections in the
+    result, never exceptions.
     """
     from .render import Renderer, theme_key
 
@@ -108,7 +129,7 @@ def build_catalog(
     previous_domains = _previous_catalog(site)
 
     from ..plugins import checks_of, make_plugin_manager, rules_of
-    from .sources import choose, expand, fingerprint_file, fingerprint_folder, read_archive, read_folder, rejection, verdict_key
+    from .sources import choose, expand, fingerprint_file, fingerprint_folder, rejection, verdict_key
 
     manager = make_plugin_manager()
     checks = list(checks_of(manager))
@@ -127,28 +148,28 @@ def build_catalog(
         result.reused += 1
         return found
 
+    slots: list[SourceResult | None] = []
+    to_read: list[tuple[int, str, str, str]] = []
     for argument in sources:
         for path, kind in expand(argument):
             key = os.path.abspath(path)
             if kind in ("missing", "unknown", "unreadable"):
                 why = {"missing": "no such file or folder", "unknown": "not a bundle, a plugin project, a wheel or an sdist", "unreadable": "cannot be read"}[kind]
-                results.append(SourceResult(key, path, kind, "", rejections=[rejection(path, kind, why)]))
+                slots.append(SourceResult(key, path, kind, "", rejections=[rejection(path, kind, why)]))
                 continue
-            if kind in ("wheel", "sdist"):
-                fingerprint = fingerprint_file(path, [verdict])
-                found = reuse(key, fingerprint)
-                if found is None:
-                    progress(f"reading {path}")
-                    found = read_archive(path, kind, manager, known, fingerprint, jobs=jobs)
-            else:
-                fingerprint = fingerprint_folder(path, [verdict])
-                found = reuse(key, fingerprint)
-                if found is None:
-                    progress(f"reading {path}")
-                    found = read_folder(path, kind, manager, checks, known, fingerprint, jobs=jobs)
-            results.append(found)
+            fingerprint = fingerprint_file(path, [verdict]) if kind in ("wheel", "sdist") else fingerprint_folder(path, [verdict])
+            found = reuse(key, fingerprint)
+            if found is None:
+                to_read.append((len(slots), path, kind, fingerprint))
+            slots.append(found)
+    if to_read:
+        progress(f"reading {len(to_read)} source{'s' if len(to_read) != 1 else ''}")
+        for batch in mapper(read_sources, [(batch, jobs) for batch in _batches(to_read, batches)]):
+            for slot, found in batch:
+                slots[slot] = found
+    results.extend(found for found in slots if found is not None)
     for read_index in index_results:
-        results.extend(read_index({"verdict": verdict, "previous": previous_sources, "domains": previous_domains, "reuse": reuse, "manager": manager, "known": known, "jobs": jobs}))
+        results.extend(read_index({"verdict": verdict, "reuse": reuse, "manager": manager, "known": known, "jobs": jobs, "progress": progress}))
     if installed or (installed is None and not sources and not index_results):
         from ..registry import Registry
         from .sources import read_installed
@@ -163,8 +184,26 @@ def build_catalog(
     for found in results:
         result.rejections.extend(found.rejections)
     result.duplicates = duplicates
-    _render(site, renderer, theme_key(), domains, results, result, previous_domains, progress)
+    _render(site, renderer, theme_key(), domains, results, result, previous_domains, progress, mapper, batches, title)
     return result
+
+
+def read_sources(items: Sequence[tuple[int, str, str, str]], jobs: int | None = 1) -> list[tuple[int, SourceResult]]:
+    """Read and check sources given as (slot, path, kind, fingerprint); the results
+    with their slots. One call of the plugins' hooks for the whole batch."""
+    from ..plugins import checks_of, make_plugin_manager, rules_of
+    from .sources import read_archive, read_folder
+
+    manager = make_plugin_manager()
+    checks = list(checks_of(manager))
+    known = [rule.code for rule in rules_of(manager)]
+    done = []
+    for slot, path, kind, fingerprint in items:
+        if kind in ("wheel", "sdist"):
+            done.append((slot, read_archive(path, kind, manager, known, fingerprint, jobs=jobs)))
+        else:
+            done.append((slot, read_folder(path, kind, manager, checks, known, fingerprint, jobs=jobs)))
+    return done
 
 
 def _publishable(entry: dict[str, Any], results: list[SourceResult]) -> bool:
@@ -204,32 +243,56 @@ def _digest(*parts: Any) -> str:
     return hashlib.blake2b(json.dumps(parts, sort_keys=True, separators=(",", ":")).encode(), digest_size=16).hexdigest()
 
 
-def _render(site: Site, renderer: Any, theme: str, domains: list[dict[str, Any]], results: list[SourceResult], result: CatalogResult, previous_domains: dict[str, Any], progress: Progress) -> None:
+def _render(
+    site: Site,
+    renderer: Any,
+    theme: str,
+    domains: list[dict[str, Any]],
+    results: list[SourceResult],
+    result: CatalogResult,
+    previous_domains: dict[str, Any],
+    progress: Progress,
+    mapper: Mapper,
+    batches: int,
+    title: str,
+) -> None:
     from .render import json_for_script, static_files
 
-    ids = {entry["name"]: {atom["id"] for atom in entry["atoms"]} for entry in domains}
+    ids = {entry["name"]: sorted({atom["id"] for atom in entry["atoms"]}) for entry in domains}
+    idsets = {name: set(values) for name, values in ids.items()}
     previous_state = site.previous_section("domains")
+    previous_files = site.previous_files()
     state_domains: dict[str, Any] = {}
+    work: list[tuple[dict[str, Any], dict[str, str]]] = []
     for entry in domains:
         name = entry["name"]
         refs = sorted({ref for atom in entry["atoms"] for ref in atom["related"] if ref.startswith("@")})
-        resolved = [ref for ref in refs if _resolve(ref, ids)]
+        resolved = [ref for ref in refs if _resolve(ref, idsets)]
         reused = entry is previous_domains.get(name)
         record = previous_state.get(name) if isinstance(previous_state.get(name), dict) else {}
-        content = record.get("content") if reused and record.get("content") else _digest(_without_origin_noise(entry))
+        content = record.get("content") if reused and record.get("content") else _digest(entry)
         key = _digest(theme, content, resolved)
         files = _domain_files(entry)
         state_domains[name] = {"content": content, "render": key}
         if record.get("render") == key and site.still_there(files):
             site.keep(files)
             continue
-        full = entry if "body" in (entry["atoms"][0] if entry["atoms"] else {"body": ""}) else _full_entry(site, name)
+        full = entry if not entry["atoms"] or "body" in entry["atoms"][0] else _full_entry(site, name)
         if full is None:
-            progress(f"{name}: its previous pages are gone; read its source again to render it")
+            # its bodies are in no file left: read its source again next time
+            state_domains[name] = {}
+            progress(f"{name}: its previous pages are gone; rebuild after removing {MANIFEST} to render it")
             continue
-        progress(f"rendering {name}")
-        _render_domain(site, renderer, full, ids)
-        result.rendered.append(name)
+        work.append((full, {relative: previous_files[relative] for relative in files if relative in previous_files}))
+    if work:
+        progress(f"rendering {len(work)} domain{'s' if len(work) != 1 else ''}")
+        wanted = {ref for full, _ in work for atom in full["atoms"] for ref in atom["related"] if ref.startswith("@")}
+        others = {match.group(1) for match in map(_EXTERNAL.match, wanted) if match}
+        for batch in mapper(render_domains, [(site.out, site._real, title, batch, {n: ids[n] for n in others | {full["name"] for full, _ in batch} if n in ids}) for batch in _batches(work, batches)]):
+            for name, files, written, unchanged in batch:
+                site.merge(files, written, unchanged)
+                result.rendered.append(name)
+    result.rendered.sort()
 
     # what every build writes: the Browse page, catalog.json, sitemap, problems, assets
     for relative, data in static_files().items():
@@ -275,10 +338,6 @@ def _render(site: Site, renderer: Any, theme: str, domains: list[dict[str, Any]]
     result.written, result.unchanged, result.removed = site.written, site.unchanged, site.removed
 
 
-def _without_origin_noise(entry: dict[str, Any]) -> dict[str, Any]:
-    return entry
-
-
 def _without_bodies(entry: dict[str, Any]) -> dict[str, Any]:
     light = dict(entry)
     light["atoms"] = [{key: value for key, value in atom.items() if key != "body"} for atom in entry["atoms"]]
@@ -300,7 +359,7 @@ def _summary(entry: dict[str, Any]) -> dict[str, Any]:
     return {key: entry[key] for key in ("name", "title", "description", "version", "counts", "tags")}
 
 
-def _resolve(ref: str, ids: dict[str, set[str]]) -> bool:
+def _resolve(ref: str, ids: dict[str, Any]) -> bool:
     match = _EXTERNAL.match(ref)
     return bool(match and match.group(2) in ids.get(match.group(1), ()))
 
@@ -327,7 +386,24 @@ def _install_name(entry: dict[str, Any]) -> str | None:
     return None
 
 
-def _render_domain(site: Site, renderer: Any, entry: dict[str, Any], ids: dict[str, set[str]]) -> None:
+def render_domains(out: str, real: str, title: str, work: Sequence[tuple[dict[str, Any], dict[str, str]]], ids: dict[str, list[str]]) -> list[tuple[str, dict[str, str], int, int]]:
+    """Render and write the pages of each (domain entry, previous digests of its
+    files); ``ids``: the atom ids of the published domains its links may name.
+    Returns (name, files written with their digests, written, unchanged) each."""
+    from .render import Renderer
+    from .site import Writer
+
+    renderer = Renderer(title)
+    known = {name: set(values) for name, values in ids.items()}
+    done = []
+    for entry, previous in work:
+        writer = Writer(out, real, previous)
+        _render_domain(writer, renderer, entry, known)
+        done.append((entry["name"], writer.files, writer.written, writer.unchanged))
+    return done
+
+
+def _render_domain(site: Any, renderer: Any, entry: dict[str, Any], ids: dict[str, set[str]]) -> None:
     from .render import external_url
 
     name = entry["name"]

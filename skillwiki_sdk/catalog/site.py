@@ -20,7 +20,7 @@ from typing import Any
 
 from ..errors import UsageError
 
-__all__ = ["MANIFEST", "OutputRefused", "Site"]
+__all__ = ["MANIFEST", "OutputRefused", "Site", "Writer"]
 
 MANIFEST = ".skillwiki-catalog.json"
 FORMAT = 1
@@ -45,7 +45,7 @@ class Site:
         self.written = 0
         self.unchanged = 0
         self.removed = 0
-        self._dirs: set[str] = set()
+        self.__writer: Writer | None = None
         self._check()
 
     def _check(self) -> None:
@@ -87,7 +87,6 @@ class Site:
         except OSError as error:
             raise OutputRefused(f"--out {self.out} cannot be written: {error.strerror or error}") from error
         self._real = os.path.realpath(self.out)
-        self._dirs.add(self._real)
         if not self.previous:
             # claimed at once: a build stopped midway leaves a folder the next one takes back
             self._record({"generator": "", "sources": {}, "domains": {}}, {})
@@ -148,58 +147,31 @@ class Site:
             self.files[relative] = recorded[relative]
             self.unchanged += 1
 
+    def _path(self, relative: str) -> str:
+        return _inside(self.out, relative)
+
     # -- writing
 
-    def _path(self, relative: str) -> str:
-        parts = relative.split("/")
-        if not relative or any(part in ("", ".", "..") or "\\" in part or "\x00" in part for part in parts):
-            raise ValueError(f"not a path inside the catalog: {relative!r}")
-        return os.path.join(self.out, *parts)
-
-    def _folder(self, folder: str) -> None:
-        if folder in self._dirs:
-            return
-        parent = os.path.dirname(folder)
-        if parent != folder:
-            self._folder(parent)
-        if os.path.islink(folder):
-            raise OutputRefused(f"{folder} is a symbolic link: the catalog writes only inside --out")
-        try:
-            os.mkdir(folder)
-        except FileExistsError:
-            if not os.path.isdir(folder):
-                raise OutputRefused(f"{folder} is in the way of the catalog and is not a folder") from None
-        real = os.path.realpath(folder)
-        if os.path.commonpath([self._real, real]) != self._real:
-            raise OutputRefused(f"{folder} leads outside --out: the catalog writes only inside it")
-        self._dirs.add(folder)
+    def writer(self, previous: dict[str, str] | None = None) -> Writer:
+        """A :class:`Writer` into this folder (for a process of its own: give it the
+        previous digests of the files it will write)."""
+        return Writer(self.out, self._real, self.previous_files() if previous is None else previous)
 
     def write(self, relative: str, data: bytes | str) -> None:
         """Write one file of the catalog, unless the previous build wrote the same."""
-        if isinstance(data, str):
-            data = data.encode("utf-8")
-        key = digest(data)
-        self.files[relative] = key
-        path = self._path(relative)
-        if self.previous_files().get(relative) == key and os.path.isfile(path) and not os.path.islink(path):
-            try:
-                if os.path.getsize(path) == len(data):
-                    self.unchanged += 1
-                    return
-            except OSError:
-                pass
-        self._folder(os.path.dirname(path))
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
-        try:
-            handle = os.open(path, flags, 0o644)
-        except OSError as error:
-            if error.errno != errno.ELOOP:
-                raise
-            os.unlink(path)  # a link where a page goes: replaced, never followed
-            handle = os.open(path, flags, 0o644)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
-        self.written += 1
+        self._writer.write(relative, data)
+
+    def merge(self, files: dict[str, str], written: int, unchanged: int) -> None:
+        """Take in what a :class:`Writer` elsewhere wrote."""
+        self.files.update(files)
+        self.written += written
+        self.unchanged += unchanged
+
+    @property
+    def _writer(self) -> Writer:
+        if self.__writer is None:
+            self.__writer = Writer(self.out, self._real, self.previous_files(), self)
+        return self.__writer
 
     def finish(self, state: dict[str, Any]) -> None:
         """Remove what the previous build wrote and this one did not, then record this
@@ -227,3 +199,74 @@ class Site:
                     break
                 folder = os.path.dirname(folder)
         self._record(state, self.files)
+
+
+class Writer:
+    """Writes files of a catalog inside its folder, never through a link, and only
+    when their content differs from the previous build's (by digest)."""
+
+    def __init__(self, out: str, real: str, previous: dict[str, str], tally: Any = None) -> None:
+        self.out = out
+        self._real = real
+        self.previous = previous
+        self.tally = tally if tally is not None else self
+        if tally is None:
+            self.files: dict[str, str] = {}
+            self.written = 0
+            self.unchanged = 0
+        self._dirs: set[str] = {out}
+
+    def _path(self, relative: str) -> str:
+        return _inside(self.out, relative)
+
+    def _folder(self, folder: str) -> None:
+        if folder in self._dirs:
+            return
+        parent = os.path.dirname(folder)
+        if parent != folder:
+            self._folder(parent)
+        if os.path.islink(folder):
+            raise OutputRefused(f"{folder} is a symbolic link: the catalog writes only inside --out")
+        try:
+            os.mkdir(folder)
+        except FileExistsError:
+            if not os.path.isdir(folder):
+                raise OutputRefused(f"{folder} is in the way of the catalog and is not a folder") from None
+        real = os.path.realpath(folder)
+        if os.path.commonpath([self._real, real]) != self._real:
+            raise OutputRefused(f"{folder} leads outside --out: the catalog writes only inside it")
+        self._dirs.add(folder)
+
+    def write(self, relative: str, data: bytes | str) -> None:
+        """Write one file of the catalog, unless the previous build wrote the same."""
+        if isinstance(data, str):
+            data = data.encode("utf-8")
+        key = digest(data)
+        self.tally.files[relative] = key
+        path = self._path(relative)
+        if self.previous.get(relative) == key and os.path.isfile(path) and not os.path.islink(path):
+            try:
+                if os.path.getsize(path) == len(data):
+                    self.tally.unchanged += 1
+                    return
+            except OSError:
+                pass
+        self._folder(os.path.dirname(path))
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+        try:
+            handle = os.open(path, flags, 0o644)
+        except OSError as error:
+            if error.errno != errno.ELOOP:
+                raise
+            os.unlink(path)  # a link where a page goes: replaced, never followed
+            handle = os.open(path, flags, 0o644)
+        with os.fdopen(handle, "wb") as stream:
+            stream.write(data)
+        self.tally.written += 1
+
+
+def _inside(out: str, relative: str) -> str:
+    parts = relative.split("/")
+    if not relative or any(part in ("", ".", "..") or "\\" in part or "\x00" in part for part in parts):
+        raise ValueError(f"not a path inside the catalog: {relative!r}")
+    return os.path.join(out, *parts)

@@ -23,6 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--installed", action="store_true", default=None, help="also the installed domains (the default when no SOURCE and no --index is given)")
     parser.add_argument("--title", default="Skill Wiki", help="the site's name in every page's header (default: Skill Wiki)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="what to print when done (default: text)")
+    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="processes to read and render with (default: one a core)")
 
 
 def run(args: argparse.Namespace, out) -> int:
@@ -41,7 +42,10 @@ def run(args: argparse.Namespace, out) -> int:
 
         indexes = [index_reader(url) for url in args.index]
     note = out.note if out.interactive() else (lambda text: None)
-    result = build_catalog(args.sources, args.out, installed=args.installed, index_results=indexes, title=args.title, progress=note, jobs=None)
+    jobs = args.jobs if args.jobs is not None else min(_cores(), 8)
+    result = build_catalog(
+        args.sources, args.out, installed=args.installed, index_results=indexes, title=args.title, progress=note, jobs=1, mapper=_pool(jobs), batches=jobs
+    )
     if args.format == "json":
         import json
 
@@ -71,3 +75,30 @@ def run(args: argparse.Namespace, out) -> int:
 
 def _count(number: int, one: str) -> str:
     return f"{number:,} {one if number == 1 else one + 's'}"
+
+
+def _pool(jobs: int):
+    """A mapper (see skillwiki_sdk.catalog.Mapper) over ``jobs`` forked processes:
+    the command owns its process; the library only runs what it is given."""
+    import multiprocessing
+    from concurrent.futures import ProcessPoolExecutor
+
+    def run(function, items):
+        if jobs <= 1 or len(items) <= 1:
+            return [function(*item) for item in items]
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
+        with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context(method)) as pool:
+            return list(pool.map(_call, [function] * len(items), items))
+
+    return run
+
+
+def _call(function, item):
+    return function(*item)
+
+
+def _cores() -> int:
+    try:
+        return len(os.sched_getaffinity(0))
+    except (AttributeError, OSError):
+        return os.cpu_count() or 1
