@@ -92,12 +92,11 @@ def markdown_to_html(text: str, *, top: int = 2) -> str:
     rendered = cmarkgfm.github_flavored_markdown_to_html(text)
     rendered = _IMAGE.sub(lambda m: f'<a class="image-link" href="{m.group(1)}">Image: {m.group(2) or m.group(1)}</a>', rendered)
     cleaned = _cleaner().clean(rendered)
-    return _renumber(cleaned, top)
+    return _renumber(cleaned.replace("<p></p>", ""), top)
 
 
 def _renumber(html: str, top: int) -> str:
     levels: list[int] = []  # the open headings' original levels, outermost first
-    mapping: dict[int, int] = {}
     stack: list[int] = []
 
     def replace(match: re.Match[str]) -> str:
@@ -108,7 +107,6 @@ def _renumber(html: str, top: int) -> str:
             levels.pop()
         new = min(6, top + len(levels))
         levels.append(level)
-        mapping[level] = new
         stack.append(new)
         return f"<h{new}>"
 

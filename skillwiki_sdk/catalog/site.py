@@ -94,10 +94,17 @@ class Site:
     def _record(self, state: dict[str, Any], files: dict[str, str]) -> None:
         record = {"format": FORMAT, **state, "files": dict(sorted(files.items()))}
         path = os.path.join(self.out, MANIFEST)
+        text = json.dumps(record, separators=(",", ":"))
+        try:
+            with open(path, encoding="utf-8") as handle:
+                if handle.read() == text:
+                    return  # the same build again: nothing to record
+        except (OSError, ValueError):
+            pass
         handle, temporary = tempfile.mkstemp(prefix=".skillwiki-catalog-", dir=self.out)
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
-                json.dump(record, stream, separators=(",", ":"))
+                stream.write(text)
             os.replace(temporary, path)
         except BaseException:
             try:

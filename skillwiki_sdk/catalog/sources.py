@@ -182,7 +182,8 @@ def domain_entry(bundle: Bundle, origin: dict[str, Any], warnings: Iterable[Find
     entry["license"] = _text(raw.get("license")) or None
     entry["homepage"] = _text(raw.get("homepage")) or None
     authors = raw.get("authors")
-    entry["authors"] = [a for a in authors if isinstance(a, str)] if isinstance(authors, list) else []
+    names = [a if isinstance(a, str) else a.get("name") if isinstance(a, dict) else None for a in authors] if isinstance(authors, list) else []
+    entry["authors"] = [name for name in names if isinstance(name, str)]
     atoms = []
     for atom in bundle.atoms_sorted():
         summary = atom.summary or ""
