@@ -226,6 +226,7 @@ def test_hostile_text_reaches_the_pages_only_as_text(tmp_path: Path) -> None:
     assert json.loads(data)["domains"][0]["t"].startswith("<svg")
 
 
+@pytest.mark.slow
 def test_the_example_as_wheel_and_sdist_is_one_domain_with_how_to_install_it(tmp_path: Path, built_example: Path) -> None:
     out = tmp_path / "site"
     result = run_cli("catalog", str(built_example), "--out", str(out), "--format", "json")
@@ -239,49 +240,29 @@ def test_the_example_as_wheel_and_sdist_is_one_domain_with_how_to_install_it(tmp
     assert "<h2>What it is</h2>" in saga  # the body, read from the archive in place
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    from build.env import DefaultIsolatedEnv
+    from catalog_dists import example_dists
 
-    from skillwiki_sdk.build import build_project
-
-    dist = tmp_path_factory.mktemp("example-dist")
-    with DefaultIsolatedEnv() as env:
-        build_project(EXAMPLE, dist, env=env)
-    return dist
+    return example_dists(tmp_path_factory.getbasetemp())
 
 
-NOT_A_PLUGIN = """\
-[build-system]
-requires = ["hatchling>=1.21"]
-build-backend = "hatchling.build"
+@pytest.fixture(scope="session")
+def not_a_plugin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from catalog_dists import plain_wheel
 
-[project]
-name = "plain-package"
-version = "1.0.0"
-"""
+    return plain_wheel(tmp_path_factory.getbasetemp())
 
 
 @pytest.mark.slow
-def test_a_wheel_that_is_not_a_plugin_is_left_out_with_its_reason(tmp_path: Path) -> None:
-    from build import ProjectBuilder
-    from build.env import DefaultIsolatedEnv
-
-    project = tmp_path / "plain"
-    (project / "plain_package").mkdir(parents=True)
-    (project / "pyproject.toml").write_text(NOT_A_PLUGIN, encoding="utf-8")
-    (project / "plain_package" / "__init__.py").write_text("VALUE = 1\n", encoding="utf-8")
-    with DefaultIsolatedEnv() as env:
-        builder = ProjectBuilder.from_isolated_env(env, project)
-        env.install(builder.build_system_requires)
-        env.install(builder.get_requires_for_build("wheel"))
-        wheel = Path(builder.build("wheel", tmp_path / "dist"))
+def test_a_wheel_that_is_not_a_plugin_is_left_out_with_its_reason(tmp_path: Path, not_a_plugin: Path) -> None:
+    wheel = not_a_plugin
     out = tmp_path / "site"
     result = run_cli("catalog", str(wheel), "--out", str(out), "--format", "json")
     assert result.code == 1
     [rejection] = json.loads(result.out)["rejections"]
     assert {finding["code"] for finding in rejection["findings"]} >= {"SW403"}
-    assert "plain-package" in (out / "problems.html").read_text(encoding="utf-8")
+    assert wheel.name in (out / "problems.html").read_text(encoding="utf-8")
     text = run_cli("catalog", str(wheel), "--out", str(out))
     assert text.code == 1 and "SW403" in text.out and "Traceback" not in text.out + text.err
 
