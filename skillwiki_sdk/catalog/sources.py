@@ -71,14 +71,26 @@ def fingerprint_folder(path: str, extra: Iterable[Any] = ()) -> str:
 
     state: list[Any] = list(extra)
     root = os.path.abspath(path)
-    for current, dirs, files in os.walk(root):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP and not d.endswith(".egg-info"))
-        for name in sorted(files):
+    cut = len(os.path.join(root, ""))
+    pending = [root]
+    while pending:
+        current = pending.pop()
+        try:
+            with os.scandir(current) as listing:
+                entries = sorted(listing, key=lambda entry: entry.name)
+        except OSError:
+            continue
+        for entry in entries:
+            name = entry.name
             try:
-                info = os.stat(os.path.join(current, name))
+                if entry.is_dir():
+                    if not name.startswith(".") and name not in _SKIP and not name.endswith(".egg-info"):
+                        pending.append(entry.path)
+                    continue
+                info = entry.stat()
             except OSError:
                 continue
-            state.append((os.path.relpath(os.path.join(current, name), root), info.st_size, info.st_mtime_ns, info.st_ino))
+            state.append((entry.path[cut:], info.st_size, info.st_mtime_ns, info.st_ino))
     pyproject = find_pyproject(root)
     if pyproject is not None:
         try:
