@@ -151,7 +151,10 @@ def build_catalog(
     slots: list[SourceResult | None] = []
     to_read: list[tuple[int, str, str, str]] = []
     for argument in sources:
-        for path, kind in expand(argument):
+        named = expand(argument)
+        if not named:
+            slots.append(SourceResult(os.path.abspath(argument), argument, "folder", "", rejections=[rejection(argument, "folder", "no bundle, plugin project, wheel or sdist in this folder")]))
+        for path, kind in named:
             key = os.path.abspath(path)
             if kind in ("missing", "unknown", "unreadable"):
                 why = {"missing": "no such file or folder", "unknown": "not a bundle, a plugin project, a wheel or an sdist", "unreadable": "cannot be read"}[kind]

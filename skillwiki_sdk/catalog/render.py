@@ -28,7 +28,7 @@ from typing import Any
 
 from .. import __version__
 
-__all__ = ["MissingDependency", "external_url", "json_for_script", "markdown_to_html", "theme_key", "Renderer"]
+__all__ = ["MissingDependency", "Renderer", "external_url", "json_for_script", "markdown_to_html", "require_libraries", "static_files", "theme_key"]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATES = os.path.join(HERE, "templates")
@@ -48,7 +48,9 @@ class MissingDependency(Exception):
     """The catalog's optional libraries are not installed."""
 
 
-def _require() -> tuple[Any, Any, Any]:
+def require_libraries() -> tuple[Any, Any, Any]:
+    """The modules jinja2, cmarkgfm and nh3; :class:`MissingDependency` (which says
+    how to install them) when one is missing."""
     try:
         import cmarkgfm
         import jinja2
@@ -62,7 +64,7 @@ def _require() -> tuple[Any, Any, Any]:
 
 @functools.lru_cache(maxsize=1)
 def _cleaner() -> Any:
-    _, _, nh3 = _require()
+    _, _, nh3 = require_libraries()
     return nh3.Cleaner(
         tags=ALLOWED_TAGS,
         clean_content_tags={"script", "style"},
@@ -88,7 +90,7 @@ def markdown_to_html(text: str, *, top: int = 2) -> str:
     are renumbered to start at ``h{top}`` and never skip a level, so that a page's
     outline stays in order whatever the body's author wrote.
     """
-    _, cmarkgfm, _ = _require()
+    _, cmarkgfm, _ = require_libraries()
     rendered = cmarkgfm.github_flavored_markdown_to_html(text)
     rendered = _IMAGE.sub(lambda m: f'<a class="image-link" href="{m.group(1)}">Image: {m.group(2) or m.group(1)}</a>', rendered)
     cleaned = _cleaner().clean(rendered)
@@ -170,7 +172,7 @@ class Renderer:
     """The compiled templates of one build; renders each page to text."""
 
     def __init__(self, title: str = "Skill Wiki") -> None:
-        jinja2, _, _ = _require()
+        jinja2, _, _ = require_libraries()
         self.env = jinja2.Environment(
             loader=jinja2.FileSystemLoader(TEMPLATES),
             autoescape=True,  # every template, whatever its name

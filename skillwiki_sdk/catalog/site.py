@@ -105,6 +105,7 @@ class Site:
         try:
             with os.fdopen(handle, "w", encoding="utf-8") as stream:
                 stream.write(text)
+            os.chmod(temporary, 0o644)  # as readable as the pages it records
             os.replace(temporary, path)
         except BaseException:
             try:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import Any, Callable, Sequence
 
 SUMMARY = "write a static marketplace site of domains"
 
@@ -26,14 +27,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="processes to read and render with (default: one a core)")
 
 
-def run(args: argparse.Namespace, out) -> int:
+def run(args: argparse.Namespace, out: Any) -> int:
+    """Build the catalog; 0 when every source was published, 1 when some were left out."""
     from ..errors import SkillwikiError
 
     try:
         from ..catalog import MissingDependency, build_catalog
-        from ..catalog.render import _require
+        from ..catalog.render import require_libraries
 
-        _require()
+        require_libraries()
     except MissingDependency as error:
         raise SkillwikiError(str(error)) from None
     indexes = []
@@ -42,6 +44,10 @@ def run(args: argparse.Namespace, out) -> int:
 
         indexes = [index_reader(url) for url in args.index]
     note = out.note if out.interactive() else (lambda text: None)
+    if args.jobs is not None and args.jobs < 1:
+        from ..errors import UsageError
+
+        raise UsageError(f"--jobs must be 1 or more, got {args.jobs}")
     jobs = args.jobs if args.jobs is not None else min(_cores(), 8)
     result = build_catalog(
         args.sources, args.out, installed=args.installed, index_results=indexes, title=args.title, progress=note, jobs=1, mapper=_pool(jobs), batches=jobs
@@ -77,13 +83,13 @@ def _count(number: int, one: str) -> str:
     return f"{number:,} {one if number == 1 else one + 's'}"
 
 
-def _pool(jobs: int):
+def _pool(jobs: int) -> Callable[[Callable[..., Any], Sequence[tuple[Any, ...]]], list[Any]]:
     """A mapper (see skillwiki_sdk.catalog.Mapper) over ``jobs`` forked processes:
     the command owns its process; the library only runs what it is given."""
     import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    def run(function, items):
+    def run(function: Callable[..., Any], items: Sequence[tuple[Any, ...]]) -> list[Any]:
         if jobs <= 1 or len(items) <= 1:
             return [function(*item) for item in items]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
@@ -93,7 +99,7 @@ def _pool(jobs: int):
     return run
 
 
-def _call(function, item):
+def _call(function: Callable[..., Any], item: tuple[Any, ...]) -> Any:
     return function(*item)
 
 
