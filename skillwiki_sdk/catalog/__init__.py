@@ -368,7 +368,8 @@ def _resolve(ref: str, ids: dict[str, Any]) -> bool:
     return bool(match and match.group(2) in ids.get(match.group(1), ()))
 
 
-def _related(atom: dict[str, Any], domain: str, ids: dict[str, set[str]]) -> list[dict[str, Any]]:
+def _related(atom: dict[str, Any], domain: str, ids: dict[str, set[str]], titles: dict[str, str] | None = None) -> list[dict[str, Any]]:
+    titles = titles or {}
     items = []
     for ref in atom["related"]:
         match = _EXTERNAL.match(ref)
@@ -378,7 +379,7 @@ def _related(atom: dict[str, Any], domain: str, ids: dict[str, set[str]]) -> lis
             items.append({"label": target, "domain": other, "href": href})
         else:
             href = f"{ref}.html" if _SLUG.match(ref) and ref in ids.get(domain, ()) else None
-            items.append({"label": ref, "domain": None, "href": href})
+            items.append({"label": titles.get(ref, ref), "domain": None, "href": href})
     return items
 
 
@@ -417,9 +418,10 @@ def _render_domain(site: Any, renderer: Any, entry: dict[str, Any], ids: dict[st
     for atom in entry["atoms"]:
         groups.setdefault(atom["kind"], []).append(atom)
     site.write(f"{base}/atoms.html", renderer.page("atoms", root="../../", d=entry, groups=list(groups.items())))
+    titles = {atom["id"]: atom["title"] for atom in entry["atoms"]}
     for atom in entry["atoms"]:
         site.write(
             f"{base}/atoms/{atom['id']}.html",
-            renderer.page("atom", root="../../../", d=entry, a=atom, body=renderer.body(atom.get("body") or ""), related=_related(atom, name, ids)),
+            renderer.page("atom", root="../../../", d=entry, a=atom, body=renderer.body(atom.get("body") or ""), related=_related(atom, name, ids, titles)),
         )
     site.write(f"{base}/domain.json", json.dumps({**entry, "format": 1}, ensure_ascii=False, separators=(",", ":")) + "\n")

@@ -260,7 +260,11 @@ def read_folder(path: str, kind: str, manager: Any, checks: list[Any], known: li
         report, failure = _verdict(report, root, known)
         name = bundle.domain.name if bundle.domain is not None else None
         if failure is None and bundle.domain is not None and name:
-            result.domains.append(domain_entry(bundle, {"kind": kind, "source": root}, report.findings))
+            origin: dict[str, Any] = {"kind": kind, "source": root}
+            distribution = _project_name(path) if kind == "project" else None
+            if distribution:
+                origin["distribution"] = distribution
+            result.domains.append(domain_entry(bundle, origin, report.findings))
         else:
             result.rejections.append(rejection(root, kind, failure or "the bundle has no usable domain.yaml", report.findings, domain=name))
     return result
@@ -300,6 +304,24 @@ def read_archive(path: str, kind: str, manager: Any, known: list[str], fingerpri
             entry["origin"].setdefault("version", distribution[1])
         result.domains.append(entry)
     return result
+
+
+def _project_name(path: str) -> str | None:
+    """The distribution name in a plugin project's ``pyproject.toml``, if it has one."""
+    import sys
+
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        with open(os.path.join(path, "pyproject.toml"), "rb") as handle:
+            data = tomllib.load(handle)
+    except (OSError, ValueError):
+        return None
+    project = data.get("project") if isinstance(data, dict) else None
+    name = project.get("name") if isinstance(project, dict) else None
+    return name if isinstance(name, str) else None
 
 
 def _failure(report: Report) -> str | None:
