@@ -56,7 +56,7 @@ def read_index(url: str, context: dict[str, Any], *, timeout: float = 15.0) -> l
     try:
         projects = index.projects()
     except PackageIndexError as error:
-        raise IndexUnavailable(f"--index {shown}: cannot list its projects: {error.message}; nothing was written") from None
+        raise IndexUnavailable(f"--index {shown}: cannot list its projects: {error.message}; no page was written or removed") from None
     wanted = sorted({canonicalize_name(name) for name in projects if canonicalize_name(name).startswith(PREFIX) and canonicalize_name(name) not in _NOT_DOMAINS})
     progress(f"{shown}: {len(wanted)} skillwiki-* project{'s' if len(wanted) != 1 else ''}")
     results: list[SourceResult] = []
