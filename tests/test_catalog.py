@@ -320,3 +320,37 @@ def test_catalog_module_neither_forks_nor_prints(tmp_path: Path, capsys: pytest.
     captured = capsys.readouterr()
     assert captured.out == "" and captured.err == ""
     shutil.rmtree(tmp_path / "site")
+
+
+def test_links_planted_in_a_catalog_are_never_written_through(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "victim.html"
+    victim.write_text("untouched", encoding="utf-8")
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    # a page replaced by a link to a file outside: the link is replaced, the file kept
+    (out / "index.html").unlink()
+    (out / "index.html").symlink_to(victim)
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    assert not (out / "index.html").is_symlink() and "Browse domains" in (out / "index.html").read_text(encoding="utf-8")
+    assert victim.read_text(encoding="utf-8") == "untouched"
+    # a folder replaced by a link to a folder outside: refused, nothing written there
+    shutil.rmtree(out / "domains")
+    (out / "domains").symlink_to(outside, target_is_directory=True)
+    result = run_cli("catalog", str(EXAMPLE), "--out", str(out))
+    assert result.code == 2 and "symbolic link" in result.err and "Traceback" not in result.err
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.html"]
+
+
+def test_a_page_removed_from_a_catalog_is_written_again(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    saga = out / "domains/backend-architecture/atoms/saga.html"
+    text = saga.read_text(encoding="utf-8")
+    saga.unlink()
+    (out / "domains/backend-architecture/domain.json").write_text("{}", encoding="utf-8")
+    result = run_cli("catalog", str(EXAMPLE), "--out", str(out), "--format", "json")
+    assert result.code == 0 and json.loads(result.out)["rendered"] == ["backend-architecture"]
+    assert saga.read_text(encoding="utf-8") == text
+    assert json.loads((out / "domains/backend-architecture/domain.json").read_text(encoding="utf-8"))["name"] == "backend-architecture"

@@ -142,8 +142,8 @@ def build_catalog(
         if not isinstance(record, dict) or record.get("fingerprint") != fingerprint:
             return None
         names = record.get("domains") or []
-        if not all(name in previous_domains for name in names):
-            return None
+        if not all(name in previous_domains and site.still_there(_domain_files(previous_domains[name])) for name in names):
+            return None  # a page of it is gone: read it again to render it
         found = SourceResult(key, record.get("display", key), record.get("kind", ""), fingerprint, [previous_domains[n] for n in names], list(record.get("rejections") or []))
         result.reused += 1
         return found
@@ -267,6 +267,7 @@ def _render(
     previous_files = site.previous_files()
     state_domains: dict[str, Any] = {}
     work: list[tuple[dict[str, Any], dict[str, str]]] = []
+    missing: set[str] = set()
     for entry in domains:
         name = entry["name"]
         refs = sorted({ref for atom in entry["atoms"] for ref in atom["related"] if ref.startswith("@")})
@@ -282,9 +283,9 @@ def _render(
             continue
         full = entry if not entry["atoms"] or "body" in entry["atoms"][0] else _full_entry(site, name)
         if full is None:
-            # its bodies are in no file left: read its source again next time
-            state_domains[name] = {}
-            progress(f"{name}: its previous pages are gone; rebuild after removing {MANIFEST} to render it")
+            # its data file was changed by hand: left out now, its source read again next time
+            del state_domains[name]
+            missing.add(name)
             continue
         work.append((full, {relative: previous_files[relative] for relative in files if relative in previous_files}))
     if work:
@@ -296,6 +297,13 @@ def _render(
                 site.merge(files, written, unchanged)
                 result.rendered.append(name)
     result.rendered.sort()
+    if missing:
+        domains = [entry for entry in domains if entry["name"] not in missing]
+        for found in results:
+            for entry in found.domains:
+                if entry["name"] in missing:
+                    found.fingerprint = ""  # not recorded: read again next time
+                    result.rejections.append({"source": found.display, "kind": found.kind, "domain": entry["name"], "reason": "its domain.json in the catalog was changed by hand; build again to publish it", "findings": []})
 
     # what every build writes: the Browse page, catalog.json, sitemap, problems, assets
     for relative, data in static_files().items():
