@@ -29,6 +29,8 @@
   var status = document.getElementById("status");
   var domainList = document.getElementById("domain-list");
   var atomsSection = document.getElementById("atoms-section");
+  var domainsSection = document.getElementById("domains-section");
+  var results = document.getElementById("results");
   var atomList = document.getElementById("atom-list");
   var more = document.getElementById("more");
   var noAtoms = document.getElementById("no-atoms");
@@ -118,6 +120,9 @@
     });
     noDomains.hidden = visibleDomains > 0 || !domains.length;
     current = matches;
+    // what was searched for first: the atoms that match, then the domains
+    var first = (terms.length || filtered) ? atomsSection : domainsSection;
+    if (results.firstElementChild !== first) { results.insertBefore(first, results.firstElementChild); }
     if (fromUser) { shown = PAGE; }
     draw();
     status.textContent = (terms.length || filtered)
