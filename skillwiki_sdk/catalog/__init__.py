@@ -391,6 +391,23 @@ def _related(atom: dict[str, Any], domain: str, ids: dict[str, set[str]], titles
     return items
 
 
+def _filter_links(entry: dict[str, Any], root: str) -> dict[str, str]:
+    """tag (or ``axis=value``) → the Browse page filtered by it, seen from ``root``."""
+    from urllib.parse import quote
+
+    links = {tag: f"{root}index.html#tag={quote(tag, safe='')}" for tag in entry["tags"]}
+    for atom in entry["atoms"]:
+        for tag in atom["tags"]:
+            if tag not in links:
+                links[tag] = f"{root}index.html#tag={quote(tag, safe='')}"
+        for axis, values in atom["axes"].items():
+            for value in values:
+                key = f"{axis}={value}"
+                if key not in links:
+                    links[key] = f"{root}index.html#axis={quote(key, safe='')}"
+    return links
+
+
 def _install_name(entry: dict[str, Any]) -> str | None:
     origin = entry.get("origin") or {}
     distribution = origin.get("distribution")
@@ -427,9 +444,10 @@ def _render_domain(site: Any, renderer: Any, entry: dict[str, Any], ids: dict[st
         groups.setdefault(atom["kind"], []).append(atom)
     site.write(f"{base}/atoms.html", renderer.page("atoms", root="../../", d=entry, groups=list(groups.items())))
     titles = {atom["id"]: atom["title"] for atom in entry["atoms"]}
+    hrefs = _filter_links(entry, "../../../")
     for atom in entry["atoms"]:
         site.write(
             f"{base}/atoms/{atom['id']}.html",
-            renderer.page("atom", root="../../../", d=entry, a=atom, body=renderer.body(atom.get("body") or ""), related=_related(atom, name, ids, titles)),
+            renderer.page("atom", root="../../../", d=entry, a=atom, body=renderer.body(atom.get("body") or ""), related=_related(atom, name, ids, titles), hrefs=hrefs),
         )
     site.write(f"{base}/domain.json", json.dumps({**entry, "format": 1}, ensure_ascii=False, separators=(",", ":")) + "\n")
