@@ -70,6 +70,7 @@ def browser():
     options.add_argument("--window-size=1280,900")
     options.binary_location = chromium
     options.unhandled_prompt_behavior = "ignore"  # an alert stays open, for the tests to see
+    options.set_capability("goog:loggingPrefs", {"performance": "ALL"})  # every request, for the tests to see
     driver = webdriver.Chrome(options=options, service=Service(driver_path))
     driver.set_page_load_timeout(30)
     try:
@@ -94,7 +95,20 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     return out
 
 
+def _requested(browser) -> list[str]:
+    """The URLs the browser asked for since the last call (its DevTools network log)."""
+    urls = []
+    for entry in browser.get_log("performance"):
+        message = json.loads(entry["message"])["message"]
+        if message.get("method") == "Network.requestWillBeSent":
+            url = message["params"]["request"]["url"]
+            if not url.startswith("chrome://") or message["params"].get("documentURL", "").startswith("file:"):
+                urls.append(url.split("#")[0])  # (the browser's own new-tab page is not the catalog's)
+    return urls
+
+
 def _open(browser, page: Path) -> None:
+    _requested(browser)  # forget what earlier pages asked for
     browser.get(page.as_uri())
     for _ in range(100):
         if browser.execute_script("return document.readyState") == "complete":
@@ -367,6 +381,9 @@ def test_pages_are_accessible_and_fit_a_phone(browser, site: Path) -> None:
                 assert all(after <= before + 1 for before, after in zip(levels, levels[1:])), (page, levels)
                 assert outline["unlabelled"] == [], page
                 assert outline["overflow"] <= 1, f"{page.name} is wider than a {width}px window by {outline['overflow']}px"
+                # everything the page loaded came from the catalog's folder: nothing from the network
+                loaded = _requested(browser)
+                assert page.as_uri() in loaded and all(url.startswith(site.as_uri() + "/") for url in loaded), (page, loaded)
     finally:
         browser.set_window_size(1280, 900)
 
