@@ -203,9 +203,12 @@ def read_sources(items: Sequence[tuple[int, str, str, str]], jobs: int | None = 
     done = []
     for slot, path, kind, fingerprint in items:
         if kind in ("wheel", "sdist"):
-            done.append((slot, read_archive(path, kind, manager, known, fingerprint, jobs=jobs)))
+            found = read_archive(path, kind, manager, known, fingerprint, jobs=jobs)
         else:
-            done.append((slot, read_folder(path, kind, manager, checks, known, fingerprint, jobs=jobs)))
+            found = read_folder(path, kind, manager, checks, known, fingerprint, jobs=jobs)
+        for entry in found.domains:
+            entry["digest"] = _digest(entry)  # here, beside the reading, not in the build's own process
+        done.append((slot, found))
     return done
 
 
@@ -272,9 +275,8 @@ def _render(
         name = entry["name"]
         refs = sorted({ref for atom in entry["atoms"] for ref in atom["related"] if ref.startswith("@")})
         resolved = [ref for ref in refs if _resolve(ref, idsets)]
-        reused = entry is previous_domains.get(name)
         record = previous_state.get(name) if isinstance(previous_state.get(name), dict) else {}
-        content = record.get("content") if reused and record.get("content") else _digest(entry)
+        content = entry.get("digest") or _digest(entry)  # of its data: the same data renders the same pages
         key = _digest(theme, content, resolved)
         files = _domain_files(entry)
         state_domains[name] = {"content": content, "render": key}
