@@ -137,6 +137,8 @@ def build_catalog(
     verdict = verdict_key(checks)
     results: list[SourceResult] = []
 
+    present: set[str] = set()  # domains whose every page was found as the previous build left it
+
     def reuse(key: str, fingerprint: str) -> SourceResult | None:
         record = previous_sources.get(key)
         if not isinstance(record, dict) or record.get("fingerprint") != fingerprint:
@@ -144,6 +146,7 @@ def build_catalog(
         names = record.get("domains") or []
         if not all(name in previous_domains and site.still_there(_domain_files(previous_domains[name])) for name in names):
             return None  # a page of it is gone: read it again to render it
+        present.update(names)
         found = SourceResult(key, record.get("display", key), record.get("kind", ""), fingerprint, [previous_domains[n] for n in names], list(record.get("rejections") or []))
         result.reused += 1
         return found
@@ -187,7 +190,7 @@ def build_catalog(
     for found in results:
         result.rejections.extend(found.rejections)
     result.duplicates = duplicates
-    _render(site, renderer, theme_key(), domains, results, result, previous_domains, progress, mapper, batches, title)
+    _render(site, renderer, theme_key(), domains, results, result, previous_domains, progress, mapper, batches, title, present)
     return result
 
 
@@ -261,6 +264,7 @@ def _render(
     mapper: Mapper,
     batches: int,
     title: str,
+    present: set[str] = frozenset(),  # type: ignore[assignment]
 ) -> None:
     from .render import json_for_script, static_files
 
@@ -280,7 +284,7 @@ def _render(
         key = _digest(theme, content, resolved)
         files = _domain_files(entry)
         state_domains[name] = {"content": content, "render": key}
-        if record.get("render") == key and site.still_there(files):
+        if record.get("render") == key and ((name in present and entry is previous_domains.get(name)) or site.still_there(files)):
             site.keep(files)
             continue
         full = entry if not entry["atoms"] or "body" in entry["atoms"][0] else _full_entry(site, name)
@@ -332,7 +336,8 @@ def _render(
         renderer.page("browse", root="", domains=summaries, atom_total=atom_total, kinds=kinds, tags=tags, axes=[(a, sorted(v)) for a, v in sorted(axes.items())], data=json_for_script(data), problems=problems),
     )
     pages = ["index.html", "sitemap.html", "problems.html"] + [page for entry in domains for page in _domain_files(entry) if page.endswith(".html")]
-    site.write("sitemap.html", renderer.page("sitemap", root="", domains=domains, pages=len(pages), problems=len(problems)))
+    rows = [(e["name"], e["version"], [(a["id"], a["title"], a["kind"]) for a in e["atoms"]]) for e in domains]  # tuples: no attribute lookups in the loop
+    site.write("sitemap.html", renderer.page("sitemap", root="", domains=rows, pages=len(pages), problems=len(problems)))
     site.write("problems.html", renderer.page("problems", root="", problems=problems, duplicates=result.duplicates))
     catalog = {
         "format": 1,

@@ -172,21 +172,7 @@ class Renderer:
     """The compiled templates of one build; renders each page to text."""
 
     def __init__(self, title: str = "Skill Wiki") -> None:
-        jinja2, _, _ = require_libraries()
-        self.env = jinja2.Environment(
-            loader=jinja2.FileSystemLoader(TEMPLATES),
-            autoescape=True,  # every template, whatever its name
-            undefined=jinja2.StrictUndefined,
-            trim_blocks=True,
-            lstrip_blocks=True,
-        )
-        self.env.filters["count"] = _count
-        self.env.filters["quality"] = _quality
-        self.env.filters["external"] = external_url
-        self.env.filters["nrelated"] = lambda related: related if isinstance(related, int) else len(related)
-        self.env.globals["site_title"] = title
-        self.env.globals["version"] = __version__
-        self._templates = {name: self.env.get_template(f"{name}.html") for name in ("browse", "domain", "atoms", "atom", "sitemap", "problems")}
+        self.env, self._templates = _compiled(title)
 
     def page(self, name: str, *, root: str, **context: Any) -> str:
         """The page ``name`` with ``root`` the relative path back to the site's top."""
@@ -197,3 +183,26 @@ class Renderer:
         from markupsafe import Markup
 
         return Markup(markdown_to_html(text))
+
+
+@functools.lru_cache(maxsize=4)
+def _compiled(title: str) -> tuple[Any, dict[str, Any]]:
+    """The environment and compiled templates for a site called ``title``, once a
+    process (compiling them costs more than rendering a small domain). The templates
+    are the package's own files, which do not change while it runs."""
+    jinja2, _, _ = require_libraries()
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES),
+        autoescape=True,  # every template, whatever its name
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        auto_reload=False,
+    )
+    env.filters["count"] = _count
+    env.filters["quality"] = _quality
+    env.filters["external"] = external_url
+    env.filters["nrelated"] = lambda related: related if isinstance(related, int) else len(related)
+    env.globals["site_title"] = title
+    env.globals["version"] = __version__
+    return env, {name: env.get_template(f"{name}.html") for name in ("browse", "domain", "atoms", "atom", "sitemap", "problems")}
