@@ -164,6 +164,8 @@ def test_a_link_to_another_domain_follows_what_is_published(tmp_path: Path) -> N
     text = page.read_text(encoding="utf-8")
     assert "domain-b/atoms/two.html" not in text and "not in this catalog" in text
     assert not (out / "domains/domain-b").exists()
+    sitemap = (out / "sitemap.html").read_text(encoding="utf-8")
+    assert "domains/domain-a/atoms/one.html" in sitemap and "domain-b" not in sitemap
 
 
 def test_sources_that_do_not_validate_are_listed_on_the_problems_page(tmp_path: Path) -> None:

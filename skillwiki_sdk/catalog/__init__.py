@@ -312,6 +312,7 @@ def _render(
                     result.rejections.append({"source": found.display, "kind": found.kind, "domain": entry["name"], "reason": "its domain.json in the catalog was changed by hand; build again to publish it", "findings": []})
 
     # what every build writes: the Browse page, catalog.json, sitemap, problems, assets
+    previous_pages = site.previous_section("pages")
     for relative, data in static_files().items():
         site.write(relative, data)
     summaries = [_summary(entry) for entry in domains]
@@ -337,7 +338,12 @@ def _render(
     )
     pages = ["index.html", "sitemap.html", "problems.html"] + [page for entry in domains for page in _domain_files(entry) if page.endswith(".html")]
     rows = [(e["name"], e["version"], [(a["id"], a["title"], a["kind"]) for a in e["atoms"]]) for e in domains]  # tuples: no attribute lookups in the loop
-    site.write("sitemap.html", renderer.page("sitemap", root="", domains=rows, pages=len(pages), problems=len(problems)))
+    # the sitemap lists names and titles only: unchanged by most edits, and 10,000 links to render
+    sitemap_key = _digest(theme, rows, len(pages), len(problems))
+    if previous_pages.get("sitemap.html") == sitemap_key and site.still_there(["sitemap.html"]):
+        site.keep(["sitemap.html"])
+    else:
+        site.write("sitemap.html", renderer.page("sitemap", root="", domains=rows, pages=len(pages), problems=len(problems)))
     site.write("problems.html", renderer.page("problems", root="", problems=problems, duplicates=result.duplicates))
     catalog = {
         "format": 1,
@@ -350,7 +356,7 @@ def _render(
     # compact: json's C encoder does not indent, and 10,000 atoms take it 1 s more
     site.write("catalog.json", json.dumps(catalog, ensure_ascii=False, separators=(",", ":")) + "\n")
     sources_state = {found.key: found.to_dict() for found in results if found.fingerprint}
-    site.finish({"generator": f"skillwiki-sdk {__version__}", "theme": theme, "sources": sources_state, "domains": state_domains})
+    site.finish({"generator": f"skillwiki-sdk {__version__}", "theme": theme, "sources": sources_state, "domains": state_domains, "pages": {"sitemap.html": sitemap_key}})
     result.domains = [entry["name"] for entry in domains]
     result.atoms = atom_total
     result.pages = len(pages)
