@@ -424,6 +424,8 @@ class PackageIndex:
                 yanked = entry.get("yanked", False)
                 requires = entry.get("requires-python")
                 size = entry.get("size")
+                if not self._allowed(urllib.parse.urljoin(final, href)):
+                    continue
                 found.append(
                     self._file(
                         name,
@@ -440,6 +442,8 @@ class PackageIndex:
         base = urllib.parse.urljoin(final, parsed.base) if parsed.base else final
         for href, text, attrs in parsed.anchors:
             absolute = urllib.parse.urljoin(base, href)
+            if not self._allowed(absolute):
+                continue
             path, _, fragment = absolute.partition("#")
             filename = urllib.parse.unquote(path.rsplit("/", 1)[-1]) or text
             hashes: dict[str, str] = {}
@@ -458,6 +462,13 @@ class PackageIndex:
                 )
             )
         return found
+
+    def _allowed(self, url: str) -> bool:
+        """A file of an http(s) index is fetched over http(s) only: an index never
+        makes this client read a local file (``file://``)."""
+        mine = urllib.parse.urlsplit(self.url).scheme.lower()
+        theirs = urllib.parse.urlsplit(url).scheme.lower()
+        return theirs in ("http", "https") or (mine == "file" and theirs == "file")
 
     @staticmethod
     def _file(project, filename, url, hashes, requires_python, yanked, size) -> IndexFile:

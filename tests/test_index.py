@@ -156,3 +156,11 @@ def test_configured_index_urls(tmp_path: Path) -> None:
 def test_redact_url() -> None:
     assert redact_url("https://me:pw@host:8080/simple/") == "https://me:***@host:8080/simple/"
     assert redact_url("https://host/simple/") == "https://host/simple/"
+
+
+def test_an_http_index_never_makes_the_client_read_a_local_file(tmp_path: Path) -> None:
+    secret = tmp_path / "skillwiki_foo-9.0.0-py3-none-any.whl"
+    secret.write_bytes(b"local")
+    with serve() as index:
+        index.routes["/simple/skillwiki-foo/"] = (200, "text/html", f'<a href="{secret.as_uri()}">{secret.name}</a>'.encode())
+        assert PackageIndex(index.url).files("skillwiki-foo") == []
