@@ -55,7 +55,7 @@ $(BENCH)/.installed: benchmarks/plugins.py
 
 $(BENCH)/.sdk: $(BENCH)/.installed $(SDK_SOURCES)
 	$(BENCH)/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps .
-	$(BENCH)/bin/python -m pip install --quiet --disable-pip-version-check .
+	$(BENCH)/bin/python -m pip install --quiet --disable-pip-version-check '.[catalog]'
 	$(BENCH)/plugins/bin/python -m pip install --quiet --disable-pip-version-check --force-reinstall --no-deps .
 	$(BENCH)/plugins/bin/python -m pip install --quiet --disable-pip-version-check .
 	touch $@

@@ -272,6 +272,12 @@ def main(argv: list[str] | None = None) -> int:
     extra = (cold["validate"] - cold["pass"]) * 1000
     rows.append(("cold start: validate the example plugin - python -c pass", f"{extra:.0f} ms  ({cold['validate'] * 1000:.0f} ms)", "", None))
 
+    # catalog: 100 domains of 100 atoms, then again after one domain changed
+    note("catalog: 100 domains, 10,000 atoms, built twice")
+    from bench_catalog import bench_catalog
+
+    rows.extend(bench_catalog(skillwiki, args.data, domains=20 if args.quick else 100))
+
     width = max(len(row[0]) for row in rows)
     value_width = max(len(row[1]) for row in rows)
     print()

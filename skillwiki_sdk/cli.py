@@ -19,7 +19,7 @@ from .errors import SkillwikiError, UsageError
 
 __all__ = ["main", "console", "COMMANDS", "Output"]
 
-COMMANDS = ("new", "validate", "show", "atoms", "match", "list", "build", "compat", "schema", "rules", "cache")
+COMMANDS = ("new", "validate", "show", "atoms", "match", "list", "build", "compat", "catalog", "schema", "rules", "cache")
 
 
 class Output:

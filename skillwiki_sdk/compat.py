@@ -293,7 +293,7 @@ def load_compat_settings(path: str | os.PathLike[str]) -> CompatSettings:
 
 def _distribution_of(path: str) -> str | None:
     """The ``[project] name`` of the project holding ``path``, if any."""
-    from .config import ConfigError, _load_toml, find_pyproject
+    from .config import ConfigError, find_pyproject, load_toml
 
     pyproject = find_pyproject(path)
     if pyproject is None:

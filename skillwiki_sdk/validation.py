@@ -271,6 +271,7 @@ def validate(
     map: AtomMap | None = None,
     guard: Any = None,
     display: str | None = None,
+    keep: Callable[[Bundle, list[Finding]], object] | None = None,
 ) -> Report:
     """Validate a bundle folder, a plugin project, a wheel or an sdist.
 
@@ -289,7 +290,10 @@ def validate(
     first met); without it, such links are not checked. ``map``: see :func:`load_bundle`.
     ``guard``: what installed plugins' checks run in (see :data:`skillwiki_sdk.plugins.Guard`).
     ``display``: the name an archive's findings give it (default: ``path``), such as
-    the place ``build`` moves it to once it passes.
+    the place ``build`` moves it to once it passes. ``keep``, when given, is called
+    with each bundle checked and its findings while its files still exist (an
+    archive's are removed when this returns): to read what the model does not hold,
+    such as the atoms' bodies.
     """
     from .plugins import checks_of, make_plugin_manager
 
@@ -306,6 +310,8 @@ def validate(
                 bundle = load_bundle(root, display=shown, map=map)
                 findings = validate_bundle(bundle, manager, checks=checks()) + archive.packaged_findings(bundle) + known.findings(bundle)
                 finish(report, bundle, findings, manager)
+                if keep is not None:
+                    keep(bundle, findings)
         return report
     if not os.path.lexists(target):
         report.findings.append(rules.UNREADABLE.finding("no such file or folder", file=target))

@@ -1,0 +1,358 @@
+"""``skillwiki catalog`` without a browser: what it publishes, what it refuses, what
+a second build rewrites, and what the pages hold where text is hostile.
+
+The pages' behaviour in a real browser is in test_catalog_browser.py.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import subprocess
+import sys
+from html.parser import HTMLParser
+from pathlib import Path
+
+import pytest
+
+from conftest import EXAMPLE, EXAMPLE_BUNDLE, FIXTURES, run_cli
+from plugin_factory import write_bundle, write_distribution
+
+from skillwiki_sdk.card import figures
+from skillwiki_sdk.validation import load_bundle
+
+HOSTILE = FIXTURES / "catalog" / "hostile"
+HOSTILE_INVALID = FIXTURES / "catalog" / "hostile-invalid"
+
+
+def _tree(root: Path) -> dict[str, tuple[int, int]]:
+    """path → (size, mtime_ns) of every file under root."""
+    found = {}
+    for path in sorted(root.rglob("*")):
+        if path.is_file():
+            info = path.stat()
+            found[path.relative_to(root).as_posix()] = (info.st_size, info.st_mtime_ns)
+    return found
+
+
+def test_catalog_json_holds_the_card_figures_of_every_domain(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = run_cli("catalog", str(EXAMPLE), "--out", str(out))
+    assert result.code == 0, result.err
+    catalog = json.loads((out / "catalog.json").read_text(encoding="utf-8"))
+    [entry] = catalog["domains"]
+    card = figures(load_bundle(EXAMPLE_BUNDLE))
+    for key in ("name", "version", "counts", "kinds", "tags", "axes", "samples"):
+        assert entry[key] == card[key], key
+    assert [atom["id"] for atom in entry["atoms"]] == [atom.id for atom in load_bundle(EXAMPLE_BUNDLE).atoms_sorted()]
+    for page in catalog["pages"]:
+        assert (out / page).is_file(), page
+    saga = json.loads((out / "domains/backend-architecture/domain.json").read_text(encoding="utf-8"))
+    body = next(atom["body"] for atom in saga["atoms"] if atom["id"] == "saga")
+    assert body.startswith("## What it is")
+    assert "catalog: 1 domain, 18 atoms" in result.out
+
+
+def test_the_domain_page_holds_the_sections_of_the_marketplace_card(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    page = (out / "domains/backend-architecture/index.html").read_text(encoding="utf-8")
+    seed = (Path(__file__).parent / "data" / "backend-architecture-card.txt").read_text(encoding="utf-8")
+    for heading in ("Atom counts by kind", "Tag vocabulary", "Retrieval axes", "Sample atoms"):
+        assert heading in seed and f">{heading}</h2>" in page
+    assert "See all 18 atoms in backend-architecture" in page and "See all 18 atoms in backend-architecture" in seed
+
+
+def test_an_atom_body_is_rendered_from_markdown(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    page = (out / "domains/backend-architecture/atoms/saga.html").read_text(encoding="utf-8")
+    assert "<h2>What it is</h2>" in page
+    assert "<strong>Choreography</strong>" in page
+    assert "<code>PENDING</code>" in page
+    assert 'href="https://microservices.io/patterns/data/saga.html"' in page
+
+
+def test_a_non_empty_folder_that_is_not_a_catalog_is_refused_and_left_alone(tmp_path: Path) -> None:
+    out = tmp_path / "mine"
+    out.mkdir()
+    (out / "notes.txt").write_text("precious", encoding="utf-8")
+    (out / "index.html").write_text("my own page", encoding="utf-8")
+    before = _tree(out)
+    result = run_cli("catalog", str(EXAMPLE), "--out", str(out))
+    assert result.code == 2
+    assert "is not empty and is not a previous catalog" in result.err
+    assert "Traceback" not in result.err + result.out
+    assert _tree(out) == before
+    assert (out / "index.html").read_text(encoding="utf-8") == "my own page"
+
+
+@pytest.mark.parametrize("where", ["file", "under-a-file"])
+def test_an_out_that_cannot_be_written_is_refused(tmp_path: Path, where: str) -> None:
+    blocker = tmp_path / "blocker"
+    blocker.write_text("a file", encoding="utf-8")
+    out = blocker if where == "file" else blocker / "site"
+    result = run_cli("catalog", str(EXAMPLE), "--out", str(out))
+    assert result.code == 2
+    assert "--out" in result.err and "Traceback" not in result.err
+    assert blocker.read_text(encoding="utf-8") == "a file"
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["blocker"]
+
+
+def test_a_damaged_catalog_record_is_refused_not_trusted(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    (out / ".skillwiki-catalog.json").write_text("{not json", encoding="utf-8")
+    before = _tree(out)
+    result = run_cli("catalog", str(EXAMPLE), "--out", str(out))
+    assert result.code == 2 and "cannot be read" in result.err
+    assert _tree(out) == before
+
+
+def _domains(root: Path, count: int) -> list[Path]:
+    paths = []
+    for index in range(count):
+        name = f"domain-{index}"
+        path = write_bundle(root / name, name, atoms={f"atom-{n}": {} for n in range(5)})
+        paths.append(path)
+    return paths
+
+
+def test_a_second_build_rewrites_only_what_changed(tmp_path: Path) -> None:
+    sources = _domains(tmp_path / "src", 3)
+    out = tmp_path / "site"
+    (tmp_path / "site").mkdir()
+    assert run_cli("catalog", *map(str, sources), "--out", str(out)).code == 0
+    (out / "mine.txt").write_text("left alone", encoding="utf-8")
+    first = _tree(out)
+
+    again = run_cli("catalog", *map(str, sources), "--out", str(out), "--format", "json")
+    assert again.code == 0
+    report = json.loads(again.out)
+    assert report["files"]["written"] == 0 and report["rendered"] == [] and report["reused_sources"] == 3
+    assert _tree(out) == first
+
+    atom = sources[1] / "atoms" / "atom-2.md"
+    atom.write_text(atom.read_text(encoding="utf-8").replace("The body of atom-2.", "A new body for atom-2."), encoding="utf-8")
+    (sources[1] / "atoms" / "atom-4.md").unlink()
+    third = run_cli("catalog", *map(str, sources), "--out", str(out), "--format", "json")
+    assert third.code == 0, third.err
+    report = json.loads(third.out)
+    assert report["rendered"] == ["domain-1"]
+    after = _tree(out)
+    changed = sorted(path for path in after if path in first and after[path] != first[path])
+    assert "domains/domain-1/atoms/atom-2.html" in changed
+    assert not [path for path in changed if path.startswith(("domains/domain-0/", "domains/domain-2/"))]
+    assert "domains/domain-1/atoms/atom-0.html" not in changed  # same content: not written again
+    assert "domains/domain-1/atoms/atom-4.html" not in after  # removed with its atom
+    assert report["files"]["removed"] == 1
+    assert "A new body for atom-2." in (out / "domains/domain-1/atoms/atom-2.html").read_text(encoding="utf-8")
+    assert (out / "mine.txt").read_text(encoding="utf-8") == "left alone"
+
+
+def test_a_link_to_another_domain_follows_what_is_published(tmp_path: Path) -> None:
+    first = write_bundle(tmp_path / "a", "domain-a", atoms={"one": {"related": ['"@domain-b/two"']}})
+    second = write_bundle(tmp_path / "b", "domain-b", atoms={"two": {}})
+    out = tmp_path / "site"
+    assert run_cli("catalog", str(first), str(second), "--out", str(out)).code == 0
+    page = out / "domains/domain-a/atoms/one.html"
+    assert 'href="../../domain-b/atoms/two.html"' in page.read_text(encoding="utf-8")
+    # domain-b leaves the catalog: domain-a's page is rendered again, the link is text
+    result = run_cli("catalog", str(first), "--out", str(out), "--format", "json")
+    assert json.loads(result.out)["rendered"] == ["domain-a"]
+    text = page.read_text(encoding="utf-8")
+    assert "domain-b/atoms/two.html" not in text and "not in this catalog" in text
+    assert not (out / "domains/domain-b").exists()
+    sitemap = (out / "sitemap.html").read_text(encoding="utf-8")
+    assert "domains/domain-a/atoms/one.html" in sitemap and "domain-b" not in sitemap
+
+
+def test_sources_that_do_not_validate_are_listed_on_the_problems_page(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    missing = tmp_path / "no-such-bundle"
+    result = run_cli("catalog", str(EXAMPLE), str(HOSTILE_INVALID), str(missing), "--out", str(out), "--format", "json")
+    assert result.code == 1
+    report = json.loads(result.out)
+    assert report["domains"] == ["backend-architecture"]
+    reasons = {item["source"]: item for item in report["rejections"]}
+    assert reasons[str(missing)]["reason"] == "no such file or folder"
+    invalid = reasons[str(HOSTILE_INVALID)]
+    assert {finding["code"] for finding in invalid["findings"]} >= {"SW103", "SW104", "SW203"}
+    problems = (out / "problems.html").read_text(encoding="utf-8")
+    assert "SW103" in problems and "<script>window.__pwned" not in problems
+    assert "&lt;script&gt;window.__pwned" in problems
+    assert not (out / "domains/hostile-invalid").exists()
+
+
+class _Elements(HTMLParser):
+    """Every start tag of a page with its attributes."""
+
+    def __init__(self) -> None:
+        super().__init__(convert_charrefs=True)
+        self.elements: list[tuple[str, dict[str, str | None]]] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        self.elements.append((tag, dict(attrs)))
+
+
+def _elements(page: Path) -> list[tuple[str, dict[str, str | None]]]:
+    parser = _Elements()
+    parser.feed(page.read_text(encoding="utf-8"))
+    return parser.elements
+
+
+def test_hostile_text_reaches_the_pages_only_as_text(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    result = run_cli("catalog", str(HOSTILE), "--out", str(out))
+    assert result.code == 0, result.out + result.err
+    pages = sorted(out.rglob("*.html"))
+    assert len(pages) == 7
+    for page in pages:
+        for tag, attributes in _elements(page):
+            assert tag not in ("svg", "iframe", "img", "object", "embed", "math", "style", "base"), (page, tag)
+            assert not [name for name in attributes if name.startswith("on") or name in ("srcdoc", "style", "autofocus", "formaction")], (page, tag, attributes)
+            if tag == "script":
+                assert attributes in ({"src": attributes.get("src")}, {"type": "application/json", "id": "catalog-data"}), (page, attributes)
+                assert attributes.get("src") in (None, "assets/catalog.js")
+            for name in ("href", "src", "action"):
+                value = (attributes.get(name) or "").strip().lower()
+                assert not value.startswith(("javascript:", "data:", "vbscript:")), (page, tag, attributes)
+                if value.startswith(("http:", "https:")):
+                    assert '"' not in value and "<" not in value and "'" not in value, (page, value)
+            if tag == "form":
+                assert attributes.get("id") == "finder"
+    browse = (out / "index.html").read_text(encoding="utf-8")
+    data = browse.split('<script type="application/json" id="catalog-data">', 1)[1].split("</script>", 1)[0]
+    assert "<" not in data and ">" not in data  # nothing in the data can close its element
+    assert json.loads(data)["domains"][0]["t"].startswith("<svg")
+
+
+@pytest.mark.slow
+def test_the_example_as_wheel_and_sdist_is_one_domain_with_how_to_install_it(tmp_path: Path, built_example: Path) -> None:
+    out = tmp_path / "site"
+    result = run_cli("catalog", str(built_example), "--out", str(out), "--format", "json")
+    assert result.code == 0, result.out
+    report = json.loads(result.out)
+    assert report["domains"] == ["backend-architecture"]
+    assert len(report["duplicates"]) == 1  # the wheel's and the sdist's are the same release
+    page = (out / "domains/backend-architecture/index.html").read_text(encoding="utf-8")
+    assert "pip install skillwiki-backend-architecture" in page
+    saga = (out / "domains/backend-architecture/atoms/saga.html").read_text(encoding="utf-8")
+    assert "<h2>What it is</h2>" in saga  # the body, read from the archive in place
+
+
+@pytest.fixture(scope="session")
+def built_example(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from catalog_dists import example_dists
+
+    return example_dists(tmp_path_factory.getbasetemp())
+
+
+@pytest.fixture(scope="session")
+def not_a_plugin(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    from catalog_dists import plain_wheel
+
+    return plain_wheel(tmp_path_factory.getbasetemp())
+
+
+@pytest.mark.slow
+def test_a_wheel_that_is_not_a_plugin_is_left_out_with_its_reason(tmp_path: Path, not_a_plugin: Path) -> None:
+    wheel = not_a_plugin
+    out = tmp_path / "site"
+    result = run_cli("catalog", str(wheel), "--out", str(out), "--format", "json")
+    assert result.code == 1
+    [rejection] = json.loads(result.out)["rejections"]
+    assert {finding["code"] for finding in rejection["findings"]} >= {"SW403"}
+    assert wheel.name in (out / "problems.html").read_text(encoding="utf-8")
+    text = run_cli("catalog", str(wheel), "--out", str(out))
+    assert text.code == 1 and "SW403" in text.out and "Traceback" not in text.out + text.err
+
+
+def test_with_no_source_the_installed_domains_are_published(tmp_path: Path) -> None:
+    site = tmp_path / "site-packages"
+    package = write_distribution(site, "skillwiki-tiny", "1.0.0", "skillwiki_tiny")
+    write_bundle(package / "bundle", "tiny", atoms={"hello": {}, "world": {"related": ["hello"]}})
+    out = tmp_path / "out"
+    done = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "catalog", "--out", str(out), "--format", "json"],
+        env={**os.environ, "PYTHONPATH": str(site), "SKILLWIKI_NO_CACHE": "1"},
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode in (0, 1), done.stderr
+    report = json.loads(done.stdout)
+    assert "tiny" in report["domains"]
+    page = (out / "domains/tiny/index.html").read_text(encoding="utf-8")
+    assert "pip install skillwiki-tiny" in page
+    assert (out / "domains/tiny/atoms/world.html").read_text(encoding="utf-8").count('href="hello.html"') == 1
+
+
+def test_without_the_extra_the_command_says_how_to_install_it(tmp_path: Path) -> None:
+    code = (
+        "import sys; sys.modules['nh3'] = None\n"
+        "from skillwiki_sdk.cli import main\n"
+        f"raise SystemExit(main(['catalog', {str(EXAMPLE)!r}, '--out', {str(tmp_path / 'site')!r}]))\n"
+    )
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, timeout=120)
+    assert done.returncode == 1
+    assert "pip install 'skillwiki-sdk[catalog]'" in done.stderr
+    assert "Traceback" not in done.stderr
+    assert not (tmp_path / "site").exists()
+
+
+def test_headings_of_a_body_are_renumbered_to_follow_the_page(tmp_path: Path) -> None:
+    from skillwiki_sdk.catalog.render import markdown_to_html
+
+    html = markdown_to_html("# One\n\ntext\n\n#### Deep\n\n## Two\n\n###### Six\n\n# Three\n")
+    # the outline is kept, its levels closed up: h1 > h4, h2 > h6, h1 -> h2 > h3, h3 > h4, h2
+    assert html.split() == "<h2>One</h2> <p>text</p> <h3>Deep</h3> <h3>Two</h3> <h4>Six</h4> <h2>Three</h2>".split()
+
+
+def test_catalog_module_neither_forks_nor_prints(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    from skillwiki_sdk.catalog import build_catalog
+
+    def refuse(*_a, **_k):
+        raise AssertionError("the library forked")
+
+    monkeypatch.setattr(os, "fork", refuse)
+    result = build_catalog([str(EXAMPLE)], str(tmp_path / "site"))
+    assert result.domains == ["backend-architecture"]
+    captured = capsys.readouterr()
+    assert captured.out == "" and captured.err == ""
+    shutil.rmtree(tmp_path / "site")
+
+
+def test_links_planted_in_a_catalog_are_never_written_through(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    outside = tmp_path / "outside"
+    outside.mkdir()
+    victim = outside / "victim.html"
+    victim.write_text("untouched", encoding="utf-8")
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    # a page replaced by a link to a file outside: the link is replaced, the file kept
+    (out / "index.html").unlink()
+    (out / "index.html").symlink_to(victim)
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    assert not (out / "index.html").is_symlink() and "Browse domains" in (out / "index.html").read_text(encoding="utf-8")
+    assert victim.read_text(encoding="utf-8") == "untouched"
+    # a folder replaced by a link to a folder outside: refused, nothing written there
+    shutil.rmtree(out / "domains")
+    (out / "domains").symlink_to(outside, target_is_directory=True)
+    result = run_cli("catalog", str(EXAMPLE), "--out", str(out))
+    assert result.code == 2 and "symbolic link" in result.err and "Traceback" not in result.err
+    assert sorted(p.name for p in outside.iterdir()) == ["victim.html"]
+
+
+def test_a_page_removed_from_a_catalog_is_written_again(tmp_path: Path) -> None:
+    out = tmp_path / "site"
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    saga = out / "domains/backend-architecture/atoms/saga.html"
+    text = saga.read_text(encoding="utf-8")
+    saga.unlink()
+    (out / "domains/backend-architecture/domain.json").write_text("{}", encoding="utf-8")
+    result = run_cli("catalog", str(EXAMPLE), "--out", str(out), "--format", "json")
+    assert result.code == 0 and json.loads(result.out)["rendered"] == ["backend-architecture"]
+    assert saga.read_text(encoding="utf-8") == text
+    assert json.loads((out / "domains/backend-architecture/domain.json").read_text(encoding="utf-8"))["name"] == "backend-architecture"
