@@ -105,6 +105,7 @@ def build_catalog(
     progress: Progress = _quiet,
     mapper: Mapper = serial,
     batches: int = 1,
+    registry: Any = None,
 ) -> CatalogResult:
     """Write the catalog of ``sources`` into the folder ``out``.
 
@@ -113,7 +114,9 @@ def build_catalog(
     the build knows (the previous build's records, the checks), return the sources
     of a package index (see :mod:`.indexes`). ``mapper`` and ``batches``: how the
     reading and rendering of the sources is run (see :data:`Mapper`), in how many
-    batches; ``jobs`` is passed to :func:`~skillwiki_sdk.validation.load_bundle`.
+    batches. ``registry``: the installed domains (a
+    :class:`~skillwiki_sdk.Registry`, or a function that gives one), used when
+    ``installed``; by default discovered here.
 
     Raises :class:`OutputRefused` before anything is read when ``out`` is not empty
     and not a previous catalog, or cannot be written, and :class:`MissingDependency`
@@ -177,11 +180,14 @@ def build_catalog(
     for read_index in index_results:
         results.extend(read_index({"verdict": verdict, "reuse": reuse, "manager": manager, "known": known, "jobs": jobs, "progress": progress}))
     if installed or (installed is None and not sources and not index_results):
-        from ..registry import Registry
         from .sources import read_installed
 
         progress("discovering the installed domains")
-        for found in read_installed(Registry.discover(), verdict):
+        if registry is None:
+            from ..registry import Registry
+
+            registry = Registry.discover
+        for found in read_installed(registry() if callable(registry) else registry, verdict):
             again = reuse(found.key, found.fingerprint)
             results.append(again if again is not None else found)
 

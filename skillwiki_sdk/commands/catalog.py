@@ -50,7 +50,8 @@ def run(args: argparse.Namespace, out: Any) -> int:
         raise UsageError(f"--jobs must be 1 or more, got {args.jobs}")
     jobs = args.jobs if args.jobs is not None else min(_cores(), 8)
     result = build_catalog(
-        args.sources, args.out, installed=args.installed, index_results=indexes, title=args.title, progress=note, jobs=1, mapper=_pool(jobs), batches=jobs
+        args.sources, args.out, installed=args.installed, index_results=indexes, title=args.title, progress=note, jobs=1, mapper=_pool(jobs), batches=jobs,
+        registry=out.registry,
     )
     if args.format == "json":
         import json
