@@ -9,11 +9,20 @@ from __future__ import annotations
 
 import functools
 import os
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
 
 from . import rules
 from .loading import describe_value
 from .model import Finding, Path, Rule, Source
+
+if TYPE_CHECKING:
+    import sys
+
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:  # the same protocol, before it moved
+        from importlib.abc import Traversable
 
 __all__ = ["SCHEMA_NAMES", "schema_text", "load_schema", "validator", "schema_findings"]
 
@@ -37,7 +46,7 @@ _TYPE_WORDS = {
 }
 
 
-def _schema_file(name: str) -> Any:
+def _schema_file(name: str) -> str | Traversable:
     """The file of schema ``name``: a path on disk, else (the package imported from a
     zip) a traversable of importlib.resources."""
     if name not in SCHEMA_NAMES:
@@ -63,15 +72,16 @@ def schema_text(name: str) -> str:
     return file.read_text(encoding="utf-8")
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema ``name`` as a dictionary."""
     import json
 
-    return json.loads(schema_text(name))
+    schema: dict[str, Any] = json.loads(schema_text(name))
+    return schema
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(name: str) -> Any:
     """One compiled draft 2020-12 validator per schema, reused for every document."""
     from jsonschema import Draft202012Validator
@@ -142,7 +152,7 @@ def _fast_compatible(schema: Any) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fast_check(name: str) -> Any:
     """A compiled ``data -> bool`` that is true only for documents valid under schema
     ``name``, or ``None`` when fastjsonschema is missing or the schema is beyond it.
@@ -165,7 +175,7 @@ def _fast_check(name: str) -> Any:
     def check(data: Any) -> bool:
         try:
             compiled(data)
-        except Exception:  # invalid, or data it cannot handle: let jsonschema judge
+        except Exception:  # noqa: BLE001 - invalid, or data it cannot handle: let jsonschema judge
             return False
         return True
 
@@ -324,6 +334,7 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
         ]
 
     if kind in ("type", "anyOf", "oneOf"):
+        expected: list[str]
         if kind == "type":
             expected = value if isinstance(value, list) else [value]
         else:
@@ -387,7 +398,7 @@ def _required_hint(name: str, path: Path, key: str) -> str | None:
     if path:
         return None
     properties = load_schema(name)["properties"]
-    description = properties.get(key, {}).get("description")
+    description: str | None = properties.get(key, {}).get("description")
     return description
 
 
