@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE := examples/backend-architecture
 
-.PHONY: demo test test-fast bench fuzz schemas clean lint lint-report coverage test-all
+.PHONY: demo test test-fast bench fuzz clean lint lint-report coverage test-all
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -69,11 +69,6 @@ $(BENCH)/.sdk: $(BENCH)/.installed $(SDK_SOURCES)
 bench: $(BENCH)/.sdk
 	$(BENCH)/bin/python benchmarks/run.py --python $(BENCH)/bin/python --plugins-python $(BENCH)/plugins/bin/python --data $(BENCH)/data
 
-# After changing schemas/*.json: the fast validity checks generated from them (with the
-# fastjsonschema that the dev extra pins, which tests/test_schema.py compares against)
-schemas: $(DEV)
-	$(BIN)/python scripts/generate_fast_schemas.py
-
 # Lint, format and types, each run whatever the others found; fails if any found anything.
 # `make lint-report` counts what is left per file.
 lint: $(DEV)
@@ -87,12 +82,10 @@ lint-report: $(DEV)
 	$(BIN)/python scripts/lint_report.py
 
 # Branch coverage of the whole suite, forks and subprocesses included; prints what no
-# test reaches (htmlcov/ has the same, file by file). One test is left out: it proves
-# what a subprocess imports, and coverage measuring that subprocess imports more.
+# test reaches (htmlcov/ has the same, file by file)
 coverage: $(DEV)
 	rm -rf .coverage .coverage.* htmlcov
-	$(BIN)/python -m pytest -q -p no:cacheprovider --cov --cov-branch --cov-report=term-missing:skip-covered --cov-report=html \
-	    --deselect tests/test_schema.py::test_checking_a_document_imports_neither_fastjsonschema_nor_decimal
+	$(BIN)/python -m pytest -q -p no:cacheprovider --cov --cov-branch --cov-report=term-missing:skip-covered --cov-report=html
 	@$(BIN)/python -m coverage report --format=total | sed 's/^/branch coverage, total: /; s/$$/ %/'
 
 # Every Python 3.10-3.13 found (nox, noxfile.py): the fast tests on each, the whole

@@ -13,6 +13,7 @@ the domain's, and a dependency on ``skillwiki-sdk`` in the metadata.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import posixpath
 import shutil
@@ -21,7 +22,8 @@ from dataclasses import dataclass
 from typing import IO, Any, Iterator
 
 from . import rules
-from .model import Bundle, Finding, Report
+from .loading import find_bundles
+from .model import Bundle, Finding
 
 __all__ = [
     "Archive",
@@ -31,7 +33,8 @@ __all__ = [
     "is_archive",
     "member_findings",
     "open_archive",
-    "validate_archive",
+    "unpacked",
+    "Unpacked",
 ]
 
 ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tgz")
@@ -111,10 +114,11 @@ class _TarArchive(Archive):
 
         super().__init__(path)
         try:
-            self._tar = tarfile.open(path)
+            # as pip unpacks an sdist: by its name (.tar.gz: gzip), not by guessing
+            self._tar = tarfile.open(path, _tar_mode(path))
             infos = _bounded_members(self._tar)
         except (tarfile.TarError, OSError, EOFError, ValueError, zlib_error()) as error:
-            raise ArchiveError(f"not a readable tar archive: {error}") from error
+            raise ArchiveError(_tar_problem(path, error)) from error
         for info in infos:
             kind = "file" if info.isreg() else "dir" if info.isdir() else "symlink" if info.issym() else "other"
             self.members.append(Member(info.name, kind, info.size, info))
@@ -127,6 +131,48 @@ class _TarArchive(Archive):
 
     def close(self) -> None:
         self._tar.close()
+
+
+# The first bytes of each compression (and of a zip), to say what a file really is.
+_MAGIC = (
+    (b"\x1f\x8b", "gz", "gzip-compressed"),
+    (b"\xfd7zXZ\x00", "xz", "xz-compressed"),
+    (b"BZh", "bz2", "bzip2-compressed"),
+    (b"(\xb5/\xfd", "zst", "zstd-compressed"),
+    (b"PK\x03\x04", "zip", "a zip archive"),
+)
+# suffix, the mode pip opens it with, the compression it says, in words
+_TAR_MODES = (
+    (".tar.gz", "r:gz", "gz", "a gzip-compressed tar"),
+    (".tgz", "r:gz", "gz", "a gzip-compressed tar"),
+    (".tar.bz2", "r:bz2", "bz2", "a bzip2-compressed tar"),
+    (".tar.xz", "r:xz", "xz", "an xz-compressed tar"),
+    (".tar", "r:", "", "an uncompressed tar"),
+)
+
+
+def _tar_mode(path: str) -> str:
+    """The mode pip opens an sdist of this name with (``r:gz`` for ``.tar.gz``)."""
+    lowered = path.lower()
+    return next((mode for suffix, mode, _, _ in _TAR_MODES if lowered.endswith(suffix)), "r:*")
+
+
+def _tar_problem(path: str, error: BaseException) -> str:
+    """Why a tar cannot be read: when its bytes are another compression than its name
+    says (an xz tar named .tar.gz, which pip refuses), that; else the error."""
+    lowered = path.lower()
+    said = next(((key, words) for suffix, _, key, words in _TAR_MODES if lowered.endswith(suffix)), None)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(512)
+    except OSError:
+        head = b""
+    actual = next(((key, words) for magic, key, words in _MAGIC if head.startswith(magic)), None)
+    if actual is None and head[257:262] == b"ustar":  # a tar header's magic: no compression at all
+        actual = ("", "an uncompressed tar")
+    if said is not None and actual is not None and actual[0] != said[0]:
+        return f"its name says {said[1]}, but the file is {actual[1]}; pip unpacks an sdist by its name and refuses this one"
+    return f"not a readable tar archive: {error}"
 
 
 def zlib_error() -> type[Exception]:
@@ -209,18 +255,52 @@ def _strange_member_findings(archive: Archive, display: str) -> list[Finding]:
     from .loading import LIMITS
 
     findings: list[Finding] = []
-    seen: set[str] = set()
     refused = "; nothing of this archive is extracted"
     hint = "rebuild the archive with a standard tool (python -m build)"
+    exact: dict[tuple[str, ...], Member] = {}  # the path once extracted -> its first member
+    folded: dict[tuple[str, ...], Member] = {}  # the same where case and the like do not count
+    folders: set[tuple[str, ...]] = set()  # every folder that a member's path needs, folded
     for member in archive.members:
         shown = f"{display}!{member.name}"
         if member.kind in ("symlink", "other"):
             what = "a symbolic link" if member.kind == "symlink" else "a hard link or special file"
             findings.append(rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: it is {what}{refused}", file=shown, hint="ship a copy of the file instead of a link"))
-        key = member.name.replace("\\", "/").rstrip("/")
-        if key in seen and member.kind != "dir":
-            findings.append(rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: the archive holds two members of this name{refused}", file=shown, hint=hint))
-        seen.add(key)
+        if "\\" in member.name:
+            findings.append(
+                rules.UNSAFE_MEMBER.finding(
+                    f"member '{member.name}' is refused: '\\' separates folders on Windows and is part of the name elsewhere, "
+                    f"so the file lands in different places{refused}",
+                    file=shown,
+                    hint=hint,
+                )
+            )
+        parts = tuple(part for part in member.name.replace("\\", "/").split("/") if part not in ("", "."))
+        if not parts:
+            continue
+        key = _folded(parts)
+        folders.update(key[:end] for end in range(1, len(key)))
+        first = exact.get(parts)
+        other = folded.get(key)
+        if first is not None:
+            if member.kind != "dir" or first.kind != "dir":  # a folder given twice is harmless
+                why = "the archive holds two members of this name" if first.name == member.name else f"it is the same file as member '{first.name}' once extracted"
+                findings.append(rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: {why}{refused}", file=shown, hint=hint))
+        elif other is not None and (member.kind != "dir" or other.kind != "dir"):
+            findings.append(
+                rules.UNSAFE_MEMBER.finding(
+                    f"member '{member.name}' is refused: its name differs from member '{other.name}' only in case "
+                    f"(or Unicode normalisation, or trailing dots): on macOS and Windows one replaces the other{refused}",
+                    file=shown,
+                    hint="give the two files names that differ in more than case, then rebuild",
+                )
+            )
+        exact.setdefault(parts, member)
+        folded.setdefault(key, member)
+    for key, member in folded.items():
+        if member.kind != "dir" and key in folders:
+            findings.append(
+                rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: it is a file, and other members put files inside it as a folder{refused}", file=f"{display}!{member.name}", hint=hint)
+            )
     if len(archive.members) > LIMITS.archive_members:
         findings.append(rules.UNSAFE_MEMBER.finding(f"the archive is refused: more than {LIMITS.archive_members:,} members, the limit for one archive", file=display, hint=hint))
     if sum(max(member.size, 0) for member in archive.members) > LIMITS.archive_bytes:
@@ -232,6 +312,15 @@ def _strange_member_findings(archive: Archive, display: str) -> list[Finding]:
             )
         )
     return findings
+
+
+def _folded(parts: tuple[str, ...]) -> tuple[str, ...]:
+    """A member's path as a file system that folds names sees it: macOS's and
+    Windows's ignore case, macOS's Unicode normalisation, Windows's trailing dots and
+    spaces."""
+    import unicodedata
+
+    return tuple(unicodedata.normalize("NFC", part).rstrip(". ").casefold() or part for part in parts)
 
 
 def extract(archive: Archive, dest: str) -> None:
@@ -258,34 +347,75 @@ def extract(archive: Archive, dest: str) -> None:
             shutil.copyfileobj(source, sink)
 
 
-def validate_archive(target: str, *, manager: Any = None, jobs: int | None = None) -> Report:
-    """Validate a wheel or an sdist without installing it; see the module docstring."""
-    report = Report(target=target)
-    display = target[2:] if target.startswith("./") else target
+@dataclass
+class Unpacked:
+    """An archive checked and extracted into ``folder`` (a temporary folder): the
+    findings about the archive and its metadata, and the bundles inside it as
+    (root on disk, root as shown). :meth:`packaged_findings` are the packaging
+    checks of one of those bundles once it is loaded."""
+
+    display: str
+    folder: str
+    findings: list[Finding]
+    bundles: list[tuple[str, str]]
+    metadata: _Metadata | None = None
+
+    def packaged_findings(self, bundle: Bundle) -> list[Finding]:
+        """The version check and the check that the atoms were packaged."""
+        findings = list(_version_findings(bundle, self.metadata))
+        if bundle.domain is not None and bundle.files <= 1:
+            # a source bundle with no atoms is merely empty (SW112); a packaged one lost them
+            findings.append(
+                rules.BUNDLE_NOT_PACKAGED.finding(
+                    "the packaged bundle has domain.yaml but no atom files: they were not included",
+                    file=bundle.domain.source.display,
+                    line=1,
+                    hint="include the bundle's .md files as package data (check excludes in pyproject.toml), then rebuild",
+                )
+            )
+        return findings
+
+
+@contextlib.contextmanager
+def unpacked(target: str, display: str | None = None) -> Iterator[Unpacked]:
+    """Check a wheel or an sdist and extract it into a temporary folder, removed on
+    leaving; see the module docstring. What is wrong is in the findings (with no
+    bundles when the archive is refused). ``display`` is the name its findings give
+    the archive (default: ``target``), such as the place ``build`` moves it to."""
+    if display is None:
+        display = target[2:] if target.startswith("./") else target
+    result = Unpacked(display, "", [], [])
     if not os.path.isfile(target):
-        report.findings.append(rules.UNREADABLE.finding("no such file" if not os.path.exists(target) else "not a file", file=display))
-        return report
+        result.findings.append(rules.UNREADABLE.finding("no such file" if not os.path.exists(target) else "not a file", file=display))
+        yield result
+        return
     try:
         archive = open_archive(target)
     except ArchiveError as error:
-        report.findings.append(rules.ARCHIVE_UNREADABLE.finding(str(error), file=display, hint="rebuild it: skillwiki build"))
-        return report
+        result.findings.append(rules.ARCHIVE_UNREADABLE.finding(str(error), file=display, hint="rebuild it: skillwiki build"))
+        yield result
+        return
     with archive, tempfile.TemporaryDirectory(prefix="skillwiki-archive-") as tmp:
+        result.folder = tmp
         refused = member_findings(archive, display)
         if refused:
-            report.findings.extend(refused)
-            return report
+            result.findings.extend(refused)
+            yield result
+            return
         try:
             extract(archive, tmp)
         except (ArchiveError, OSError, EOFError, ValueError) as error:
-            report.findings.append(rules.ARCHIVE_UNREADABLE.finding(f"cannot be extracted: {error}", file=display, hint="rebuild it: skillwiki build"))
-            return report
+            result.findings.append(rules.ARCHIVE_UNREADABLE.finding(f"cannot be extracted: {error}", file=display, hint="rebuild it: skillwiki build"))
+            yield result
+            return
         except Exception as error:  # zipfile and tarfile raise their own errors on damaged data
-            report.findings.append(rules.ARCHIVE_UNREADABLE.finding(f"cannot be extracted: {type(error).__name__}: {error}", file=display, hint="rebuild it: skillwiki build"))
-            return report
+            result.findings.append(rules.ARCHIVE_UNREADABLE.finding(f"cannot be extracted: {type(error).__name__}: {error}", file=display, hint="rebuild it: skillwiki build"))
+            yield result
+            return
         checker = _check_wheel if archive.kind == "wheel" else _check_sdist
-        checker(report, tmp, display, manager, jobs)
-    return report
+        result.metadata, roots = checker(result.findings, tmp, display)
+        result.bundles = [(root, _shown(tmp, root, display)) for root in roots]
+        yield result
 
 
 @dataclass
@@ -302,8 +432,28 @@ def _read_metadata(path: str, shown: str, findings: list[Finding]) -> _Metadata 
 
     try:
         with open(path, "rb") as handle:
-            raw, _ = parse_email(handle.read())
-    except (OSError, ValueError) as error:
+            data = handle.read()
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as error:
+        # packaging would read it as Latin-1; pip and importlib.metadata refuse it
+        line = data.count(b"\n", 0, error.start) + 1
+        column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
+        findings.append(
+            rules.METADATA_INVALID.finding(
+                f"the core metadata is not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded, and pip refuses a distribution whose metadata is not UTF-8",
+                file=shown,
+                line=line,
+                column=column,
+                hint="write pyproject.toml (the README, the author names) as UTF-8 and rebuild",
+            )
+        )
+        return None
+    except OSError as error:
+        findings.append(rules.METADATA_INVALID.finding(f"cannot read the core metadata: {error.strerror or error}", file=shown))
+        return None
+    try:
+        raw, _ = parse_email(text)
+    except ValueError as error:
         findings.append(rules.METADATA_INVALID.finding(f"cannot read the core metadata: {error}", file=shown))
         return None
     name, version = raw.get("name"), raw.get("version")
@@ -334,36 +484,15 @@ def _shown(tmp: str, path: str, display: str) -> str:
     return f"{display}!{os.path.relpath(path, tmp).replace(os.sep, '/')}"
 
 
-def _check_bundles(report: Report, tmp: str, roots: list[str], display: str, metadata: _Metadata | None, manager: Any, jobs: int | None) -> None:
-    """Load and check every bundle, with the version check; add them to ``report``."""
-    from .validation import finish, load_bundle, validate_bundle
-
-    for root in roots:
-        bundle = load_bundle(root, display=_shown(tmp, root, display), jobs=jobs)
-        findings = validate_bundle(bundle, manager)
-        findings.extend(_version_findings(bundle, metadata))
-        if bundle.domain is not None and bundle.files <= 1:
-            # a source bundle with no atoms is merely empty (SW112); a packaged one lost them
-            findings.append(
-                rules.BUNDLE_NOT_PACKAGED.finding(
-                    "the packaged bundle has domain.yaml but no atom files: they were not included",
-                    file=bundle.domain.source.display,
-                    line=1,
-                    hint="include the bundle's .md files as package data (check excludes in pyproject.toml), then rebuild",
-                )
-            )
-        finish(report, bundle, findings)
-
-
 def _version_findings(bundle: Bundle, metadata: _Metadata | None) -> Iterator[Finding]:
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import Version
 
     domain = bundle.domain
     if metadata is None or domain is None or domain.version is None or metadata.version is None:
         return
     try:
         same = Version(domain.version) == Version(metadata.version)
-    except InvalidVersion:
+    except ValueError:  # InvalidVersion, or digits beyond what Python reads: SW106 says so
         return  # SW106 already says the version is not PEP 440
     if not same:
         yield rules.VERSION_MISMATCH.finding(
@@ -386,31 +515,30 @@ def _dependency_findings(metadata: _Metadata, extra_requires: list[str] = ()) ->
     ]
 
 
-def _check_wheel(report: Report, tmp: str, display: str, manager: Any, jobs: int | None) -> None:
+def _check_wheel(findings: list[Finding], tmp: str, display: str) -> tuple[_Metadata | None, list[str]]:
+    """The packaging checks of an extracted wheel: its metadata and its bundles."""
     from importlib.metadata import PathDistribution
     from pathlib import Path
 
-    from .validation import find_bundles
-
     infos = sorted(name for name in os.listdir(tmp) if name.endswith(".dist-info") and os.path.isfile(os.path.join(tmp, name, "METADATA")))
     if not infos:
-        report.findings.append(rules.METADATA_INVALID.finding("the wheel has no *.dist-info/METADATA", file=display, hint="rebuild it: skillwiki build"))
-        return
+        findings.append(rules.METADATA_INVALID.finding("the wheel has no *.dist-info/METADATA", file=display, hint="rebuild it: skillwiki build"))
+        return None, []
     info = os.path.join(tmp, infos[0])
-    metadata = _read_metadata(os.path.join(info, "METADATA"), _shown(tmp, os.path.join(info, "METADATA"), display), report.findings)
+    metadata = _read_metadata(os.path.join(info, "METADATA"), _shown(tmp, os.path.join(info, "METADATA"), display), findings)
     if metadata is None:
-        return
-    report.findings.extend(_dependency_findings(metadata))
+        return None, []
+    findings.extend(_dependency_findings(metadata))
     entry_points = [ep for ep in PathDistribution(Path(info)).entry_points if ep.group == ENTRY_POINT_GROUP]
     if not entry_points:
-        report.findings.append(
+        findings.append(
             rules.NO_ENTRY_POINT.finding(
                 f"{metadata.name} {metadata.version} has no entry point in the group '{ENTRY_POINT_GROUP}', so an install registers nothing",
                 file=_shown(tmp, os.path.join(info, "entry_points.txt"), display),
                 hint='declare it in pyproject.toml: [project.entry-points.skillwiki] my-domain = "my_package"',
             )
         )
-        return
+        return metadata, []
     roots: list[str] = []
     for ep in entry_points:
         module_path = os.path.join(tmp, *ep.module.split("."))
@@ -419,7 +547,7 @@ def _check_wheel(report: Report, tmp: str, display: str, manager: Any, jobs: int
         elif os.path.isfile(module_path + ".py"):
             search = os.path.dirname(module_path) if os.path.dirname(module_path) != tmp else tmp
         else:
-            report.findings.append(
+            findings.append(
                 rules.BUNDLE_NOT_PACKAGED.finding(
                     f"entry point '{ep.name}' names module '{ep.module}', which is not in the wheel",
                     file=_shown(tmp, os.path.join(info, "entry_points.txt"), display),
@@ -429,7 +557,7 @@ def _check_wheel(report: Report, tmp: str, display: str, manager: Any, jobs: int
             continue
         found = [root for root in find_bundles(search) if root not in roots]
         if not found:
-            report.findings.append(
+            findings.append(
                 rules.BUNDLE_NOT_PACKAGED.finding(
                     f"the wheel has no domain.yaml inside package '{ep.module}' (entry point '{ep.name}'): the bundle files were not included",
                     file=_shown(tmp, search, display),
@@ -437,7 +565,7 @@ def _check_wheel(report: Report, tmp: str, display: str, manager: Any, jobs: int
                 )
             )
         roots.extend(found)
-    _check_bundles(report, tmp, roots, display, metadata, manager, jobs)
+    return metadata, roots
 
 
 def _pyproject(path: str) -> dict[str, Any]:
@@ -456,26 +584,26 @@ def _pyproject(path: str) -> dict[str, Any]:
     return data if isinstance(data, dict) else {}
 
 
-def _check_sdist(report: Report, tmp: str, display: str, manager: Any, jobs: int | None) -> None:
-    from .validation import find_bundles
+def _check_sdist(findings: list[Finding], tmp: str, display: str) -> tuple[_Metadata | None, list[str]]:
+    """The packaging checks of an extracted sdist: its metadata and its bundles."""
 
     tops = sorted(name for name in os.listdir(tmp) if os.path.isdir(os.path.join(tmp, name)))
     top = os.path.join(tmp, tops[0]) if len(tops) == 1 else tmp
     metadata = None
     if os.path.isfile(os.path.join(top, "PKG-INFO")):
-        metadata = _read_metadata(os.path.join(top, "PKG-INFO"), _shown(tmp, os.path.join(top, "PKG-INFO"), display), report.findings)
+        metadata = _read_metadata(os.path.join(top, "PKG-INFO"), _shown(tmp, os.path.join(top, "PKG-INFO"), display), findings)
     else:
-        report.findings.append(rules.METADATA_INVALID.finding("the sdist has no PKG-INFO at its top folder", file=display, hint="build it with python -m build or skillwiki build"))
+        findings.append(rules.METADATA_INVALID.finding("the sdist has no PKG-INFO at its top folder", file=display, hint="build it with python -m build or skillwiki build"))
     project = _pyproject(os.path.join(top, "pyproject.toml")).get("project", {})
     project = project if isinstance(project, dict) else {}
     if metadata is not None:
         dependencies = project.get("dependencies", [])
-        report.findings.extend(_dependency_findings(metadata, [d for d in dependencies if isinstance(d, str)] if isinstance(dependencies, list) else []))
+        findings.extend(_dependency_findings(metadata, [d for d in dependencies if isinstance(d, str)] if isinstance(dependencies, list) else []))
         groups = project.get("entry-points", {})
         declared = isinstance(groups, dict) and bool(groups.get(ENTRY_POINT_GROUP))
         dynamic = "entry-points" in (project.get("dynamic") or [])
         if project and not declared and not dynamic:
-            report.findings.append(
+            findings.append(
                 rules.NO_ENTRY_POINT.finding(
                     f"{metadata.name} {metadata.version} declares no entry point in the group '{ENTRY_POINT_GROUP}' in pyproject.toml",
                     file=_shown(tmp, os.path.join(top, "pyproject.toml"), display),
@@ -484,11 +612,11 @@ def _check_sdist(report: Report, tmp: str, display: str, manager: Any, jobs: int
             )
     roots = find_bundles(top)
     if not roots:
-        report.findings.append(
+        findings.append(
             rules.BUNDLE_NOT_PACKAGED.finding(
                 "the sdist has no domain.yaml: the bundle files were not included",
                 file=_shown(tmp, top, display),
                 hint="include the bundle in the sdist (hatchling: [tool.hatch.build.targets.sdist]; setuptools: MANIFEST.in), then rebuild",
             )
         )
-    _check_bundles(report, tmp, roots, display, metadata, manager, jobs)
+    return metadata, roots

@@ -4,12 +4,17 @@ The sdist is built from the project, and the wheel from the unpacked sdist, in a
 isolated environment (:class:`build.env.DefaultIsolatedEnv`) that holds only the
 project's build requirements; so a file missing from the sdist is missing from the
 wheel too, as it would be on PyPI. Both artifacts are then validated like any
-archive: a wheel that lost its bundle fails with SW404. Nothing here prints.
+archive, with the project's ``[tool.skillwiki]`` settings (the verdict of
+:func:`skillwiki_sdk.validation.judge`): a wheel that lost its bundle fails with
+SW404. Both are built in a temporary folder and moved to the output folder only
+when neither fails, so a failed build leaves nothing that an upload of ``dist/*``
+would pick up. Nothing here prints.
 """
 
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
@@ -29,16 +34,25 @@ class BuildError(SkillwikiError):
 
 @dataclass
 class BuildResult:
-    """The artifacts built and the report of validating each."""
+    """The artifacts built and the report of validating each.
+
+    ``sdist`` and ``wheel`` are their paths in the output folder; they are there
+    only when ``written`` (nothing failed), else they were removed.
+    """
 
     project: str
     outdir: str
     sdist: str
     wheel: str
     reports: list[Report] = field(default_factory=list)
+    written: bool = False
+    # archives of the same names left in the output folder by an earlier build, removed
+    # because they are no longer what the sources build
+    removed: list[str] = field(default_factory=list)
 
     def failed(self, strict: bool = False) -> bool:
-        """Whether an artifact's findings fail (warnings too when ``strict``)."""
+        """Whether an artifact's findings fail (warnings too when ``strict`` or the
+        project's settings say so)."""
         return any(report.failed(strict) for report in self.reports)
 
 
@@ -107,20 +121,37 @@ def build_project(
     progress: Progress | None = None,
     validate_artifacts: bool = True,
     env: Any = None,
-    jobs: int | None = None,
+    registry: Any = None,
+    settings: Any = None,
+    strict: bool | None = None,
+    keep_failed: bool = False,
 ) -> BuildResult:
-    """Build the sdist, then the wheel from it, into ``outdir`` (default
-    ``PROJECT/dist``), and validate both.
+    """Build the sdist, then the wheel from it, and validate both; move them into
+    ``outdir`` (default ``PROJECT/dist``) only when neither fails.
 
-    ``progress`` receives one line at a time (the CLI passes it only on a terminal).
-    ``env`` is an entered :class:`build.env.DefaultIsolatedEnv` to build in (by
-    default a new one, removed afterwards). :class:`BuildError` when the backend fails.
+    ``settings`` are the rule settings to judge them by (default: the project's
+    ``[tool.skillwiki]``, see :func:`skillwiki_sdk.validation.project_settings`),
+    ``strict`` overrides their ``strict``. ``progress`` receives one line at a time
+    (the CLI passes it only on a terminal). ``env`` is an entered
+    :class:`build.env.DefaultIsolatedEnv` to build in (by default a new one, removed
+    afterwards). :class:`BuildError` when the backend fails (nothing is written then
+    either); :class:`~skillwiki_sdk.config.ConfigError` for refused settings, before
+    anything is built. ``keep_failed`` moves the archives into ``outdir`` even when
+    they fail (to look into them). ``registry``: the installed domains that links to
+    other domains are checked against (see :func:`~skillwiki_sdk.validate`).
     """
     project = os.fspath(project)
     if not os.path.isfile(os.path.join(project, "pyproject.toml")) and not os.path.isfile(os.path.join(project, "setup.py")):
         raise BuildError(f"{project}: not a Python project (no pyproject.toml)")
     outdir = os.fspath(outdir) if outdir is not None else os.path.join(project, "dist")
-    os.makedirs(outdir, exist_ok=True)
+    if validate_artifacts and settings is None:
+        from .validation import project_settings
+
+        settings = project_settings(project, strict=strict)  # refused settings stop the build before it starts
+    elif settings is not None and strict is not None:
+        from .config import merge_settings
+
+        settings = merge_settings(settings, strict=strict)
     if env is None:
         from build.env import DefaultIsolatedEnv
 
@@ -128,21 +159,37 @@ def build_project(
             progress("creating an isolated build environment")
         try:
             with DefaultIsolatedEnv() as fresh:
-                return build_project(project, outdir, progress=progress, validate_artifacts=validate_artifacts, env=fresh, jobs=jobs)
+                return build_project(project, outdir, progress=progress, validate_artifacts=validate_artifacts, env=fresh, registry=registry, settings=settings, keep_failed=keep_failed)
         except (OSError, subprocess.CalledProcessError) as error:
             raise BuildError(f"cannot create an isolated build environment: {error}") from error
-    sdist = _build_one(env, project, "sdist", outdir, progress)
     with tempfile.TemporaryDirectory(prefix="skillwiki-build-") as tmp:
-        wheel = _build_one(env, _unpack_sdist(sdist, tmp), "wheel", outdir, progress)
-    result = BuildResult(project=project, outdir=outdir, sdist=sdist, wheel=wheel)
-    if validate_artifacts:
-        from .validation import validate
+        staged = os.path.join(tmp, "dist")
+        sdist = _build_one(env, project, "sdist", staged, progress)
+        unpacked = os.path.join(tmp, "sdist")
+        os.mkdir(unpacked)
+        wheel = _build_one(env, _unpack_sdist(sdist, unpacked), "wheel", staged, progress)
+        final = {artifact: os.path.join(outdir, os.path.basename(artifact)) for artifact in (sdist, wheel)}
+        result = BuildResult(project=project, outdir=outdir, sdist=final[sdist], wheel=final[wheel])
+        if validate_artifacts:
+            from .config import apply_settings
+            from .validation import validate
 
-        for artifact in (sdist, wheel):
-            if progress:
-                progress(f"validating {os.path.basename(artifact)}")
-            result.reports.append(validate(_relative(artifact), jobs=jobs))
-        _compare(*result.reports)
+            for artifact in (sdist, wheel):
+                if progress:
+                    progress(f"validating {os.path.basename(artifact)}")
+                report = validate(artifact, registry=registry, display=_relative(final[artifact]))
+                result.reports.append(apply_settings(report, settings))
+            _compare(*result.reports)
+        if keep_failed or not result.failed():
+            os.makedirs(outdir, exist_ok=True)
+            for artifact, target in final.items():
+                shutil.move(artifact, target)
+            result.written = not result.failed()
+        else:
+            for target in final.values():
+                if os.path.isfile(target):
+                    os.remove(target)
+                    result.removed.append(target)
     return result
 
 

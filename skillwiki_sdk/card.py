@@ -114,5 +114,5 @@ def render_card(card: dict[str, Any], *, width: int = 88, color: bool = False) -
             f"  {sample['excerpt']}",
             f"  {dim(name)} ↗ {sample['related']}{quality}",
         ]
-    out += ["", f"See all {_count(counts['atoms'], 'atom')} in {name}: skillwiki show {name} --format json"]
+    out += ["", f"See all {_count(counts['atoms'], 'atom')} in {name}: skillwiki atoms {name}"]
     return "\n".join(out) + "\n"

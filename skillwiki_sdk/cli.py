@@ -12,23 +12,47 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Sequence, TextIO
+from typing import Any, Sequence, TextIO
 
 from . import __version__
 from .errors import SkillwikiError, UsageError
 
 __all__ = ["main", "console", "COMMANDS", "Output"]
 
-COMMANDS = ("new", "validate", "show", "list", "build", "schema", "rules")
+COMMANDS = ("new", "validate", "show", "list", "build", "schema", "rules", "cache")
 
 
 class Output:
     """Where a command writes: the chosen format to stdout, diagnostics to stderr."""
 
-    def __init__(self, stdout: TextIO | None = None, stderr: TextIO | None = None, color: str = "auto") -> None:
+    def __init__(self, stdout: TextIO | None = None, stderr: TextIO | None = None, color: str = "auto", guard: Any = None) -> None:
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
         self._color = color
+        # what plugin code runs in (the console script's time budget); none in-process
+        self.guard = guard if guard is not None else _no_guard
+        self._plugins: Any = None
+        self._registry: Any = None
+
+    def plugins(self) -> Any:
+        """The installed plugins, loaded once for this command (inside the guard)."""
+        if self._plugins is None:
+            # bound before any plugin is imported: a plugin that replaces PyYAML's
+            # loaders at import does not change how bundles are read
+            from . import loading  # noqa: F401
+            from .plugins import installed_plugins
+
+            self._plugins = installed_plugins(guard=self.guard)
+        return self._plugins
+
+    def registry(self) -> Any:
+        """The registry of the installed domains, discovered once for this command."""
+        if self._registry is None:
+            from .registry import Registry
+
+            # with no plugin loaded yet, discovery may use its snapshot and load none
+            self._registry = Registry.discover(plugins=self._plugins, guard=self.guard)
+        return self._registry
 
     def color(self, stream: TextIO | None = None) -> bool:
         """Colour only on a terminal, never with NO_COLOR set, always with --color=always."""
@@ -53,8 +77,25 @@ class Output:
 
 
 class _Parser(argparse.ArgumentParser):
+    # where --help and --version write: the command's stdout, which is not always
+    # sys.stdout (the console script keeps fd 1 for its report)
+    out: TextIO | None = None
+
     def error(self, message: str) -> None:  # type: ignore[override]
         raise UsageError(f"{message}\nrun '{self.prog} --help' for usage")
+
+    def _print_message(self, message: str, file: Any = None) -> None:
+        if message:
+            (self.out or file or sys.stdout).write(message)
+
+
+def _direct(parser: argparse.ArgumentParser, out: TextIO) -> None:
+    """Send --help and --version of ``parser`` and its sub-commands to ``out``."""
+    parser.out = out  # type: ignore[attr-defined]
+    for action in parser._actions:
+        if isinstance(action, argparse._SubParsersAction):
+            for sub in action.choices.values():
+                sub.out = out  # type: ignore[attr-defined]
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
@@ -91,17 +132,28 @@ def _command_of(argv: Sequence[str] | None) -> str | None:
     return None
 
 
-def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None) -> int:
-    """Run the command line; returns the exit code (0 good, 1 findings, 2 usage)."""
+def _no_guard(what: str) -> Any:
+    import contextlib
+
+    return contextlib.nullcontext()
+
+
+def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None, guard: Any = None) -> int:
+    """Run the command line; returns the exit code (0 good, 1 findings, 2 usage).
+
+    ``guard`` runs plugin code (see :data:`skillwiki_sdk.plugins.Guard`); the console
+    script passes its time budget. Called in-process, nothing of the process changes.
+    """
     err = stderr or sys.stderr
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         parser = build_parser(argv)
+        _direct(parser, stdout or sys.stdout)
         args = parser.parse_args(argv)
         if not args.command:
             parser.print_help(stdout or sys.stdout)
             return 2
-        out = Output(stdout, stderr, args.color)
+        out = Output(stdout, stderr, args.color, guard)
         module = importlib.import_module(f".commands.{args.command}", __package__)
         return int(module.run(args, out) or 0)
     except UsageError as error:
@@ -137,15 +189,41 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
 YOUNG_OBJECTS = 20_000
 
 
+def _printable_streams() -> None:
+    """stdout and stderr write what their encoding cannot carry as backslash escapes
+    (``↗`` as ``\\u2197`` on cp1252 or ascii, a file name's undecodable byte as
+    ``\\udce9``) instead of failing, or of passing bytes that are not of the encoding
+    (``surrogateescape``, Python's choice under ``LANG=C``)."""
+    for stream in (sys.stdout, sys.stderr):
+        if getattr(stream, "errors", None) in ("strict", "surrogateescape"):
+            try:
+                stream.reconfigure(errors="backslashreplace")  # type: ignore[union-attr]
+            except (AttributeError, ValueError, OSError):  # not a text file of io's
+                pass
+
+
 def console() -> int:
-    """The ``skillwiki`` console script: :func:`main` in a process of its own, so the
-    collector of reference cycles runs less often (:data:`YOUNG_OBJECTS`), and at the
-    end does not walk every object left (plugins, bundles): the process ends and the
-    system takes the memory back at once. Only for a process about to end:
-    in-process callers use :func:`main`."""
+    """The ``skillwiki`` console script (also ``python -m skillwiki_sdk``): :func:`main`
+    in a process of its own, which it may change as no library call does. The report
+    goes to a copy of stdout while fd 1 points at stderr (what plugins print never
+    mixes into it), plugin code has a time budget, the collector of reference cycles
+    runs less often (:data:`YOUNG_OBJECTS`) and does not walk, at exit, every object
+    left; the process ends even if a plugin left a thread running."""
     import gc
 
+    from .commands._process import TimeBudget, owned_stdout, threads_left
+
     gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
-    code = main()
+    _printable_streams()  # before the report's own copy of stdout takes its errors
+    budget = TimeBudget()
+    with owned_stdout() as report, budget.installed():
+        code = main(stdout=report, guard=budget)
     gc.freeze()  # the collections of interpreter shutdown skip what exists now
+    if threads_left():
+        for stream in (sys.stdout, sys.stderr):
+            try:
+                stream.flush()
+            except (AttributeError, OSError, ValueError):
+                pass
+        os._exit(code)
     return code

@@ -11,6 +11,13 @@ Codes are given exactly (``SW201``) or as a prefix (``SW2``, ``SW20``, also writ
 ``SW2xx``). The command line wins over the file, key by key. An unknown code or
 prefix, an unknown key or a value of the wrong type is a :class:`ConfigError`
 (a usage error: exit code 2), never silently ignored.
+
+One verdict: these settings live outside the bundle, so the wheel does not carry
+them and an installed plugin is judged without them. They may therefore only choose
+among *warnings* (which never keep a domain out of the registry) and harden them
+(``strict``): ``ignore`` naming an error code, or a prefix that covers one, is a
+:class:`ConfigError` that says how to silence it where it ships (``x-skillwiki-ignore``
+in the atom), and ``select`` never hides an error (:func:`apply_settings`).
 """
 
 from __future__ import annotations
@@ -18,12 +25,11 @@ from __future__ import annotations
 import os
 import re
 import sys
-from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Iterable, Sequence
 
 from .errors import UsageError
-from .model import Finding, Report
+from .model import Finding, Report, Severity
 
 __all__ = [
     "CONFIG_KEYS",
@@ -78,11 +84,25 @@ def matches(code: str, prefixes: Iterable[str]) -> bool:
     return any(code.startswith(prefix) for prefix in prefixes)
 
 
-def parse_codes(value: Any, known: Iterable[str], where: str) -> tuple[str, ...]:
+def _catalogue(known: Iterable[Any]) -> tuple[tuple[str, ...], tuple[str, ...]]:
+    """(codes, error codes) of ``known``: codes as text, or rules (which tell errors)."""
+    codes: list[str] = []
+    errors: list[str] = []
+    for item in known:
+        code = getattr(item, "code", item)
+        codes.append(code)
+        if str(getattr(item, "severity", "")) == "error":
+            errors.append(code)
+    return tuple(codes), tuple(errors)
+
+
+def parse_codes(value: Any, known: Iterable[Any], where: str, *, warnings_only: bool = False) -> tuple[str, ...]:
     """Normalized codes or prefixes from a list (or a comma-separated string).
 
-    Raises :class:`ConfigError` naming ``where`` and the first entry that is not a
-    code or prefix of a ``known`` code.
+    ``known`` are the codes (or :class:`~skillwiki_sdk.model.Rule` objects, which
+    tell errors from warnings). Raises :class:`ConfigError` naming ``where`` and the
+    first entry that is not a code or prefix of a ``known`` code, or, with
+    ``warnings_only`` (for ``ignore``), that covers an error code.
     """
     if isinstance(value, str):
         items: list[Any] = [part for part in value.split(",") if part.strip()]
@@ -90,7 +110,7 @@ def parse_codes(value: Any, known: Iterable[str], where: str) -> tuple[str, ...]
         items = list(value)
     else:
         raise ConfigError(f"{where}: expected a list of codes or prefixes such as [\"SW2\", \"SW301\"], got {type(value).__name__}")
-    known_codes = tuple(known)
+    known_codes, error_codes = _catalogue(known)
     result: list[str] = []
     for item in items:
         if not isinstance(item, str):
@@ -100,9 +120,24 @@ def parse_codes(value: Any, known: Iterable[str], where: str) -> tuple[str, ...]
             raise ConfigError(f"{where}: {item.strip()!r} is not a code or prefix (expected text like \"SW201\", \"SW20\" or \"SW2\")")
         if not any(code.startswith(prefix) for code in known_codes):
             raise ConfigError(f"{where}: unknown code or prefix {item.strip()!r}: no rule has it (run 'skillwiki rules' for the list)")
+        covered = [code for code in error_codes if code.startswith(prefix)]
+        if warnings_only and covered:
+            raise ConfigError(_error_refused(where, item.strip(), covered, [code for code in known_codes if code.startswith(prefix) and code not in error_codes]))
         if prefix not in result:
             result.append(prefix)
     return tuple(result)
+
+
+def _error_refused(where: str, entry: str, errors: Sequence[str], warnings: Sequence[str]) -> str:
+    """Why ``ignore`` may not name ``entry``, and what to do instead."""
+    named = ", ".join(errors[:4]) + (", ..." if len(errors) > 4 else "")
+    what = f"{entry!r} is an error code" if len(errors) == 1 and errors[0] == normalize_code(entry) else f"{entry!r} covers error codes ({named})"
+    instead = f"; to drop only its warnings, name them ({', '.join(warnings)})" if warnings else ""
+    return (
+        f"{where}: {what}, and an error cannot be silenced from outside the bundle: the wheel does not "
+        f"carry this setting, so an installed plugin would still be refused for it. Fix the finding, or silence "
+        f"it in the atom it belongs to (x-skillwiki-ignore: [{normalize_code(entry) or errors[0]}] in its frontmatter, which ships with it){instead}"
+    )
 
 
 def find_pyproject(path: str | os.PathLike[str]) -> str | None:
@@ -139,7 +174,7 @@ def _load_toml(path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
 
 
-def load_settings(path: str | os.PathLike[str], known: Iterable[str]) -> Settings:
+def load_settings(path: str | os.PathLike[str], known: Iterable[Any]) -> Settings:
     """The ``[tool.skillwiki]`` settings of the project holding ``path``.
 
     Returns default settings when there is no ``pyproject.toml`` or it has no such
@@ -163,7 +198,7 @@ def load_settings(path: str | os.PathLike[str], known: Iterable[str]) -> Setting
         raise ConfigError(f"{where}: strict must be true or false, got {strict!r}")
     return Settings(
         select=parse_codes(table["select"], known, f"{where} select") if "select" in table else None,
-        ignore=parse_codes(table["ignore"], known, f"{where} ignore") if "ignore" in table else (),
+        ignore=parse_codes(table["ignore"], known, f"{where} ignore", warnings_only=True) if "ignore" in table else (),
         strict=strict,
         source=pyproject,
     )
@@ -186,13 +221,18 @@ def merge_settings(
 
 
 def _kept(finding: Finding, settings: Settings) -> bool:
+    """Whether ``finding`` stays: an error always does (only the bundle silences one)."""
+    if finding.severity is Severity.ERROR:
+        return True
     if settings.select is not None and not matches(finding.code, settings.select):
         return False
     return not matches(finding.code, settings.ignore)
 
 
 def apply_settings(report: Report, settings: Settings) -> Report:
-    """``report`` with only the selected, not ignored findings, and its strictness set."""
+    """``report`` with only the selected, not ignored warnings, every error, and its
+    strictness set. The policy for settings from outside the bundle
+    (``[tool.skillwiki]``, the command line): see the module docstring."""
     report.findings = [finding for finding in report.findings if _kept(finding, settings)]
     report.strict = settings.strict
     return report

@@ -47,6 +47,7 @@ class Limits:
     files: int = 200_000  # files in one bundle
     archive_bytes: int = 256 * 1024 * 1024  # members of one wheel or sdist, uncompressed, as their headers state
     archive_members: int = 250_000  # members of one wheel or sdist
+    number_digits: int = 600  # one whole number: below the 640 digits any Python may print
 
 
 LIMITS = Limits()
@@ -59,6 +60,42 @@ class Document:
     data: Any = None
     findings: list[Finding] = field(default_factory=list)
     ok: bool = True
+    # paths of the values (and keys) YAML could not read, kept as the author's text
+    unread: frozenset[Path] = frozenset()
+
+
+class _Unread(str):
+    """A scalar that YAML could not read as the type its tag or its look gives it
+    (``2024-02-30``, ``!!int 4x``, a number of thousands of digits): the text the
+    author wrote, beside a located finding, so the rest of the document is checked.
+    It never leaves this module: :func:`load_yaml` makes it plain text again."""
+
+    __slots__ = ()
+
+
+def _plain(data: Any, path: Path, found: set[Path]) -> Any:
+    """``data`` with every :class:`_Unread` made plain text; their paths into ``found``."""
+    if isinstance(data, dict):
+        plain = {}
+        for key, value in data.items():
+            if isinstance(key, _Unread):
+                key = str(key)
+                found.add((*path, key))
+            plain[key] = _plain(value, (*path, key), found)
+        return plain
+    if isinstance(data, list):
+        return [_plain(item, (*path, index), found) for index, item in enumerate(data)]
+    if isinstance(data, _Unread):
+        found.add(path)
+        return str(data)
+    return data
+
+
+def on_unread(unread: frozenset[Path], path: Path | None) -> bool:
+    """Whether ``path`` leads to (or through) a value or key YAML could not read
+    (:attr:`Document.unread`): a schema finding there repeats the loader's finding."""
+    where = tuple(path or ())
+    return any(where[: len(bad)] == bad for bad in unread)
 
 
 _STR_TAG = "tag:yaml.org,2002:str"
@@ -98,6 +135,9 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         self._direct = "*" not in stream
         self.measured = False  # whether the direct path has checked the limits
         self._nodes = 0
+        self._text = stream
+        self.unread = False  # whether some scalar became an _Unread
+        self._unread_nodes: set[int] = set()  # reported once, however often constructed
 
     def resolve(self, kind: Any, value: Any, implicit: Any) -> str:
         # Called by the parser for every node. Text that no implicit resolver could
@@ -124,6 +164,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                 data = self._build(node, 1)
             except _Unusual:
                 del self.problems[kept:]  # the general path reports them again
+                self._unread_nodes.clear()
             else:
                 self.measured = True
                 return data
@@ -189,6 +230,30 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         line, column = self._at(node)
         self.problems.append(rule.finding(message, file=self.source.display, line=line, column=column, hint=hint))
 
+    def _unreadable(self, node: yaml.ScalarNode, kind: str, reason: str | None) -> _Unread:
+        """Report a scalar that cannot be made into ``kind`` (``reason``; ``None``: a
+        number beyond the limit); it stays the author's text."""
+        self.unread = True
+        if id(node) not in self._unread_nodes:
+            self._unread_nodes.add(id(node))
+            text = node.value
+            shown = text if len(text) <= 40 else text[:37] + "..."
+            start = node.start_mark.index
+            tagged = 0 <= start < len(self._text) and self._text[start] == "!"
+            if reason is None:
+                self._problem(
+                    rules.LIMIT_EXCEEDED,
+                    node,
+                    f"this number has more than {LIMITS.number_digits} digits, the limit for one number",
+                    "if it is text, put it in quotes",
+                )
+            else:
+                words = _SCALAR_WORDS[kind] if kind != "timestamp" or ":" in text else "a date"
+                how = f"the tag !!{kind} asks YAML to read {shown!r} as {words}" if tagged else f"YAML reads {shown} as {words}"
+                fix = f"remove the tag !!{kind}, or write {words}" if tagged else f"if it is text, put it in quotes: \"{shown}\""
+                self._problem(rules.YAML_SYNTAX, node, f"{how}, but it is not one: {reason}", fix)
+        return _Unread(node.value)
+
     def _report_duplicates(self, pairs: list[tuple[yaml.Node, yaml.Node]]) -> None:
         seen: dict[str, yaml.Node] = {}  # the first key node; its line only when repeated
         for key_node, _ in pairs:
@@ -210,10 +275,13 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
         fixed: dict[str, Any] = {}
         for key_node, _ in node.value:
             if isinstance(key_node, yaml.ScalarNode) and key_node.tag not in ("tag:yaml.org,2002:str", _MERGE_TAG):
+                key = self.construct_object(key_node)
+                if isinstance(key, _Unread):
+                    continue  # reported as what YAML could not read
                 self._problem(
                     rules.NON_STRING_KEY,
                     key_node,
-                    f"key {key_node.value!r} is read by YAML as {describe_value(self.construct_object(key_node))}, but keys must be text",
+                    f"key {key_node.value!r} is read by YAML as {describe_value(key)}, but keys must be text",
                     f"put it in quotes: \"{key_node.value}\"",
                 )
         spelled = {self.construct_object(k): k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
@@ -221,6 +289,75 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             # keep the author's spelling ('no', not 'False') so later messages match the file
             fixed[key if isinstance(key, str) else spelled.get(key, str(key))] = value
         return fixed
+
+
+_SCALAR_WORDS = {"int": "a whole number", "float": "a number", "bool": "true or false", "timestamp": "a timestamp"}
+# What PyYAML's constructors raise on a scalar they cannot make into their type
+# (int('4x'), datetime(2024, 2, 30), a bool table without 'maybe', an empty text).
+_CONSTRUCTION_ERRORS = (ValueError, KeyError, IndexError, AttributeError, TypeError, OverflowError)
+_NUMBER_BITS = 1993  # 2**1993 < 10**600: a whole number of at most 600 digits
+
+
+def _reason(kind: str, text: str, error: Exception) -> str:
+    """Why ``text`` is not of ``kind``, in words."""
+    if not text.strip():
+        return "it is empty"
+    if kind == "timestamp":
+        return _date_reason(text, error)
+    if kind == "bool":
+        return "YAML's booleans are true/false, yes/no, on/off"
+    if kind == "int":
+        return "it has characters that are not digits"
+    return "it is not written as a number"
+
+
+def _date_reason(text: str, error: Exception) -> str:
+    import calendar
+
+    match = _BaseLoader.timestamp_regexp.match(text)
+    if match is None:
+        return "a date is written like 2024-01-31, a timestamp like 2024-01-31 10:00:00"
+    values = match.groupdict()
+    year, month, day = int(values["year"]), int(values["month"]), int(values["day"])
+    if not 1 <= year <= 9999:
+        return "years run from 1 to 9999"
+    if not 1 <= month <= 12:
+        return f"there is no month {month}"
+    days = calendar.monthrange(year, month)[1]
+    if not 1 <= day <= days:
+        return f"{calendar.month_name[month]} {year} has {days} days"
+    if values["tz_hour"] and int(values["tz_hour"]) * 60 + int(values["tz_minute"] or 0) >= 24 * 60:
+        return "its time zone must be less than 24 hours from UTC"
+    for unit, most in (("hour", 23), ("minute", 59), ("second", 59)):
+        if values[unit] and int(values[unit]) > most:
+            return f"the {unit} must be from 0 to {most}"
+    return str(error)
+
+
+def _guarded(kind: str) -> Any:
+    """PyYAML's safe constructor of ``kind``, made to report what it cannot read."""
+    construct = _BaseLoader.yaml_constructors[f"tag:yaml.org,2002:{kind}"]
+    is_int = kind == "int"
+
+    def build(loader: _Loader, node: yaml.Node) -> Any:
+        if type(node) is not yaml.ScalarNode:
+            return construct(loader, node)  # PyYAML says 'expected a scalar node' (SW503)
+        if is_int and len(node.value) > LIMITS.number_digits:
+            # int() of more than 4300 decimal digits raises, and printing one fails
+            return loader._unreadable(node, kind, None)
+        try:
+            value = construct(loader, node)
+        except _CONSTRUCTION_ERRORS as error:
+            return loader._unreadable(node, kind, _reason(kind, node.value, error))
+        if is_int and value.bit_length() > _NUMBER_BITS:  # 0x... or 1:00:00:... short to write
+            return loader._unreadable(node, kind, None)
+        return value
+
+    return build
+
+
+for _kind in ("int", "float", "bool", "timestamp"):
+    _Loader.add_constructor(f"tag:yaml.org,2002:{_kind}", _guarded(_kind))
 
 
 def describe_value(value: Any) -> str:
@@ -364,7 +501,7 @@ def _mark_position(mark: Any, source: Source) -> tuple[int, int]:
     return mark.line + 1 + source.offset, mark.column + 1
 
 
-def _yaml_error_finding(error: yaml.YAMLError, source: Source) -> Finding:
+def _yaml_error_finding(error: yaml.YAMLError, source: Source, text: str | None = None) -> Finding:
     mark = getattr(error, "problem_mark", None) or getattr(error, "context_mark", None)
     line, column = _mark_position(mark, source)
     problem = getattr(error, "problem", None) or str(error)
@@ -385,10 +522,176 @@ def _yaml_error_finding(error: yaml.YAMLError, source: Source) -> Finding:
         return rules.LIMIT_EXCEEDED.finding(
             f"YAML is nested too deeply (more than {LIMITS.yaml_depth} levels)", file=source.display, line=line, column=column
         )
+    explained = _explain(error, text) if text is not None else None
+    if explained is not None:
+        words, hint, (at_line, at_column) = explained
+        line, column = at_line + 1 + source.offset, at_column + 1
+        return rules.YAML_SYNTAX.finding(words, file=source.display, line=line, column=column, hint=hint)
     hint = None
     if "'\\t'" in message or " tab " in message:  # not "unacceptable", which also holds "tab"
         hint = "YAML does not allow tabs for indentation: indent with spaces"
     return rules.YAML_SYNTAX.finding(f"YAML does not parse: {message}", file=source.display, line=line, column=column, hint=hint)
+
+
+Explained = tuple[str, "str | None", tuple[int, int]]
+
+
+def _explain(error: yaml.YAMLError, text: str) -> Explained | None:
+    """The commonest mistakes of authors, in their words, at the place an editor shows
+    (0-based line and column in ``text``): a tab, ': ' inside a value, a quote or a
+    bracket never closed (where it opened), no space after a colon, no colon, a list
+    item among keys, a value starting with '@', '`', '%', '*' or '&', indentation off
+    by a space or two, text after a closing quote or after '|', and a second '---'.
+    ``None`` for anything else: PyYAML's words then. The C parser's messages name no
+    character, so the character is read from ``text`` at the error's mark."""
+    problem_mark = getattr(error, "problem_mark", None)
+    context_mark = getattr(error, "context_mark", None)
+    problem = str(getattr(error, "problem", None) or "")
+    context = str(getattr(error, "context", None) or "")
+    lines = text.split("\n")
+
+    def line_of(mark: Any) -> str:
+        return lines[mark.line] if mark is not None and 0 <= mark.line < len(lines) else ""
+
+    def at(mark: Any) -> str:
+        line = line_of(mark)
+        return line[mark.column] if mark is not None and 0 <= mark.column < len(line) else ""
+
+    def quoted(mark: Any) -> str:
+        """The line of ``mark`` with its value in quotes: what the author should write."""
+        key, colon, value = line_of(mark).partition(": ")
+        value = value.strip()
+        if not colon or not value:
+            return ""
+        escaped = value.replace("\\", "\\\\").replace('"', '\\"')
+        return f'{key.strip()}: "{escaped}"'
+
+    if problem_mark is not None and at(problem_mark) == "\t":  # the C parser never says "tab"
+        if not line_of(problem_mark)[: problem_mark.column].strip():
+            return (
+                "a tab is used for indentation here; YAML indents with spaces only",
+                "replace the tab with spaces, as many as the lines around it use",
+                (problem_mark.line, problem_mark.column),
+            )
+        return ("a tab stands where YAML expects a value or a key; YAML allows only spaces there", "replace the tab with a space", (problem_mark.line, problem_mark.column))
+
+    if "quoted scalar" in context and context_mark is not None:
+        quote = at(context_mark) or '"'
+        return (
+            f"the quote {quote} opened here is never closed",
+            f"close it with {quote} at the end of the value (a {quote} inside the value is written "
+            + ("'' in single quotes)" if quote == "'" else '\\" in double quotes)'),
+            (context_mark.line, context_mark.column),
+        )
+    if "flow sequence" in context or "flow mapping" in context:
+        if context_mark is not None:
+            bracket, closing = ("[", "]") if "sequence" in context else ("{", "}")
+            return (
+                f"the '{bracket}' opened here is never closed",
+                f"close it with '{closing}' on the same line" + (", or write one '- item' per line" if bracket == "[" else ""),
+                (context_mark.line, context_mark.column),
+            )
+    if "simple key" in context and "':'" in problem and context_mark is not None:
+        line = line_of(context_mark)
+        stripped = line.strip()
+        glued = re.match(r"\s*(?:- )?([^\s:#][^:#]*?):(\S)", line)
+        if glued is not None:
+            column = glued.start(2) - 1
+            return (
+                f"'{stripped}' has no space after its colon, so YAML reads it as text, not as a key and its value",
+                f"put a space after the colon: '{line[glued.start(1):column].strip()}: {line[column + 1:].strip()}'",
+                (context_mark.line, column),
+            )
+        return (f"'{stripped}' has no colon, so it is neither a key nor a list item", "write it as 'key: value'", (context_mark.line, context_mark.column))
+    if "alias" in context or "anchor" in context or "undefined alias" in problem:
+        mark = context_mark if context_mark is not None and ("alias" in context or "anchor" in context) else problem_mark
+        if mark is not None:
+            sign = at(mark) or ("&" if "anchor" in context else "*")
+            what = "alias (a reference to a value marked with '&')" if sign == "*" else "anchor (a name for the value, for '*' to refer to)"
+            fix = quoted(mark)
+            return (
+                f"a value that starts with '{sign}' is a YAML {what}, not text",
+                f"put the value in quotes: {fix}" if fix else "put the value in quotes",
+                (mark.line, mark.column),
+            )
+    if "cannot start any token" in problem and problem_mark is not None:
+        sign = at(problem_mark)
+        if sign in ("@", "`", "%"):
+            fix = quoted(problem_mark)
+            return (
+                f"a value cannot start with '{sign}' in YAML (the character is reserved)",
+                f"put the value in quotes: {fix}" if fix else "put the value in quotes",
+                (problem_mark.line, problem_mark.column),
+            )
+    if "mapping values are not allowed" in problem and problem_mark is not None:
+        line = line_of(problem_mark)
+        before = line[: problem_mark.column]
+        if ": " in before.lstrip(" -") or before.rstrip().endswith(":"):
+            fix = quoted(problem_mark)
+            return (
+                "this value holds a colon followed by a space (or ending the line), which YAML reads as the start of another key",
+                f"put the value in quotes: {fix}" if fix else "put the value in quotes",
+                (problem_mark.line, problem_mark.column),
+            )
+        return _indentation(lines, problem_mark.line)
+    if "block scalar" in context and problem_mark is not None:
+        return (
+            "text after '|' or '>' on the same line: a block of text starts on the next line",
+            "move the text to the next line, indented, or drop the '|'",
+            (problem_mark.line, problem_mark.column),
+        )
+    if "block mapping" in context and problem_mark is not None:
+        sign = at(problem_mark)
+        if sign == "-":
+            return (
+                f"a list item ('{line_of(problem_mark).strip()}') stands among the keys of a mapping",
+                "indent it under the key whose list it belongs to, or add it to that key's [list]",
+                (problem_mark.line, problem_mark.column),
+            )
+        if sign in ("]", "}"):
+            return (f"a '{sign}' that closes nothing", "remove it, or open its list where it begins", (problem_mark.line, problem_mark.column))
+        line = line_of(problem_mark)
+        head = line[: problem_mark.column].rstrip()
+        if head.endswith(('"', "'")) and problem_mark.column > len(line) - len(line.lstrip()):
+            return (
+                "text after the closing quote: YAML ends the value where its quote closes",
+                "put the whole value in quotes, or use the other kind of quote around it ('Keep \"this\" close')",
+                (problem_mark.line, problem_mark.column),
+            )
+        if problem_mark.column == len(line) - len(line.lstrip(" ")):
+            return _indentation(lines, problem_mark.line)
+    if "block collection" in context and problem_mark is not None:
+        return (
+            f"'{line_of(problem_mark).strip()}' stands in a list, where every item starts with '- '",
+            "start it with '- ', or indent it as the key it belongs beside",
+            (problem_mark.line, problem_mark.column),
+        )
+    if "document start" in problem and problem_mark is not None:
+        return (
+            "this line comes after the end of the YAML document (the '...' or '---' line above it); the file holds one document",
+            "remove that line",
+            (problem_mark.line, problem_mark.column),
+        )
+    if "single document" in context and problem_mark is not None:
+        return (
+            f"a second YAML document starts here ('{line_of(problem_mark).strip()[:3]}'); the file holds one",
+            "remove the line, or merge what follows it into the document above",
+            (problem_mark.line, problem_mark.column),
+        )
+    return None
+
+
+def _indentation(lines: list[str], number: int) -> Explained:
+    """A line indented unlike the keys around it: say by how much, against what."""
+    line = lines[number] if 0 <= number < len(lines) else ""
+    indent = len(line) - len(line.lstrip(" "))
+    before = [other for other in lines[:number] if other.strip() and not other.lstrip().startswith("#")]
+    near = len(before[-1]) - len(before[-1].lstrip(" ")) if before else 0
+    return (
+        f"this line is indented by {indent} space{'s' if indent != 1 else ''}, the line above by {near}: YAML reads indentation as structure, and this one fits none",
+        "indent it exactly as the keys it stands beside",
+        (number, indent),
+    )
 
 
 def _reader_error_finding(error: yaml.reader.ReaderError, text: str, source: Source) -> Finding:
@@ -469,11 +772,17 @@ def load_yaml(text: str, source: Source, *, direct: bool = True) -> Document:
     except yaml.reader.ReaderError as error:
         return Document(None, [*loader.problems, _reader_error_finding(error, text, source)], ok=False)
     except yaml.YAMLError as error:
-        return Document(None, [*loader.problems, _yaml_error_finding(error, source)], ok=False)
+        return Document(None, [*loader.problems, _yaml_error_finding(error, source, text)], ok=False)
     except RecursionError:
         return Document(
             None,
             [rules.LIMIT_EXCEEDED.finding(f"YAML is nested too deeply (more than {LIMITS.yaml_depth} levels)", file=source.display, line=1 + source.offset)],
+            ok=False,
+        )
+    except _CONSTRUCTION_ERRORS as error:  # pragma: no cover - what no constructor above lets through
+        return Document(
+            None,
+            [*loader.problems, rules.YAML_SYNTAX.finding(f"YAML cannot read this document: {type(error).__name__}", file=source.display, line=1 + source.offset)],
             ok=False,
         )
     finally:
@@ -484,6 +793,10 @@ def load_yaml(text: str, source: Source, *, direct: bool = True) -> Document:
         problem = measure(data, LIMITS.yaml_nodes, LIMITS.yaml_depth)
         if problem:
             return Document(None, [*loader.problems, rules.LIMIT_EXCEEDED.finding(f"YAML document {problem}", file=source.display, line=1 + source.offset)], ok=False)
+    if loader.unread:
+        found: set[Path] = set()
+        data = _plain(data, (), found)
+        return Document(data, loader.problems, ok=True, unread=frozenset(found))
     return Document(data, loader.problems, ok=True)
 
 
@@ -518,6 +831,18 @@ def split_frontmatter(text: str, display: str) -> tuple[Frontmatter | None, list
     closing = _CLOSING.search(text, start) if first_end >= 0 else None
     if closing is not None:
         line = text.count("\n", 0, closing.start()) + 1
+        if line == 2 and _CLOSING.search(text, closing.end() + 1) is not None:
+            # '---' twice at the top: the frontmatter closes before it begins, and the
+            # keys below would be read as the body
+            return None, [
+                rules.YAML_SYNTAX.finding(
+                    "'---' is written twice at the top: the second one closes the frontmatter before any key",
+                    file=display,
+                    line=2,
+                    column=1,
+                    hint="remove the second '---' line",
+                )
+            ]
         return Frontmatter(text[start : closing.start()], text[closing.end() + 1 :], line), []
     return None, [
         rules.UNCLOSED_FRONTMATTER.finding(
@@ -588,3 +913,25 @@ def is_within(path: str, root: str) -> bool:
     real = os.path.realpath(path)
     base = os.path.realpath(root)
     return real == base or real.startswith(base.rstrip(os.sep) + os.sep)
+
+
+MANIFEST = "domain.yaml"
+# Folders of a project that never hold its bundle (fixtures, environments, output).
+_SKIP_DIRS = {"build", "dist", "node_modules", "__pycache__", "site-packages", "tests", "test", "docs", "examples", "venv", "env"}
+
+
+def find_bundles(path: str) -> list[str]:
+    """The bundle roots in ``path``: the path itself if it holds ``domain.yaml``, else
+    every ``domain.yaml`` folder inside a plugin project (environments, tests and
+    build output skipped), sorted."""
+    if os.path.isfile(path) and os.path.basename(path) == MANIFEST:
+        return [os.path.dirname(path) or "."]
+    if os.path.lexists(os.path.join(path, MANIFEST)):
+        return [path]  # even a folder or a broken link: loading says what is wrong with it
+    found: list[str] = []
+    for current, dirs, files in os.walk(path):
+        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info"))
+        if MANIFEST in files:
+            found.append(current)
+            dirs[:] = []  # a bundle does not nest another
+    return sorted(found)

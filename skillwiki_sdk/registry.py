@@ -14,38 +14,48 @@ exception, and never hides the others::
     for problem in registry.problems:
         print(problem.distribution, problem.stage, problem.reason)
 
-This module is also registered as a built-in plugin: its check resolves
-``@other-domain/id`` links against the installed domains (SW303, SW304).
+What discovery learns from a bundle is kept in the per-user cache
+(:mod:`skillwiki_sdk.cache`), keyed by everything that could change the verdict, so
+a discovery in which no bundle changed reads no atom file; and while nothing in the
+environment changed at all (see :class:`_Snapshot`), the last discovery is used
+again without importing the plugins: its ``registry.plugins`` then name them, with
+``plugin`` set to ``None`` (``installed_plugins()`` imports them). Discovery runs in
+the caller's process and thread, and leaves the process as it found it.
 """
 
 from __future__ import annotations
 
 import contextlib
-import functools
+import contextvars
 import os
-import re
-import sys
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping
+from typing import Any, Iterator, Mapping, Sequence
 
-from . import rules
-from .hookspecs import hookimpl
-from .model import Bundle, Finding, Severity, check
-from .plugins import InstalledPlugins, LoadedPlugin, Problem, _describe, plugin_output, time_budget, time_budgets
+from . import __version__, rules
+from .cache import Cache, digest, is_plain
+from .errors import SkillwikiError
+from .links import external_findings, external_links
+from .model import Atom, Bundle, Domain, Finding, Severity, Source
+from .plugins import (
+    Guard,
+    InstalledPlugins,
+    LoadedPlugin,
+    Problem,
+    describe_error,
+    installed_plugins,
+    make_plugin_manager,
+    no_guard,
+    register_plugin,
+)
 
-__all__ = ["InstalledDomain", "Problem", "Registry", "external_related"]
+__all__ = ["InstalledDomain", "Problem", "Registry"]
 
-_EXTERNAL = re.compile(r"^@([a-z0-9]+(?:-[a-z0-9]+)*)/(.+)$")
 # Findings that say the bundle needs another SDK, not that it is broken.
 _COMPATIBILITY = {rules.SCHEMA_TOO_NEW.code, rules.REQUIRES_SDK_UNSATISFIED.code}
 
-_REGISTRY: Registry | None = None
-_DISCOVERING = False
-
-
-def _reset() -> None:
-    global _REGISTRY
-    _REGISTRY = None
+# Set while this context discovers: a plugin's hook that discovers again is refused
+# (per context, so another thread's discovery is not affected).
+_DISCOVERING: contextvars.ContextVar[bool] = contextvars.ContextVar("skillwiki_discovering", default=False)
 
 
 @dataclass
@@ -64,10 +74,6 @@ class InstalledDomain:
     @property
     def title(self) -> str:
         return self.bundle.domain.display_title if self.bundle.domain else self.name
-
-    @property
-    def domains(self) -> list[str]:  # pragma: no cover - symmetry with Report
-        return [self.name]
 
     def counts(self) -> dict[str, int]:
         """Atoms, tags and axes, as the card counts them."""
@@ -96,14 +102,6 @@ class InstalledDomain:
         }
 
 
-@dataclass
-class _Candidate:
-    loaded: LoadedPlugin
-    path: str
-    bundle: Bundle
-    findings: list[Finding]
-
-
 class Registry:
     """The installed domains by name, and the problems of the plugins left out."""
 
@@ -113,62 +111,66 @@ class Registry:
         self.plugins = plugins or InstalledPlugins()
 
     @classmethod
-    def discover(cls, *, refresh: bool = False) -> Registry:
-        """The registry of this environment, discovered once per process.
+    def discover(cls, *, plugins: InstalledPlugins | None = None, guard: Guard = no_guard, cache: Cache | bool | None = True) -> Registry:
+        """The registry of this environment, discovered now.
 
-        ``refresh`` looks again (after a ``pip install`` in the same process).
+        ``plugins``: the installed plugins already loaded (default: load them now,
+        each import inside ``guard``, as each hook call is). ``cache``: ``True`` for
+        the per-user cache the environment names (:meth:`Cache.default`), a
+        :class:`~skillwiki_sdk.cache.Cache`, or ``False``/``None`` for none.
         """
-        global _REGISTRY
-        if _REGISTRY is not None and not refresh:
-            return _REGISTRY
-        from .plugins import installed_plugins, make_plugin_manager
-
-        reader = None
-        if "skillwiki_sdk.validation" not in sys.modules:
-            # What reading a bundle needs (PyYAML, packaging, the schema checks) is
-            # imported by a reader forked now, while the plugins load here.
-            from .parallel import Helper
-
-            reader = Helper(_prepared_reader)
-
-        def tell_reader(entry_points: list[Any]) -> None:
-            if reader is not None:  # it may start on their bundles while they load here
-                reader.tell([module for _, _, ep in entry_points for module in _module_of(ep)])
-
+        if _DISCOVERING.get():
+            raise SkillwikiError("Registry.discover() was called from a plugin's code while discovering")
+        chosen = Cache.default() if cache is True else (cache or None)
+        snapshot = _Snapshot(chosen) if chosen is not None and plugins is None else None
+        if snapshot is not None:
+            known = snapshot.load()
+            if known is not None:
+                return known
+        token = _DISCOVERING.set(True)
         try:
-            installed = installed_plugins(refresh=refresh, on_entry_points=tell_reader)
-            manager = installed.manager or make_plugin_manager()
+            # bound before any plugin is imported: a plugin that replaces PyYAML's
+            # loaders at import does not change how the others' bundles are read
+            from . import loading  # noqa: F401
+
+            installed = plugins if plugins is not None else installed_plugins(guard=guard)
+            manager = installed.manager or make_plugin_manager(installed=installed)
             problems = list(installed.problems)
-            domains = _load_domains(installed.plugins, manager, problems, reader)
+            discovery = _Discovery(manager, problems, guard, chosen)
+            domains = discovery.load(installed.plugins)
         finally:
-            if reader is not None:
-                reader.close()
+            _DISCOVERING.reset(token)
         problems.sort(key=lambda p: (p.distribution.lower(), p.entry_point, p.stage))
-        _REGISTRY = cls(domains, problems, installed)
-        return _REGISTRY
+        registry = cls(domains, problems, installed)
+        if snapshot is not None:
+            snapshot.store(registry, discovery.roots)
+        return registry
 
     @classmethod
-    def from_plugins(cls, plugins: list[object]) -> Registry:
+    def from_plugins(cls, plugins: Sequence[object], *, guard: Guard = no_guard) -> Registry:
         """A registry of only ``plugins`` (plugin modules or objects), loaded as
         :meth:`discover` loads installed ones but without any installed plugin: for
         testing a plugin in isolation. Not cached. A plugin's distribution and version
         are looked up when its module is installed; otherwise the distribution is the
         module's name and the domain's version is not compared with it.
         """
-        from .plugins import _register, make_plugin_manager
-
         problems: list[Problem] = []
         loaded_plugins: list[LoadedPlugin] = []
         manager = make_plugin_manager(installed=False)
         for plugin in plugins:
-            distribution, version, entry_point, value = _origin(plugin)
-            refused = None if manager.is_registered(plugin) else _register(manager, plugin)
+            distribution, version, entry_point, value, dist = _origin(plugin)
+            refused = None if manager.is_registered(plugin) else register_plugin(manager, plugin)
             if refused:
                 problems.append(Problem(distribution, version, entry_point, "import", f"'{value}' is not a valid plugin: {refused}", "fix its hooks; hook names are listed in skillwiki_sdk.hookspecs"))
             else:
-                loaded_plugins.append(LoadedPlugin(distribution, version, entry_point, value, plugin))
-        domains = _load_domains(loaded_plugins, manager, problems)
+                loaded_plugins.append(LoadedPlugin(distribution, version, entry_point, value, plugin, dist))
+        domains = _Discovery(manager, problems, guard, None).load(loaded_plugins)
         return cls(domains, problems, InstalledPlugins(plugins=loaded_plugins, problems=list(problems), autoload=False))
+
+    def known_ids(self) -> dict[str, set[str]]:
+        """Each domain's name and the atom ids it answers to: what an
+        ``@domain/id`` link may name."""
+        return {name: entry.bundle.atom_ids() | entry.bundle.unloaded_ids for name, entry in self.domains.items()}
 
     def get(self, name: str) -> InstalledDomain | None:
         """The installed domain called ``name``, or ``None``."""
@@ -194,49 +196,10 @@ class Registry:
         }
 
 
-def _load_domains(plugins: list[LoadedPlugin], manager: Any, problems: list[Problem], reader: Any = None) -> dict[str, InstalledDomain]:
-    """Load the bundles of ``plugins``, settle name conflicts, then check the
-    ``@other-domain/id`` links among the domains that loaded. ``reader``: see
-    :func:`_read_roots`."""
-    global _DISCOVERING
-    candidates: list[_Candidate] = []
-    _DISCOVERING = True
-    try:
-        impls: dict[int, list[Any]] = {}  # each plugin's skillwiki_domains, in calling order
-        for impl in manager.hook.skillwiki_domains.get_hookimpls():
-            impls.setdefault(id(impl.plugin), []).append(impl)
-        with time_budgets():
-            roots = [(loaded, root) for loaded in plugins for root in _plugin_roots(loaded, impls.get(id(loaded.plugin), []), problems)]
-        for (loaded, root), read in zip(roots, _read_roots([root for _, root in roots], manager, reader)):
-            candidate = _accept(loaded, root, read, problems)
-            if candidate is not None:
-                candidates.append(candidate)
-    finally:
-        _DISCOVERING = False
-    domains = _resolve_conflicts(candidates, problems)
-    known = {name: entry.bundle.atom_ids() | entry.bundle.unloaded_ids for name, entry in domains.items()}
-    refused: list[str] = []
-    for name, entry in domains.items():
-        extra = list(external_findings(entry.bundle, known))
-        _locate(extra)
-        errors = tuple(f for f in extra if f.severity is Severity.ERROR)
-        if errors:
-            # what validate rejects (a link to an atom another domain lacks), the registry reports
-            first = errors[0]
-            reason = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, first {first.file}:{first.line}: {first.code} {first.message}"
-            problems.append(Problem(entry.distribution, entry.version, entry.entry_point, "bundle", reason, f"fix the link, or upgrade {entry.distribution}", name, errors))
-            refused.append(name)
-            continue
-        entry.findings.extend(extra)
-        entry.findings.sort(key=Finding.sort_key)
-    for name in refused:
-        del domains[name]
-    return domains
-
-
-def _origin(plugin: object) -> tuple[str, str, str, str]:
-    """(distribution, version, entry point, module) of a plugin given as an object:
-    from the installed distribution that ships its module, else ``(module, "", ...)``."""
+def _origin(plugin: object) -> tuple[str, str, str, str, Any]:
+    """(distribution, version, entry point, module, dist) of a plugin given as an
+    object: from the installed distribution that ships its module, else
+    ``(module, "", module, module, None)``."""
     from importlib import metadata
 
     module = getattr(plugin, "__name__", None) or type(plugin).__module__
@@ -247,8 +210,12 @@ def _origin(plugin: object) -> tuple[str, str, str, str]:
         except metadata.PackageNotFoundError:
             continue
         entry = next((ep.name for ep in dist.entry_points if ep.group == "skillwiki" and ep.value.split(":")[0] == module), module)
-        return dist.metadata["Name"] or name, dist.version or "", entry, module
-    return module, "", module, module
+        return dist.metadata["Name"] or name, dist.version or "", entry, module, dist
+    return module, "", module, module, None
+
+
+def _report_to(loaded: LoadedPlugin) -> str:
+    return f"report it to the authors of {loaded.distribution}, or uninstall it (pip uninstall {loaded.distribution})"
 
 
 def _problem(loaded: LoadedPlugin, stage: str, reason: str, action: str, domain: str | None = None, findings: tuple[Finding, ...] = ()) -> Problem:
@@ -259,267 +226,541 @@ def _is_root(value: Any) -> bool:
     return isinstance(value, (str, os.PathLike)) or (hasattr(value, "joinpath") and hasattr(value, "is_dir"))
 
 
-def _locate(findings: list[Finding]) -> None:
-    if findings:  # (loading imports PyYAML)
-        from .loading import resolve_locations
-
-        resolve_locations(findings)
-
-
-def _report_to(loaded: LoadedPlugin) -> str:
-    return f"report it to the authors of {loaded.distribution}, or uninstall it (pip uninstall {loaded.distribution})"
-
-
-def _plugin_roots(loaded: LoadedPlugin, impls: list[Any], problems: list[Problem]) -> list[Any]:
-    """Call one plugin's ``skillwiki_domains`` implementations (``impls``): the bundle
-    roots they name."""
-    found: list[Any] = []
-    for impl in impls:
+def _on_disk(root: Any) -> str | None:
+    """The folder a root names on disk: a path, or a traversable that is one (what
+    ``importlib.resources.files`` gives for a package installed as files)."""
+    if isinstance(root, (str, os.PathLike)):
         try:
-            with plugin_output(), time_budget():
-                roots = impl.function()
-        except KeyboardInterrupt:
-            raise
-        except BaseException as error:  # noqa: BLE001 - one plugin's bug is its problem only
-            problems.append(_problem(loaded, "hook", f"skillwiki_domains() raised {_describe(error)}", _report_to(loaded)))
-            continue
-        if roots is None:
-            continue
-        if isinstance(roots, (str, bytes, os.PathLike)) or not isinstance(roots, (list, tuple)) or not all(_is_root(r) for r in roots):
-            problems.append(_problem(loaded, "hook", f"skillwiki_domains() returned {roots!r:.200}, not a list of bundle roots (paths or importlib.resources traversables)", _report_to(loaded)))
-            continue
-        found.extend(roots)
-    return found
-
-
-# From this many bundle roots that are folders on disk, discovery reads part of them
-# in a forked process at the same time: a bundle costs about a millisecond to read
-# and check, a fork a few.
-ROOTS_BESIDE = 24
+            return os.fspath(root)
+        except TypeError:
+            return None
+    return None
 
 
 @dataclass
 class _Read:
-    """A bundle root read and checked: the bundle and its findings, or what failed."""
+    """A bundle root read and checked: the bundle and its findings, or what failed.
+    ``links``: where each ``@domain/id`` link is, (atom index, link index) → (line,
+    column), so that their findings need no file read again."""
 
     shown: str = ""
     bundle: Bundle | None = None
     findings: list[Finding] = field(default_factory=list)
     failure: str | None = None
+    links: dict[tuple[int, int], tuple[int | None, int | None]] = field(default_factory=dict)
 
 
-def _read_roots(roots: list[Any], manager: Any, reader: Any = None) -> list[_Read]:
-    """Every root read and checked, in order; the same whether or not part of them
-    was read in a forked process.
+@dataclass
+class _Candidate:
+    loaded: LoadedPlugin
+    read: _Read
 
-    ``reader`` is a :class:`~skillwiki_sdk.parallel.Helper` forked before the
-    installed plugins loaded, running :func:`_prepared_reader`. When the checks are
-    the built-in ones only (no installed plugin contributes any: the reader has not
-    imported them), it reads every bundle on disk, and this process none of them;
-    otherwise it is closed.
+
+class _Discovery:
+    """One discovery: the hooks called, each root read (or taken from the cache),
+    then what is accepted."""
+
+    def __init__(self, manager: Any, problems: list[Problem], guard: Guard, cache: Cache | None) -> None:
+        self.manager = manager
+        self.problems = problems
+        self.guard = guard
+        self.cache = cache
+        self._checks: list[Any] | None = None
+        self._checks_failed: BaseException | None = None
+        self._checkers: list[list[str]] = []
+        self._key_base: list[Any] | None = None
+        # every root named, and whether it is a folder on disk whose files can be told
+        self.roots: list[Any] = []
+
+    def load(self, plugins: list[LoadedPlugin]) -> dict[str, InstalledDomain]:
+        impls: dict[int, list[Any]] = {}  # each plugin's skillwiki_domains, in calling order
+        for impl in self.manager.hook.skillwiki_domains.get_hookimpls():
+            impls.setdefault(id(impl.plugin), []).append(impl)
+        records = _Records(plugins)
+        adding = {impl.plugin for impl in self.manager.hook.skillwiki_checks.get_hookimpls()}
+        self._checkers = sorted([loaded.distribution, loaded.version] for loaded in plugins if loaded.plugin in adding)
+        candidates: list[_Candidate] = []
+        for loaded in plugins:
+            for root in self._roots(loaded, impls.get(id(loaded.plugin), [])):
+                self.roots.append(root)
+                owner = records.owner_of(root)
+                if owner is not None and owner.distribution != loaded.distribution:
+                    self.problems.append(
+                        _problem(
+                            loaded, "hook",
+                            f"skillwiki_domains() returned {root!s:.200}, a bundle of {owner.distribution} (it is in that distribution's RECORD)",
+                            _report_to(loaded),
+                        )
+                    )
+                    continue
+                candidate = self._accept(loaded, root, self._read(root, records.hashes(loaded, root)))
+                if candidate is not None:
+                    candidates.append(candidate)
+        domains = _resolve_conflicts(candidates, self.problems)
+        return self._check_links(domains)
+
+    def _roots(self, loaded: LoadedPlugin, impls: list[Any]) -> list[Any]:
+        """Call one plugin's ``skillwiki_domains`` implementations: the bundle roots
+        they name."""
+        found: list[Any] = []
+        for impl in impls:
+            try:
+                with self.guard(f"the skillwiki_domains hook of {loaded.distribution}"):
+                    roots = impl.function()
+                    if roots is not None and not isinstance(roots, (str, bytes, os.PathLike)) and isinstance(roots, (list, tuple)):
+                        roots = list(roots)
+            except KeyboardInterrupt:
+                raise
+            except BaseException as error:  # noqa: BLE001 - one plugin's bug is its problem only
+                self.problems.append(_problem(loaded, "hook", f"skillwiki_domains() raised {describe_error(error)}", _report_to(loaded)))
+                continue
+            if roots is None:
+                continue
+            if not isinstance(roots, list) or not all(_is_root(r) for r in roots):
+                self.problems.append(_problem(loaded, "hook", f"skillwiki_domains() returned {_safe_repr(roots)}, not a list of bundle roots (paths or importlib.resources traversables)", _report_to(loaded)))
+                continue
+            found.extend(roots)
+        return found
+
+    def checks(self) -> list[Any] | None:
+        """The checks of every registered plugin, asked once, when a bundle is read."""
+        if self._checks_failed is not None:
+            raise self._checks_failed  # a plugin given to from_plugins returned no checks: each bundle reports it
+        if self._checks is None:
+            from .plugins import checks_of
+
+            try:
+                self._checks = checks_of(self.manager, self.guard)
+            except Exception as error:
+                self._checks_failed = error
+                raise
+        return self._checks
+
+    def _key(self, path: str, hashes: list[Any]) -> str | None:
+        """What could change the verdict on the bundle at ``path``: its files (path,
+        kind, size, time of change), the RECORD hashes of them where a wheel was
+        installed, the SDK, its schemas and the plugins that add checks."""
+        if self._key_base is None:
+            from .schema import schema_digest
+
+            self._key_base = [__version__, schema_digest(), self._checkers]
+        tree = _tree_state(path)
+        if tree is None:
+            return None
+        return digest([self._key_base, path, tree, hashes])
+
+    def _read(self, root: Any, hashes: list[Any]) -> _Read:
+        path = _on_disk(root)
+        key = self._key(path, hashes) if path is not None and self.cache is not None else None
+        if key is not None and path is not None and self.cache is not None:
+            data = self.cache.get(path, key)
+            if data is not None:
+                read = _read_from_data(data)
+                if read is not None:
+                    return read
+        read = self._read_root(root)
+        if key is not None and path is not None and self.cache is not None and read.bundle is not None:
+            data = _read_to_data(read)
+            if data is not None:
+                self.cache.put(path, key, data)
+        return read
+
+    def _read_root(self, root: Any) -> _Read:
+        """Load and check the bundle at ``root``; what goes wrong is the read's failure."""
+        from .loading import resolve_locations
+        from .validation import load_bundle, validate_bundle
+
+        try:
+            with _as_folder(root) as path:
+                if not os.path.isdir(path):
+                    return _Read(failure=f"bundle root {_safe_text(path)} is not a folder")
+                shown = path if isinstance(root, (str, os.PathLike)) else str(root).rstrip("/")
+                bundle = load_bundle(path, display=shown)
+                findings = validate_bundle(bundle, self.manager, checks=self.checks())
+                resolve_locations(findings)
+                links = {(number, index): _probe(bundle.atoms[number], index) for number, index, *_ in external_links(bundle)}
+                resolve_locations(list(links.values()))
+        except KeyboardInterrupt:
+            raise
+        except BaseException as error:  # noqa: BLE001
+            return _Read(failure=f"reading bundle {_safe_text(root)} failed: {describe_error(error)}")
+        return _Read(shown, bundle, findings, links={where: (probe.line, probe.column) for where, probe in links.items()})
+
+    def _accept(self, loaded: LoadedPlugin, root: Any, read: _Read) -> _Candidate | None:
+        """The domain of a read bundle, or the problem that keeps it out."""
+        report_to = _report_to(loaded)
+        if read.bundle is None:
+            self.problems.append(_problem(loaded, "bundle", read.failure or f"reading bundle {_safe_text(root)} failed", report_to))
+            return None
+        bundle, findings, shown = read.bundle, read.findings, read.shown
+        name = bundle.domain.name if bundle.domain else None
+        errors = tuple(sorted((f for f in findings if f.severity is Severity.ERROR), key=Finding.sort_key))
+        if errors:
+            first = errors[0]
+            where = f"{first.file}:{first.line}" if first.line else f"{first.file}"
+            summary = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, first {where}: {first.code} {first.message}"
+            if all(f.code in _COMPATIBILITY for f in errors):
+                self.problems.append(_problem(loaded, "compatibility", summary, f"install a skillwiki-sdk that it supports, or upgrade {loaded.distribution} (pip install --upgrade {loaded.distribution})", name, errors))
+            else:
+                self.problems.append(_problem(loaded, "bundle", summary, f"run 'skillwiki validate {shown}' to see every finding; {report_to}", name, errors))
+            return None
+        assert bundle.domain is not None and name  # no errors means a usable manifest
+        if loaded.version and not _same_version(bundle.domain.version or "", loaded.version):
+            # "" is a plugin of Registry.from_plugins that is not installed
+            from .loading import resolve_locations
+
+            finding = rules.VERSION_MISMATCH.finding(
+                f"domain version {bundle.domain.version} differs from the distribution's version {loaded.version}",
+                file=bundle.domain.source,
+                path=("version",),
+            )
+            resolve_locations([finding])
+            self.problems.append(_problem(loaded, "bundle", finding.message, f"{report_to}: the domain's version must equal the distribution's", name, (finding,)))
+            return None
+        return _Candidate(loaded, read)
+
+    def _check_links(self, domains: dict[str, tuple[InstalledDomain, _Read]]) -> dict[str, InstalledDomain]:
+        """Check the ``@other-domain/id`` links among the domains that loaded: a
+        link to an atom another installed domain lacks leaves the domain out, as
+        ``validate`` rejects it; a link to a domain not installed is a warning."""
+        known = {name: entry.bundle.atom_ids() | entry.bundle.unloaded_ids for name, (entry, _) in domains.items()}
+        accepted: dict[str, InstalledDomain] = {}
+        for name, (entry, read) in domains.items():
+            extra = list(external_findings(entry.bundle, known))
+            if extra:
+                where = {(atom.source.display, index): read.links.get((number, index)) for number, index, *_ in external_links(entry.bundle) for atom in (entry.bundle.atoms[number],)}
+                for finding in extra:
+                    index = finding.path[-1] if finding.path else None
+                    line_column = where.get((finding.file or "", index)) if isinstance(index, int) else None
+                    if line_column is not None:
+                        finding.line, finding.column = line_column
+                        finding.source = None
+            errors = tuple(f for f in extra if f.severity is Severity.ERROR)
+            if errors:
+                first = errors[0]
+                reason = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, first {first.file}:{first.line}: {first.code} {first.message}"
+                self.problems.append(Problem(entry.distribution, entry.version, entry.entry_point, "bundle", reason, f"fix the link, or upgrade {entry.distribution}", name, errors))
+                continue
+            entry.findings.extend(extra)
+            entry.findings.sort(key=Finding.sort_key)
+            accepted[name] = entry
+        return accepted
+
+
+# The name of the cache entry that holds the last discovery of an environment.
+_SNAPSHOT = "discovery"
+
+
+class _Snapshot:
+    """The whole outcome of the last discovery of this environment, kept in the cache
+    and used again while nothing it depends on has changed: what stevedore does for
+    entry points, carried on to the bundles.
+
+    The key is made without importing any plugin: the SDK and its schemas, the
+    interpreter, ``sys.path`` and the modification time of each of its folders (an
+    install or uninstall changes the folder it writes into), the entry points of
+    group ``skillwiki`` with the size and time of their distributions' METADATA
+    and RECORD, and the
+    variables that select plugins. Kept beside it and checked as well: the files of
+    the plugins' modules (an editable install changes them in place) and every file
+    of every bundle. Whatever differs, discovery runs again (with the cache of each
+    bundle), and the snapshot is written anew. A discovery in which a plugin failed
+    to import or its hook failed is not kept: such a failure may not last.
     """
-    from pathlib import PurePath
 
-    from .parallel import map_beside
-    from .plugins import checks_of
+    def __init__(self, cache: Cache) -> None:
+        self.cache = cache
+        self._key: str | None = None
 
-    on_disk = [index for index, root in enumerate(roots) if isinstance(root, (str, PurePath))]
-    if reader is not None and (not on_disk or _contributed_checks(manager)):
-        reader.close()
+    def key(self) -> str | None:
+        if self._key is None:
+            self._key = _environment_key()
+        return self._key
+
+    def load(self) -> Registry | None:
+        key = self.key()
+        if key is None:
+            return None
+        data = self.cache.get(_SNAPSHOT, key)
+        if not isinstance(data, dict):
+            return None
+        try:
+            for path, state in data["files"]:
+                if _file_state(path) != state:
+                    return None
+            for path, state in data["roots"]:
+                if _tree_state(path) != state:
+                    return None
+            return _registry_from_data(data["registry"])
+        except (KeyError, TypeError, ValueError, AttributeError):
+            return None
+
+    def store(self, registry: Registry, roots: list[Any]) -> None:
+        if any(problem.stage in ("import", "hook") for problem in registry.problems):
+            return
+        key = self.key()
+        if key is None:
+            return
+        on_disk = [_on_disk(root) for root in roots]
+        if any(path is None for path in on_disk):
+            return  # a bundle inside a zip: its files cannot be told from here
+        trees = []
+        for path in dict.fromkeys(p for p in on_disk if p is not None):
+            tree = _tree_state(path)
+            if tree is None:
+                return
+            trees.append([path, tree])
+        files = [[path, _file_state(path)] for path in _plugin_files(registry.plugins.plugins)]
+        kept = _registry_to_data(registry)
+        data = {"files": files, "roots": trees, "registry": kept}
+        if kept is not None and is_plain(data):
+            self.cache.put(_SNAPSHOT, key, data)
+
+
+def _file_state(path: str) -> list[int] | None:
     try:
-        checks: Any = checks_of(manager)  # the plugins' skillwiki_checks hooks once, not once a bundle
-    except Exception:  # noqa: BLE001 - a plugin given to from_plugins returned no checks: each bundle reports it
-        checks = None
-    reads: list[_Read | None] = [None] * len(roots)
-    if reader is not None and reader.send([(os.fspath(roots[index]),) for index in on_disk]):  # a path reads as its text
-        got = reader.results()
-        if got is not None and len(got) == len(on_disk):
-            for index, read in zip(on_disk, got):
-                reads[index] = read
-    elif len(on_disk) >= ROOTS_BESIDE:
-        # the first alone: the child then inherits what reading imports and compiles
-        first = on_disk.pop(0)
-        reads[first] = _read_root(roots[first], manager, checks)
-        shared = map_beside(functools.partial(_read_root, manager=manager, checks=checks, jobs=1), [(roots[index],) for index in on_disk])
-        for index, read in zip(on_disk, shared):
-            reads[index] = read
-    # what the reader did not bring back (there is none, or it failed), and what is not on disk
-    return [read if read is not None else _read_root(root, manager, checks) for root, read in zip(roots, reads)]
+        info = os.stat(path)
+    except OSError:
+        return None
+    return [info.st_size, info.st_mtime_ns]
 
 
-def _contributed_checks(manager: Any) -> bool:
-    """Whether a plugin other than the built-in ones implements ``skillwiki_checks``."""
-    from .plugins import DEFAULT_PLUGINS
+def _environment_key() -> str | None:
+    """What the entry points and the plugins found depend on (see :class:`_Snapshot`)."""
+    import sys
+    from importlib import metadata
 
-    return any(manager.get_name(impl.plugin) not in DEFAULT_PLUGINS for impl in manager.hook.skillwiki_checks.get_hookimpls())
+    from .plugins import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP, LOAD_PLUGINS_ENV
+    from .schema import schema_digest
 
-
-def _prepared_reader() -> _Reader:
-    """In a reader forked as discovery begins: import and compile what reading a
-    bundle needs while the plugins load in the parent, and give the reader."""
-    global _DISCOVERING
-    import packaging.specifiers  # noqa: F401 - requires-sdk, as the manifest check reads it
-    import packaging.version  # noqa: F401
-
-    from . import validation  # noqa: F401 - and with it PyYAML
-    from .plugins import _base_manager, checks_of
-    from .schema import _fast_check
-
-    _DISCOVERING = True  # as in the parent, which reads while discovering: links to other domains are its own check
-    for name in ("domain", "atom"):
-        _fast_check(name)
-    manager = _base_manager()
-    return _Reader(functools.partial(_read_root, manager=manager, checks=checks_of(manager), jobs=1))
+    try:
+        points = []
+        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
+            dist = getattr(ep, "dist", None)
+            where = os.fspath(getattr(dist, "_path", "") or "")
+            metadata_files = [_file_state(os.path.join(where, name)) for name in ("METADATA", "RECORD")] if where else None
+            points.append([where, metadata_files, ep.name, ep.value])
+    except Exception:  # noqa: BLE001 - damaged metadata somewhere: discovery says what
+        return None
+    folders = [[entry, _file_state(entry or ".")] for entry in sys.path]
+    selection = [os.environ.get(LOAD_PLUGINS_ENV), os.environ.get(DISABLE_AUTOLOAD_ENV)]
+    return digest([__version__, schema_digest(), sys.version, sys.prefix, folders, sorted(points), selection])
 
 
-# Where a plugin made by ``skillwiki new`` keeps its bundle, in its package.
-_BUNDLE_FOLDER = "bundle"
+def _plugin_files(plugins: list[LoadedPlugin]) -> list[str]:
+    """The source files of the plugins' modules and of their packages' modules that
+    are imported now."""
+    import sys
+
+    tops = {plugin.value.split(":")[0].split(".")[0] for plugin in plugins}
+    files = set()
+    for name, module in list(sys.modules.items()):
+        if name.split(".")[0] in tops:
+            path = getattr(module, "__file__", None)
+            if isinstance(path, str):
+                files.add(path)
+    return sorted(files)
 
 
-class _Reader:
-    """Reads bundle roots with the built-in checks (used only where they are all the
-    checks); from :data:`ROOTS_BESIDE` roots on, a fork of it, which needs no
-    preparing, reads half of them.
-
-    Told the modules of the entry points about to load (while the parent imports
-    them and calls their hooks), it reads at once, one by one and on one core, the
-    bundles that they keep where ``skillwiki new`` puts them, until the roots come.
-    Such a read is given for a root a hook then names only when the root is that
-    same folder and nothing in the folder has changed since (a plugin may write its
-    bundle as it loads): the results are those of reading every root when named.
-    """
-
-    def __init__(self, read: Any) -> None:
-        self.read = read
-        self.early: dict[str, tuple[list[tuple[Any, ...]], _Read]] = {}
-
-    def __call__(self, items: list[tuple[Any]]) -> list[_Read]:
-        reads: dict[str, _Read] = {}
-        for (root,) in items:
-            key = os.fspath(root)
-            early = self.early.pop(key, None)
-            if early is not None and early[0] == _tree_state(key):
-                reads[key] = early[1]
-        missing = [(key,) for key in dict.fromkeys(os.fspath(root) for root, in items) if key not in reads]
-        for (key,), read in zip(missing, self._read_all(missing)):
-            reads[key] = read
-        return [reads[os.fspath(root)] for root, in items]
-
-    def tell(self, modules: list[str], more: Any) -> None:
-        for root in _likely_roots(modules):
-            if more():
-                return  # the roots have come: the rest is read with them
-            if root not in self.early:
-                state = _tree_state(root)  # before reading: a change meanwhile is seen later
-                self.early[root] = (state, self.read(root))
-
-    def _read_all(self, items: list[tuple[Any]]) -> list[_Read]:
-        from .parallel import map_beside
-
-        if len(items) >= ROOTS_BESIDE:
-            return map_beside(self.read, items, share=0.5)
-        return [self.read(*item) for item in items]
+def _problem_data(problem: Problem) -> list[Any]:
+    return [problem.distribution, problem.version, problem.entry_point, problem.stage, problem.reason, problem.action, problem.domain, [_finding_data(f) for f in problem.findings]]
 
 
-def _tree_state(root: str) -> list[tuple[Any, ...]]:
-    """What changes when anything under the folder ``root`` changes: every entry's
-    path, kind, size, inode and time of change, links not followed."""
-    state: list[tuple[Any, ...]] = []
+def _problem_from(data: list[Any]) -> Problem:
+    distribution, version, entry_point, stage, reason, action, domain, findings = data
+    return Problem(distribution, version, entry_point, stage, reason, action, domain, tuple(_finding_from(f) for f in findings))
+
+
+def _registry_to_data(registry: Registry) -> dict[str, Any] | None:
+    installed = registry.plugins
+    domains = []
+    for entry in registry:
+        read = _read_to_data(_Read(entry.path, entry.bundle, []))
+        if read is None:
+            return None
+        domains.append([entry.name, entry.version, entry.distribution, entry.entry_point, entry.path, read, [_finding_data(f) for f in entry.findings]])
+    return {
+        "domains": domains,
+        "problems": [_problem_data(p) for p in registry.problems],
+        "plugins": [[p.distribution, p.version, p.entry_point, p.value] for p in installed.plugins],
+        "autoload": installed.autoload,
+        "selected": list(installed.selected) if installed.selected is not None else None,
+    }
+
+
+def _registry_from_data(data: dict[str, Any]) -> Registry | None:
+    domains = {}
+    for name, version, distribution, entry_point, path, read_data, findings in data["domains"]:
+        read = _read_from_data(read_data)
+        if read is None or read.bundle is None:
+            return None
+        domains[name] = InstalledDomain(name, version, distribution, entry_point, path, read.bundle, [_finding_from(f) for f in findings])
+    selected = data["selected"]
+    plugins = InstalledPlugins(
+        plugins=[LoadedPlugin(distribution, version, entry_point, value, None) for distribution, version, entry_point, value in data["plugins"]],
+        problems=[],
+        autoload=bool(data["autoload"]),
+        selected=tuple(selected) if selected is not None else None,
+    )
+    return Registry(domains, [_problem_from(p) for p in data["problems"]], plugins)
+
+
+def _probe(atom: Atom, index: int) -> Finding:
+    return rules.DANGLING_EXTERNAL_RELATED.finding("", file=atom.source, path=("related", index))
+
+
+def _safe_text(value: Any) -> str:
+    try:
+        return f"{value!s:.200}"
+    except Exception:  # noqa: BLE001 - a plugin's object whose str() raises
+        return f"<{type(value).__name__}>"
+
+
+def _safe_repr(value: Any) -> str:
+    try:
+        return f"{value!r:.200}"
+    except Exception:  # noqa: BLE001
+        return f"<{type(value).__name__}>"
+
+
+class _Records:
+    """The installed files of each plugin's distribution, from its RECORD: which
+    distribution a bundle folder belongs to, and the hashes of its files."""
+
+    def __init__(self, plugins: list[LoadedPlugin]) -> None:
+        self._plugins = plugins
+        self._files: dict[int, list[tuple[str, str]]] | None = None
+        self._all: list[tuple[str, int]] = []
+
+    def _load(self) -> dict[int, list[tuple[str, str]]]:
+        if self._files is None:
+            self._files = {}
+            for number, loaded in enumerate(self._plugins):
+                files = _record_files(loaded.dist)
+                self._files[id(loaded)] = files
+                self._all.extend((name, number) for name, _ in files)
+            self._all.sort()
+        return self._files
+
+    def owner_of(self, root: Any) -> LoadedPlugin | None:
+        """The plugin whose distribution installed files under the folder ``root``."""
+        import bisect
+
+        path = _on_disk(root)
+        if path is None:
+            return None
+        inside = os.path.join(os.path.normpath(os.path.abspath(path)), "")
+        self._load()
+        at = bisect.bisect_left(self._all, (inside, -1))
+        if at < len(self._all) and self._all[at][0].startswith(inside):
+            return self._plugins[self._all[at][1]]
+        return None
+
+    def hashes(self, loaded: LoadedPlugin, root: Any) -> list[tuple[str, str]]:
+        """The RECORD hashes of the files under ``root`` that ``loaded`` installed."""
+        path = _on_disk(root)
+        if path is None:
+            return []
+        inside = os.path.join(os.path.normpath(os.path.abspath(path)), "")
+        return [(name[len(inside):], value) for name, value in self._load().get(id(loaded), ()) if name.startswith(inside)]
+
+
+def _record_files(dist: Any) -> list[tuple[str, str]]:
+    """(absolute path, hash) of every file a distribution's RECORD lists with a hash."""
+    if dist is None:
+        return []
+    try:
+        text = dist.read_text("RECORD")
+        base = os.fspath(dist.locate_file(""))
+    except Exception:  # noqa: BLE001 - no RECORD (an egg, a bare folder), or one that cannot be read
+        return []
+    if not text:
+        return []
+    import csv
+
+    files = []
+    try:
+        for row in csv.reader(text.splitlines()):
+            if len(row) >= 2 and row[1]:
+                files.append((os.path.normpath(os.path.join(base, row[0])), row[1]))
+    except csv.Error:
+        return []
+    return sorted(files)
+
+
+def _tree_state(root: str) -> list[Any] | None:
+    """Every entry under the folder ``root``: path, kind, size and modification time
+    in nanoseconds, links not followed; ``None`` when it cannot be listed."""
+    state: list[Any] = []
     pending = [root]
+    cut = len(os.path.join(root, ""))
     while pending:
         folder = pending.pop()
         try:
             with os.scandir(folder) as listing:
                 for entry in listing:
                     info = entry.stat(follow_symlinks=False)
-                    state.append((entry.path, info.st_mode, info.st_size, info.st_ino, info.st_mtime_ns, info.st_ctime_ns))
+                    state.append([entry.path[cut:], info.st_mode, info.st_size, info.st_mtime_ns])
                     if entry.is_dir(follow_symlinks=False):
                         pending.append(entry.path)
-        except OSError as error:
-            state.append((folder, error.errno))
+                    if len(state) > 1_000_000:
+                        return None
+        except OSError:
+            return None
     state.sort()
     return state
 
 
-def _module_of(ep: Any) -> list[str]:
-    """The module an entry point names, if its value can be read."""
+def _finding_data(finding: Finding) -> list[Any]:
+    return [finding.code, finding.severity.value, finding.message, finding.file, finding.line, finding.column, finding.hint]
+
+
+def _finding_from(data: list[Any]) -> Finding:
+    code, severity, message, file, line, column, hint = data
+    return Finding(code=code, severity=Severity(severity), message=message, file=file, line=line, column=column, hint=hint)
+
+
+def _read_to_data(read: _Read) -> dict[str, Any] | None:
+    """A read as plain data for the cache, or ``None`` when it does not survive JSON
+    unchanged (a date among an atom's extension keys, say)."""
+    bundle = read.bundle
+    assert bundle is not None
+    domain = bundle.domain
+    data = {
+        "shown": read.shown,
+        "root": bundle.root,
+        "files": bundle.files,
+        "unloaded": sorted(bundle.unloaded_ids),
+        "domain": None if domain is None else [domain.source.display, domain.source.path, domain.source.offset, dict(domain.raw)],
+        "atoms": [[a.stem, a.source.display, a.source.path, a.source.offset, a.body_chars, a.body_line, a.raw] for a in bundle.atoms],
+        "loaded": [_finding_data(f) for f in bundle.findings],
+        "findings": [_finding_data(f) for f in read.findings],
+        "links": [[number, index, line, column] for (number, index), (line, column) in read.links.items()],
+    }
+    return data if is_plain(data) else None
+
+
+def _read_from_data(data: Any) -> _Read | None:
+    """The read that :func:`_read_to_data` kept, or ``None`` for data of another shape."""
     try:
-        return [ep.module]
-    except Exception:  # noqa: BLE001 - a malformed value: importing it will say so
-        return []
-
-
-def _likely_roots(modules: list[str]) -> list[str]:
-    """The bundle folders that top-level packages ``modules`` hold where ``skillwiki
-    new`` puts one, found without importing them (finding a submodule would import
-    its package, so those are left out)."""
-    import importlib.util
-
-    roots = []
-    for name in dict.fromkeys(modules):
-        if "." in name:
-            continue
-        try:
-            spec = importlib.util.find_spec(name)
-        except Exception:  # noqa: BLE001 - a name no finder can look up: no guess
-            continue
-        locations = list(spec.submodule_search_locations or ()) if spec is not None else []
-        if locations and os.path.isfile(os.path.join(locations[0], _BUNDLE_FOLDER, "domain.yaml")):
-            roots.append(os.path.join(locations[0], _BUNDLE_FOLDER))
-    return roots
-
-
-def _read_root(root: Any, manager: Any, checks: Any = None, jobs: int | None = None) -> _Read:
-    """Load and check the bundle at ``root``; what goes wrong is the read's failure.
-    ``checks`` (those of ``manager``) and ``jobs`` as for
-    :func:`~skillwiki_sdk.validation.validate_bundle` and ``load_bundle``."""
-    from .validation import load_bundle, validate_bundle
-
-    try:
-        with _as_folder(root) as path:
-            if not os.path.isdir(path):
-                return _Read(failure=f"bundle root {path} is not a folder")
-            shown = path if isinstance(root, (str, os.PathLike)) else str(root).rstrip("/")
-            bundle = load_bundle(path, display=shown, jobs=jobs)
-            findings = validate_bundle(bundle, manager, checks=checks)
-            _locate(findings)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as error:  # noqa: BLE001
-        return _Read(failure=f"reading bundle {root!s:.200} failed: {_describe(error)}")
-    return _Read(shown, bundle, findings)
-
-
-def _accept(loaded: LoadedPlugin, root: Any, read: _Read, problems: list[Problem]) -> _Candidate | None:
-    """The domain of a read bundle, or the problem that keeps it out."""
-    report_to = _report_to(loaded)
-    if read.bundle is None:
-        problems.append(_problem(loaded, "bundle", read.failure or f"reading bundle {root!s:.200} failed", report_to))
-        return None
-    bundle, findings, shown = read.bundle, read.findings, read.shown
-    name = bundle.domain.name if bundle.domain else None
-    errors = tuple(sorted((f for f in findings if f.severity is Severity.ERROR), key=Finding.sort_key))
-    if errors:
-        first = errors[0]
-        where = f"{first.file}:{first.line}" if first.line else f"{first.file}"
-        summary = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, first {where}: {first.code} {first.message}"
-        if all(f.code in _COMPATIBILITY for f in errors):
-            problems.append(_problem(loaded, "compatibility", summary, f"install a skillwiki-sdk that it supports, or upgrade {loaded.distribution} (pip install --upgrade {loaded.distribution})", name, errors))
-        else:
-            problems.append(_problem(loaded, "bundle", summary, f"run 'skillwiki validate {shown}' to see every finding; {report_to}", name, errors))
-        return None
-    assert bundle.domain is not None and name  # no errors means a usable manifest
-    same = bundle.domain.version == loaded.version or _same_version(bundle.domain.version or "", loaded.version)
-    if not same and loaded.version:  # "" is a plugin of Registry.from_plugins that is not installed
-        finding = rules.VERSION_MISMATCH.finding(
-            f"domain version {bundle.domain.version} differs from the distribution's version {loaded.version}",
-            file=bundle.domain.source,
-            path=("version",),
+        domain_data = data["domain"]
+        domain = None
+        if domain_data is not None:
+            display, path, offset, raw = domain_data
+            domain = Domain.from_raw(raw, Source(display, path, offset))
+        atoms = [Atom.from_raw(raw, Source(display, path, offset), stem, body_chars, body_line) for stem, display, path, offset, body_chars, body_line, raw in data["atoms"]]
+        bundle = Bundle(
+            root=data["root"],
+            domain=domain,
+            atoms=atoms,
+            findings=[_finding_from(f) for f in data["loaded"]],
+            files=data["files"],
+            unloaded_ids=set(data["unloaded"]),
         )
-        _locate([finding])
-        problems.append(_problem(loaded, "bundle", finding.message, f"{report_to}: the domain's version must equal the distribution's", name, (finding,)))
+        links = {(number, index): (line, column) for number, index, line, column in data["links"]}
+        return _Read(data["shown"], bundle, [_finding_from(f) for f in data["findings"]], links=links)
+    except (KeyError, TypeError, ValueError, AttributeError):
         return None
-    return _Candidate(loaded, shown, bundle, findings)
 
 
 @contextlib.contextmanager
@@ -537,25 +778,34 @@ def _as_folder(root: Any) -> Iterator[str]:
     import tempfile
 
     with tempfile.TemporaryDirectory(prefix="skillwiki-bundle-") as tmp:
-        _copy_tree(root, tmp, [0])
+        _copy_tree(root, tmp, [0], 0)
         yield tmp
 
 
-def _copy_tree(folder: Any, dest: str, count: list[int]) -> None:
+class _TooLarge(Exception):
+    pass
+
+
+def _copy_tree(folder: Any, dest: str, count: list[int], depth: int) -> None:
+    """Copy a traversable's tree into ``dest``, within the loader's limits: more
+    entries or deeper nesting than a bundle may have stops the copy (an ``iterdir``
+    that never ends, too)."""
     from .loading import LIMITS
 
+    if depth > 32:
+        raise _TooLarge("the bundle's folders nest more than 32 levels deep")
     for item in folder.iterdir():
+        count[0] += 1
+        if count[0] > LIMITS.files + 1000:
+            raise _TooLarge(f"the bundle has more than {LIMITS.files:,} entries")
         name = item.name
-        if not name or name in (".", "..") or "/" in name or os.sep in name:
+        if not name or name in (".", "..") or "/" in name or os.sep in name or "\x00" in name:
             continue  # never write outside dest
         target = os.path.join(dest, name)
         if item.is_dir():
             os.mkdir(target)
-            _copy_tree(item, target, count)
+            _copy_tree(item, target, count, depth + 1)
         elif item.is_file():
-            count[0] += 1
-            if count[0] > LIMITS.files:
-                return
             with item.open("rb") as source, open(target, "wb") as out:
                 # one byte over the limit is enough for the loader to report the size
                 out.write(source.read(LIMITS.file_bytes + 1))
@@ -564,33 +814,38 @@ def _copy_tree(folder: Any, dest: str, count: list[int]) -> None:
 def _same_version(one: str, other: str) -> bool:
     """Whether two versions are one in PEP 440 (``1.0`` and ``1.0.0``); texts that are
     not versions only when equal."""
+    if one == other:
+        return True
     from packaging.version import InvalidVersion, Version
 
     try:
         return Version(one) == Version(other)
     except InvalidVersion:
-        return one == other
+        return False
 
 
-def _resolve_conflicts(candidates: list[_Candidate], problems: list[Problem]) -> dict[str, InstalledDomain]:
+def _resolve_conflicts(candidates: list[_Candidate], problems: list[Problem]) -> dict[str, tuple[InstalledDomain, _Read]]:
     """Domains by name; a name claimed twice is a conflict for every claimant."""
     by_name: dict[str, list[_Candidate]] = {}
     for candidate in candidates:
-        assert candidate.bundle.domain is not None
-        by_name.setdefault(candidate.bundle.domain.name or "", []).append(candidate)
-    domains: dict[str, InstalledDomain] = {}
+        bundle = candidate.read.bundle
+        assert bundle is not None and bundle.domain is not None
+        by_name.setdefault(bundle.domain.name or "", []).append(candidate)
+    domains: dict[str, tuple[InstalledDomain, _Read]] = {}
     for name, claimants in by_name.items():
         if len(claimants) == 1:
             only = claimants[0]
-            domains[name] = InstalledDomain(
+            assert only.read.bundle is not None
+            entry = InstalledDomain(
                 name=name,
                 version=only.loaded.version,
                 distribution=only.loaded.distribution,
                 entry_point=only.loaded.entry_point,
-                path=only.path,
-                bundle=only.bundle,
-                findings=[f for f in only.findings if f.severity is not Severity.ERROR],
+                path=only.read.shown,
+                bundle=only.read.bundle,
+                findings=[f for f in only.read.findings if f.severity is not Severity.ERROR],
             )
+            domains[name] = (entry, only.read)
             continue
         for claimant in claimants:
             others = ", ".join(
@@ -607,55 +862,3 @@ def _resolve_conflicts(candidates: list[_Candidate], problems: list[Problem]) ->
                 )
             )
     return domains
-
-
-def external_findings(bundle: Bundle, known: Mapping[str, set[str]], *, unknown_domains: bool = True) -> Iterator[Finding]:
-    """``@other-domain/id`` links of ``bundle`` checked against ``known`` (domain → ids);
-    a link to a domain not in ``known`` is SW303 only with ``unknown_domains``."""
-    own = bundle.domain.name if bundle.domain else None
-    for atom in bundle.atoms:
-        for index, target in enumerate(atom.related):
-            match = _EXTERNAL.match(target)
-            if not match:
-                continue
-            domain, atom_id = match.groups()
-            if domain == own:
-                ids = bundle.atom_ids() | bundle.unloaded_ids
-            elif domain in known:
-                ids = known[domain]
-            else:
-                if not unknown_domains:
-                    continue
-                yield rules.UNKNOWN_DOMAIN_RELATED.finding(
-                    f"related link '{target}' names domain '{domain}', which is not installed",
-                    file=atom.source,
-                    path=("related", index),
-                    hint=f"install the plugin that provides '{domain}' to check this link (skillwiki list shows what is installed)",
-                )
-                continue
-            if atom_id not in ids:
-                yield rules.DANGLING_EXTERNAL_RELATED.finding(
-                    f"related link '{target}' names atom '{atom_id}', which domain '{domain}' does not have",
-                    file=atom.source,
-                    path=("related", index),
-                    hint=f"fix the id; 'skillwiki show {domain}' lists that domain",
-                )
-
-
-@check(rules.UNKNOWN_DOMAIN_RELATED, rules.DANGLING_EXTERNAL_RELATED)
-def external_related(bundle: Bundle) -> Iterator[Finding]:
-    """Every ``@other-domain/id`` link to an installed domain names one of its atoms.
-
-    A link to a domain that is not installed here is not a finding of ``validate``
-    (a plugin's CI need not install every domain it links to); ``skillwiki list``
-    reports it (SW303) for installed domains, where it means a missing plugin."""
-    if _DISCOVERING or not any(target.startswith("@") for atom in bundle.atoms for target in atom.related):
-        return  # the registry checks links itself once every domain is loaded
-    registry = Registry.discover()
-    known = {name: entry.bundle.atom_ids() | entry.bundle.unloaded_ids for name, entry in registry.domains.items()}
-    yield from external_findings(bundle, known, unknown_domains=False)
-
-
-@hookimpl
-def skillwiki_checks() -> list:
-    return [external_related]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import os
+import re
 from typing import Any, Callable, Iterable, Sequence
 
 from . import __version__
@@ -28,6 +29,7 @@ __all__ = [
     "format_sarif",
     "format_summary",
     "format_text",
+    "printable",
     "render",
     "split_archive",
     "to_json_document",
@@ -37,6 +39,34 @@ __all__ = [
 JSON_FORMAT_VERSION = 1
 
 _RED, _YELLOW, _BOLD, _DIM, _GREEN, _RESET = "\033[31m", "\033[33m", "\033[1m", "\033[2m", "\033[32m", "\033[0m"
+
+
+# A file name that is not UTF-8 reaches Python with each byte it cannot decode as a
+# lone surrogate (U+DC80-U+DCFF, PEP 383); YAML's "\ud800" makes another. No encoding
+# can carry them: every formatter shows them as \xNN (the byte) or \uNNNN.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` that any encoding can carry: the bytes of a name that was not UTF-8
+    (``caf\\xe9.md``) and other lone surrogates written as backslash escapes."""
+    return _SURROGATE.sub(_escape_surrogate, text) if _SURROGATE.search(text) else text
+
+
+def _printable_data(value: Any) -> Any:
+    """A JSON document with every text in it :func:`printable`."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(key) if isinstance(key, str) else key: _printable_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [_printable_data(item) for item in value]
+    return value
 
 
 def _location(finding: Finding) -> str:
@@ -70,7 +100,7 @@ def format_text(reports: Sequence[Report], *, strict: bool = False, color: bool 
             if finding.hint:
                 lines.append(f"    {paint('hint: ' + finding.hint, _DIM)}")
     lines.append(format_summary(reports, strict=strict, color=color))
-    return "\n".join(lines) + "\n"
+    return printable("\n".join(lines) + "\n")
 
 
 def format_summary(reports: Sequence[Report], *, strict: bool = False, color: bool = False) -> str:
@@ -94,7 +124,7 @@ def format_summary(reports: Sequence[Report], *, strict: bool = False, color: bo
         warnings = sum(r.warnings for r in reports)
         failed = sum(1 for r in reports if r.failed(strict))
         lines.append(f"{_plural(len(reports), 'path')}, {_plural(atoms, 'atom')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}; {failed} failed")
-    return "\n".join(lines)
+    return printable("\n".join(lines))
 
 
 def split_archive(file: str | None) -> tuple[str | None, str | None]:
@@ -156,7 +186,7 @@ def to_json_document(reports: Sequence[Report], *, strict: bool = False) -> dict
 
 def format_json(reports: Sequence[Report], *, strict: bool = False, **_: Any) -> str:
     """The JSON document, indented, on one write."""
-    return json.dumps(to_json_document(reports, strict=strict), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_printable_data(to_json_document(reports, strict=strict)), indent=2, ensure_ascii=False) + "\n"
 
 
 # GitHub workflow commands: the message escapes %, CR and LF; a property value
@@ -200,7 +230,7 @@ def format_github(reports: Sequence[Report], *, strict: bool = False, **_: Any) 
                 message += f"\nhint: {finding.hint}"
             rendered = ",".join(f"{key}={_escape_property(value)}" for key, value in properties)
             lines.append(f"::{command} {rendered}::{_escape_data(message)}")
-    return "".join(line + "\n" for line in lines)
+    return printable("".join(line + "\n" for line in lines))
 
 
 SARIF_SCHEMA = "https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/sarif-schema-2.1.0.json"
@@ -209,12 +239,26 @@ _SARIF_LEVEL = {Severity.ERROR: "error", Severity.WARNING: "warning"}
 
 def _uri(path: str) -> str:
     from pathlib import Path
-    from urllib.parse import quote
 
     relative = _relative(path)
     if os.path.isabs(relative):
-        return Path(relative).as_uri()
-    return quote(relative, safe="/")
+        try:
+            return Path(relative).as_uri()
+        except UnicodeEncodeError:  # a surrogate no file system gave
+            return Path(printable(relative)).as_uri()
+    return _quote(relative)
+
+
+def _quote(path: str) -> str:
+    """``path`` percent-encoded for a URI: a name that was not UTF-8 by its very bytes
+    (``caf%E9.md``), as the file system holds it."""
+    from urllib.parse import quote_from_bytes
+
+    try:
+        data = os.fsencode(path)
+    except UnicodeEncodeError:  # a surrogate no file system gave: its escape
+        data = printable(path).encode("utf-8")
+    return quote_from_bytes(data, safe="/")
 
 
 def _sarif_rule(code: str, rule: Rule | None, severity: Severity) -> dict[str, Any]:
@@ -240,8 +284,6 @@ def to_sarif_document(reports: Sequence[Report], *, strict: bool = False, rules:
     ``parentIndex`` pointing at the archive's entry; the result's property bag also
     says ``archive`` and ``member``. Regions are the member's lines.
     """
-    from urllib.parse import quote
-
     if not rules:
         from .rules import RULES
 
@@ -278,7 +320,7 @@ def to_sarif_document(reports: Sequence[Report], *, strict: bool = False, rules:
             archive, member = split_archive(finding.file)
             if archive is not None and member is not None:
                 parent = artifact(_uri(archive))
-                uri = quote(member, safe="/")
+                uri = _quote(member)
                 location: dict[str, Any] = {"artifactLocation": {"uri": uri, "index": artifact(uri, parent)}}
                 result["properties"] = {"archive": _relative(archive), "member": member}
             else:
@@ -317,7 +359,7 @@ def to_sarif_document(reports: Sequence[Report], *, strict: bool = False, rules:
 
 def format_sarif(reports: Sequence[Report], *, strict: bool = False, rules: Iterable[Rule] = (), **_: Any) -> str:
     """The SARIF 2.1.0 log, indented, on one write."""
-    return json.dumps(to_sarif_document(reports, strict=strict, rules=rules), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(_printable_data(to_sarif_document(reports, strict=strict, rules=rules)), indent=2, ensure_ascii=False) + "\n"
 
 
 Formatter = Callable[..., str]

@@ -77,9 +77,13 @@ def sdk_range(version: str | None = None) -> str:
 
 def _check_name(name: str) -> None:
     if not NAME_PATTERN.match(name) or not 2 <= len(name) <= 64:
+        from ._words import slugify
+
+        slug = slugify(name)  # suggested only when it is itself a valid name
+        example = f"did you mean '{slug}'?" if slug and NAME_PATTERN.match(slug) and 2 <= len(slug) <= 64 else "for example 'backend-architecture'"
         raise ScaffoldError(
             f"{name!r} is not a valid domain name: use 2-64 lowercase letters and digits, "
-            "in words joined by single hyphens (for example 'backend-architecture')"
+            f"in words joined by single hyphens ({example})"
         )
 
 

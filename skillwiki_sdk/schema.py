@@ -9,22 +9,13 @@ from __future__ import annotations
 
 import functools
 import os
-from collections.abc import Iterable
-from typing import TYPE_CHECKING, Any
+import re
+from typing import Any, Iterable
 
 from . import rules
-from .loading import describe_value
 from .model import Finding, Path, Rule, Source
 
-if TYPE_CHECKING:
-    import sys
-
-    if sys.version_info >= (3, 11):
-        from importlib.resources.abc import Traversable
-    else:  # the same protocol, before it moved
-        from importlib.abc import Traversable
-
-__all__ = ["SCHEMA_NAMES", "schema_text", "load_schema", "validator", "schema_findings"]
+__all__ = ["SCHEMA_NAMES", "load_schema", "schema_digest", "schema_findings", "schema_text", "validator"]
 
 SCHEMA_NAMES = ("domain", "atom")
 
@@ -46,7 +37,7 @@ _TYPE_WORDS = {
 }
 
 
-def _schema_file(name: str) -> str | Traversable:
+def _schema_file(name: str) -> Any:
     """The file of schema ``name``: a path on disk, else (the package imported from a
     zip) a traversable of importlib.resources."""
     if name not in SCHEMA_NAMES:
@@ -72,16 +63,15 @@ def schema_text(name: str) -> str:
     return file.read_text(encoding="utf-8")
 
 
-@functools.cache
+@functools.lru_cache(maxsize=None)
 def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema ``name`` as a dictionary."""
     import json
 
-    schema: dict[str, Any] = json.loads(schema_text(name))
-    return schema
+    return json.loads(schema_text(name))
 
 
-@functools.cache
+@functools.lru_cache(maxsize=None)
 def validator(name: str) -> Any:
     """One compiled draft 2020-12 validator per schema, reused for every document."""
     from jsonschema import Draft202012Validator
@@ -152,7 +142,7 @@ def _fast_compatible(schema: Any) -> bool:
     return True
 
 
-@functools.cache
+@functools.lru_cache(maxsize=None)
 def _fast_check(name: str) -> Any:
     """A compiled ``data -> bool`` that is true only for documents valid under schema
     ``name``, or ``None`` when fastjsonschema is missing or the schema is beyond it.
@@ -161,21 +151,20 @@ def _fast_check(name: str) -> Any:
     through :func:`validator`, which finds the problems and words them. It says no
     more often than jsonschema (it reads ``$`` as end of text), never less often.
     """
-    compiled = _pregenerated(name)  # made only from a schema it could compile
-    if compiled is None:
-        schema = load_schema(name)
-        if not _fast_compatible(schema):
-            return None
-        try:
-            import fastjsonschema
-        except ImportError:
-            return None
+    schema = load_schema(name)
+    if not _fast_compatible(schema):
+        return None
+    try:
+        import fastjsonschema
+
         compiled = fastjsonschema.compile(_as_draft_07(schema))
+    except Exception:  # noqa: BLE001 - missing, or a schema it cannot compile: jsonschema alone judges
+        return None
 
     def check(data: Any) -> bool:
         try:
             compiled(data)
-        except Exception:  # noqa: BLE001 - invalid, or data it cannot handle: let jsonschema judge
+        except Exception:  # invalid, or data it cannot handle: let jsonschema judge
             return False
         return True
 
@@ -186,82 +175,12 @@ def _as_draft_07(schema: dict[str, Any]) -> dict[str, Any]:
     return {**schema, "$schema": "http://json-schema.org/draft-07/schema#"}
 
 
-def fast_schema_source(text: str) -> str:
-    """Python source of a fast validity check for the schema ``text`` (fastjsonschema)."""
-    import json
+def schema_digest() -> str:
+    """A digest of the text of every schema: part of what the cache of checked
+    bundles is keyed by."""
+    import hashlib
 
-    import fastjsonschema
-
-    return fastjsonschema.compile_to_code(_as_draft_07(json.loads(text)))
-
-
-# What the generated module imports, replaced so that running it imports neither
-# fastjsonschema (its compilers) nor decimal: each costs milliseconds of every start.
-_GENERATED_IMPORTS = {
-    "from decimal import Decimal\n": '''import sys as _sys
-
-
-class _DecimalType(type):
-    """isinstance(value, Decimal) without importing decimal: no Decimal exists before decimal is imported."""
-
-    def __instancecheck__(cls, value):
-        module = _sys.modules.get("decimal")
-        return module is not None and isinstance(value, module.Decimal)
-
-
-class Decimal(metaclass=_DecimalType):
-    pass
-''',
-    "from fastjsonschema import JsonSchemaValueException, JsonSchemaValuesException\n": '''
-
-class JsonSchemaValueException(ValueError):
-    """Raised as fastjsonschema's: only whether one is raised matters here."""
-
-    def __init__(self, message, value=None, name=None, definition=None, rule=None):
-        super().__init__(message)
-        self.message, self.value, self.name, self.definition, self.rule = message, value, name, definition, rule
-
-
-JsonSchemaValuesException = JsonSchemaValueException
-''',
-}
-
-
-def fast_module_source(name: str, text: str) -> str:
-    """The source of ``skillwiki_sdk/_fast_<name>.py`` for the schema ``text``: the check
-    that :func:`fast_schema_source` makes, importing nothing heavy, with the schema
-    text it was made from (used only while that is the text loaded)."""
-    import re
-
-    code = fast_schema_source(text)
-    for line, replacement in _GENERATED_IMPORTS.items():
-        if line not in code:
-            raise ValueError(f"fastjsonschema's code no longer starts with {line.strip()!r}: update _GENERATED_IMPORTS")
-        code = code.replace(line, replacement, 1)
-    if "fastjsonschema" in code.replace("fastjsonschema's", ""):
-        raise ValueError("the generated check still uses fastjsonschema at run time: update _GENERATED_IMPORTS")
-    entry = re.search(r"^def (validate\w*)\(data", code, re.M)
-    if entry is None:
-        raise ValueError(f"no validator function in the code made for {name}")
-    header = (
-        f'"""Generated by scripts/generate_fast_schemas.py from schemas/{name}.schema.json: do not edit."""\n'
-        f"# fmt: off\nSCHEMA_TEXT = {text!r}\n"
-    )
-    return header + code + f"\n\nvalidate = {entry.group(1)}\n"
-
-
-def _pregenerated(name: str) -> Any:
-    """The check generated ahead of time for schema ``name`` (skillwiki_sdk/_fast_<name>.py),
-    only while it was generated from the very schema loaded now."""
-    import importlib
-
-    try:
-        module = importlib.import_module(f"._fast_{name}", __package__)
-    except ImportError:
-        return None
-    if getattr(module, "SCHEMA_TEXT", None) != schema_text(name):
-        return None
-    return module.validate
+    return hashlib.sha256("\0".join(schema_text(name) for name in SCHEMA_NAMES).encode("utf-8")).hexdigest()
 
 
 def schema_findings(name: str, data: Any, source: Source) -> list[Finding]:
@@ -334,12 +253,13 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
         ]
 
     if kind in ("type", "anyOf", "oneOf"):
-        expected: list[str]
         if kind == "type":
             expected = value if isinstance(value, list) else [value]
         else:
             expected = [sub.validator_value for sub in error.context]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
+        from .loading import describe_value
+
         got = describe_value(instance)
         if not field:
             message = f"{_WHAT[name]} must be {words}, but it is {'empty' if instance is None else got}"
@@ -357,7 +277,14 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
 
     if kind == "pattern":
         words = _PATTERN_WORDS.get(value, f"text matching {value}")
-        return [invalid_rule.finding(f"{subject} must be {words}; got {_short(instance)}", file=source, path=path)]
+        hint = None
+        if isinstance(instance, str):  # suggest only a value that passes the pattern
+            from ._words import slugify
+
+            slug = slugify(instance)
+            if slug is not None and re.match(value, slug):
+                hint = f"write '{slug}'"
+        return [invalid_rule.finding(f"{subject} must be {words}; got {_short(instance)}", file=source, path=path, hint=hint)]
     if kind == "minLength":
         message = f"{subject} must not be empty" if value == 1 else f"{subject} must have at least {value} characters; it has {len(instance)}"
         return [invalid_rule.finding(message, file=source, path=path)]
@@ -390,6 +317,8 @@ def _bounds(schema: dict[str, Any]) -> str:
 
 
 def _short(value: Any) -> str:
+    from .loading import describe_value
+
     text = repr(value) if isinstance(value, str) else describe_value(value)
     return text if len(text) <= 60 else text[:57] + "..."
 
@@ -398,7 +327,7 @@ def _required_hint(name: str, path: Path, key: str) -> str | None:
     if path:
         return None
     properties = load_schema(name)["properties"]
-    description: str | None = properties.get(key, {}).get("description")
+    description = properties.get(key, {}).get("description")
     return description
 
 

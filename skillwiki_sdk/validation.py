@@ -6,46 +6,27 @@ checks) → :class:`~skillwiki_sdk.model.Report`. Nothing here prints or exits.
 
 from __future__ import annotations
 
+import builtins
 import os
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Mapping, Sequence
 
 from . import rules
-from .loading import LIMITS, is_within, load_yaml, read_text, resolve_locations, split_frontmatter
+from .archives import is_archive, unpacked
+from .links import external_findings, external_links
+from .loading import LIMITS, MANIFEST, find_bundles, is_within, load_yaml, on_unread, read_text, resolve_locations, split_frontmatter
 from .model import Atom, Bundle, Domain, Finding, Report, Source
 
-__all__ = ["find_bundles", "load_atom", "load_bundle", "validate", "validate_bundle"]
+__all__ = ["bundle_of", "find_bundles", "judge", "load_atom", "load_bundle", "project_settings", "silenced", "validate", "validate_bundle"]
 
-MANIFEST = "domain.yaml"
 ATOMS = "atoms"
-# Folders of a project that never hold its bundle (fixtures, environments, output).
-_SKIP_DIRS = {"build", "dist", "node_modules", "__pycache__", "site-packages", "tests", "test", "docs", "examples", "venv", "env"}
 
 
 def _display(path: str) -> str:
     return path if not path.startswith("./") else path[2:]
 
 
-def find_bundles(path: str) -> list[str]:
-    """The bundle roots in ``path``: the path itself if it holds ``domain.yaml``, else
-    every ``domain.yaml`` folder inside a plugin project (environments, tests and
-    build output skipped), sorted."""
-    if os.path.isfile(path) and os.path.basename(path) == MANIFEST:
-        return [os.path.dirname(path) or "."]
-    if os.path.lexists(os.path.join(path, MANIFEST)):
-        return [path]  # even a folder or a broken link: loading says what is wrong with it
-    found: list[str] = []
-    for current, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info"))
-        if MANIFEST in files:
-            found.append(current)
-            dirs[:] = []  # a bundle does not nest another
-    return sorted(found)
-
-
 def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Finding]]:
     """Load one atom file: read, split frontmatter, parse YAML, check the schema."""
-    from .schema import schema_findings
-
     text, findings = read_text(path, display)
     if text is None:
         return None, findings
@@ -57,10 +38,21 @@ def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Fin
     findings = list(document.findings)
     if not document.ok:
         return None, findings
-    findings.extend(schema_findings("atom", document.data, source))
+    findings.extend(_schema_findings("atom", document, source))
     body = front.body.strip()
     atom = Atom.from_raw(document.data, source, stem, body_chars=len(body), body_line=front.closing_line + (1 if front.body else 0))
     return atom, findings
+
+
+def _schema_findings(name: str, document: Any, source: Source) -> list[Finding]:
+    """The schema's findings on a loaded document, but those on a value YAML could
+    not read: the loader's finding there already says what is wrong."""
+    from .schema import schema_findings
+
+    findings = schema_findings(name, document.data, source)
+    if document.unread:
+        findings = [finding for finding in findings if not on_unread(document.unread, finding.path)]
+    return findings
 
 
 def _atom_files(root: str, display_root: str) -> tuple[list[tuple[str, str, str]], list[Finding]]:
@@ -73,6 +65,9 @@ def _atom_files(root: str, display_root: str) -> tuple[list[tuple[str, str, str]
     atoms_dir = os.path.join(root, ATOMS)
     files: list[tuple[str, str, str]] = []
     findings: list[Finding] = []
+    if os.path.islink(atoms_dir) and not is_within(atoms_dir, root):
+        # below it, only what is not a link is walked: this one link is all that could lead out
+        return files, [_outside(atoms_dir, root, display_root)]
     if not os.path.isdir(atoms_dir):
         return files, findings
     show = _shower(root, display_root)
@@ -134,13 +129,11 @@ def _outside(path: str, root: str, display_root: str) -> Finding:
     return rules.OUTSIDE_BUNDLE.finding(
         f"this link points outside the bundle (to {os.path.realpath(path)}) and is not followed",
         file=_show(path, root, display_root),
-        hint="copy the file into the bundle instead of linking to it",
+        hint=f"copy the {'folder' if os.path.isdir(path) else 'file'} into the bundle instead of linking to it",
     )
 
 
 def _load_domain(root: str, display_root: str) -> tuple[Domain | None, list[Finding]]:
-    from .schema import schema_findings
-
     path = os.path.join(root, MANIFEST)
     display = _show(path, root, display_root)
     if not os.path.lexists(path):
@@ -155,18 +148,26 @@ def _load_domain(root: str, display_root: str) -> tuple[Domain | None, list[Find
     findings = list(document.findings)
     if not document.ok:
         return None, findings
-    findings.extend(schema_findings("domain", document.data, source))
+    findings.extend(_schema_findings("domain", document, source))
     if not isinstance(document.data, dict):
         return None, findings
     return Domain.from_raw(document.data, source), findings
 
 
-def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, jobs: int | None = None) -> Bundle:
+AtomMap = Callable[..., Iterable[Any]]
+"""How atom files are loaded: called as ``map(load_atom, paths, displays, stems)``,
+it returns the results in order, as the built-in :func:`map` and
+:meth:`concurrent.futures.Executor.map` do."""
+
+
+def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, map: AtomMap | None = None) -> Bundle:
     """Load the bundle at ``root`` into the model; problems are findings on the bundle.
 
     ``display`` is the prefix shown for its files (default: ``root`` as given).
-    ``jobs`` is how many processes may read atoms (default: decided by the size of
-    the work); the result is the same whatever it is.
+    ``map`` loads the atom files (default: the built-in :func:`map`, one after the
+    other in this thread); pass an executor's ``map`` to spread them over the
+    executor's workers (:func:`load_atom` and its results pickle). The result is the
+    same whichever it is.
     """
     root = os.fspath(root)
     display_root = _display(display if display is not None else root)
@@ -175,7 +176,9 @@ def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, job
     findings.extend(file_findings)
     atoms: list[Atom] = []
     unloaded: set[str] = set()
-    for (path, _, stem), (atom, atom_findings) in zip(files, _load_atoms(files, jobs)):
+    mapper = map if map is not None else builtins.map
+    loaded = mapper(load_atom, [f[0] for f in files], [f[1] for f in files], [f[2] for f in files]) if files else ()
+    for (_, _, stem), (atom, atom_findings) in zip(files, loaded):
         findings.extend(atom_findings)
         if atom is None:
             unloaded.add(stem)
@@ -184,14 +187,16 @@ def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, job
     return Bundle(root=display_root, domain=domain, atoms=atoms, findings=findings, files=len(files) + 1, unloaded_ids=unloaded)
 
 
-def _load_atoms(files: Sequence[tuple[str, str, str]], jobs: int | None) -> Iterable[tuple[Atom | None, list[Finding]]]:
-    from .parallel import map_files
-
-    return map_files(load_atom, files, jobs)
-
-
 def validate_bundle(bundle: Bundle, manager: Any = None, *, checks: Sequence[Any] | None = None) -> list[Finding]:
-    """Run every registered check on a loaded bundle; the bundle's own findings first.
+    """Run every registered check on a loaded bundle and apply the bundle's own
+    silencing: the findings of its verdict, the bundle's own findings first.
+
+    This is the one place where a finding can be silenced by what ships with the
+    bundle (``x-skillwiki-ignore`` in an atom's frontmatter, see :func:`_suppressed`),
+    so every judge that calls it (``validate`` of a folder, a wheel or an sdist,
+    ``build``, the pytest fixture, the registry of installed domains) silences the
+    same findings. Nothing outside the bundle can silence an error: project settings
+    only choose warnings (:func:`skillwiki_sdk.config.apply_settings`).
 
     ``checks`` are those of ``manager`` when the caller has them already (one call of
     the plugins' ``skillwiki_checks`` hooks for many bundles).
@@ -203,28 +208,66 @@ def validate_bundle(bundle: Bundle, manager: Any = None, *, checks: Sequence[Any
     findings = list(bundle.findings)
     for item in checks:
         findings.extend(item(bundle))
-    return findings
+    return _suppressed(bundle, findings, _known_codes(checks))
 
 
-def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | None = None) -> Report:
+def _known_codes(checks: Sequence[Any]) -> tuple[str, ...]:
+    """The codes an atom may name: the SDK's and those of the checks that ran."""
+    codes = {rule.code for rule in rules.RULES}
+    for item in checks:
+        codes.update(rule.code for rule in getattr(item, "rules", ()))
+    return tuple(sorted(codes))
+
+
+def validate(
+    path: str | os.PathLike[str],
+    *,
+    manager: Any = None,
+    registry: Any = None,
+    map: AtomMap | None = None,
+    guard: Any = None,
+    display: str | None = None,
+) -> Report:
     """Validate a bundle folder, a plugin project, a wheel or an sdist.
+
+    A plugin project (a folder with ``pyproject.toml``) is also checked for what its
+    wheel would be refused for (:mod:`skillwiki_sdk.project`): the entry point, the
+    dependency on skillwiki-sdk, each bundle inside the shipped package, and versions
+    that agree. A single file is reported with the bundle it belongs to in view.
 
     Returns a :class:`~skillwiki_sdk.model.Report` with every finding located by file
     and line. Bad input never raises: it is a finding in the report.
+
+    ``manager``: the plugin manager whose checks run (default: the built-in checks
+    and the installed plugins'). ``registry``: the installed domains that
+    ``@other-domain/id`` links are checked against (a
+    :class:`~skillwiki_sdk.Registry`, or a function that gives one when a link is
+    first met); without it, such links are not checked. ``map``: see :func:`load_bundle`.
+    ``guard``: what installed plugins' checks run in (see :data:`skillwiki_sdk.plugins.Guard`).
+    ``display``: the name an archive's findings give it (default: ``path``), such as
+    the place ``build`` moves it to once it passes.
     """
+    from .plugins import checks_of, make_plugin_manager
+
     target = os.fspath(path)
-    from .archives import is_archive
-
+    report = Report(target=display if display is not None and is_archive(target) else target)
+    if manager is None:
+        manager = make_plugin_manager()  # once for every bundle of the path, and for finish
+    known = _Known(registry)
+    checks = _Checks(manager, guard)
     if is_archive(target):
-        from .archives import validate_archive
-
-        return validate_archive(target, manager=manager, jobs=jobs)
-    from .plugins import checks_of
-
-    report = Report(target=target)
-    if not os.path.exists(target):
+        with unpacked(target, display) as archive:
+            report.findings.extend(archive.findings)
+            for root, shown in archive.bundles:
+                bundle = load_bundle(root, display=shown, map=map)
+                findings = validate_bundle(bundle, manager, checks=checks()) + archive.packaged_findings(bundle) + known.findings(bundle)
+                finish(report, bundle, findings, manager)
+        return report
+    if not os.path.lexists(target):
         report.findings.append(rules.UNREADABLE.finding("no such file or folder", file=target))
         return report
+    if not os.path.isdir(target) and os.path.basename(target) != MANIFEST:
+        return _validate_file(target, report, manager, checks, known, map)
     roots = find_bundles(target)
     if not roots:
         report.findings.append(
@@ -235,21 +278,157 @@ def validate(path: str | os.PathLike[str], *, manager: Any = None, jobs: int | N
             )
         )
         return report
-    if manager is None:
-        from .plugins import make_plugin_manager
+    project = None
+    if os.path.isdir(target) and os.path.isfile(os.path.join(target, "pyproject.toml")):
+        from .project import project_findings, read_project
 
-        manager = make_plugin_manager()  # once for every bundle of the path, and for finish
-    checks = checks_of(manager)
+        project = read_project(target, _display(target))  # what the wheel would be refused for, known now
     for root in roots:
-        bundle = load_bundle(root, jobs=jobs)
-        finish(report, bundle, validate_bundle(bundle, manager, checks=checks), manager)
+        bundle = load_bundle(root, map=map)
+        findings = validate_bundle(bundle, manager, checks=checks()) + known.findings(bundle)
+        if project is not None:
+            from .project import bundle_findings
+
+            findings.extend(bundle_findings(project, bundle, root))
+        finish(report, bundle, findings, manager)
+    if project is not None:
+        extra = project_findings(project)
+        if extra:
+            report.findings.extend(extra)
+            report.findings.sort(key=Finding.sort_key)
     return report
 
 
+class _Checks:
+    """The checks of ``manager``, asked of the plugins once, when a bundle needs them."""
+
+    def __init__(self, manager: Any, guard: Any) -> None:
+        self._manager = manager
+        self._guard = guard
+        self._checks: list[Any] | None = None
+
+    def __call__(self) -> list[Any]:
+        if self._checks is None:
+            from .plugins import checks_of
+
+            self._checks = checks_of(self._manager, self._guard) if self._guard is not None else checks_of(self._manager)
+        return self._checks
+
+
+class _Known:
+    """The installed domains that links to other domains are checked against,
+    asked for only when a bundle has such a link."""
+
+    def __init__(self, registry: Any) -> None:
+        self._registry = registry
+        self._ids: Mapping[str, set[str]] | None = None
+
+    def findings(self, bundle: Bundle) -> list[Finding]:
+        if self._registry is None or not any(True for _ in external_links(bundle)):
+            return []
+        if self._ids is None:
+            registry = self._registry() if callable(self._registry) else self._registry
+            self._ids = registry.known_ids()
+        # a link to a domain not installed here is no finding of validate: a plugin's
+        # CI need not install every domain it links to
+        return list(external_findings(bundle, self._ids, unknown_domains=False))
+
+
+def bundle_of(path: str) -> str | None:
+    """The root of the bundle that the file ``path`` belongs to: the nearest folder
+    above it holding ``domain.yaml``, where a file under an ``atoms/`` folder belongs
+    to the bundle right above that folder. Spelt relative to the working folder when
+    ``path`` is relative; ``None`` when no bundle holds it."""
+    absolute = os.path.abspath(path)
+    current = os.path.dirname(absolute)
+    while True:
+        if os.path.lexists(os.path.join(current, MANIFEST)):
+            inside = os.path.relpath(absolute, current).split(os.sep)
+            if ATOMS not in inside[1:-1] or inside[0] == ATOMS:  # not another bundle's atoms/ below
+                return current if os.path.isabs(path) else os.path.relpath(current)
+        parent = os.path.dirname(current)
+        if parent == current:
+            return None
+        current = parent
+
+
+def _validate_file(target: str, report: Report, manager: Any, checks: _Checks, known: _Known, map: AtomMap | None) -> Report:
+    """One file of a bundle: the whole bundle is checked (its vocabulary, axes and
+    links in view) and only that file's findings are reported, under the name the
+    file was given by."""
+    root = bundle_of(target)
+    shown = _display(target)
+    if root is None:
+        report.findings.append(
+            rules.MANIFEST_MISSING.finding(
+                f"this file belongs to no bundle: no {MANIFEST} in a folder above it",
+                file=shown,
+                hint="validate a file inside a bundle (<bundle>/atoms/**/<id>.md), or the bundle itself",
+            )
+        )
+        return report
+    if os.path.relpath(os.path.abspath(target), os.path.abspath(root)).split(os.sep)[0] != ATOMS:
+        report.findings.append(rules.STRAY_FILE.finding(f"this file is not under the atoms/ folder of the bundle {_display(root)}, so it is not an atom and is not checked", file=shown, hint="atoms live in <bundle>/atoms/**/<id>.md"))
+        return report
+    whole = Report(target=root)
+    bundle = load_bundle(root, map=map)
+    finish(whole, bundle, validate_bundle(bundle, manager, checks=checks()) + known.findings(bundle))
+    wanted = os.path.abspath(target)
+    for finding in whole.findings:
+        if finding.file is not None and os.path.abspath(finding.file) == wanted:
+            finding.file = shown
+            report.findings.append(finding)
+    report.domains = whole.domains
+    report.atoms = 1 if target.endswith(".md") else 0
+    return report
+
+
+def project_settings(project: str | os.PathLike[str], manager: Any = None, *, strict: bool | None = None) -> Any:
+    """The ``[tool.skillwiki]`` settings of the project holding ``project`` (see
+    :mod:`skillwiki_sdk.config`), with ``strict`` overriding the file's when given.
+
+    Raises :class:`~skillwiki_sdk.config.ConfigError` for a wrong table, such as an
+    error code in ``ignore``: such a setting is refused by every judge alike.
+    """
+    from .config import load_settings, merge_settings
+    from .plugins import make_plugin_manager, rules_of
+
+    known = rules_of(manager or make_plugin_manager())
+    return merge_settings(load_settings(project, known), strict=strict)
+
+
+def judge(
+    path: str | os.PathLike[str], *, settings: Any = None, strict: bool | None = None, manager: Any = None, registry: Any = None, map: AtomMap | None = None
+) -> Report:
+    """The verdict on ``path`` as every judge of a plugin project gives it: what
+    :func:`validate` finds (the bundle's own silencing applied by
+    :func:`validate_bundle`), then the project's settings (:func:`project_settings`
+    of ``path``, or ``settings``) applied by
+    :func:`skillwiki_sdk.config.apply_settings`, which never hides an error.
+
+    ``skillwiki validate``, ``skillwiki build``, the pytest fixture and the
+    pre-commit hook all give this verdict; the registry gives that of
+    :func:`validate_bundle`, which differs only in the warnings it lists.
+    """
+    from .config import apply_settings
+
+    if manager is None:
+        from .plugins import make_plugin_manager
+
+        manager = make_plugin_manager()
+    if settings is None:
+        settings = project_settings(path, manager, strict=strict)
+    elif strict is not None:
+        from .config import merge_settings
+
+        settings = merge_settings(settings, strict=strict)
+    return apply_settings(validate(path, manager=manager, registry=registry, map=map), settings)
+
+
 def finish(report: Report, bundle: Bundle, findings: list[Finding], manager: Any = None) -> None:
-    """Add a checked bundle to ``report``: suppressed findings dropped, lines looked
-    up, findings sorted. ``manager`` knows the codes an atom may suppress."""
-    findings = _suppressed(bundle, findings, manager)
+    """Add a checked bundle (its findings from :func:`validate_bundle`, which has
+    applied the bundle's silencing) to ``report``: lines looked up, findings sorted.
+    ``manager`` is accepted for older callers and not used."""
     resolve_locations(findings)
     findings.sort(key=Finding.sort_key)
     report.findings.extend(findings)
@@ -261,7 +440,19 @@ def finish(report: Report, bundle: Bundle, findings: list[Finding], manager: Any
 SUPPRESS_KEY = "x-skillwiki-ignore"
 
 
-def _suppressed(bundle: Bundle, findings: list[Finding], manager: Any = None) -> list[Finding]:
+def silenced(bundle: Bundle, findings: Iterable[Finding], checks: Sequence[Any] = ()) -> list[Finding]:
+    """``findings`` of ``bundle`` found apart from :func:`validate_bundle` (the
+    registry's ``@other-domain/id`` links, SW303 and SW304, once every domain is
+    loaded), less those its atoms silence with ``x-skillwiki-ignore``, as
+    :func:`validate_bundle` silences its own. Wrong entries are not reported again
+    (``validate_bundle`` has reported them).
+    """
+    given = list(findings)
+    known = tuple(sorted(set(_known_codes(checks)) | {finding.code for finding in given}))
+    return _suppressed(bundle, given, known, report_entries=False)
+
+
+def _suppressed(bundle: Bundle, findings: list[Finding], known: Sequence[str], *, report_entries: bool = True) -> list[Finding]:
     """Drop the findings in an atom's own file that the atom suppresses.
 
     ``x-skillwiki-ignore: [SW202, SW3xx]`` in an atom's frontmatter names codes or
@@ -274,14 +465,9 @@ def _suppressed(bundle: Bundle, findings: list[Finding], manager: Any = None) ->
 
     ignores: dict[str, tuple[str, ...]] = {}
     problems: list[Finding] = []
-    known: tuple[str, ...] | None = None
     for atom in bundle.atoms:
         if SUPPRESS_KEY not in atom.extra:
             continue
-        if known is None:
-            from .plugins import make_plugin_manager, rules_of
-
-            known = tuple(rule.code for rule in rules_of(manager or make_plugin_manager()))
         value = atom.extra[SUPPRESS_KEY]
         entries: list[tuple[Any, tuple[Any, ...]]]
         if isinstance(value, str):
@@ -303,4 +489,4 @@ def _suppressed(bundle: Bundle, findings: list[Finding], manager: Any = None) ->
         ignores[atom.source.display] = tuple(prefixes)
     # SW212 is added after suppressing: a mistaken entry never hides its own finding
     kept = [f for f in findings if not any(f.code.startswith(prefix) for prefix in ignores.get(f.file or "", ()))]
-    return kept + problems
+    return kept + problems if report_entries else kept

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 import io
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
 
 from skillwiki_sdk.cli import main
+
+# The per-user cache of checked bundles lives in a folder of this run, for this
+# process and the commands it starts (platformdirs honours XDG_CACHE_HOME; tests that
+# clear SKILLWIKI_* variables keep it).
+_CACHE_HOME = tempfile.mkdtemp(prefix="skillwiki-test-cache-")
+os.environ["XDG_CACHE_HOME"] = _CACHE_HOME
+os.environ.pop("SKILLWIKI_CACHE_DIR", None)
 
 TESTS = Path(__file__).resolve().parent
 ROOT = TESTS.parent
@@ -51,3 +60,41 @@ def example_bundle(tmp_path: Path) -> Path:
     target = tmp_path / "bundle"
     shutil.copytree(EXAMPLE_BUNDLE, target)
     return target
+
+
+@pytest.fixture(scope="session")
+def pre_commit(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
+    """A real pre-commit, installed from the package registry into its own
+    environment once a session; ``None`` when it cannot be installed (the tests then
+    run the hook's entry as pre-commit would)."""
+    import subprocess
+    import venv
+
+    if shutil.which("git") is None:
+        return None
+    home = tmp_path_factory.mktemp("pre-commit-env")
+    venv.create(home / "venv", with_pip=True)
+    done = subprocess.run([str(home / "venv/bin/python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "pre-commit"], capture_output=True, timeout=600)
+    return home / "venv/bin/pre-commit" if done.returncode == 0 else None
+
+
+def readme_blocks(heading: str, language: str = "yaml") -> list[str]:
+    """The fenced ``language`` blocks of README.md's section ``heading``, as written."""
+    import re
+
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    start = text.index(f"\n{heading}\n")
+    end = text.find("\n#", start + len(heading) + 2)
+    while end != -1 and text.count("```", start, end) % 2:  # a '#' inside a block is not a heading
+        end = text.find("\n#", end + 1)
+    section = text[start : end if end != -1 else len(text)]
+    return re.findall(rf"```{language}\n(.*?)```", section, re.S)
+
+
+def git(*args: str, cwd: Path) -> str:
+    """Run git with a fixed identity; its output."""
+    import os
+    import subprocess
+
+    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout.strip()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 from pathlib import Path
 
 import pytest
@@ -69,8 +70,21 @@ def test_build_command_writes_only_the_report_on_stdout(cli, tmp_path: Path) -> 
     document = json.loads(result.out)
     assert [r["ok"] for r in document["results"]] == [True, False]
     assert [f["code"] for f in document["results"][1]["findings"]] == ["SW404"]
-    assert sorted(p.name for p in tmp_path.iterdir()) == ["skillwiki_lost_bundle-1.0.0-py3-none-any.whl", "skillwiki_lost_bundle-1.0.0.tar.gz"]
-    assert "skillwiki build:" not in result.err  # no progress when stderr is not a terminal
+    assert list(tmp_path.iterdir()) == []  # nothing that failed where an upload would pick it up
+    # no progress when stderr is not a terminal; the last line says it failed
+    assert result.err.splitlines() == [f"skillwiki build: FAILED: findings fail, so nothing was written to {tmp_path}"]
+
+
+def test_a_failed_build_removes_the_earlier_archives_of_the_same_names(cli, tmp_path: Path) -> None:
+    stale = tmp_path / "skillwiki_lost_bundle-1.0.0-py3-none-any.whl"
+    stale.write_bytes(b"an earlier build")
+    (tmp_path / "other-1.0.0.tar.gz").write_bytes(b"not ours")
+    result = cli("build", str(PACKAGES / "lost-bundle"), "--outdir", str(tmp_path))
+    assert result.code == 1
+    assert [p.name for p in tmp_path.iterdir()] == ["other-1.0.0.tar.gz"]
+    assert result.err.splitlines()[-1] == (
+        f"skillwiki build: FAILED: findings fail, so nothing was written to {tmp_path} (removed the earlier {stale})"
+    )
 
 
 def test_backend_failure_is_a_message_not_a_traceback(cli, tmp_path: Path) -> None:
@@ -80,9 +94,11 @@ def test_backend_failure_is_a_message_not_a_traceback(cli, tmp_path: Path) -> No
     result = cli("build", str(project))
     assert result.code == 1
     assert result.err.startswith(f"skillwiki: building the sdist of {project} failed")
+    assert result.err.splitlines()[-1] == f"skillwiki build: FAILED: nothing was written to {project / 'dist'}"
+    assert not (project / "dist").exists()
     assert "Traceback" not in result.err
 
 
 def test_not_a_project(cli, tmp_path: Path) -> None:
     result = cli("build", str(tmp_path))
-    assert (result.code, result.err) == (1, f"skillwiki: {tmp_path}: not a Python project (no pyproject.toml)\n")
+    assert (result.code, result.err) == (1, f"skillwiki: {tmp_path}: not a Python project (no pyproject.toml)\nskillwiki build: FAILED: nothing was written to {tmp_path / 'dist'}\n")

@@ -87,7 +87,7 @@ def test_show_text_prints_the_card(cli) -> None:
     for sample in EXPECTED["samples"]:
         block = f"  {sample['kind']} @backend-architecture\n  {sample['title']}\n  {sample['excerpt']}\n  backend-architecture ↗ {sample['related']} · q{sample['quality']:.1f}\n"
         assert block in out
-    assert "See all 18 atoms in backend-architecture" in out
+    assert out.rstrip().endswith("See all 18 atoms in backend-architecture: skillwiki atoms backend-architecture")  # the command that lists every atom
 
 
 def test_show_of_a_missing_path_or_name_is_an_error_not_a_traceback(cli, tmp_path: Path) -> None:

@@ -104,7 +104,7 @@ CASES = [
     # files and YAML
     ("not-utf8", write("atoms/latin.md", b"---\nid: latin\nkind: rule\nsummary: caf\xe9\n---\nBody.\n"), "SW502", "atoms/latin.md", 4),
     ("tab-indented-frontmatter", write("atoms/tabs.md", "---\nid: tabs\nkind: rule\nsummary: x\naxes:\n\tlayer: [data]\n---\nBody.\n"), "SW503", "atoms/tabs.md", 6),
-    ("manifest-yaml-syntax", replace(D, "tags: [caching, queues, latency]", "tags: [caching, queues, latency"), "SW503", D, 8),
+    ("manifest-yaml-syntax", replace(D, "tags: [caching, queues, latency]", "tags: [caching, queues, latency"), "SW503", D, 7),  # where the "[" opened
     ("duplicate-key-atom", replace(P, "quality: 4.5", "quality: 4.5\nkind: rule"), "SW504", P, 9),
     ("duplicate-key-manifest", replace(D, "license: MIT", "license: MIT\nname: other"), "SW504", D, 17),
     ("duplicate-key-nested", replace(D, "    values: [data, transport]", "    values: [data, transport]\n    description: again"), "SW504", D, 12),

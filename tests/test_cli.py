@@ -132,9 +132,6 @@ def test_validate_through_a_real_process_prints_no_traceback(valid_bundle: Path)
 
 def test_readme_lists_every_rule_as_skillwiki_rules_prints_it(cli, monkeypatch) -> None:
     monkeypatch.setenv("SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD", "1")
-    from skillwiki_sdk.plugins import clear_cache
-
-    clear_cache()
     readme = (ROOT / "README.md").read_text(encoding="utf-8")
     for line in cli("rules").out.splitlines():
         assert line in readme, f"README's finding codes lack: {line}"

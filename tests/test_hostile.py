@@ -3,13 +3,15 @@
 A case is a folder ``tests/hostile/<group>/<case>/`` holding ``expect.json`` and the
 files that differ from ``tests/hostile/_base/`` (a valid bundle). The test copies the
 base into a temporary folder, removes what ``remove`` names, lays the case's files
-over it, runs the ``make`` steps (links, pipes, permissions, generated large files:
-what git cannot hold or should not), then runs ``skillwiki validate``:
+over it, runs the ``make`` steps (links, pipes, permissions, generated large files,
+names that are not UTF-8: what git cannot hold or should not), then runs
+``skillwiki validate``:
 
 - the exit code is 1 (``strict`` cases run with ``--strict``);
 - every expected finding is there, with its code, file (relative to the bundle;
   ``.`` is the bundle itself; for an archive, relative to the work folder) and, when
-  the case names them, its line (``null``: none) and words its message ``says``;
+  the case names them, its line (``null``: none), its column and words its message
+  ``says``;
 - no other error is reported: the corpus pins every error, not just one of them;
 - nothing says "Traceback", and each case finishes within a second.
 """
@@ -84,6 +86,9 @@ def build_case(case: Path, workdir: Path) -> Path:
             os.mkfifo(path)
         elif step["do"] == "chmod":
             path.chmod(step["mode"])
+        elif step["do"] == "rename":  # to a name git would hold badly: one that is not UTF-8 ("\udce9" is byte 0xe9)
+            (bundle / step["to"]).parent.mkdir(parents=True, exist_ok=True)
+            path.rename(bundle / step["to"])
         elif step["do"] == "archive":
             make_archive(workdir / step["path"], step)
         elif step["do"] == "write":
@@ -97,11 +102,12 @@ def build_case(case: Path, workdir: Path) -> Path:
 def make_archive(path: Path, step: dict[str, Any]) -> None:
     """Write a crafted wheel or sdist: members that standard tools would never write.
 
-    ``format`` is ``zip`` or ``tar.gz`` (whatever the file's name says); a member has
-    ``name`` and one of ``text``, ``zeros`` (that many zero bytes; ``claim`` makes the
-    zip's directory state another size), ``symlink`` or ``hardlink`` (a target);
-    ``size`` is a tar header's claimed size with no data after it. ``truncate`` keeps
-    only that fraction of the bytes; ``raw`` writes that text instead of an archive.
+    ``format`` is ``zip``, ``tar.gz``, ``tar.xz``, ``tar.bz2`` or ``tar`` (whatever the
+    file's name says); a member has ``name`` and one of ``text`` (in UTF-8 or the
+    member's ``encoding``), ``zeros`` (that many zero bytes; ``claim`` makes the zip's
+    directory state another size), ``symlink`` or ``hardlink`` (a target); ``size`` is
+    a tar header's claimed size with no data after it. ``truncate`` keeps only that
+    fraction of the bytes; ``raw`` writes that text instead of an archive.
     """
     import tarfile
     import zipfile
@@ -119,7 +125,7 @@ def make_archive(path: Path, step: dict[str, Any]) -> None:
                     info.external_attr = (stat.S_IFLNK | 0o777) << 16
                     archive.writestr(info, member["symlink"])
                 else:
-                    archive.writestr(info, member.get("text", "").encode() or bytes(member.get("zeros", 0)))
+                    archive.writestr(info, member.get("text", "").encode(member.get("encoding", "utf-8")) or bytes(member.get("zeros", 0)))
         data = buffer.getvalue()
         for member in step["members"]:
             if "claim" in member:  # the central directory's uncompressed size: offset 24 of the entry
@@ -128,7 +134,7 @@ def make_archive(path: Path, step: dict[str, Any]) -> None:
                     entry = data.index(b"PK\x01\x02", entry + 4)
                 data = data[: entry + 24] + member["claim"].to_bytes(4, "little") + data[entry + 28 :]
     else:
-        with tarfile.open(fileobj=buffer, mode="w:gz") as archive:
+        with tarfile.open(fileobj=buffer, mode="w" + {"tar.gz": ":gz", "tar.xz": ":xz", "tar.bz2": ":bz2", "tar": ""}[step["format"]]) as archive:
             for member in step["members"]:
                 info = tarfile.TarInfo(member["name"])
                 if "symlink" in member or "hardlink" in member:
@@ -139,7 +145,7 @@ def make_archive(path: Path, step: dict[str, Any]) -> None:
                     info.size = member["size"]
                     archive.fileobj.write(info.tobuf(archive.format, archive.encoding, archive.errors))
                 else:
-                    payload = member.get("text", "").encode()
+                    payload = member.get("text", "").encode(member.get("encoding", "utf-8"))
                     info.size = len(payload)
                     archive.addfile(info, io.BytesIO(payload))
         data = buffer.getvalue()
@@ -254,12 +260,16 @@ def check_report(case: Path, target: Path, workdir: Path, code: int, stdout: str
     assert code == 1, f"exit code {code}, expected 1\n{stdout}\n{stderr}"
     document = json.loads(stdout)
     findings = [finding for result in document["results"] for finding in result["findings"]]
-    got = [(f["code"], _relative(f["file"], target, workdir), f["line"], f["severity"], f["message"]) for f in findings]
+    got = [(f["code"], _relative(f["file"], target, workdir), f["line"], f["severity"], f["message"], f["column"]) for f in findings]
     for wanted in expect["findings"]:
         matches = [
             g
             for g in got
-            if g[0] == wanted["code"] and g[1] == wanted["file"] and ("line" not in wanted or g[2] == wanted["line"]) and wanted.get("says", "") in g[4]
+            if g[0] == wanted["code"]
+            and g[1] == wanted["file"]
+            and ("line" not in wanted or g[2] == wanted["line"])
+            and ("column" not in wanted or g[5] == wanted["column"])
+            and wanted.get("says", "") in g[4]
         ]
         assert matches, f"expected {wanted} in {got}"
         got.remove(matches[0])
@@ -354,3 +364,48 @@ def test_an_archive_over_the_size_limit_is_refused_before_extraction(suffix: str
     assert [(f.code, f.file) for f in report.findings] == [("SW401" if suffix == ".tar.gz" else "SW402", str(target))]
     assert "add up to more than" in report.findings[0].message
     assert list(scratch.iterdir()) == []
+
+
+def test_installed_plugins_bundles_refuse_links_that_leave_them(tmp_path: Path) -> None:
+    """The registry reads installed bundles with the walker validate uses: a plugin
+    whose atoms/ links outside (or to /etc) is a problem naming SW510, nothing there
+    is read, and a healthy plugin beside it is listed."""
+    from plugin_factory import write_bundle, write_distribution
+
+    site = tmp_path / "site"
+    write_bundle(write_distribution(site, "skillwiki-lk-healthy", "1.0.0", "lk_healthy") / "bundle", "lk-healthy")
+    elsewhere = write_bundle(tmp_path / "elsewhere", "lk-elsewhere")
+    for name, target in (("lk-out", str(elsewhere / "atoms")), ("lk-etc", "/etc")):
+        bundle = write_bundle(write_distribution(site, f"skillwiki-{name}", "1.0.0", name.replace("-", "_")) / "bundle", name)
+        shutil.rmtree(bundle / "atoms")
+        os.symlink(target, bundle / "atoms")
+    deep = write_bundle(write_distribution(site, "skillwiki-lk-deep", "1.0.0", "lk_deep") / "bundle", "lk-deep")
+    (deep / "atoms" / "a" / "b").mkdir(parents=True)
+    os.symlink(elsewhere / "atoms", deep / "atoms" / "a" / "b" / "c")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    environ.update(PYTHONPATH=str(site), SKILLWIKI_NO_CACHE="1")
+    done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "list", "--format", "json"], env=environ, capture_output=True, text=True, timeout=120)
+    assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
+    document = json.loads(done.stdout)
+    assert [d["name"] for d in document["domains"]] == ["lk-healthy"]
+    problems = {p["distribution"]: p for p in document["problems"]}
+    assert set(problems) == {"skillwiki-lk-out", "skillwiki-lk-etc", "skillwiki-lk-deep"}
+    for problem in problems.values():
+        assert "SW510" in json.dumps(problem) and "points outside the bundle" in json.dumps(problem)
+    assert "passwd" not in done.stdout and "lk-elsewhere" not in done.stdout
+
+
+@pytest.mark.parametrize("target", ["/etc", "{outside}/atoms", "../outside/atoms"])
+def test_a_linked_atoms_folder_is_not_walked(target: str, tmp_path: Path) -> None:
+    """atoms/ linking out of the bundle: one SW510 and nothing else, not even a
+    warning about a file found there (the walk never starts)."""
+    from skillwiki_sdk.validation import load_bundle
+
+    bundle, outside = tmp_path / "bundle", tmp_path / "outside"
+    shutil.copytree(BASE, bundle)
+    shutil.copytree(BASE, outside)
+    shutil.rmtree(bundle / "atoms")
+    os.symlink(target.replace("{outside}", str(outside)), bundle / "atoms")
+    loaded = load_bundle(bundle)
+    assert [(f.code, f.file) for f in loaded.findings] == [("SW510", f"{bundle}/atoms")]
+    assert loaded.atoms == [] and loaded.files == 1

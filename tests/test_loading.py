@@ -84,3 +84,15 @@ def test_limits_are_found_on_the_direct_path_as_on_the_general_one() -> None:
         direct, general = _both(text)
         assert direct == general
         assert not direct[0] and direct[2][0][2] == "SW509"
+
+
+def test_values_yaml_cannot_make_stay_text_beside_a_located_finding() -> None:
+    """PyYAML's constructors refuse these (ValueError, KeyError...): each is a finding
+    at its line and column, the value the author's text, the document still loaded."""
+    text = "a: 2024-02-30\nb: !!int 4x\nc: [!!bool maybe, 0x_]\n!!timestamp soon: 1\nd: " + "9" * 700 + "\n"
+    for direct in (True, False):
+        document = load_yaml(text, SOURCE, direct=direct)
+        assert document.ok and document.unread
+        assert document.data == {"a": "2024-02-30", "b": "4x", "c": ["maybe", "0x_"], "soon": 1, "d": "9" * 700}
+        found = sorted((f.line, f.column, f.code) for f in document.findings)
+        assert found == [(2, 4, "SW503"), (3, 4, "SW503"), (4, 5, "SW503"), (4, 19, "SW503"), (5, 1, "SW503"), (6, 4, "SW509")]

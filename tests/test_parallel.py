@@ -1,5 +1,6 @@
-"""Validation spread over processes finds exactly what one process finds, file by file;
-and the schema's fast path never passes a document that jsonschema would fail."""
+"""Validation spread over processes (an executor's ``map``, as the command's pool and
+a library caller's own executor pass it) finds exactly what one process finds, file
+by file; and the schema's fast path never passes a document that jsonschema would fail."""
 
 from __future__ import annotations
 
@@ -36,16 +37,24 @@ def _by_file(report) -> dict[str, list[tuple]]:
     return dict(grouped)
 
 
+def _in_pool(root: str):
+    import functools
+    from concurrent.futures import ProcessPoolExecutor
+
+    with ProcessPoolExecutor(max_workers=2) as pool:
+        return validate(root, map=functools.partial(pool.map, chunksize=50))
+
+
 def test_findings_are_identical_file_by_file_on_one_process_or_several(damaged_bundle: str) -> None:
-    one = validate(damaged_bundle, jobs=1)
-    several = validate(damaged_bundle, jobs=2)
+    one = validate(damaged_bundle)
+    several = _in_pool(damaged_bundle)
     assert _by_file(several) == _by_file(one)
     assert [f.to_dict() for f in several.findings] == [f.to_dict() for f in one.findings]
     assert several.atoms == one.atoms == COUNT
 
 
 def test_the_damaged_bundle_has_findings_of_every_kind_in_the_right_files(damaged_bundle: str) -> None:
-    report = validate(damaged_bundle, jobs=2)
+    report = _in_pool(damaged_bundle)
     codes = {finding.code for finding in report.findings}
     # one code for each way of damage in generate.DAMAGES
     assert len(DAMAGES) == 9
@@ -72,102 +81,3 @@ def test_the_fast_schema_check_never_passes_what_jsonschema_fails(document: dict
         pytest.skip("fastjsonschema is not installed")
     if fast(document):
         assert validator("atom").is_valid(document), document
-
-
-# map_beside: part of the work in one forked child; the same results, whatever happens to it
-
-_SHARE = """
-import os, sys, threading
-from skillwiki_sdk.parallel import map_beside
-parent = os.getpid()
-def square_where(number):
-    return number * number, os.getpid() != parent
-if sys.argv[1] == "thread":  # another thread running: forking is not safe, all is done here
-    stop = threading.Event()
-    threading.Thread(target=stop.wait).start()
-results = map_beside(square_where, [(n,) for n in range(40)])
-if sys.argv[1] == "thread":
-    stop.set()
-assert [value for value, _ in results] == [n * n for n in range(40)]
-print(",".join(str(n) for n, (_, child) in enumerate(results) if child))
-"""
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_map_beside_shares_the_work_with_a_child_and_keeps_the_order() -> None:
-    import subprocess
-
-    # in a process of its own: a thread left running by another test would (rightly) stop the fork
-    alone = subprocess.run([sys.executable, "-c", _SHARE, "alone"], capture_output=True, text=True, check=True).stdout.strip()
-    in_child = [int(n) for n in alone.split(",")]
-    assert in_child == list(range(40 - len(in_child), 40)) and 10 <= len(in_child) <= 20
-    with_thread = subprocess.run([sys.executable, "-c", _SHARE, "thread"], capture_output=True, text=True, check=True).stdout.strip()
-    assert with_thread == ""
-
-
-_FAILING_CHILD = """
-import os
-from skillwiki_sdk.parallel import map_beside
-parent = os.getpid()
-forks = []
-fork = os.fork
-os.fork = lambda: forks.append(1) or fork()
-def dies_in_the_child(number):
-    if os.getpid() != parent:
-        os._exit(3)
-    return number + 1
-def unpicklable_in_the_child(number):
-    if os.getpid() != parent:
-        return lambda: number  # a result that cannot travel back
-    return number - 1
-assert map_beside(dies_in_the_child, [(n,) for n in range(30)]) == [n + 1 for n in range(30)]
-assert map_beside(unpicklable_in_the_child, [(n,) for n in range(30)]) == [n - 1 for n in range(30)]
-print(len(forks))
-"""
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_map_beside_does_the_child_part_itself_when_the_child_fails() -> None:
-    import subprocess
-
-    done = subprocess.run([sys.executable, "-c", _FAILING_CHILD], capture_output=True, text=True, check=True)
-    assert done.stdout.strip() == "2"  # both forked, both children failed, all results here
-
-
-_HELPER = """
-import os, sys, threading, time
-from skillwiki_sdk.parallel import Helper
-parent = os.getpid()
-def prepare():
-    time.sleep(0.2)  # ready later than the parent, which goes on meanwhile
-    return lambda items: [(number * 3, os.getpid() != parent) for (number,) in items]
-def prepare_and_die():
-    os._exit(5)
-started = time.monotonic()
-helper = Helper(prepare)
-assert time.monotonic() - started < 0.15  # the parent did not wait for prepare
-assert helper.send([(n,) for n in range(5)])
-assert helper.results() == [(n * 3, True) for n in range(5)]
-assert helper.results() is None and not helper.send([(1,)])  # once only
-dead = Helper(prepare_and_die)
-assert not dead.send([(1,)]) or dead.results() is None
-idle = Helper(prepare)
-started = time.monotonic()
-idle.close()  # stopped at once, without waiting for prepare
-assert time.monotonic() - started < 0.15 and not idle.send([(1,)])
-stop = threading.Event()
-threading.Thread(target=stop.wait).start()
-with Helper(prepare) as none:  # another thread running: no fork
-    assert none.pid == 0 and not none.send([(1,)]) and none.results() is None
-stop.set()
-print("ok")
-"""
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_a_helper_prepares_beside_then_does_the_work_it_is_sent() -> None:
-    import subprocess
-
-    done = subprocess.run([sys.executable, "-c", _HELPER], capture_output=True, text=True, timeout=60)
-    assert done.returncode == 0, done.stderr
-    assert done.stdout.strip() == "ok"

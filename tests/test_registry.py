@@ -204,73 +204,6 @@ def test_two_entry_points_naming_one_module_are_one_plugin(listed: dict) -> None
     assert [d["entry_point"] for d in listed["domains"] if d["name"] == "rt-twice"] == ["rt-twice"]
 
 
-_FORKS_COUNTED = (
-    "import json, os, sys; import skillwiki_sdk.registry as r; r.ROOTS_BESIDE = int(sys.argv[1]); "
-    # reading prepared in this process already: no reader is forked for it
-    "__import__('skillwiki_sdk.validation') if sys.argv[2] == 'here' else None; "
-    # at each fork: whether a plugin module had been imported by then
-    "forks = []; fork = os.fork; os.fork = lambda: forks.append(any(m.startswith('rt_') for m in sys.modules)) or fork(); "
-    "from skillwiki_sdk.cli import main; code = main(['list', '--format', 'json']); "
-    "print(json.dumps(forks), file=sys.stderr); sys.exit(code)"
-)
-
-
-def _list_forking(site: Path, threshold: int, where: str) -> tuple[dict, list[bool]]:
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
-    done = subprocess.run([sys.executable, "-c", _FORKS_COUNTED, str(threshold), where], env={**environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, timeout=120)
-    assert done.returncode in (0, 1), done.stderr
-    return json.loads(done.stdout), json.loads(done.stderr.strip().splitlines()[-1])
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_bundles_read_by_a_reader_forked_before_the_plugins_are_listed_the_same(listed: dict, site: Path) -> None:
-    """Discovery forks a reader before the first plugin is imported, which reads the
-    bundles (from ROOTS_BESIDE of them, half in a fork of its own): every domain,
-    problem and finding is the same as when everything is read in one process."""
-    alone, none = _list_forking(site, 10_000, "here")
-    assert none == []
-    reader, forks = _list_forking(site, 10_000, "reader")
-    assert forks == [False]  # before any plugin module was imported
-    shared, forks = _list_forking(site, 1, "reader")
-    assert forks == [False]  # (its own fork is not seen here)
-    assert reader == shared == alone == listed
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_with_a_plugin_s_checks_the_bundles_are_read_here_and_beside_after_the_plugins(tmp_path: Path) -> None:
-    """The reader has not imported the installed plugins, so where one of them
-    contributes checks it is stopped, and part of the bundles is read in a child
-    forked after the plugins: the listing, the plugin's findings included, is the same."""
-    site = _site(tmp_path)
-    write_bundle(write_distribution(site, "skillwiki-rt-checks", "1.0.0", "rt_checks", code=WITH_CHECKS) / "bundle", "rt-checks")
-    alone, none = _list_forking(site, 10_000, "here")
-    assert none == []
-    # its crashing check (SW408) keeps every bundle out: the checks did run on them
-    assert sum(any(f["code"] == "SW408" for f in p["findings"]) for p in alone["problems"]) >= 10
-    beside, forks = _list_forking(site, 1, "reader")
-    assert forks == [False, True]
-    assert beside == alone
-
-
-@pytest.mark.skipif(not hasattr(os, "fork"), reason="needs fork")
-def test_the_early_reader_reads_a_bundle_as_discovery_reads_it(site: Path) -> None:
-    """The reader is forked before discovery begins: it must read as discovery does,
-    where links to other domains are the registry's own check (SW304 once, after
-    all domains are loaded), not a nested discovery of its own."""
-    code = (
-        "import json, sys; import skillwiki_sdk.registry as r; from skillwiki_sdk.parallel import Helper\n"
-        "with Helper(r._prepared_reader) as reader:\n"
-        "    assert reader.send([(sys.argv[1],)])\n"
-        "    [read] = reader.results()\n"
-        "print(json.dumps(sorted(f.code for f in read.findings)))"
-    )
-    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
-    root = str(site / "rt_badlink" / "bundle")
-    done = subprocess.run([sys.executable, "-c", code, root], env={**environ, "PYTHONPATH": str(site)}, capture_output=True, text=True, timeout=120)
-    assert done.returncode == 0, done.stderr
-    assert "SW304" not in json.loads(done.stdout)
-
-
 def test_strict_makes_problems_fail(site: Path) -> None:
     code, document = _list(site, "--strict")
     assert code == 1 and document["ok"] is False
@@ -305,7 +238,7 @@ def test_text_listing_names_each_problem_and_what_to_do(site: Path) -> None:
 @pytest.fixture
 def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     """A site folder on this process's sys.path, forgotten afterwards."""
-    from skillwiki_sdk import plugins
+    import importlib
 
     for name in list(os.environ):
         if name.startswith("SKILLWIKI_"):
@@ -313,35 +246,37 @@ def installed(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
     site = tmp_path / "site"
     site.mkdir()
     monkeypatch.syspath_prepend(str(site))
-    plugins.clear_cache()
+    importlib.invalidate_caches()
     before = set(sys.modules)
     yield site
     for name in set(sys.modules) - before:
         if name.startswith("rt_"):
             del sys.modules[name]
     monkeypatch.undo()
-    plugins.clear_cache()
 
 
-def test_registry_api_finds_a_domain_once_per_process(installed: Path) -> None:
+def test_registry_api_finds_a_domain_and_each_discovery_looks_again(installed: Path) -> None:
+    import importlib
+
     from skillwiki_sdk import Registry
 
     write_bundle(write_distribution(installed, "skillwiki-rt-api", "1.2.0", "rt_api") / "bundle", "rt-api", "1.2.0")
-    registry = Registry.discover(refresh=True)
+    registry = Registry.discover()
     entry = registry.get("rt-api")
     assert entry is not None and (entry.distribution, entry.version, len(entry.bundle.atoms)) == ("skillwiki-rt-api", "1.2.0", 2)
     assert "rt-api" in registry and registry["rt-api"] is entry
-    # cached: a plugin installed later is seen only with refresh
+    # nothing is remembered in the process: a plugin installed later is seen by the next discovery
     write_bundle(write_distribution(installed, "skillwiki-rt-late", "1.0.0", "rt_late") / "bundle", "rt-late")
-    assert Registry.discover() is registry and registry.get("rt-late") is None
-    assert Registry.discover(refresh=True).get("rt-late") is not None
+    importlib.invalidate_caches()
+    assert registry.get("rt-late") is None
+    assert Registry.discover().get("rt-late") is not None
 
 
 def test_a_domain_version_spelt_otherwise_but_equal_in_pep_440_is_the_distribution_s(installed: Path) -> None:
     from skillwiki_sdk import Registry
 
     write_bundle(write_distribution(installed, "skillwiki-rt-spelt", "2.0", "rt_spelt") / "bundle", "rt-spelt", "2.0.0")
-    registry = Registry.discover(refresh=True)
+    registry = Registry.discover()
     assert registry.get("rt-spelt") is not None
     assert [p.distribution for p in registry.problems if p.distribution == "skillwiki-rt-spelt"] == []
 
@@ -401,32 +336,3 @@ def test_a_plugin_imported_from_a_zip_file_is_listed(tmp_path: Path) -> None:
     assert domain["path"].startswith(str(archive))
     assert [p for p in document["problems"] if p["distribution"] == "skillwiki-rt-zipped"] == []
     assert not list(Path(tempfile.gettempdir()).glob("skillwiki-bundle-*"))  # the copy is removed
-
-
-def test_the_reader_gives_an_early_read_only_for_the_very_folder_a_hook_names(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    """Told the modules about to load, the reader reads the bundles where `skillwiki
-    new` puts them; a root is answered from those reads only when it is that folder
-    and nothing in it changed since, and the early reading stops as soon as the
-    roots have come."""
-    from skillwiki_sdk.registry import _Reader
-
-    for name in ("rt_early_a", "rt_early_b"):
-        write_bundle(tmp_path / name / "bundle", name.replace("_", "-"))
-        (tmp_path / name / "__init__.py").write_text("")
-    elsewhere = tmp_path / "elsewhere"
-    write_bundle(elsewhere, "rt-elsewhere")
-    monkeypatch.syspath_prepend(str(tmp_path))
-    calls: list[str] = []
-    reader = _Reader(lambda root: calls.append(os.fspath(root)) or f"read {os.fspath(root)}")
-    reader.tell(["rt_early_a", "rt_early_b", "rt_missing", "os.path"], lambda: False)
-    a, b = (str(tmp_path / name / "bundle") for name in ("rt_early_a", "rt_early_b"))
-    assert calls == [a, b]  # no guess for a module not found, nor for a submodule
-    # the plugin rewrote a file of its bundle as it loaded: that early read is not used
-    atom = next((tmp_path / "rt_early_b" / "bundle" / "atoms").iterdir())
-    atom.write_text(atom.read_text() + "\nAnd more.\n")
-    got = reader([(Path(b),), (elsewhere,), (a,)])
-    assert got == [f"read {b}", f"read {elsewhere}", f"read {a}"]
-    assert calls == [a, b, b, str(elsewhere)]  # read now: the changed folder, and the one not guessed
-    stopped = _Reader(lambda root: calls.append("again") or "read")
-    stopped.tell(["rt_early_a", "rt_early_b"], lambda: True)  # the roots have come already
-    assert "again" not in calls and stopped.early == {}

@@ -43,54 +43,82 @@ def test_without_settings_every_finding_is_reported(project: Path, cli) -> None:
     assert found(cli) == (1, ALL)
 
 
+ERRORS = ALL[:2]
+
+
+def silence_errors(root: Path) -> None:
+    """Silence both errors where they ship: in their atoms."""
+    suppress(root, ATOM, "x-skillwiki-ignore: [SW207]")
+    suppress(root, QUEUE, "x-skillwiki-ignore: [SW209]")
+
+
 @pytest.mark.parametrize(
     ("option", "value", "expected"),
     [
-        ("--select", "SW2", ALL[:2]),
-        ("--select", "SW207", [ALL[1]]),
-        ("--select", "SW20", ALL[:2]),
-        ("--select", "sw1xx", [ALL[2]]),
-        ("--select", "SW110,SW209", [ALL[0], ALL[2]]),
-        ("--ignore", "SW2", [ALL[2]]),
-        ("--ignore", "SW207,SW11", [ALL[0]]),
-        ("--ignore", "SW2xx", [ALL[2]]),
+        ("--select", "SW2", ERRORS),
+        ("--select", "SW207", ERRORS),
+        ("--select", "sw1xx", ALL),
+        ("--select", "SW110,SW209", ALL),
+        ("--ignore", "SW110", ERRORS),
+        ("--ignore", "SW11", ERRORS),
+        ("--ignore", "sw11x", ERRORS),
     ],
 )
-def test_select_and_ignore_by_code_or_prefix(project: Path, cli, option: str, value: str, expected) -> None:
-    code, findings = found(cli, option, value)
-    assert findings == expected
-    assert code == (1 if any(c != "SW110" for c, _, _ in expected) else 0)
+def test_select_and_ignore_choose_warnings_and_never_hide_an_error(project: Path, cli, option: str, value: str, expected) -> None:
+    assert found(cli, option, value) == (1, expected)
 
 
-def test_select_then_ignore_and_repeated_options_add_up(project: Path, cli) -> None:
-    assert found(cli, "--select", "SW2", "--ignore", "SW209") == (1, [ALL[1]])
-    assert found(cli, "--ignore", "SW209", "--ignore", "SW207") == (0, [ALL[2]])
+@pytest.mark.parametrize(
+    ("value", "named"),
+    [
+        ("SW207", "--ignore: 'SW207' is an error code, and an error cannot be silenced from outside the bundle"),
+        ("SW2", "--ignore: 'SW2' covers error codes (SW201, SW202, SW203, SW204, ...)"),
+        ("sw1xx", "to drop only its warnings, name them (SW110, SW111, SW112)"),
+    ],
+)
+def test_ignoring_an_error_on_the_command_line_is_a_usage_error(project: Path, cli, value: str, named: str) -> None:
+    result = cli("validate", "--ignore", value, "bundle")
+    assert (result.code, result.out) == (2, "")
+    assert named in result.err
+    assert "x-skillwiki-ignore: [" in result.err  # what to do instead
 
 
 def test_strict_fails_on_warnings_left_after_ignoring(project: Path, cli) -> None:
-    assert found(cli, "--ignore", "SW20") == (0, [ALL[2]])
-    assert found(cli, "--ignore", "SW20", "--strict") == (1, [ALL[2]])
-    assert found(cli, "--ignore", "SW", "--strict") == (0, [])
+    silence_errors(project)
+    assert found(cli) == (0, [ALL[2]])
+    assert found(cli, "--strict") == (1, [ALL[2]])
+    assert found(cli, "--ignore", "SW110", "--strict") == (0, [])
 
 
 def test_pyproject_settings_apply(project: Path, cli) -> None:
-    pyproject(project, '[tool.skillwiki]\nignore = ["SW20"]\nstrict = true\n')
+    silence_errors(project)
+    pyproject(project, "[tool.skillwiki]\nstrict = true\n")
     assert found(cli) == (1, [ALL[2]])  # SW110 fails: strict
-    pyproject(project, '[tool.skillwiki]\nselect = ["SW209", "SW1"]\n')
-    assert found(cli) == (1, [ALL[0], ALL[2]])
+    pyproject(project, '[tool.skillwiki]\nignore = ["SW110"]\nstrict = true\n')
+    assert found(cli) == (0, [])
+    pyproject(project, '[tool.skillwiki]\nselect = ["SW2"]\nstrict = true\n')
+    assert found(cli) == (0, [])
+
+
+def test_an_error_code_in_the_pyproject_ignore_is_refused(project: Path, cli) -> None:
+    pyproject(project, '[tool.skillwiki]\nignore = ["SW110", "SW209"]\n')
+    result = cli("validate", "bundle")
+    assert (result.code, result.out) == (2, "")
+    assert "pyproject.toml: [tool.skillwiki] ignore: 'SW209' is an error code" in result.err
+    assert "x-skillwiki-ignore: [SW209]" in result.err
 
 
 def test_pyproject_is_found_from_the_validated_path_upward(project: Path, cli, monkeypatch) -> None:
-    pyproject(project, '[tool.skillwiki]\nselect = ["SW110"]\n')
+    pyproject(project, '[tool.skillwiki]\nignore = ["SW110"]\n')
     elsewhere = project / "elsewhere"
     elsewhere.mkdir()
     monkeypatch.chdir(elsewhere)
     result = cli("validate", "--format", "json", str(project / "bundle" / "atoms" / ".."))
-    assert [f["code"] for f in json.loads(result.out)["results"][0]["findings"]] == ["SW110"]
+    assert [f["code"] for f in json.loads(result.out)["results"][0]["findings"]] == ["SW209", "SW207"]
 
 
 def test_each_path_uses_its_own_projects_settings(project: Path, tmp_path: Path, cli) -> None:
-    pyproject(project, '[tool.skillwiki]\nignore = ["SW2"]\n')
+    pyproject(project, '[tool.skillwiki]\nignore = ["SW110"]\n')
     other = tmp_path / "other"
     other.mkdir()
     make_broken(other)
@@ -98,28 +126,29 @@ def test_each_path_uses_its_own_projects_settings(project: Path, tmp_path: Path,
     result = cli("validate", "bundle", "other/bundle")
     assert result.code == 1
     assert result.out.splitlines()[-3:] == [
-        "bundle: tiny-domain: 3 atoms, 0 errors, 1 warning [ok]",
+        "bundle: tiny-domain: 3 atoms, 2 errors, 0 warnings [FAILED]",
         "other/bundle: tiny-domain: 3 atoms, 1 error, 1 warning [FAILED]",
-        "2 paths, 6 atoms, 1 error, 2 warnings; 1 failed",
+        "2 paths, 6 atoms, 3 errors, 1 warning; 2 failed",
     ]
 
 
 def test_the_command_line_wins_over_the_file(project: Path, cli) -> None:
-    pyproject(project, '[tool.skillwiki]\nselect = ["SW207"]\nignore = ["SW110"]\nstrict = true\n')
-    assert found(cli) == (1, [ALL[1]])
-    # --select replaces the file's select; the file's ignore still applies
-    assert found(cli, "--select", "SW1,SW209") == (1, [ALL[0]])
-    # --ignore replaces the file's ignore
-    assert found(cli, "--select", "SW1", "--ignore", "SW209") == (1, [ALL[2]])
+    silence_errors(project)
+    pyproject(project, '[tool.skillwiki]\nselect = ["SW207"]\nstrict = true\n')
+    assert found(cli) == (0, [])
+    # --select replaces the file's select
+    assert found(cli, "--select", "SW1") == (1, [ALL[2]])
+    # --ignore adds to nothing in the file, and wins over its select
+    assert found(cli, "--select", "SW1", "--ignore", "SW110") == (0, [])
     # --no-strict overrides strict = true
-    assert found(cli, "--select", "SW1", "--ignore", "SW209", "--no-strict") == (0, [ALL[2]])
+    assert found(cli, "--select", "SW1", "--no-strict") == (0, [ALL[2]])
 
 
 @pytest.mark.parametrize(
     ("args", "named"),
     [
         (["--select", "SW999"], "--select: unknown code or prefix 'SW999'"),
-        (["--ignore", "SW207,SW8"], "--ignore: unknown code or prefix 'SW8'"),
+        (["--ignore", "SW110,SW8"], "--ignore: unknown code or prefix 'SW8'"),
         (["--ignore", "bogus!"], "--ignore: 'bogus!' is not a code or prefix"),
         (["--select", "SW2x"], "--select: 'SW2x' is not a code or prefix"),
     ],
@@ -211,3 +240,23 @@ def test_a_wrong_entry_is_not_hidden_by_a_prefix_beside_it(project: Path, cli) -
     codes = [code for code, _, _ in found(cli)[1]]
     assert "SW212" in codes and "SW207" not in codes
     assert "SW212" not in [code for code, _, _ in found(cli, "--ignore", "SW212")[1]]
+
+
+def test_links_checked_apart_are_silenced_as_the_bundles_own_findings(tmp_path: Path) -> None:
+    """The registry checks @other-domain/id links once every domain is loaded;
+    silenced() applies the atom's x-skillwiki-ignore to them as validate_bundle does."""
+    from skillwiki_sdk.registry import external_findings
+    from skillwiki_sdk.testing import make_bundle
+    from skillwiki_sdk.validation import load_bundle, silenced
+
+    root = make_bundle(
+        tmp_path,
+        atoms=[
+            {"id": "quiet", "related": ["@other/missing"], "x-skillwiki-ignore": ["SW304"]},
+            {"id": "loud", "related": ["@other/missing"], "x-skillwiki-ignore": ["SW999"]},
+        ],
+    )
+    bundle = load_bundle(root)
+    found = list(external_findings(bundle, {"other": {"present"}}))
+    assert [(f.code, f.file) for f in found] == [("SW304", f"{root}/atoms/loud.md"), ("SW304", f"{root}/atoms/quiet.md")]
+    assert [(f.code, f.file) for f in silenced(bundle, found)] == [("SW304", f"{root}/atoms/loud.md")]  # and no SW212 again

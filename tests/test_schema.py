@@ -93,77 +93,9 @@ def test_the_wheel_ships_the_same_schemas(tmp_path: Path) -> None:
     assert text == (SCHEMAS / "atom.schema.json").read_text(encoding="utf-8")
 
 
-def _pinned(extra: str, name: str) -> str:
-    """The version that pyproject.toml pins ``name`` to in ``extra``."""
-    from packaging.requirements import Requirement
-
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # the SDK depends on tomli there
-        import tomli as tomllib
-
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    for requirement in map(Requirement, project["optional-dependencies"][extra]):
-        if requirement.name == name:
-            (spec,) = requirement.specifier
-            return spec.version
-    raise AssertionError(f"pyproject.toml pins no {name} in the {extra} extra")
-
-
-@pytest.mark.parametrize("name", SCHEMA_NAMES)
-def test_the_pregenerated_fast_check_is_made_from_the_current_schema(name: str) -> None:
-    """skillwiki_sdk/_fast_<name>.py must be generated again (make schemas) when a schema changes."""
-    import importlib.metadata
-
-    from skillwiki_sdk.schema import _fast_check, fast_module_source
-
-    module = importlib.import_module(f"skillwiki_sdk._fast_{name}")
-    text = (SCHEMAS / f"{name}.schema.json").read_text(encoding="utf-8")
-    assert module.SCHEMA_TEXT == text, "run: make schemas"
-    # The code is fastjsonschema's, and each release words it its own way: the files are
-    # made with the release pinned in the dev extra (make schemas), the only one to compare.
-    generator = _pinned("dev", "fastjsonschema")
-    installed = importlib.metadata.version("fastjsonschema")
-    if installed != generator:
-        pytest.skip(f"_fast_{name}.py is generated with fastjsonschema {generator} (the dev extra); this is {installed}")
-    source = (ROOT / "skillwiki_sdk" / f"_fast_{name}.py").read_text(encoding="utf-8")
-    assert source == fast_module_source(name, text), "run: make schemas"
-    assert _fast_check.__wrapped__(name).__closure__[0].cell_contents is module.validate
-
-
-def test_checking_a_document_imports_neither_fastjsonschema_nor_decimal() -> None:
-    """The generated checks carry their own exception and Decimal stand-in: a run that
-    meets no schema error pays for neither import; a Decimal is still a number to them."""
-    from conftest import EXAMPLE_BUNDLE
-
-    code = """
-import sys, yaml
-from skillwiki_sdk.model import Source
-from skillwiki_sdk.schema import _fast_check, schema_findings
-domain = yaml.safe_load(open(sys.argv[1], encoding="utf-8"))
-atom = {"id": "a", "kind": "rule", "summary": "A rule."}
-assert schema_findings("atom", atom, Source("a.md", "a.md")) == []
-assert schema_findings("domain", domain, Source("domain.yaml", "domain.yaml")) == []
-print(sorted(m for m in ("fastjsonschema", "decimal", "jsonschema") if m in sys.modules))
-import decimal
-print(_fast_check("atom")({**atom, "quality": decimal.Decimal("4.5")}), _fast_check("atom")({**atom, "quality": decimal.Decimal("7")}))
-"""
-    out = subprocess.run([sys.executable, "-c", code, str(EXAMPLE_BUNDLE / "domain.yaml")], check=True, capture_output=True, text=True, cwd=ROOT).stdout
-    assert out.splitlines() == ["[]", "True False"]  # a Decimal is a number, and 7 is above the maximum
-
-
 def test_each_missing_key_is_named_once() -> None:
     from skillwiki_sdk.model import Source
     from skillwiki_sdk.schema import schema_findings
 
     findings = schema_findings("domain", {"schema": 1, "name": "dd", "version": "1.0.0", "description": "D."}, Source("domain.yaml", "domain.yaml"))
     assert [f.message for f in findings] == [f"missing required key '{key}'" for key in ("requires-sdk", "tags", "axes")]
-
-
-def test_a_stale_pregenerated_check_is_not_used(monkeypatch) -> None:
-    import skillwiki_sdk._fast_atom as generated
-    from skillwiki_sdk.schema import _pregenerated
-
-    assert _pregenerated("atom") is generated.validate
-    monkeypatch.setattr(generated, "SCHEMA_TEXT", generated.SCHEMA_TEXT + " ")
-    assert _pregenerated("atom") is None

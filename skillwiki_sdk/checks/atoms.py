@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Iterator
 
 from .. import rules
+from .._words import did_you_mean, is_slug, slugify
 from ..hookspecs import hookimpl
 from ..model import Bundle, Finding, check
 
@@ -19,7 +20,7 @@ def atom_ids(bundle: Bundle) -> Iterator[Finding]:
                 f"id '{atom.id}' differs from the file name '{atom.stem}.md'",
                 file=atom.source,
                 path=("id",),
-                hint=f"rename the file to {atom.id}.md or set id: {atom.stem}",
+                hint=_id_hint(atom.id, atom.stem),
             )
         if atom.id in first:
             yield rules.DUPLICATE_ID.finding(
@@ -30,6 +31,22 @@ def atom_ids(bundle: Bundle) -> Iterator[Finding]:
             )
         else:
             first[atom.id] = atom.source.display
+
+
+def _id_hint(atom_id: str, stem: str) -> str | None:
+    """How to make id and file name agree, suggesting only ids that are slugs."""
+    if is_slug(atom_id) and is_slug(stem):
+        return f"rename the file to {atom_id}.md or set id: {stem}"
+    if is_slug(stem):
+        return f"set id: {stem}"
+    if is_slug(atom_id):
+        return f"rename the file to {atom_id}.md"
+    slug = slugify(stem) or slugify(atom_id)
+    return f"rename the file to {slug}.md and set id: {slug} (ids are lowercase words joined by hyphens)" if slug else None
+
+
+def _joined(*parts: str | None) -> str | None:
+    return "; ".join(part for part in parts if part) or None
 
 
 @check(rules.UNKNOWN_KIND, rules.UNKNOWN_TAG, rules.UNKNOWN_AXIS, rules.UNKNOWN_AXIS_VALUE)
@@ -47,6 +64,7 @@ def atom_vocabulary(bundle: Bundle) -> Iterator[Finding]:
                 f"kind '{atom.kind}' is not one of the domain's kinds: {', '.join(domain.kinds)}",
                 file=atom.source,
                 path=("kind",),
+                hint=_joined(did_you_mean(atom.kind, domain.kinds), "or declare it in kinds in domain.yaml" if is_slug(atom.kind) else None),
             )
         if tags is not None:
             for index, tag in enumerate(atom.tags):
@@ -55,7 +73,7 @@ def atom_vocabulary(bundle: Bundle) -> Iterator[Finding]:
                         f"tag '{tag}' is not in the domain's tag vocabulary",
                         file=atom.source,
                         path=("tags", index),
-                        hint="add it to tags in domain.yaml, or use a tag that is there",
+                        hint=_tag_hint(tag, domain.tags or ()),
                     )
         if axes is not None:
             for axis_id, values in atom.axes.items():
@@ -65,6 +83,7 @@ def atom_vocabulary(bundle: Bundle) -> Iterator[Finding]:
                         file=atom.source,
                         path=("axes", axis_id),
                         key=True,
+                        hint=did_you_mean(axis_id, axes),
                     )
                     continue
                 for index, value in enumerate(values):
@@ -73,8 +92,18 @@ def atom_vocabulary(bundle: Bundle) -> Iterator[Finding]:
                             f"value '{value}' is not declared for axis '{axis_id}'",
                             file=atom.source,
                             path=("axes", axis_id, index),
-                            hint=f"declared values: {', '.join(sorted(axes[axis_id]))}",
+                            hint=_joined(did_you_mean(value, domain.axes[axis_id].values), f"declared values: {', '.join(sorted(axes[axis_id]))}"),
                         )
+
+
+def _tag_hint(tag: str, vocabulary: tuple[str, ...]) -> str:
+    close = did_you_mean(tag, vocabulary)
+    if is_slug(tag):
+        add = "add it to tags in domain.yaml, or use a tag that is there"
+    else:
+        slug = slugify(tag)
+        add = f"tags are lowercase words joined by hyphens: write '{slug}' and add it to tags in domain.yaml" if slug else "use a tag of the vocabulary"
+    return f"{close} Else {add}" if close else add
 
 
 @check(rules.EMPTY_BODY)

@@ -18,7 +18,7 @@ def manifest_versions(bundle: Bundle) -> Iterator[Finding]:
     domain = bundle.domain
     if domain is None:
         return
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import Version
 
     schema = domain.schema
     if isinstance(schema, int) and not isinstance(schema, bool) and schema > SUPPORTED_SCHEMA:
@@ -31,9 +31,10 @@ def manifest_versions(bundle: Bundle) -> Iterator[Finding]:
     if domain.version is not None:
         try:
             Version(domain.version)
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or a number of more digits than Python reads
+            shown = domain.version if len(domain.version) <= 60 else domain.version[:57] + "..."
             yield rules.VERSION_INVALID.finding(
-                f"version '{domain.version}' is not a PEP 440 version",
+                f"version '{shown}' is not a PEP 440 version",
                 file=domain.source,
                 path=("version",),
                 hint="use a version such as \"1.0.0\", \"1.2rc1\" or \"2.0.post1\"",
@@ -42,7 +43,7 @@ def manifest_versions(bundle: Bundle) -> Iterator[Finding]:
         allowed = _sdk_allowed(domain.requires_sdk)
         if allowed is None:
             yield rules.REQUIRES_SDK_INVALID.finding(
-                f"requires-sdk '{domain.requires_sdk}' is not a PEP 440 specifier set",
+                f"requires-sdk '{domain.requires_sdk if len(domain.requires_sdk) <= 60 else domain.requires_sdk[:57] + '...'}' is not a PEP 440 specifier set",
                 file=domain.source,
                 path=("requires-sdk",),
                 hint="write it like \">=0.1,<0.2\"",
@@ -60,11 +61,11 @@ def manifest_versions(bundle: Bundle) -> Iterator[Finding]:
 def _sdk_allowed(requires: str) -> bool | None:
     """Whether this SDK satisfies the specifier set ``requires``; None when it is not
     one. Once per text: installed domains mostly share the same few."""
-    from packaging.specifiers import InvalidSpecifier, SpecifierSet
+    from packaging.specifiers import SpecifierSet
 
     try:
         return SpecifierSet(requires).contains(__version__, prereleases=True)
-    except InvalidSpecifier:
+    except ValueError:  # InvalidSpecifier, or a version of more digits than Python reads
         return None
 
 

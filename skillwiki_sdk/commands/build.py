@@ -13,25 +13,40 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "build",
         help=SUMMARY,
         description="Build PROJECT's sdist, then its wheel from the sdist, in an isolated environment "
-        "(as 'python -m build' does), and validate both archives. Exit 0 when both are good, 1 when the build "
-        "fails or an archive has failing findings (a wheel without its bundle, a version that differs, ...).",
+        "(as 'python -m build' does), and validate both archives with the project's [tool.skillwiki] settings. "
+        "They are moved into the output folder only when neither fails: a failed build leaves nothing to upload. "
+        "Exit 0 when both are good, 1 when the build fails or an archive has failing findings (a wheel without "
+        "its bundle, a version that differs, ...), 2 when the settings are refused.",
     )
     parser.add_argument("project", nargs="?", default=".", metavar="PROJECT", help="the plugin project (default: .)")
     parser.add_argument("--outdir", "-o", default=None, metavar="DIR", help="where to write the archives (default: PROJECT/dist)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="format of the validation report (default: text)")
-    parser.add_argument("--strict", action="store_true", help="warnings fail too")
+    parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None, help="warnings fail too (default: strict of [tool.skillwiki])")
 
 
 def run(args: argparse.Namespace, out) -> int:
     import os
 
-    from ..build import build_project
+    from ..build import BuildError, build_project
     from ..report import render
 
+    def shown(path: str) -> str:
+        relative = os.path.relpath(path)
+        return os.path.abspath(path) if relative.startswith("..") else relative
+
+    outdir = args.outdir if args.outdir is not None else os.path.join(args.project, "dist")
     progress = (lambda line: out.note(f"skillwiki build: {line}")) if out.interactive() else None
-    result = build_project(args.project, args.outdir, progress=progress)
-    out.write(render(result.reports, args.format, strict=args.strict, color=args.format == "text" and out.color()))
-    if args.format == "text":
+    try:
+        result = build_project(args.project, args.outdir, progress=progress, strict=args.strict, registry=out.registry)
+    except BuildError as error:
+        out.note(f"skillwiki: {error}")
+        out.note(f"skillwiki build: FAILED: nothing was written to {shown(outdir)}")
+        return 1
+    out.write(render(result.reports, args.format, strict=bool(args.strict), color=args.format == "text" and out.color()))
+    if result.written:
         for artifact in (result.sdist, result.wheel):
-            out.note(f"built {os.path.relpath(artifact)}")
-    return 1 if result.failed(args.strict) else 0
+            out.note(f"skillwiki build: built {shown(artifact)}")
+        return 0
+    removed = f" (removed the earlier {', '.join(shown(p) for p in result.removed)})" if result.removed else ""
+    out.note(f"skillwiki build: FAILED: findings fail, so nothing was written to {shown(outdir)}{removed}")
+    return 1

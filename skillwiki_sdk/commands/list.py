@@ -23,9 +23,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 def run(args: argparse.Namespace, out) -> int:
     from .. import __version__
     from ..plugins import DISABLE_AUTOLOAD_ENV, LOAD_PLUGINS_ENV
-    from ..registry import Registry
-
-    registry = Registry.discover()
+    registry = out.registry()
     failed = bool(args.strict and registry.problems)
     if args.format == "json":
         import json

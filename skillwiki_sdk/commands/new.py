@@ -29,7 +29,8 @@ def run(args: argparse.Namespace, out) -> int:
 
     from ..scaffold import create_project
 
-    made = create_project(args.name, args.path, title=args.title, description=args.description, author=args.author)
+    title, description, author = (_text(getattr(args, key), f"--{key}") for key in ("title", "description", "author"))
+    made = create_project(args.name, args.path, title=title, description=description, author=author)
     shown = made.root.rstrip("/\\") or "."
     lines = [f"created {made.distribution} (domain {made.name}) in {shown}{os.sep}"]
     lines += [f"  {relative}" for relative in made.files]
@@ -43,3 +44,22 @@ def run(args: argparse.Namespace, out) -> int:
     ]
     out.write("\n".join(lines))
     return 0
+
+
+def _text(value: str | None, option: str) -> str | None:
+    """An option's text as the files will hold it (UTF-8). Where the locale is not
+    UTF-8 (``LANG=C``), Python keeps the bytes of ``Café`` it cannot decode as lone
+    surrogates: they are read again as the UTF-8 they almost always are."""
+    if value is None:
+        return None
+    try:
+        value.encode("utf-8")
+        return value
+    except UnicodeEncodeError:
+        pass
+    try:
+        return os.fsencode(value).decode("utf-8")
+    except UnicodeError:
+        from ..errors import UsageError
+
+        raise UsageError(f"{option} is not UTF-8 text; write it in UTF-8") from None

@@ -1,22 +1,126 @@
-"""``skillwiki rules``: list the finding codes."""
+"""``skillwiki rules [CODE]``: list the finding codes, or explain one."""
 
 from __future__ import annotations
 
 import argparse
+from typing import Any
 
 
-SUMMARY = "list the finding codes"
+SUMMARY = "list the finding codes, or explain one"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("rules", help=SUMMARY, description="List every finding code: the SDK's own and those of installed plugins' checks.")
+    parser = sub.add_parser(
+        "rules",
+        help=SUMMARY,
+        description="List every finding code: the SDK's own and those of installed plugins' checks. "
+        "With CODE, explain it: what it means, an example that triggers it, and how to fix it.",
+    )
+    parser.add_argument("code", nargs="?", metavar="CODE", help="a code to explain, such as SW209")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
+def _content(content: Any) -> list[str]:
+    """The lines that show one file of an example."""
+    from ..explain import Big, Link
+
+    if isinstance(content, Link):
+        return [f"    (a symbolic link to {content.target})"]
+    if isinstance(content, Big):
+        return [f"    (an atom of {content.size:,} bytes)"]
+    if isinstance(content, bytes):
+        return ["    (bytes, not UTF-8) " + line for line in content.decode("latin-1").splitlines()]
+    if isinstance(content, str):
+        return [f"    {line}".rstrip() for line in content.splitlines()] or ["    (empty)"]
+    lines: list[str] = []
+    for member, text in content.items():
+        lines.append(f"    member {member}:")
+        lines += [f"        {line}".rstrip() for line in text.splitlines()]
+    return lines
+
+
+def _example(rule: Any, item: Any) -> list[str]:
+    from ..explain import BASE, REGISTRY
+
+    out = [f"Example{f' ({item.note})' if item.note else ''}: over a valid bundle/ (domain.yaml declares tags caching, queues and axis layer: data, transport; atoms cache-near-reads and queue-writes)"]
+    for name, content in item.files.items():
+        if content is None:
+            out.append(f"  {name}: removed" if name in BASE else f"  {name}: missing")
+            continue
+        out.append(f"  {name}:")
+        out += _content(content)
+    if item.plugin:
+        out.append("  a plugin module with this check:")
+        out += [f"    {line}".rstrip() for line in item.plugin.splitlines()]
+    out.append("  then: skillwiki list" if item.judge == REGISTRY else f"  then: skillwiki validate {item.target}")
+    out += [f"  {line}" for line in _found(rule, item)]
+    return out
+
+
+def _found(rule: Any, item: Any) -> list[str]:
+    """What validating the example reports for the code (the example is real)."""
+    import os
+    import tempfile
+
+    from ..explain import VALIDATE, write_example
+    from ..validation import validate
+
+    if item.judge != VALIDATE:
+        return []
+    try:
+        with tempfile.TemporaryDirectory(prefix="skillwiki-example-") as tmp:
+            target = write_example(item, tmp)
+            findings = [f for f in validate(target).findings if f.code == rule.code]
+            lines = []
+            for finding in findings[:1]:
+                where = (finding.file or ".").replace(os.path.join(tmp, ""), "")
+                where += "".join(f":{n}" for n in (finding.line, finding.column if finding.line else None) if n is not None)
+                lines.append(f"{where}: {finding.code} {finding.message.replace(os.path.join(tmp, ''), '')}")
+                if finding.hint:
+                    lines.append(f"    hint: {finding.hint}")
+            return lines
+    except OSError:  # a system without symbolic links, say: the example still reads
+        return []
+
+
+def explain_text(rule: Any, item: Any) -> str:
+    """The explanation of one rule, for people."""
+    out = [f"{rule.code}  {rule.severity.value}  {rule.name}", rule.summary, ""]
+    if item is None:
+        out.append("No explanation: the rule comes from an installed plugin's checks.")
+        return "\n".join(out) + "\n"
+    out += ["What it means", f"  {item.meaning}", ""]
+    out += _example(rule, item)
+    out += ["", "How to fix it", f"  {item.fix}"]
+    return "\n".join(out) + "\n"
+
+
 def run(args: argparse.Namespace, out) -> int:
+    from ..errors import UsageError
     from ..plugins import make_plugin_manager, rules_of
 
-    found = rules_of(make_plugin_manager())
+    found = rules_of(make_plugin_manager(installed=out.plugins()))
+    if args.code is not None:
+        from ..explain import explanation
+
+        code = args.code.strip().upper()
+        rule = next((r for r in found if r.code == code), None)
+        if rule is None:
+            import difflib
+
+            close = difflib.get_close_matches(code, [r.code for r in found], n=1)
+            raise UsageError(f"no rule has the code {args.code!r}" + (f"; did you mean {close[0]}?" if close else "") + " (run 'skillwiki rules' for the list)")
+        item = explanation(code)
+        if args.format == "json":
+            import json
+
+            document = {"code": rule.code, "severity": rule.severity.value, "name": rule.name, "summary": rule.summary}
+            if item is not None:
+                document.update(meaning=item.meaning, example="\n".join(_example(rule, item)), fix=item.fix)
+            out.write(json.dumps(document, indent=2) + "\n")
+            return 0
+        out.write(explain_text(rule, item))
+        return 0
     if args.format == "json":
         import json
 

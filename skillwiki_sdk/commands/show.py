@@ -21,6 +21,7 @@ def run(args: argparse.Namespace, out) -> int:
 
     target = args.target
     if os.path.exists(target):
+        from ..plugins import make_plugin_manager
         from ..validation import find_bundles, load_bundle, validate_bundle
 
         roots = find_bundles(target)
@@ -31,9 +32,9 @@ def run(args: argparse.Namespace, out) -> int:
 
             raise UsageError(f"{target} holds {len(roots)} bundles; show one of them: " + ", ".join(roots))
         bundle = load_bundle(roots[0])
-        findings = validate_bundle(bundle)
+        findings = validate_bundle(bundle, make_plugin_manager(installed=out.plugins()))
     else:
-        bundle, findings = _installed(target)
+        bundle, findings = _installed(target, out.registry())
     if bundle.domain is None:
         raise NotFoundError(f"{target}: the bundle has no usable domain.yaml; run 'skillwiki validate {target}'")
     card = figures(bundle)
@@ -54,13 +55,11 @@ def run(args: argparse.Namespace, out) -> int:
     return 0
 
 
-def _installed(name: str):
+def _installed(name: str, registry):
     """The bundle of the installed domain ``name`` and its findings, from the registry
-    (which checked it as ``validate`` does, and read it beside: see Registry.discover)."""
+    (which checked it as ``validate`` does)."""
     from ..errors import NotFoundError
-    from ..registry import Registry
 
-    registry = Registry.discover()
     entry = registry.get(name)
     if entry is None:
         for problem in registry.problems:

@@ -8,10 +8,6 @@ from typing import Any, Sequence
 
 FORMATS = ("text", "json", "github", "sarif")
 
-# Paths validated side by side in processes only when there are this many or more
-# and the work is large (see parallel.PARALLEL_THRESHOLD): a pool costs start-up.
-_MIN_PATHS_IN_PARALLEL = 4
-
 
 SUMMARY = "validate bundles, plugin projects, wheels and sdists"
 
@@ -20,7 +16,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser = sub.add_parser(
         "validate",
         help=SUMMARY,
-        description="Validate each PATH (a bundle folder, a plugin project, a .whl or an sdist; default '.'). "
+        description="Validate each PATH (a bundle folder, a plugin project, a .whl, an sdist, or one file of a bundle, "
+        "checked with its bundle in view; default '.'). "
         "Exit 0 when nothing fails, 1 when findings fail, 2 on a usage error. "
         "--select, --ignore and --strict override the same keys of [tool.skillwiki] in the project's pyproject.toml.",
     )
@@ -31,81 +28,46 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="output format (default: github when GITHUB_ACTIONS=true, else text)",
     )
-    parser.add_argument("--select", action="append", metavar="CODES", help="report only these codes or prefixes, comma-separated (e.g. SW2,SW301)")
-    parser.add_argument("--ignore", action="append", metavar="CODES", help="do not report these codes or prefixes, comma-separated (e.g. SW211,SW11)")
+    parser.add_argument("--select", action="append", metavar="CODES", help="report only these warnings (codes or prefixes, comma-separated, e.g. SW2,SW301); errors are always reported")
+    parser.add_argument("--ignore", action="append", metavar="CODES", help="do not report these warnings (codes or prefixes, comma-separated, e.g. SW211,SW11); an error is silenced only in its atom (x-skillwiki-ignore)")
     parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None, help="warnings fail too (--no-strict overrides the project's strict = true)")
-    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="processes to work with (default: by the size of the work)")
+    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes that read atom files (default: one per core from 2,000 files on, else none)")
 
 
-def _codes(values: Sequence[str] | None, known: Sequence[str], option: str) -> tuple[str, ...] | None:
+def _codes(values: Sequence[str] | None, known: Sequence[Any], option: str, warnings_only: bool = False) -> tuple[str, ...] | None:
     from ..config import parse_codes
 
     if values is None:
         return None
-    return parse_codes(",".join(values), known, option)
+    return parse_codes(",".join(values), known, option, warnings_only=warnings_only)
 
 
-def _estimate(path: str, limit: int) -> int:
-    """A cheap guess of the files ``path`` holds, counted up to ``limit``."""
-    if os.path.isfile(path):
-        return max(1, os.path.getsize(path) // 1000)  # an archive: about 1 kB an atom, compressed
-    count = 0
-    for _, dirs, files in os.walk(path):
-        dirs[:] = [d for d in dirs if not d.startswith(".")]
-        count += len(files)
-        if count >= limit:
-            break
-    return count
-
-
-_WORKER_MANAGER: Any = None
-
-
-def _validate_one(path: str, jobs: int | None, manager: Any = None) -> Any:
-    """Validate one path; an unexpected exception becomes a finding of that path."""
+def validate_paths(paths: Sequence[str], manager: Any, jobs: int | None, registry: Any = None, guard: Any = None) -> list[Any]:
+    """A report for every path, in order. Atom files are spread over a pool of
+    worker processes when there are enough of them (see ``_process.AtomPool``);
+    the reports are the same either way. An unexpected exception while validating
+    one path is a finding of that path (SW599), and the others are still validated."""
     from .. import rules
     from ..model import Report
     from ..validation import validate
+    from ._process import AtomPool
 
-    global _WORKER_MANAGER
-    if manager is None:
-        if _WORKER_MANAGER is None:
-            from ..plugins import make_plugin_manager
-
-            _WORKER_MANAGER = make_plugin_manager()
-        manager = _WORKER_MANAGER
-    try:
-        return validate(path, manager=manager, jobs=jobs)
-    except Exception as error:  # one bad path never stops the others
-        report = Report(target=path)
-        report.findings.append(
-            rules.INTERNAL_ERROR.finding(
-                f"validating this path raised {type(error).__name__}: {error}",
-                file=path,
-                hint="this is a bug in skillwiki-sdk or in a plugin's check; please report it with the file",
-            )
-        )
-        return report
-
-
-def validate_paths(paths: Sequence[str], manager: Any, jobs: int | None) -> list[Any]:
-    """A report for every path, in order; paths side by side in processes when it pays.
-
-    The reports are the same whether the paths run in one process or several.
-    """
-    from ..parallel import PARALLEL_THRESHOLD, map_files
-
-    workers = jobs if jobs is not None else min(os.cpu_count() or 1, 8)
-    if len(paths) >= _MIN_PATHS_IN_PARALLEL and workers > 1:
-        total = 0
+    reports = []
+    with AtomPool(jobs) as pool:
         for path in paths:
-            total += _estimate(path, PARALLEL_THRESHOLD - total)
-            if total >= PARALLEL_THRESHOLD:
-                break
-        if total >= PARALLEL_THRESHOLD or jobs is not None:
-            # each worker reads its path's atoms itself: no pool inside a pool
-            return list(map_files(_validate_one, [(path, 1) for path in paths], min(workers, len(paths))))
-    return [_validate_one(path, jobs, manager) for path in paths]
+            try:
+                reports.append(validate(path, manager=manager, registry=registry, map=pool, guard=guard))
+            except Exception as error:  # one bad path never stops the others
+                report = Report(target=path)
+                report.findings.append(
+                    rules.INTERNAL_ERROR.finding(
+                        f"validating this path raised {type(error).__name__}: {error}",
+                        file=path,
+                        hint="this is a bug in skillwiki-sdk or in a plugin's check; please report it with the file",
+                    )
+                )
+                reports.append(report)
+    return reports
 
 
 def run(args: argparse.Namespace, out) -> int:
@@ -113,15 +75,15 @@ def run(args: argparse.Namespace, out) -> int:
     from ..plugins import make_plugin_manager, rules_of
     from ..report import format_summary, render
 
-    manager = make_plugin_manager()
+    manager = make_plugin_manager(installed=out.plugins())
     catalogue = rules_of(manager)
-    known = [rule.code for rule in catalogue]
+    known = list(catalogue)  # rules: an error code may not be ignored
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     # every setting is checked before any work: a usage error stops the whole call
     select = _codes(args.select, known, "--select")
-    ignore = _codes(args.ignore, known, "--ignore")
+    ignore = _codes(args.ignore, known, "--ignore", warnings_only=True)
     settings = [merge_settings(load_settings(path, known), select=select, ignore=ignore, strict=args.strict) for path in args.paths]
-    reports = [apply_settings(report, setting) for report, setting in zip(validate_paths(args.paths, manager, args.jobs), settings)]
+    reports = [apply_settings(report, setting) for report, setting in zip(validate_paths(args.paths, manager, args.jobs, out.registry, out.guard), settings)]
     strict = bool(args.strict)
     out.write(render(reports, fmt, strict=strict, color=fmt == "text" and out.color(), rules=catalogue))
     if fmt == "github":

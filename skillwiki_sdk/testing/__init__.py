@@ -76,24 +76,37 @@ def _shown(path: str | os.PathLike[str]) -> str:
     return relative.replace(os.sep, "/")
 
 
-def validate_path(path: str | os.PathLike[str]) -> Report:
-    """Validate ``path`` as ``skillwiki validate PATH`` would (installed checks included)."""
-    from ..validation import validate
+def validate_path(path: str | os.PathLike[str], *, strict: bool | None = None) -> Report:
+    """Validate ``path`` as ``skillwiki validate PATH`` would: installed checks
+    included, and the ``[tool.skillwiki]`` settings of its project applied
+    (:func:`skillwiki_sdk.validation.judge`).
 
-    return validate(_shown(path))
+    Raises :class:`BundleInvalid` when those settings are refused (an error code in
+    ``ignore``), with the message ``skillwiki validate`` gives.
+    """
+    from ..config import ConfigError
+    from ..model import Report
+    from ..validation import judge
+
+    try:
+        return judge(_shown(path), strict=strict)
+    except ConfigError as error:
+        raise BundleInvalid(f"skillwiki: error: {error}", Report(target=_shown(path))) from None
 
 
 def assert_valid(path: str | os.PathLike[str], *, strict: bool = False) -> Report:
     """Validate ``path`` and raise :class:`BundleInvalid` if findings fail.
 
-    Fails on errors (and on warnings too with ``strict``). The message lists every
-    finding as ``skillwiki validate`` prints it, ``file:line:column: CODE message``,
-    then the summary line. Returns the report when nothing fails.
+    Fails on errors, and on warnings too with ``strict`` or with ``strict = true``
+    in the project's ``[tool.skillwiki]``, whose settings apply as in ``skillwiki
+    validate``. The message lists every finding as ``skillwiki validate`` prints it,
+    ``file:line:column: CODE message``, then the summary line. Returns the report
+    when nothing fails.
     """
     __tracebackhide__ = True
     from ..report import format_text
 
-    report = validate_path(path)
+    report = validate_path(path, strict=True if strict else None)
     if report.failed(strict):
         raise BundleInvalid(format_text([report], strict=strict).rstrip("\n"), report)
     return report

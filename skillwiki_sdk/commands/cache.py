@@ -1,0 +1,50 @@
+"""``skillwiki cache info|clear``: the per-user cache of checked bundles."""
+
+from __future__ import annotations
+
+import argparse
+
+SUMMARY = "show or clear the cache of checked bundles"
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "cache",
+        help=SUMMARY,
+        description="Discovery keeps what it learnt from each installed bundle in a per-user cache folder "
+        "(SKILLWIKI_CACHE_DIR, else the platform's cache folder), keyed by the bundle's files, the SDK and its "
+        "schemas, and the plugins that add checks. 'info' says where it is and what it holds; 'clear' empties it. "
+        "SKILLWIKI_NO_CACHE=1 turns it off.",
+    )
+    parser.add_argument("action", choices=("info", "clear"))
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
+
+def run(args: argparse.Namespace, out) -> int:
+    from ..cache import Cache, default_folder, disabled
+
+    cache = Cache(default_folder())
+    if args.action == "clear":
+        removed = cache.clear()
+        document = {"folder": cache.folder, "removed": removed}
+        text = f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {cache.folder}\n"
+    else:
+        info = cache.info()
+        document = {**info.to_dict(), "enabled": not disabled()}
+        state = "off (SKILLWIKI_NO_CACHE is set)" if disabled() else "on"
+        text = f"folder:  {info.folder}\nstate:   {state}\nentries: {info.entries}\nsize:    {_size(info.bytes)}\n"
+    if args.format == "json":
+        import json
+
+        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(text)
+    return 0
+
+
+def _size(count: int) -> str:
+    for unit in ("bytes", "KiB", "MiB", "GiB"):
+        if count < 1024 or unit == "GiB":
+            return f"{count} {unit}" if unit == "bytes" else f"{count:.1f} {unit}"
+        count /= 1024  # type: ignore[assignment]
+    return str(count)

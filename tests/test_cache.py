@@ -1,0 +1,325 @@
+"""The per-user cache of checked bundles: a warm discovery reads no atom file; what
+could change the verdict invalidates an entry; a damaged, foreign or future entry is
+ignored and rewritten; a cache that cannot be written changes nothing; results are
+the same cold, warm and off."""
+
+from __future__ import annotations
+
+import base64
+import hashlib
+import importlib
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from plugin_factory import write_bundle, write_distribution
+from test_registry import _site
+
+from skillwiki_sdk import Registry
+from skillwiki_sdk.cache import FORMAT, Cache
+
+
+def _record(site: Path, distribution: str, version: str, package: Path) -> None:
+    """A RECORD as pip writes it: every file of the package with its hash and size."""
+    info = site / f"{distribution.replace('-', '_')}-{version}.dist-info"
+    lines = []
+    for path in sorted(package.rglob("*")):
+        if path.is_file():
+            data = path.read_bytes()
+            digest = base64.urlsafe_b64encode(hashlib.sha256(data).digest()).rstrip(b"=").decode()
+            lines.append(f"{path.relative_to(site).as_posix()},sha256={digest},{len(data)}")
+    lines.append(f"{info.name}/RECORD,,")
+    (info / "RECORD").write_text("\n".join(lines) + "\n", encoding="utf-8")
+
+
+@pytest.fixture
+def plugin_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
+    """Two installed plugins (one with a RECORD, as a wheel install has) on sys.path."""
+    for name in list(os.environ):
+        if name.startswith("SKILLWIKI_"):
+            monkeypatch.delenv(name)
+    site = tmp_path / "site"
+    wheel = write_distribution(site, "skillwiki-ca-wheel", "1.0.0", "ca_wheel")
+    write_bundle(wheel / "bundle", "ca-wheel", atoms={"one": {}, "two": {"related": ["one", "'@ca-edit/three'", "'@ca-ghost/x'"]}})
+    _record(site, "skillwiki-ca-wheel", "1.0.0", wheel)
+    edit = write_distribution(site, "skillwiki-ca-edit", "1.0.0", "ca_edit")
+    write_bundle(edit / "bundle", "ca-edit", atoms={"three": {}, "four": {}})
+    monkeypatch.syspath_prepend(str(site))
+    importlib.invalidate_caches()
+    before = set(sys.modules)
+    yield site
+    for name in set(sys.modules) - before:
+        if name.startswith("ca_"):
+            del sys.modules[name]
+
+
+class _Reads:
+    """Counts the atom files parsed (validation.load_atom) and YAML documents loaded."""
+
+    def __init__(self, monkeypatch: pytest.MonkeyPatch) -> None:
+        from skillwiki_sdk import loading, validation
+
+        self.atoms: list[str] = []
+        self.yaml = 0
+        load_atom, load_yaml = validation.load_atom, validation.load_yaml
+
+        def counted_atom(path: str, display: str, stem: str):
+            self.atoms.append(stem)
+            return load_atom(path, display, stem)
+
+        def counted_yaml(*args, **kwargs):
+            self.yaml += 1
+            return load_yaml(*args, **kwargs)
+
+        monkeypatch.setattr(validation, "load_atom", counted_atom)
+        monkeypatch.setattr(validation, "load_yaml", counted_yaml)
+        monkeypatch.setattr(loading, "load_yaml", counted_yaml)
+
+    def reset(self) -> None:
+        self.atoms.clear()
+        self.yaml = 0
+
+
+def _listing(registry: Registry) -> dict:
+    return registry.to_dict()
+
+
+def test_a_warm_discovery_parses_no_atom_file_and_gives_the_same_registry(plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = Cache(str(tmp_path / "cache"))
+    reads = _Reads(monkeypatch)
+    cold = Registry.discover(cache=cache)
+    assert sorted(reads.atoms) == ["four", "one", "three", "two"] and reads.yaml == 6
+    assert cache.info().entries == 3  # two bundles and the discovery
+    reads.reset()
+    warm = Registry.discover(cache=cache)
+    assert reads.atoms == [] and reads.yaml == 0
+    assert _listing(warm) == _listing(cold)
+    # the link to a domain that is not installed is a warning with its line, from the cache too
+    [finding] = warm["ca-wheel"].findings
+    assert (finding.code, finding.line, finding.column) == ("SW303", 8, 34)  # 11 + len("one, "'@ca-edit/three', ")
+    assert _listing(Registry.discover(cache=None)) == _listing(cold)
+    # what a consumer reads of an atom is the same whether it came from the cache or not
+    assert [a.raw for a in warm["ca-wheel"].bundle.atoms] == [a.raw for a in cold["ca-wheel"].bundle.atoms]
+    assert [(a.source, a.body_chars, a.body_line) for a in warm["ca-edit"].bundle.atoms] == [
+        (a.source, a.body_chars, a.body_line) for a in cold["ca-edit"].bundle.atoms
+    ]
+
+
+def test_an_atom_changed_in_place_with_the_same_size_is_read_again(plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    cache = Cache(str(tmp_path / "cache"))
+    Registry.discover(cache=cache)
+    atom = plugin_site / "ca_edit" / "bundle" / "atoms" / "three.md"
+    text = atom.read_text(encoding="utf-8")
+    changed = text.replace("The body of three.", "The body of THREE.")
+    assert len(changed) == len(text)
+    info = atom.stat()
+    atom.write_text(changed, encoding="utf-8")
+    os.utime(atom, ns=(info.st_atime_ns, info.st_mtime_ns + 1_000))  # a new mtime, the same size
+    reads = _Reads(monkeypatch)
+    Registry.discover(cache=cache)
+    assert sorted(reads.atoms) == ["four", "three"]  # that bundle only
+
+
+def test_new_content_under_an_unchanged_mtime_is_seen_through_the_record_hashes(plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A reinstalled wheel: files of the same size and time, other content, a new RECORD."""
+    cache = Cache(str(tmp_path / "cache"))
+    first = Registry.discover(cache=cache)
+    assert first["ca-wheel"].bundle.atoms[0].summary == "A short summary of one."
+    package = plugin_site / "ca_wheel"
+    atom = package / "bundle" / "atoms" / "one.md"
+    info = atom.stat()
+    atom.write_text(atom.read_text(encoding="utf-8").replace("summary of one.", "summary of 1!!!"), encoding="utf-8")
+    os.utime(atom, ns=(info.st_atime_ns, info.st_mtime_ns))
+    assert atom.stat().st_size == info.st_size
+    _record(plugin_site, "skillwiki-ca-wheel", "1.0.0", package)
+    reads = _Reads(monkeypatch)
+    again = Registry.discover(cache=cache)
+    assert sorted(reads.atoms) == ["one", "two"]
+    assert [a.summary for a in again["ca-wheel"].bundle.atoms if a.id == "one"] == ["A short summary of 1!!!"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["truncated", "garbage", "foreign", "future", "not-json-object", "empty", "huge-number"],
+)
+def test_a_damaged_foreign_or_future_entry_is_ignored_and_rewritten(plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+    cache = Cache(str(tmp_path / "cache"))
+    cold = _listing(Registry.discover(cache=cache))
+    entries = sorted((tmp_path / "cache" / "bundles").glob("*.json"))
+    assert len(entries) == 3
+    for entry in entries:
+        text = entry.read_text(encoding="utf-8")
+        entry.write_text(
+            {
+                "truncated": text[: len(text) // 2],
+                "garbage": "\x00\xff not json",
+                "foreign": json.dumps({"hello": "world"}),
+                "future": text.replace(f'"skillwiki-cache":{FORMAT}', f'"skillwiki-cache":{FORMAT + 1}'),
+                "not-json-object": "[1, 2, 3]",
+                "empty": "",
+                "huge-number": "1" * 5000,
+            }[damage],
+            encoding="utf-8",
+            errors="surrogateescape",
+        )
+    reads = _Reads(monkeypatch)
+    assert _listing(Registry.discover(cache=cache)) == cold
+    assert sorted(reads.atoms) == ["four", "one", "three", "two"]  # read again
+    for entry in entries:  # and rewritten whole
+        assert json.loads(entry.read_text(encoding="utf-8"))["skillwiki-cache"] == FORMAT
+    reads.reset()
+    assert _listing(Registry.discover(cache=cache)) == cold and reads.atoms == []
+
+
+def test_an_entry_whose_data_has_another_shape_is_ignored(plugin_site: Path, tmp_path: Path) -> None:
+    cache = Cache(str(tmp_path / "cache"))
+    cold = _listing(Registry.discover(cache=cache))
+    for entry in (tmp_path / "cache" / "bundles").glob("*.json"):
+        document = json.loads(entry.read_text(encoding="utf-8"))
+        document["data"]["atoms"] = [["only", "three"]]
+        entry.write_text(json.dumps(document), encoding="utf-8")
+    assert _listing(Registry.discover(cache=cache)) == cold
+
+
+def test_a_cache_folder_that_cannot_be_written_is_no_error(plugin_site: Path, tmp_path: Path) -> None:
+    blocker = tmp_path / "a-file"
+    blocker.write_text("not a folder")
+    cache = Cache(str(blocker / "cache"))  # below a file: cannot be created, even by root
+    expected = _listing(Registry.discover(cache=None))
+    assert _listing(Registry.discover(cache=cache)) == expected
+    assert cache.info().entries == 0 and cache.clear() == 0
+
+
+def test_clear_removes_only_the_entries(plugin_site: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "cache"
+    (folder / "bundles").mkdir(parents=True)
+    (folder / "bundles" / "notes.txt").write_text("mine")
+    (folder / "mine.json").write_text("{}")
+    cache = Cache(str(folder))
+    Registry.discover(cache=cache)
+    info = cache.info()
+    assert info.entries == 3 and info.bytes > 0
+    assert cache.clear() == 3
+    assert sorted(p.name for p in folder.rglob("*")) == ["bundles", "mine.json", "notes.txt"]
+
+
+# --- the command line, as a user runs it -------------------------------------------
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return _site(tmp_path_factory.mktemp("cached"))
+
+
+def _run(site: Path, cache: Path | None, *argv: str) -> subprocess.CompletedProcess:
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    environ["PYTHONPATH"] = str(site)
+    if cache is None:
+        environ["SKILLWIKI_NO_CACHE"] = "1"
+    else:
+        environ["SKILLWIKI_CACHE_DIR"] = str(cache)
+    return subprocess.run([sys.executable, "-m", "skillwiki_sdk", *argv], env=environ, capture_output=True, text=True, timeout=120)
+
+
+@pytest.mark.parametrize(
+    "argv",
+    [
+        ("list", "--format", "json"),
+        ("list",),
+        ("show", "rt-healthy", "--format", "json"),
+        ("show", "rt-linker"),
+        ("show", "rt-skew"),
+        ("validate", "--format", "json", "{site}/rt_badlink/bundle"),
+    ],
+)
+def test_list_show_and_validate_are_the_same_with_the_cache_cold_warm_and_off(site: Path, tmp_path: Path, argv: tuple[str, ...]) -> None:
+    argv = tuple(arg.format(site=site) for arg in argv)
+    cache = tmp_path / "cache"
+    off = _run(site, None, *argv)
+    cold = _run(site, cache, *argv)
+    assert any(cache.rglob("*.json"))
+    warm = _run(site, cache, *argv)
+    for run in (cold, warm):
+        assert (run.returncode, run.stdout, run.stderr) == (off.returncode, off.stdout, off.stderr)
+    assert "Traceback" not in off.stderr
+
+
+def test_two_processes_discovering_at_once_leave_a_readable_cache(site: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    environ.update(PYTHONPATH=str(site), SKILLWIKI_CACHE_DIR=str(cache))
+    command = [sys.executable, "-m", "skillwiki_sdk", "list", "--format", "json"]
+    runs = [subprocess.Popen(command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    outputs = [run.communicate(timeout=120) for run in runs]
+    assert all(run.returncode == 0 for run in runs), outputs
+    assert len({out for out, _ in outputs}) == 1
+    for entry in cache.rglob("*.json"):
+        assert json.loads(entry.read_text(encoding="utf-8"))["skillwiki-cache"] == FORMAT
+    assert not [p for p in cache.rglob(".tmp-*")]
+    again = _run(site, cache, "list", "--format", "json")
+    assert again.stdout == outputs[0][0]
+
+
+def test_cache_info_and_clear_say_where_and_what(site: Path, tmp_path: Path) -> None:
+    cache = tmp_path / "cache"
+    _run(site, cache, "list")
+    info = _run(site, cache, "cache", "info", "--format", "json")
+    document = json.loads(info.stdout)
+    assert document["folder"] == str(cache) and document["entries"] >= 5 and document["bytes"] > 0 and document["enabled"] is True
+    text = _run(site, cache, "cache", "info").stdout
+    assert f"folder:  {cache}" in text and "state:   on" in text
+    cleared = _run(site, cache, "cache", "clear")
+    assert cleared.returncode == 0 and cleared.stdout.startswith(f"removed {document['entries']} entries from {cache}")
+    assert json.loads(_run(site, cache, "cache", "info", "--format", "json").stdout)["entries"] == 0
+    off = _run(site, None, "cache", "info")
+    assert "state:   off (SKILLWIKI_NO_CACHE is set)" in off.stdout
+
+
+# --- the snapshot of a whole discovery ----------------------------------------------
+
+
+def test_an_unchanged_environment_is_discovered_again_without_importing_a_plugin(plugin_site: Path, tmp_path: Path) -> None:
+    cache = Cache(str(tmp_path / "cache"))
+    cold = Registry.discover(cache=cache)
+    assert all(plugin.plugin is not None for plugin in cold.plugins.plugins)
+    for name in [name for name in sys.modules if name.startswith("ca_")]:
+        del sys.modules[name]
+    warm = Registry.discover(cache=cache)
+    assert not [name for name in sys.modules if name.startswith("ca_")]  # no plugin imported
+    assert _listing(warm) == _listing(cold)
+    assert [(p.distribution, p.version, p.entry_point, p.value, p.plugin) for p in warm.plugins.plugins] == [
+        (p.distribution, p.version, p.entry_point, p.value, None) for p in cold.plugins.plugins
+    ]
+
+
+def test_a_plugin_installed_or_edited_in_place_is_seen_by_the_next_discovery(plugin_site: Path, tmp_path: Path) -> None:
+    cache = Cache(str(tmp_path / "cache"))
+    assert sorted(Registry.discover(cache=cache).domains) == ["ca-edit", "ca-wheel"]
+    write_bundle(write_distribution(plugin_site, "skillwiki-ca-late", "1.0.0", "ca_late") / "bundle", "ca-late")
+    importlib.invalidate_caches()
+    assert sorted(Registry.discover(cache=cache).domains) == ["ca-edit", "ca-late", "ca-wheel"]
+    # an editable install: the module changes, nothing in the site folder does
+    module = plugin_site / "ca_edit" / "__init__.py"
+    site_time = plugin_site.stat().st_mtime_ns
+    module.write_text("raise ImportError('the edit broke it')\n", encoding="utf-8")
+    os.utime(plugin_site, ns=(site_time, site_time))
+    sys.modules.pop("ca_edit", None)
+    registry = Registry.discover(cache=cache)
+    assert sorted(registry.domains) == ["ca-late", "ca-wheel"]
+    [problem] = registry.problems
+    assert (problem.distribution, problem.stage) == ("skillwiki-ca-edit", "import") and "the edit broke it" in problem.reason
+
+
+def test_a_discovery_with_a_plugin_that_failed_to_import_is_not_kept(plugin_site: Path, tmp_path: Path) -> None:
+    write_distribution(plugin_site, "skillwiki-ca-broken", "0.1", "ca_broken", code="raise RuntimeError('flaky')\n")
+    importlib.invalidate_caches()
+    cache = Cache(str(tmp_path / "cache"))
+    assert [p.stage for p in Registry.discover(cache=cache).problems] == ["import"]
+    assert [p.stage for p in Registry.discover(cache=cache).problems] == ["import"]
+    assert "ca_broken" not in sys.modules or sys.modules["ca_broken"] is None
+    entries = [json.loads(p.read_text(encoding="utf-8"))["name"] for p in (tmp_path / "cache" / "bundles").glob("*.json")]
+    assert "discovery" not in entries and len(entries) == 2  # the two bundles only
