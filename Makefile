@@ -85,8 +85,10 @@ lint-report: $(DEV)
 # test reaches (htmlcov/ has the same, file by file)
 coverage: $(DEV)
 	rm -rf .coverage .coverage.* htmlcov
-	$(BIN)/python -m pytest -q -p no:cacheprovider --cov --cov-branch --cov-report=term-missing:skip-covered --cov-report=html
-	@$(BIN)/python -m coverage report --format=total | sed 's/^/branch coverage, total: /; s/$$/ %/'
+	@status=0; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider --cov --cov-branch --cov-report=term-missing:skip-covered --cov-report=html || status=$$?; \
+	echo "branch coverage, total: $$($(BIN)/python -m coverage report --format=total) %"; \
+	exit $$status
 
 # Every Python 3.10-3.13 found (nox, noxfile.py): the fast tests on each, the whole
 # suite on the newest, the fast tests with every dependency at its lower bound
