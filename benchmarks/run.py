@@ -256,6 +256,12 @@ def main(argv: list[str] | None = None) -> int:
     compile_ms = subprocess.run([python, os.path.join(HERE, "inprocess.py"), "compile"], capture_output=True, text=True, check=True).stdout.split()
     rows.append(("schema checks compiled at first use (fastjsonschema)", f"{float(compile_ms[0]) * 1000:.0f} ms a process", "", None))
 
+    # compat: two releases of main_size atoms against validating one (bench_compat.py)
+    note(f"compat: two releases of {main_size} atoms")
+    from bench_compat import measure_compat
+
+    rows.extend(measure_compat(os.path.join(bindir, "skillwiki"), args.data, main_size, 3 if not args.quick else 1, best, warm))
+
     # cold start
     note("cold start")
     example = os.path.join(ROOT, "examples", "backend-architecture")
@@ -274,6 +280,9 @@ def main(argv: list[str] | None = None) -> int:
         verdict = "" if met is None else ("MET" if met else "NOT MET")
         print(f"{name.ljust(width)}  {value.ljust(value_width)}  {target.ljust(16)}  {verdict}")
     print(f"\nbench took {time.perf_counter() - started:.0f}s")
+    # matching briefs: quality on the labelled briefs, latency, memory (its own table)
+    note("match: bench_match.py")
+    subprocess.run([sys.executable, os.path.join(HERE, "bench_match.py"), "--python", args.python, "--data", args.data, *(["--quick"] if args.quick else [])], check=False)
     return 0
 
 

@@ -18,7 +18,7 @@ import os
 import posixpath
 import shutil
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import IO, Any, Iterator
 
 from . import rules
@@ -33,6 +33,8 @@ __all__ = [
     "is_archive",
     "member_findings",
     "open_archive",
+    "OpenedArchive",
+    "opened_bundles",
     "unpacked",
     "Unpacked",
 ]
@@ -620,3 +622,31 @@ def _check_sdist(findings: list[Finding], tmp: str, display: str) -> tuple[_Meta
             )
         )
     return metadata, roots
+
+
+@dataclass
+class OpenedArchive:
+    """A wheel or sdist extracted by :func:`opened_bundles`: its bundle roots, each
+    with how its files are shown (``dist/x.whl!pkg/bundle``), the findings that kept
+    it from being read, and the distribution's name and version from its metadata."""
+
+    roots: list[tuple[str, str]] = field(default_factory=list)
+    findings: list[Finding] = field(default_factory=list)
+    name: str | None = None
+    version: str | None = None
+
+
+@contextlib.contextmanager
+def opened_bundles(target: str) -> Iterator[OpenedArchive]:
+    """The bundles of ``target`` (a wheel or sdist, checked and extracted as
+    :func:`unpacked` does, into a temporary folder removed when the block ends), for
+    a reader of their content rather than a judge of the packaging: the findings are
+    only those that kept any bundle from being found."""
+    with unpacked(target) as archive:
+        metadata = archive.metadata
+        yield OpenedArchive(
+            roots=list(archive.bundles),
+            findings=[] if archive.bundles else list(archive.findings),
+            name=metadata.name if metadata is not None else None,
+            version=metadata.version if metadata is not None else None,
+        )

@@ -64,6 +64,7 @@ def figures(bundle: Bundle) -> dict[str, Any]:
                 "excerpt": excerpt(atom.summary or ""),
                 "related": len(atom.related),
                 "quality": atom.quality,
+                "deprecated": atom.deprecated,
             }
         )
     return {
@@ -76,6 +77,8 @@ def figures(bundle: Bundle) -> dict[str, Any]:
         "tags": list(domain.tags or ()),
         "axes": axes,
         "samples": samples,
+        # every deprecated atom (to be removed in a later release) and why
+        "deprecated": [{"id": atom.id, "title": atom.title, "reason": atom.deprecated} for atom in bundle.atoms_sorted() if atom.deprecated is not None],
     }
 
 
@@ -110,9 +113,13 @@ def render_card(card: dict[str, Any], *, width: int = 88, color: bool = False) -
         out += [
             "",
             f"  {sample['kind']} @{name}",
-            f"  {bold(sample['title'])}",
+            f"  {bold(sample['title'])}" + (f" {dim('(deprecated)')}" if sample.get("deprecated") is not None else ""),
             f"  {sample['excerpt']}",
             f"  {dim(name)} ↗ {sample['related']}{quality}",
         ]
+    if card.get("deprecated"):
+        out += ["", bold("Deprecated atoms"), dim("To be removed in a later release.")]
+        for atom in card["deprecated"]:
+            out += textwrap.wrap(f"{atom['id']}: {atom['reason']}", width, initial_indent="  ", subsequent_indent="    ")
     out += ["", f"See all {_count(counts['atoms'], 'atom')} in {name}: skillwiki atoms {name}"]
     return "\n".join(out) + "\n"

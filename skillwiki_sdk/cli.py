@@ -19,7 +19,7 @@ from .errors import SkillwikiError, UsageError
 
 __all__ = ["main", "console", "COMMANDS", "Output"]
 
-COMMANDS = ("new", "validate", "show", "list", "build", "schema", "rules", "cache")
+COMMANDS = ("new", "validate", "show", "atoms", "match", "list", "build", "compat", "schema", "rules", "cache")
 
 
 class Output:
@@ -68,7 +68,11 @@ class Output:
         return bool(getattr(self.stderr, "isatty", lambda: False)())
 
     def write(self, text: str) -> None:
-        self.stdout.write(text)
+        try:
+            self.stdout.write(text)
+        except UnicodeEncodeError:  # a terminal that cannot show "·" or "…" gets "?" instead
+            encoding = getattr(self.stdout, "encoding", None) or "ascii"
+            self.stdout.write(text.encode(encoding, "replace").decode(encoding, "replace"))
         self.stdout.flush()
 
     def note(self, text: str) -> None:

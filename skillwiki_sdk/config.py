@@ -45,7 +45,7 @@ __all__ = [
 ]
 
 # The keys [tool.skillwiki] may hold; another key is a typo and a usage error.
-CONFIG_KEYS = ("select", "ignore", "strict")
+CONFIG_KEYS = ("select", "ignore", "strict", "compat")  # compat: [tool.skillwiki.compat], read by compat
 
 _CODE_RE = re.compile(r"^([A-Z]{1,8})([0-9]{0,3})(X*)$")
 
@@ -160,7 +160,7 @@ def find_pyproject(path: str | os.PathLike[str]) -> str | None:
         current = parent
 
 
-def _load_toml(path: str) -> dict[str, Any]:
+def load_toml(path: str) -> dict[str, Any]:
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
@@ -183,7 +183,7 @@ def load_settings(path: str | os.PathLike[str], known: Iterable[Any]) -> Setting
     pyproject = find_pyproject(path)
     if pyproject is None:
         return Settings()
-    table = _load_toml(pyproject).get("tool", {}).get("skillwiki")
+    table = load_toml(pyproject).get("tool", {}).get("skillwiki")
     if table is None:
         return Settings(source=pyproject)
     where = f"{os.path.relpath(pyproject)}: [tool.skillwiki]"

@@ -28,6 +28,7 @@ __all__ = [
     "LIMITS",
     "load_yaml",
     "locate",
+    "read_body",
     "read_text",
     "split_frontmatter",
     "describe_value",
@@ -394,7 +395,7 @@ def read_text(path: str, display: str) -> tuple[str | None, list[Finding]]:
     line numbers stay those an editor shows.
     """
     try:
-        data = _read_regular(path, LIMITS.file_bytes + 1)
+        data = read_regular(path, LIMITS.file_bytes + 1)
     except IsADirectoryError:
         return None, [rules.NOT_A_FILE.finding("this is a folder, not a file", file=display, line=1)]
     except _NotRegular as error:
@@ -448,7 +449,7 @@ class _NotRegular(OSError):
     """A path that is a pipe, socket or device: opening or reading it could block forever."""
 
 
-def _read_regular(path: str, limit: int) -> bytes:
+def read_regular(path: str, limit: int) -> bytes:
     """At most ``limit`` bytes of a regular file; never blocks on a FIFO or a device."""
     import stat
 
@@ -853,6 +854,63 @@ def split_frontmatter(text: str, display: str) -> tuple[Frontmatter | None, list
             hint="add a line '---' after the last key of the frontmatter",
         )
     ]
+
+
+def body_of(text: str | None, findings: list[Finding], display: str) -> str:
+    """The stripped Markdown body of an atom file's ``text`` as :func:`read_text`
+    gave it (with its ``findings``); :class:`ValueError` naming the first finding when
+    there is none to give."""
+    front = None
+    if text is not None:
+        front, findings = split_frontmatter(text, display)
+    if front is None:
+        first = findings[0] if findings else None
+        raise ValueError(f"{display}: {first.code} {first.message}" if first else f"{display}: cannot be read")
+    return front.body.strip()
+
+
+def _zip_member(display: str) -> tuple[str | None, list[Finding]] | None:
+    """The text of ``display`` when it names a member of a zip file on disk
+    (``/x/plugin.zip/pkg/bundle/atoms/a.md``, as a bundle read from a zip import is
+    shown), read as :func:`read_text` reads a file; ``None`` when it names none."""
+    import zipfile
+
+    parts = display.split("/")
+    for cut in range(len(parts) - 1, 0, -1):
+        archive = "/".join(parts[:cut])
+        if not os.path.isfile(archive):
+            continue
+        try:
+            with zipfile.ZipFile(archive) as opened:
+                info = opened.getinfo("/".join(parts[cut:]))
+                with opened.open(info) as member:
+                    data = member.read(LIMITS.file_bytes + 1)
+        except (OSError, KeyError, zipfile.BadZipFile, RuntimeError, ValueError):
+            return None
+        if len(data) > LIMITS.file_bytes:
+            return None, [rules.LIMIT_EXCEEDED.finding(f"file is larger than {LIMITS.file_bytes // 1024} KiB, the limit for one file", file=display, line=1)]
+        try:
+            text = data.decode("utf-8")
+        except UnicodeDecodeError:
+            return None, [rules.NOT_UTF8.finding("file is not UTF-8 text", file=display, line=1)]
+        text = text[1:] if text.startswith("\ufeff") else text
+        return text.replace("\r\n", "\n").replace("\r", "\n"), []
+    return None
+
+
+def read_body(path: str, display: str) -> str:
+    """The Markdown body of the atom file at ``path``, stripped, read within
+    :data:`LIMITS` (``display`` names it in errors). :class:`OSError` when the file
+    is gone, :class:`ValueError` when it is no longer an atom file."""
+    if not os.path.lexists(path):
+        member = _zip_member(display)
+        if member is None:
+            raise FileNotFoundError(2, "no such file", display)
+        return body_of(*member, display)
+    text, findings = read_text(path, display)
+    if text is None and findings and findings[0].code == rules.UNREADABLE.code:
+        raise OSError(f"{display}: {findings[0].message}")
+    return body_of(text, findings, display)
 
 
 def locate(text: str, path: Path, *, key: bool = False, offset: int = 0) -> tuple[int, int]:

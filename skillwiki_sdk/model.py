@@ -14,6 +14,7 @@ from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
 
 __all__ = [
     "Atom",
+    "AtomOrigin",
     "Axis",
     "Bundle",
     "Check",
@@ -251,7 +252,7 @@ class Domain:
 
 
 # Keys whose well-typed values the model holds in fields of its own.
-_ATOM_FIELDS = ("id", "kind", "title", "summary", "tags", "axes", "quality", "related", "sources")
+_ATOM_FIELDS = ("id", "kind", "title", "summary", "tags", "axes", "quality", "related", "sources", "aliases", "deprecated")
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -286,6 +287,11 @@ class Atom:
     body_line: int = 0
     sources: tuple[Mapping[str, Any], ...] = ()
     extra: Mapping[str, Any] = field(default_factory=dict, repr=False)
+    # former ids that links may still name; why the atom is to be removed, if it is
+    aliases: tuple[str, ...] = ()
+    deprecated: str | None = None
+    # shared by the atoms of one bundle: their domain's name and how a body is read
+    origin: AtomOrigin | None = field(default=None, repr=False, compare=False)
 
     @classmethod
     def from_raw(cls, raw: Any, source: Source, stem: str, body_chars: int = 0, body_line: int = 0) -> Atom:
@@ -320,6 +326,8 @@ class Atom:
             body_chars=body_chars,
             body_line=body_line,
             sources=tuple(sources) if sources_ok else (),
+            aliases=_words(data.get("aliases")),
+            deprecated=_str(data.get("deprecated")),
         )
         # Whatever the fields above did not take exactly as written stays in extra.
         held = {
@@ -332,6 +340,8 @@ class Atom:
             "quality": quality is not None and not isinstance(data.get("quality"), bool),
             "related": isinstance(data.get("related"), list) and len(atom.related) == len(data["related"]),
             "sources": sources_ok,
+            "aliases": isinstance(data.get("aliases"), list) and len(atom.aliases) == len(data["aliases"]),
+            "deprecated": atom.deprecated is not None,
         }
         extra = {key: value for key, value in data.items() if not held.get(key, False)}
         if extra:
@@ -361,6 +371,10 @@ class Atom:
             raw["related"] = list(self.related)
         if self.sources:
             raw["sources"] = list(self.sources)
+        if self.aliases:
+            raw["aliases"] = list(self.aliases)
+        if self.deprecated is not None:
+            raw["deprecated"] = self.deprecated
         raw.update(self.extra)
         return raw
 
@@ -369,10 +383,51 @@ class Atom:
         """The title, or the id in title case when none is given."""
         return self.title_given or title_from_id(self.id)
 
+    @property
+    def domain(self) -> str | None:
+        """The name of the domain whose bundle holds this atom (``None`` before it is in one)."""
+        return self.origin.domain if self.origin is not None else None
+
+    @property
+    def ref(self) -> str:
+        """``@domain/id``, the link another domain's ``related`` uses for this atom
+        (the plain id while the atom is in no named domain)."""
+        domain = self.domain
+        return f"@{domain}/{self.id}" if domain else self.id
+
+    @property
+    def body(self) -> str:
+        """The Markdown after the frontmatter, stripped, read from the atom's file now
+        (it is not kept: ask once and keep it if needed).
+
+        Read by the bundle's reader (:attr:`AtomOrigin.read_body`), which whoever
+        loaded the bundle gives it: :func:`skillwiki_sdk.load_bundle` and the registry
+        read with the loader's limits from ``source.path`` (or the zip file a plugin
+        was imported from). Raises :class:`OSError` (or :class:`ValueError` for a file
+        that is no longer an atom) when it cannot be read, and :class:`LookupError`
+        for an atom of a bundle made without a reader.
+        """
+        read = self.origin.read_body if self.origin is not None else None
+        if read is None:
+            raise LookupError(f"{self.source.display}: this atom's bundle has no body reader (load it with load_bundle)")
+        return read(self)
+
+
+@dataclass
+class AtomOrigin:
+    """What the atoms of one bundle share: their domain's name, and the function that
+    reads an atom's body (``None``: from the file its source names). A registry that
+    read a bundle from elsewhere (a zip file) sets ``read_body`` for all its atoms."""
+
+    domain: str | None
+    read_body: Callable[[Atom], str] | None = None
+
 
 @dataclass
 class Bundle:
-    """A loaded bundle: its domain (``None`` when the manifest is unusable) and atoms."""
+    """A loaded bundle: its domain (``None`` when the manifest is unusable) and atoms.
+
+    Its atoms share one :class:`AtomOrigin` (``origin``), made when the bundle is."""
 
     root: str
     domain: Domain | None
@@ -381,9 +436,23 @@ class Bundle:
     files: int = 0
     # ids (file stems) of atom files that did not load, so links to them are not dangling
     unloaded_ids: set[str] = field(default_factory=set)
+    origin: AtomOrigin | None = field(default=None, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        if self.origin is None:
+            self.origin = AtomOrigin(self.domain.name if self.domain is not None else None)
+        origin = self.origin
+        for atom in self.atoms:
+            if atom.origin is None:
+                atom.origin = origin
 
     def atom_ids(self) -> set[str]:
-        return {atom.id for atom in self.atoms}
+        """The ids a link may name: every atom's id and its aliases (former ids)."""
+        ids = {atom.id for atom in self.atoms}
+        for atom in self.atoms:
+            if atom.aliases:
+                ids.update(atom.aliases)
+        return ids
 
     def atoms_sorted(self) -> list[Atom]:
         """Atoms sorted by kind, then id, as the card lists them."""

@@ -35,7 +35,7 @@ from . import __version__, rules
 from .cache import Cache, digest, is_plain
 from .errors import SkillwikiError
 from .links import external_findings, external_links
-from .model import Atom, Bundle, Domain, Finding, Severity, Source
+from .model import Atom, AtomOrigin, Bundle, Domain, Finding, Severity, Source
 from .plugins import (
     Guard,
     InstalledPlugins,
@@ -194,6 +194,57 @@ class Registry:
             "domains": [entry.to_dict() for entry in self],
             "problems": [problem.to_dict() for problem in self.problems],
         }
+
+    # --- Consumers (issue 15): thin delegates to skillwiki_sdk.query and .match ---
+
+    def atoms(self, domain: str | None = None, *, kind: Any = None, tag: Any = None, axis: Mapping[str, Any] | None = None) -> list[Any]:
+        """Atoms of ``domain`` (or of all), filtered by kind, tag and axis values
+        (filters AND, values OR); see :func:`skillwiki_sdk.query.atoms`."""
+        from . import query
+
+        return query.atoms(self.domains, domain, kind=kind, tag=tag, axis=axis)
+
+    def atom(self, domain: str, atom_id: str) -> Any:
+        """The atom ``atom_id`` of ``domain``, or ``None``."""
+        from . import query
+
+        return query.resolve(self.domains, atom_id, within=domain)
+
+    def resolve(self, link: str, within: str | None = None) -> Any:
+        """The atom ``@domain/id`` (or a plain id inside ``within``) names, or ``None``."""
+        from . import query
+
+        return query.resolve(self.domains, link, within)
+
+    def related(self, atom: Any) -> Any:
+        """``atom``'s related atoms across domains, and its dangling links
+        (:class:`skillwiki_sdk.query.Related`)."""
+        from . import query
+
+        return query.related(self.domains, atom)
+
+    def overlaps(self) -> Any:
+        """Tags several domains claim, and links between domains."""
+        from . import query
+
+        return query.overlaps(self.domains)
+
+    def match_index(self) -> Any:
+        """The :class:`skillwiki_sdk.match.MatchIndex` of these domains, built on the
+        first call (reading every body once) and kept by this registry."""
+        index = self.__dict__.get("_match_index")
+        if index is None:
+            from .match import build_index
+
+            index = self.__dict__["_match_index"] = build_index(self.domains)
+        return index
+
+    def match(self, brief: str, *, top: int = 10, domains: Any = None, axes: Mapping[str, Any] | None = None) -> Any:
+        """The domains ``brief`` signals and the atoms that answer it best
+        (:class:`skillwiki_sdk.match.MatchResult`); see :func:`skillwiki_sdk.match.match`."""
+        from .match import match
+
+        return match(self.match_index(), brief, top=top, domains=domains, axes=axes)
 
 
 def _origin(plugin: object) -> tuple[str, str, str, str, Any]:
@@ -427,6 +478,14 @@ class _Discovery:
         accepted: dict[str, InstalledDomain] = {}
         for name, (entry, read) in domains.items():
             extra = list(external_findings(entry.bundle, known))
+            if extra:
+                from .validation import silenced
+
+                try:
+                    checks = self.checks() or []
+                except Exception:  # noqa: BLE001 - their failure is each bundle's finding already
+                    checks = []
+                extra = silenced(entry.bundle, extra, checks)  # as validate silences them
             if extra:
                 where = {(atom.source.display, index): read.links.get((number, index)) for number, index, *_ in external_links(entry.bundle) for atom in (entry.bundle.atoms[number],)}
                 for finding in extra:
@@ -740,6 +799,13 @@ def _read_to_data(read: _Read) -> dict[str, Any] | None:
     return data if is_plain(data) else None
 
 
+def _read_body(atom: Atom) -> str:
+    """An atom's body, read when asked (PyYAML is imported only then)."""
+    from .loading import read_body
+
+    return read_body(atom.source.path, atom.source.display)
+
+
 def _read_from_data(data: Any) -> _Read | None:
     """The read that :func:`_read_to_data` kept, or ``None`` for data of another shape."""
     try:
@@ -756,6 +822,7 @@ def _read_from_data(data: Any) -> _Read | None:
             findings=[_finding_from(f) for f in data["loaded"]],
             files=data["files"],
             unloaded_ids=set(data["unloaded"]),
+            origin=AtomOrigin(domain.name if domain is not None else None, read_body=_read_body),
         )
         links = {(number, index): (line, column) for number, index, line, column in data["links"]}
         return _Read(data["shown"], bundle, [_finding_from(f) for f in data["findings"]], links=links)

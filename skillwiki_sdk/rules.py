@@ -2,7 +2,7 @@
 
 Codes are stable: a code once published keeps its meaning. ``SW1xx`` manifest,
 ``SW2xx`` atoms, ``SW3xx`` cross-references, ``SW4xx`` packaging and versions,
-``SW5xx`` files and YAML.
+``SW5xx`` files and YAML, ``SW6xx`` changes between two releases (compat).
 """
 
 from __future__ import annotations
@@ -46,6 +46,7 @@ DANGLING_RELATED = Rule("SW301", E, "dangling-related", "A related id names no a
 SELF_RELATED = Rule("SW302", W, "self-related", "An atom lists itself as related")
 UNKNOWN_DOMAIN_RELATED = Rule("SW303", W, "unknown-domain-related", "A related link names a domain that is not installed")
 DANGLING_EXTERNAL_RELATED = Rule("SW304", E, "dangling-external-related", "A related link names an atom that its installed domain does not have")
+ALIAS_CONFLICT = Rule("SW305", E, "alias-conflict", "An atom's alias is another atom's id or alias, so a link to it would be ambiguous")
 
 # Packaging and versions (wheels, sdists, installed plugins)
 ARCHIVE_UNREADABLE = Rule("SW401", E, "archive-unreadable", "A wheel or sdist cannot be read as a zip or tar archive")
@@ -70,6 +71,40 @@ LIMIT_EXCEEDED = Rule("SW509", E, "limit-exceeded", "A file crosses a size or co
 OUTSIDE_BUNDLE = Rule("SW510", E, "outside-bundle", "A link inside the bundle points outside it and is not followed")
 NOT_A_FILE = Rule("SW511", E, "not-a-file", "A path named like an atom or manifest is not a regular file")
 INTERNAL_ERROR = Rule("SW599", E, "internal-error", "Validating a path raised an unexpected error; the other paths were still validated")
+
+# Releases (skillwiki compat NEW --against OLD): what changed. The severity is the
+# default; a change is an error whenever the version bump made does not cover it.
+COMPAT_UNREADABLE = Rule("SW600", E, "release-unreadable", "A release given to compat is not one readable domain (no bundle, several, or two different domains)")
+DOMAIN_RENAMED = Rule("SW601", E, "domain-renamed", "Breaking: the domain's name changed")
+ATOM_REMOVED = Rule("SW602", E, "atom-removed", "Breaking: an atom was removed")
+ATOM_RENAMED = Rule("SW603", E, "atom-renamed", "Breaking: an atom's id is gone and a new atom has its body or summary: a rename without an alias")
+KIND_CHANGED = Rule("SW604", E, "kind-changed", "Breaking: an atom's kind changed")
+TAG_REMOVED = Rule("SW605", E, "tag-removed", "Breaking: a tag was removed from the domain's vocabulary")
+AXIS_REMOVED = Rule("SW606", E, "axis-removed", "Breaking: a retrieval axis was removed")
+AXIS_VALUE_REMOVED = Rule("SW607", E, "axis-value-removed", "Breaking: a value was removed from a retrieval axis")
+KIND_REMOVED = Rule("SW608", E, "kind-removed", "Breaking: a kind was removed from the domain's kinds")
+DEPRECATED_REMOVED = Rule("SW609", W, "deprecated-atom-removed", "Retirement: an atom that the release before deprecated was removed (a minor bump)")
+ATOM_ADDED = Rule("SW610", W, "atom-added", "Addition: an atom was added")
+TAG_ADDED = Rule("SW611", W, "tag-added", "Addition: a tag was added to the vocabulary")
+AXIS_ADDED = Rule("SW612", W, "axis-added", "Addition: a retrieval axis was added")
+AXIS_VALUE_ADDED = Rule("SW613", W, "axis-value-added", "Addition: a value was added to a retrieval axis")
+KIND_ADDED = Rule("SW614", W, "kind-added", "Addition: a kind was added to the domain's kinds")
+ATOM_DEPRECATED = Rule("SW615", W, "atom-deprecated", "Addition: an atom was marked deprecated (announces its removal)")
+ATOM_ALIASED = Rule("SW616", W, "atom-renamed-with-alias", "Edit: an atom was renamed and keeps its old id as an alias")
+SUMMARY_CHANGED = Rule("SW620", W, "summary-changed", "Edit: an atom's summary changed")
+BODY_CHANGED = Rule("SW621", W, "body-changed", "Edit: an atom's body changed")
+TITLE_CHANGED = Rule("SW622", W, "title-changed", "Edit: an atom's title changed")
+QUALITY_CHANGED = Rule("SW623", W, "quality-changed", "Edit: an atom's quality changed")
+ATOM_TAGS_CHANGED = Rule("SW624", W, "atom-tags-changed", "Edit: an atom's tags changed")
+ATOM_AXES_CHANGED = Rule("SW625", W, "atom-axes-changed", "Edit: an atom's axis values changed")
+RELATED_CHANGED = Rule("SW626", W, "related-changed", "Edit: an atom's related links changed")
+SOURCES_CHANGED = Rule("SW627", W, "sources-changed", "Edit: an atom's sources changed")
+DESCRIPTION_CHANGED = Rule("SW628", W, "description-changed", "Edit: the domain's description changed")
+MANIFEST_CHANGED = Rule("SW629", W, "manifest-changed", "Edit: another key changed (title, authors, license or homepage of domain.yaml, an axis's description, an atom's deprecation notice)")
+REQUIRES_SDK_NARROWED = Rule("SW630", W, "requires-sdk-narrowed", "Edit: requires-sdk accepts fewer skillwiki-sdk versions than before")
+REQUIRES_SDK_CHANGED = Rule("SW631", W, "requires-sdk-changed", "Edit: requires-sdk changed and accepts every version it did")
+BUMP_TOO_SMALL = Rule("SW640", E, "bump-too-small", "The version bump does not cover the changes (breaking needs major, or minor below 1.0; an addition minor; an edit patch)")
+VERSION_UNUSABLE = Rule("SW641", E, "version-unusable", "A release's version is missing, not PEP 440, or lower than the baseline's, so the bump cannot be judged")
 
 RULES: tuple[Rule, ...] = tuple(value for value in list(globals().values()) if isinstance(value, Rule))
 

@@ -13,10 +13,23 @@ from typing import Any, Callable, Iterable, Mapping, Sequence
 from . import rules
 from .archives import is_archive, unpacked
 from .links import external_findings, external_links
-from .loading import LIMITS, MANIFEST, find_bundles, is_within, load_yaml, on_unread, read_text, resolve_locations, split_frontmatter
-from .model import Atom, Bundle, Domain, Finding, Report, Source
+from .loading import LIMITS, MANIFEST, find_bundles, is_within, load_yaml, on_unread, read_body, read_text, resolve_locations, split_frontmatter
+from .model import Atom, AtomOrigin, Bundle, Domain, Finding, Report, Source
 
-__all__ = ["bundle_of", "find_bundles", "judge", "load_atom", "load_bundle", "project_settings", "silenced", "validate", "validate_bundle"]
+__all__ = [
+    "atom_files",
+    "bundle_of",
+    "find_bundles",
+    "judge",
+    "load_atom",
+    "load_atoms",
+    "load_bundle",
+    "load_domain",
+    "project_settings",
+    "silenced",
+    "validate",
+    "validate_bundle",
+]
 
 ATOMS = "atoms"
 
@@ -25,8 +38,9 @@ def _display(path: str) -> str:
     return path if not path.startswith("./") else path[2:]
 
 
-def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Finding]]:
-    """Load one atom file: read, split frontmatter, parse YAML, check the schema."""
+def load_atom(path: str, display: str, stem: str, schema: bool = True) -> tuple[Atom | None, list[Finding]]:
+    """Load one atom file: read, split frontmatter, parse YAML, check the schema
+    (unless ``schema`` is false: compat needs the typed fields, not the findings)."""
     text, findings = read_text(path, display)
     if text is None:
         return None, findings
@@ -38,7 +52,8 @@ def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Fin
     findings = list(document.findings)
     if not document.ok:
         return None, findings
-    findings.extend(_schema_findings("atom", document, source))
+    if schema:
+        findings.extend(_schema_findings("atom", document, source))
     body = front.body.strip()
     atom = Atom.from_raw(document.data, source, stem, body_chars=len(body), body_line=front.closing_line + (1 if front.body else 0))
     return atom, findings
@@ -184,7 +199,37 @@ def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, map
             unloaded.add(stem)
         else:
             atoms.append(atom)
-    return Bundle(root=display_root, domain=domain, atoms=atoms, findings=findings, files=len(files) + 1, unloaded_ids=unloaded)
+    origin = AtomOrigin(domain.name if domain is not None else None, read_body=read_body_of)
+    return Bundle(root=display_root, domain=domain, atoms=atoms, findings=findings, files=len(files) + 1, unloaded_ids=unloaded, origin=origin)
+
+
+def read_body_of(atom: Atom) -> str:
+    """An atom's Markdown body, read now from its file within the loader's limits
+    (the reader :func:`load_bundle` gives its atoms; see :attr:`Atom.body`)."""
+    return read_body(atom.source.path, atom.source.display)
+
+
+def load_domain(root: str | os.PathLike[str], *, display: str | None = None) -> tuple[Domain | None, list[Finding]]:
+    """Load only the manifest of the bundle at ``root`` (as :func:`load_bundle` does)."""
+    root = os.fspath(root)
+    return _load_domain(root, _display(display if display is not None else root))
+
+
+def atom_files(root: str | os.PathLike[str], *, display: str | None = None) -> tuple[list[tuple[str, str, str]], list[Finding]]:
+    """The atom files of the bundle at ``root`` as :func:`load_bundle` lists them:
+    ``(path, display, stem)`` each, sorted, and findings for what is not an atom."""
+    root = os.fspath(root)
+    return _atom_files(root, _display(display if display is not None else root))
+
+
+def load_atoms(files: Sequence[tuple[str, str, str]], map: AtomMap | None = None, *, schema: bool = True) -> list[tuple[Atom | None, list[Finding]]]:
+    """Load the given atom files (from :func:`atom_files`) as :func:`load_bundle`
+    loads them, in their order; ``map`` as there. Without ``schema`` the atoms are
+    not checked against the JSON Schema (their typed fields are lenient anyway)."""
+    if not files:
+        return []
+    mapper = map if map is not None else builtins.map
+    return list(mapper(load_atom, [f[0] for f in files], [f[1] for f in files], [f[2] for f in files], [schema] * len(files)))
 
 
 def validate_bundle(bundle: Bundle, manager: Any = None, *, checks: Sequence[Any] | None = None) -> list[Finding]:
@@ -253,8 +298,8 @@ def validate(
     report = Report(target=display if display is not None and is_archive(target) else target)
     if manager is None:
         manager = make_plugin_manager()  # once for every bundle of the path, and for finish
-    known = _Known(registry)
     checks = _Checks(manager, guard)
+    known = _Known(registry, checks)
     if is_archive(target):
         with unpacked(target, display) as archive:
             report.findings.extend(archive.findings)
@@ -319,8 +364,9 @@ class _Known:
     """The installed domains that links to other domains are checked against,
     asked for only when a bundle has such a link."""
 
-    def __init__(self, registry: Any) -> None:
+    def __init__(self, registry: Any, checks: _Checks) -> None:
         self._registry = registry
+        self._checks = checks
         self._ids: Mapping[str, set[str]] | None = None
 
     def findings(self, bundle: Bundle) -> list[Finding]:
@@ -331,7 +377,8 @@ class _Known:
             self._ids = registry.known_ids()
         # a link to a domain not installed here is no finding of validate: a plugin's
         # CI need not install every domain it links to
-        return list(external_findings(bundle, self._ids, unknown_domains=False))
+        found = list(external_findings(bundle, self._ids, unknown_domains=False))
+        return silenced(bundle, found, self._checks()) if found else []
 
 
 def bundle_of(path: str) -> str | None:

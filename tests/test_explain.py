@@ -53,13 +53,13 @@ def judged(item: Explanation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
         found = [f for entry in registry for f in entry.findings] + [f for problem in registry.problems for f in problem.findings]
         return [(f.code, shown(f.file)) for f in found]
     if item.judge in (PLUGIN, INTERNAL):
-        from skillwiki_sdk.commands.validate import _validate_one
-        from skillwiki_sdk.plugins import _INSTALLED_PREFIX, make_plugin_manager
+        from skillwiki_sdk.commands.validate import validate_paths
+        from skillwiki_sdk.plugins import INSTALLED_PREFIX, make_plugin_manager
 
         module = _plugin_module(tmp_path, f"example_{item.code.lower()}", item.plugin, monkeypatch)
         manager = make_plugin_manager(installed=False)
-        manager.register(module, name=f"{_INSTALLED_PREFIX}skillwiki-example:example" if item.judge == PLUGIN else None)
-        report = _validate_one(target, None, manager)
+        manager.register(module, name=f"{INSTALLED_PREFIX}skillwiki-example:example" if item.judge == PLUGIN else None)
+        [report] = validate_paths([str(target)], manager, None)
         return [(f.code, shown(f.file)) for f in report.findings]
     return [(f.code, shown(f.file)) for f in validate(target).findings]
 

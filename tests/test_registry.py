@@ -336,3 +336,20 @@ def test_a_plugin_imported_from_a_zip_file_is_listed(tmp_path: Path) -> None:
     assert domain["path"].startswith(str(archive))
     assert [p for p in document["problems"] if p["distribution"] == "skillwiki-rt-zipped"] == []
     assert not list(Path(tempfile.gettempdir()).glob("skillwiki-bundle-*"))  # the copy is removed
+
+
+def test_a_link_an_atom_silences_inline_is_accepted_by_the_registry_as_by_validate(installed: Path, cli) -> None:
+    from skillwiki_sdk import Registry
+
+    write_bundle(write_distribution(installed, "skillwiki-rt-target", "1.0.0", "rt_target") / "bundle", "rt-target")
+    bundle = write_distribution(installed, "skillwiki-rt-quiet", "1.0.0", "rt_quiet") / "bundle"
+    write_bundle(bundle, "rt-quiet", atoms={"a": {"related": ["'@rt-target/gone'"]}, "b": {}})
+    atom = bundle / "atoms" / "a.md"
+    atom.write_text(atom.read_text(encoding="utf-8").replace("kind: principle\n", "kind: principle\nx-skillwiki-ignore: [SW304]\n"), encoding="utf-8")
+    registry = Registry.discover(cache=None)
+    assert "rt-quiet" in registry and [p.distribution for p in registry.problems] == []
+    assert cli("validate", str(bundle)).code == 0
+    atom.write_text(atom.read_text(encoding="utf-8").replace("x-skillwiki-ignore: [SW304]\n", ""), encoding="utf-8")
+    registry = Registry.discover(cache=None)
+    assert "rt-quiet" not in registry and [p.findings[0].code for p in registry.problems] == ["SW304"]
+    assert cli("validate", str(bundle)).code == 1

@@ -1,4 +1,8 @@
-"""Checks of ``related`` links inside the domain (``@other/id`` is the registry's)."""
+"""Checks of ``related`` links inside the domain (``@other/id`` is the registry's).
+
+A link may name an atom's id or one of its ``aliases`` (former ids, kept after a
+rename); an alias that is another atom's id or alias is ambiguous (SW305).
+"""
 
 from __future__ import annotations
 
@@ -17,7 +21,7 @@ def related_links(bundle: Bundle) -> Iterator[Finding]:
         for index, target in enumerate(atom.related):
             if target.startswith("@"):
                 continue
-            if target == atom.id:
+            if target == atom.id or target in atom.aliases:
                 yield rules.SELF_RELATED.finding(
                     f"atom '{atom.id}' lists itself as related",
                     file=atom.source,
@@ -33,6 +37,32 @@ def related_links(bundle: Bundle) -> Iterator[Finding]:
                 )
 
 
+@check(rules.ALIAS_CONFLICT)
+def alias_conflicts(bundle: Bundle) -> Iterator[Finding]:
+    """No alias is an atom's id, nor the alias of two atoms."""
+    ids = {atom.id for atom in bundle.atoms} | bundle.unloaded_ids
+    claimed: dict[str, str] = {}
+    for atom in bundle.atoms:
+        for index, alias in enumerate(atom.aliases):
+            if alias in ids:
+                whose = "its own id" if alias == atom.id else f"the id of atom '{alias}'"
+                yield rules.ALIAS_CONFLICT.finding(
+                    f"alias '{alias}' of atom '{atom.id}' is {whose}",
+                    file=atom.source,
+                    path=("aliases", index),
+                    hint="an alias is a former id that no atom has any more: remove it here, or rename the other atom",
+                )
+            elif alias in claimed and claimed[alias] != atom.id:
+                yield rules.ALIAS_CONFLICT.finding(
+                    f"alias '{alias}' of atom '{atom.id}' is also an alias of atom '{claimed[alias]}'",
+                    file=atom.source,
+                    path=("aliases", index),
+                    hint="keep the alias on one atom only",
+                )
+            else:
+                claimed.setdefault(alias, atom.id)
+
+
 @hookimpl
 def skillwiki_checks() -> list:
-    return [related_links]
+    return [related_links, alias_conflicts]

@@ -22,6 +22,8 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--outdir", "-o", default=None, metavar="DIR", help="where to write the archives (default: PROJECT/dist)")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="format of the validation report (default: text)")
     parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None, help="warnings fail too (default: strict of [tool.skillwiki])")
+    parser.add_argument("--against", metavar="OLD", default=None, help="first check the project against this release, as skillwiki compat does (e.g. index: for the last published one; default: against in [tool.skillwiki.compat])")
+    parser.add_argument("--no-against", action="store_true", help="skip that check even when [tool.skillwiki.compat] names a baseline")
 
 
 def run(args: argparse.Namespace, out) -> int:
@@ -35,6 +37,21 @@ def run(args: argparse.Namespace, out) -> int:
         return os.path.abspath(path) if relative.startswith("..") else relative
 
     outdir = args.outdir if args.outdir is not None else os.path.join(args.project, "dist")
+    against = None if args.no_against else _against(args)
+    if against:
+        # the check comes first: a release whose bump does not cover its changes is not built
+        from ..compat import load_compat_settings, render_compat, summary_line
+        from .compat import check_release
+
+        checked = check_release(args.project, against, ignore=load_compat_settings(args.project).ignore)
+        if checked.baseline_missing:
+            out.note(f"skillwiki build: {against} names no published release yet: nothing to compare, building")
+        elif not checked.ok:
+            out.write(render_compat(checked, args.format, color=args.format == "text" and out.color()))
+            out.note("skillwiki build: not built: the version bump does not cover the changes since " + against)
+            return 1
+        else:
+            out.note(summary_line(checked))
     progress = (lambda line: out.note(f"skillwiki build: {line}")) if out.interactive() else None
     try:
         result = build_project(args.project, args.outdir, progress=progress, strict=args.strict, registry=out.registry)
@@ -50,3 +67,9 @@ def run(args: argparse.Namespace, out) -> int:
     removed = f" (removed the earlier {', '.join(shown(p) for p in result.removed)})" if result.removed else ""
     out.note(f"skillwiki build: FAILED: findings fail, so nothing was written to {shown(outdir)}{removed}")
     return 1
+
+
+def _against(args: argparse.Namespace) -> str | None:
+    from ..compat import load_compat_settings
+
+    return args.against or load_compat_settings(args.project).against

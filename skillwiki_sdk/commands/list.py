@@ -18,6 +18,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when any plugin has a problem")
+    parser.add_argument("--overlaps", action="store_true", help="show the tags several domains claim, and the links between domains")
 
 
 def run(args: argparse.Namespace, out) -> int:
@@ -25,6 +26,10 @@ def run(args: argparse.Namespace, out) -> int:
     from ..plugins import DISABLE_AUTOLOAD_ENV, LOAD_PLUGINS_ENV
     registry = out.registry()
     failed = bool(args.strict and registry.problems)
+    if getattr(args, "overlaps", False):
+        from .overlaps import write_overlaps
+
+        return write_overlaps(registry, args.format, out) or (1 if failed else 0)
     if args.format == "json":
         import json
 

@@ -1,4 +1,5 @@
-"""``skillwiki show NAME|PATH``: a domain's card, as on the marketplace page."""
+"""``skillwiki show NAME|PATH``: a domain's card, as on the marketplace page;
+``skillwiki show NAME/ID``: one atom, with its links and its body."""
 
 from __future__ import annotations
 
@@ -6,12 +7,17 @@ import argparse
 import os
 
 
-SUMMARY = "show a domain's card"
+SUMMARY = "show a domain's card, or one atom (NAME/ID)"
 
 
 def add_parser(sub: argparse._SubParsersAction) -> None:
-    parser = sub.add_parser("show", help=SUMMARY, description="Show the card of an installed domain (by NAME) or of a bundle or plugin project (by PATH).")
-    parser.add_argument("target", metavar="NAME|PATH")
+    parser = sub.add_parser(
+        "show",
+        help=SUMMARY,
+        description="Show the card of an installed domain (by NAME) or of a bundle or plugin project (by PATH), "
+        "or one atom of an installed domain (by NAME/ID or @NAME/ID): its figures, its links resolved and its body.",
+    )
+    parser.add_argument("target", metavar="NAME|PATH|NAME/ID")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
@@ -20,6 +26,13 @@ def run(args: argparse.Namespace, out) -> int:
     from ..errors import NotFoundError
 
     target = args.target
+    if not os.path.exists(target) and "/" in target:
+        from ..query import parse_ref
+
+        if parse_ref(target) is not None:  # NAME/ID; else a path that is not there, said below
+            from .show_atom import run_atom
+
+            return run_atom(target, args, out)
     if os.path.exists(target):
         from ..plugins import make_plugin_manager
         from ..validation import find_bundles, load_bundle, validate_bundle

@@ -1,0 +1,131 @@
+"""``skillwiki match BRIEF``: the domains a free-text brief signals, and the atoms
+that answer it best."""
+
+from __future__ import annotations
+
+import argparse
+
+SUMMARY = "match a free-text brief to domains and atoms"
+
+
+def _positive(text: str) -> int:
+    try:
+        number = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if not 1 <= number <= 1000:
+        raise argparse.ArgumentTypeError(f"must be 1 to 1000, not {number}")
+    return number
+
+
+def add_parser(sub: argparse._SubParsersAction) -> None:
+    parser = sub.add_parser(
+        "match",
+        help=SUMMARY,
+        description="Match BRIEF (free text; '-' reads it from stdin) against the installed domains: the domains "
+        "whose tag vocabulary and atoms it signals, with the words that matched, then the atoms that answer it best. "
+        "Exit 0 with results, 1 when nothing matches, 2 for an empty brief or a bad option. The index is built once "
+        "and kept in the cache folder (SKILLWIKI_CACHE_DIR; SKILLWIKI_NO_CACHE=1 builds it each time).",
+    )
+    parser.add_argument("brief", metavar="BRIEF")
+    parser.add_argument("--top", type=_positive, default=10, metavar="N", help="how many atoms (default: 10)")
+    parser.add_argument("--domain", action="append", metavar="D", help="match only in this domain (repeatable)")
+    parser.add_argument("--axis", action="append", metavar="AXIS=VALUE", help="only atoms with this value on this axis (repeatable)")
+    parser.add_argument("--explain", action="store_true", help="say why each result ranks where it does")
+    parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
+
+
+def run(args: argparse.Namespace, out) -> int:
+    from ..errors import UsageError
+    from ..match import BRIEF_CHARS, cached_index, match
+    from ..query import QueryError
+    from ._consumers import axis_options, cache_folder, clean, installed
+
+    brief = args.brief
+    if brief == "-":
+        import sys
+
+        brief = sys.stdin.read(BRIEF_CHARS * 4 + 1)
+    if not brief.strip():
+        raise UsageError("the brief is empty; say what you are working on, for example: skillwiki match 'our checkout spans three services'")
+    axes = axis_options(args.axis)
+    found = out.registry()
+    for name in args.domain or ():
+        installed(found, name)
+    if not found.domains:
+        from ..errors import NotFoundError
+
+        raise NotFoundError("no domains installed to match against (pip install a skillwiki-<domain> plugin)")
+    index = cached_index(found.domains, cache_folder())
+    try:
+        result = match(index, brief, top=args.top, domains=args.domain, axes=axes)
+    except QueryError as error:
+        raise UsageError(clean(str(error))) from error
+    if args.format == "json":
+        import json
+
+        document = result.to_dict(explain=args.explain)
+        if len(document["brief"]) > BRIEF_CHARS:
+            document["brief"] = document["brief"][:BRIEF_CHARS]
+        out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(clean(_text(result, args.explain, out.color())))
+    for note in result.notes:
+        if args.explain and note.startswith("signal words"):
+            continue  # said in the explanation
+        out.note(f"skillwiki: {clean(note)}")
+    if not result.domains:
+        if not any("no words" in note for note in result.notes):
+            out.note("skillwiki: nothing matches this brief; try other words, or see the domains' vocabularies with 'skillwiki show NAME'")
+        return 1
+    if not result.atoms:
+        out.note("skillwiki: no atom of the signalled domains matches (with these --axis filters)" if axes else "skillwiki: no atom matches")
+        return 1
+    return 0
+
+
+def _one_line(text: str, limit: int = 100) -> str:
+    text = " ".join(text.split())
+    return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
+
+
+def _text(result, explain: bool, color: bool) -> str:
+    bold, dim, reset = ("\033[1m", "\033[2m", "\033[0m") if color else ("", "", "")
+    lines = [f"brief: {_one_line(result.brief)}", ""]
+    if not result.domains:
+        return "\n".join(lines + ["no domain matches"]) + "\n"
+    lines.append(f"{bold}Domains{reset}")
+    name_width = max(len(d.name) for d in result.domains)
+    for d in result.domains:
+        signals = ", ".join(d.signals) if d.signals else "-"
+        lines.append(f"  {d.name:<{name_width}}  {d.score:7.2f}  signals: {signals}")
+        if explain:
+            lines.append(f"    {dim}vocabulary {d.tag_score:.2f} · text {d.text_score:.2f} · best atom {d.atom_score:.2f}{reset}")
+            if d.words:
+                lines.append(f"    {dim}words met in its atoms and manifest: {', '.join(d.words)}{reset}")
+            for word, tags in d.tags.items():
+                lines.append(f"    {dim}'{word}' met the tag{'s' if len(tags) > 1 else ''} {', '.join(tags)}{reset}")
+            for word, names in d.shared.items():
+                lines.append(f"    {dim}'{word}' is shared with {', '.join(n for n in names if n != d.name)}: it counts 1/{len(names)}{reset}")
+    lines += ["", f"{bold}Atoms{reset}"]
+    if not result.atoms:
+        lines.append("  none")
+    ref_width = max((len(a.ref) for a in result.atoms), default=0)
+    for rank, a in enumerate(result.atoms, 1):
+        lines.append(f"  {rank:>2}. {a.ref:<{ref_width}}  {a.score:7.2f}  {a.kind or '?'}: {a.title}")
+        if explain:
+            fields = "; ".join(f"{name}: {', '.join(found)}" for name, found in a.fields.items())
+            lines.append(f"      {dim}text {a.text:.2f} ({fields}){reset}")
+            parts = []
+            if a.lifts:
+                parts.append("axis lift for " + ", ".join(a.lifts))
+            if a.quality is not None:
+                parts.append(f"quality {a.quality:.1f}")
+            parts.append(f"domain factor {a.domain_factor:.2f}")
+            lines.append(f"      {dim}{' · '.join(parts)}{reset}")
+    if explain:
+        for note in result.notes:
+            if note.startswith("signal words"):
+                lines += ["", f"{dim}{note}{reset}"]
+    lines += ["", "one atom: skillwiki show DOMAIN/ID"]
+    return "\n".join(lines) + "\n"
