@@ -103,7 +103,9 @@ def tests(session: nox.Session) -> None:
     full = session.python == FULL
     session.install(f"{ROOT}[test,dist]" if full else f"{ROOT}[test]")
     session.log(f"{'the whole suite' if full else 'the fast tests'} on Python {session.python}")
-    # from the tests folder: the installed SDK is tested, not the tree beside it
+    # pytest's own script puts its folder, not the tree, first on sys.path, and
+    # PYTHONSAFEPATH (3.11+) keeps `python -m` in the tests' subprocesses from adding the
+    # tree: the SDK under test is the one installed from its wheel
     session.chdir(ROOT)
     session.run(*_pytest_args(session, *([] if full else ["-m", "not slow"])), env={"PYTHONSAFEPATH": "1"})
 
