@@ -6,15 +6,21 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE := examples/backend-architecture
 
-.PHONY: demo test test-fast bench fuzz clean
+.PHONY: demo test test-fast bench fuzz clean lint lint-report coverage test-all
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
 $(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test]'
+	$(BIN)/python -m pip install --quiet -e '.[test,dist]'
 	touch $(STAMP)
+
+# The development tools (the dev extra, pinned): ruff, mypy, nox, coverage
+DEV := $(VENV)/.dev
+$(DEV): $(STAMP)
+	$(BIN)/python -m pip install --quiet -e '.[test,dist,dev]'
+	touch $(DEV)
 
 # validate the example, build its sdist and wheel (validated too), install the wheel,
 # then find it by name through the registry, as a user of the plugin would
@@ -63,5 +69,31 @@ $(BENCH)/.sdk: $(BENCH)/.installed $(SDK_SOURCES)
 bench: $(BENCH)/.sdk
 	$(BENCH)/bin/python benchmarks/run.py --python $(BENCH)/bin/python --plugins-python $(BENCH)/plugins/bin/python --data $(BENCH)/data
 
+# Lint, format and types, each run whatever the others found; fails if any found anything.
+# `make lint-report` counts what is left per file.
+lint: $(DEV)
+	@status=0; \
+	echo "ruff check"; $(BIN)/ruff check --no-cache --output-format concise || status=1; \
+	echo "ruff format --check"; $(BIN)/ruff format --check --no-cache --output-format concise || status=1; \
+	echo "mypy (strict)"; $(BIN)/mypy || status=1; \
+	exit $$status
+
+lint-report: $(DEV)
+	$(BIN)/python scripts/lint_report.py
+
+# Branch coverage of the whole suite, forks and subprocesses included; prints what no
+# test reaches (htmlcov/ has the same, file by file)
+coverage: $(DEV)
+	rm -rf .coverage .coverage.* htmlcov
+	@status=0; \
+	$(BIN)/python -m pytest -q -p no:cacheprovider --cov --cov-branch --cov-report=term-missing:skip-covered --cov-report=html || status=$$?; \
+	echo "branch coverage, total: $$($(BIN)/python -m coverage report --format=total) %"; \
+	exit $$status
+
+# Every Python 3.10-3.13 found (nox, noxfile.py): the fast tests on each, the whole
+# suite on the newest, the fast tests with every dependency at its lower bound
+test-all: $(DEV)
+	$(BIN)/nox --no-error-on-missing-interpreters $(NOXFLAGS)
+
 clean:
-	rm -rf $(VENV) $(BENCH) dist build .pytest_cache .hypothesis
+	rm -rf $(VENV) $(BENCH) dist build .pytest_cache .hypothesis .nox .coverage .coverage.* htmlcov .mypy_cache .ruff_cache

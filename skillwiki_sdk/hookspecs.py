@@ -7,13 +7,19 @@ group ``skillwiki``; the SDK's own checks are registered the same way.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Sequence, Union
+from collections.abc import Sequence
+from typing import TYPE_CHECKING, Union
 
 import pluggy
 
 if TYPE_CHECKING:
     import os
-    from importlib.resources.abc import Traversable
+    import sys
+
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:  # the same protocol, before it moved
+        from importlib.abc import Traversable
 
     from .model import Check
 

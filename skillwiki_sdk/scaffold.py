@@ -13,13 +13,19 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Iterator, Mapping
+from typing import TYPE_CHECKING
 
 from .errors import UsageError
 
 if TYPE_CHECKING:
-    from importlib.resources.abc import Traversable
+    import sys
+
+    if sys.version_info >= (3, 11):
+        from importlib.resources.abc import Traversable
+    else:  # the same protocol, before it moved
+        from importlib.abc import Traversable
 
 __all__ = [
     "NAME_PATTERN",
@@ -59,7 +65,9 @@ def sdk_range(version: str | None = None) -> str:
     gives ``>=1.4,<2``.
     """
     if version is None:
-        from . import __version__ as version
+        from . import __version__
+
+        version = __version__
     parts = [int(p) for p in re.findall(r"\d+", version)[:2]] + [0, 0]
     major, minor = parts[0], parts[1]
     if major == 0:

@@ -6,7 +6,6 @@ from __future__ import annotations
 import os
 import subprocess
 import sys
-import tomllib
 import venv
 from pathlib import Path
 
@@ -16,6 +15,11 @@ import yaml
 from skillwiki_sdk.scaffold import sdk_range
 
 from conftest import ROOT, run_cli
+
+if sys.version_info >= (3, 11):
+    import tomllib
+else:  # Python 3.10: the SDK depends on tomli there
+    import tomli as tomllib
 
 FILES = [
     ".gitignore",
