@@ -388,7 +388,7 @@ def test_installed_plugins_bundles_refuse_links_that_leave_them(tmp_path: Path) 
     done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "list", "--format", "json"], env=environ, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     document = json.loads(done.stdout)
-    assert [d["name"] for d in document["domains"]] == ["lk-healthy"]
+    assert [d["name"] for d in document["domains"] if d["name"].startswith("lk-")] == ["lk-healthy"]  # (and what else is installed)
     problems = {p["distribution"]: p for p in document["problems"]}
     assert set(problems) == {"skillwiki-lk-out", "skillwiki-lk-etc", "skillwiki-lk-deep"}
     for problem in problems.values():

@@ -17,7 +17,7 @@ import shutil
 from typing import Any, Callable
 
 from ..errors import SkillwikiError
-from .sources import SourceResult, _digest, read_archive, rejection
+from .sources import SourceResult, parts_digest, read_archive, rejection
 
 __all__ = ["IndexUnavailable", "PREFIX", "index_reader"]
 
@@ -72,7 +72,7 @@ def read_index(url: str, context: dict[str, Any], *, timeout: float = 15.0) -> l
             results.append(_failed(key, f"{project} on {shown}", "it has no release that is neither yanked nor a pre-release, as a wheel or an sdist"))
             continue
         display = f"{chosen.filename} ({shown})"
-        fingerprint = _digest([context.get("verdict"), chosen.filename, sorted(chosen.hashes.items())])
+        fingerprint = parts_digest([context.get("verdict"), chosen.filename, sorted(chosen.hashes.items())])
         again = context["reuse"](key, fingerprint) if chosen.hashes else None
         if again is not None:
             results.append(again)

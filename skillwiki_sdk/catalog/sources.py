@@ -46,7 +46,7 @@ class SourceResult:
         return {"key": self.key, "display": self.display, "kind": self.kind, "fingerprint": self.fingerprint, "rejections": self.rejections, "domains": [d["name"] for d in self.domains]}
 
 
-def _digest(parts: Iterable[Any]) -> str:
+def parts_digest(parts: Iterable[Any]) -> str:
     sha = hashlib.sha256()
     for part in parts:
         sha.update(repr(part).encode("utf-8", "surrogatepass"))
@@ -57,7 +57,7 @@ def _digest(parts: Iterable[Any]) -> str:
 def verdict_key(checks: Iterable[Any]) -> str:
     """What, besides a source's own files, decides its verdict and its data: this
     SDK's version and the checks that plugins contribute."""
-    return _digest([__version__, *sorted(getattr(item, "name", repr(item)) for item in checks)])
+    return parts_digest([__version__, *sorted(getattr(item, "name", repr(item)) for item in checks)])
 
 
 # Folders never part of a source (as validation skips them when finding bundles).
@@ -98,7 +98,7 @@ def fingerprint_folder(path: str, extra: Iterable[Any] = ()) -> str:
             state.append((pyproject, info.st_size, info.st_mtime_ns))
         except OSError:
             pass
-    return _digest(state)
+    return parts_digest(state)
 
 
 def fingerprint_file(path: str, extra: Iterable[Any] = ()) -> str:
@@ -108,7 +108,7 @@ def fingerprint_file(path: str, extra: Iterable[Any] = ()) -> str:
         state: tuple[Any, ...] = (os.path.abspath(path), info.st_size, info.st_mtime_ns)
     except OSError as error:
         state = (os.path.abspath(path), "unreadable", str(error))
-    return _digest([*extra, state])
+    return parts_digest([*extra, state])
 
 
 def expand(path: str) -> list[tuple[str, str]]:
@@ -351,14 +351,14 @@ def read_installed(registry: Any, key_extra: str) -> list[SourceResult]:
     results: list[SourceResult] = []
     for installed in registry:
         path = installed.path
-        state = fingerprint_folder(path, [key_extra, installed.distribution, installed.version]) if os.path.isdir(path) else _digest([key_extra, installed.distribution, installed.version, path])
+        state = fingerprint_folder(path, [key_extra, installed.distribution, installed.version]) if os.path.isdir(path) else parts_digest([key_extra, installed.distribution, installed.version, path])
         result = SourceResult(f"installed:{installed.distribution}:{installed.name}", f"{installed.distribution} {installed.version}", "installed", state)
         origin = {"kind": "installed", "source": result.display, "distribution": installed.distribution, "version": installed.version}
         result.domains.append(domain_entry(installed.bundle, origin, installed.findings))
         results.append(result)
     for problem in registry.problems:
         display = f"{problem.distribution} {problem.version}".strip()
-        result = SourceResult(f"installed-problem:{problem.distribution}:{problem.entry_point}:{problem.stage}", display, "installed", _digest([key_extra, "problem", problem.distribution, problem.version, problem.reason]))
+        result = SourceResult(f"installed-problem:{problem.distribution}:{problem.entry_point}:{problem.stage}", display, "installed", parts_digest([key_extra, "problem", problem.distribution, problem.version, problem.reason]))
         result.rejections.append(rejection(display, "installed", f"{problem.stage}: {problem.reason} ({problem.action})", getattr(problem, "findings", ()) or (), domain=problem.domain))
         results.append(result)
     return results
