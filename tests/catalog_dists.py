@@ -26,7 +26,7 @@ def example_dists(outdir: Path) -> Path:
     if "example" not in _BUILT:
         from build.env import DefaultIsolatedEnv
 
-        from skillwiki_sdk.build import build_project
+        from skillwiki_sdk.commands._build import build_project
 
         with DefaultIsolatedEnv() as env:
             build_project(EXAMPLE, outdir / "example", env=env)

@@ -238,13 +238,13 @@ def test_build_of_a_first_release_checks_then_builds(index: Index, tmp_path: Pat
     """Nothing published yet under this name: nothing to compare, so it goes on to
     build (the build itself, tested in test_build.py, is replaced here: its isolated
     environment would look for hatchling on this test's index)."""
-    import skillwiki_sdk.build as build_module
+    import skillwiki_sdk.commands._build as build_module
 
     calls: list[str] = []
 
     def fake_build(project, outdir=None, **kwargs):
         calls.append(str(project))
-        return build_module.BuildResult(str(project), str(outdir), "x.tar.gz", "x.whl", [])
+        return build_module.BuildResult(str(project), str(outdir), "x.tar.gz", "x.whl", [], written=True)
 
     monkeypatch.setattr(build_module, "build_project", fake_build)
     assert run_cli("new", "fresh-shop", "--path", str(tmp_path / "fresh")).code == 0
