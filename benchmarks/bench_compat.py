@@ -17,7 +17,7 @@ import argparse
 import os
 import shutil
 import sys
-from typing import Callable
+from collections.abc import Callable
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
@@ -49,7 +49,9 @@ def make_release_pair(data: str, count: int, kind: str = "release") -> tuple[str
     shutil.copytree(old, new)
     os.remove(os.path.join(new, ".complete"))
     _edit(os.path.join(new, "domain.yaml"), lambda text: text.replace('version: "1.0.0"', 'version: "1.1.0"'))
-    files = sorted(os.path.join(folder, name) for folder, _, names in os.walk(os.path.join(new, "atoms")) for name in names)
+    files = sorted(
+        os.path.join(folder, name) for folder, _, names in os.walk(os.path.join(new, "atoms")) for name in names
+    )
     for index, path in enumerate(files):
         if rewrite or index % 100 == 1:
             _edit(path, lambda text: text.rstrip("\n") + "\n\nRevised in 1.1.0.\n")
@@ -66,7 +68,14 @@ def make_release_pair(data: str, count: int, kind: str = "release") -> tuple[str
     return old, new
 
 
-def measure_compat(skillwiki: str, data: str, count: int, repeat: int, best: Callable[[dict[str, list[str]], int], dict[str, float]], warm: Callable[[str], None]) -> list[Row]:
+def measure_compat(
+    skillwiki: str,
+    data: str,
+    count: int,
+    repeat: int,
+    best: Callable[[dict[str, list[str]], int], dict[str, float]],
+    warm: Callable[[str], None],
+) -> list[Row]:
     """Rows for run.py's table: compat / validate for the release pair and the
     rewrite pair (``best`` and ``warm`` are run.py's)."""
     rows: list[Row] = []
@@ -80,14 +89,23 @@ def measure_compat(skillwiki: str, data: str, count: int, repeat: int, best: Cal
         old, new = make_release_pair(data, count, kind)
         warm(old)
         warm(new)
-        times = best({"validate": [skillwiki, "validate", new], "compat": [skillwiki, "compat", new, "--against", old]}, repeat)
+        times = best(
+            {"validate": [skillwiki, "validate", new], "compat": [skillwiki, "compat", new, "--against", old]}, repeat
+        )
         ratio = times["compat"] / times["validate"]
-        rows.append((f"compat / validate, {count:,} atoms ({what})", f"{ratio:.2f}  ({times['compat']:.2f}s / {times['validate']:.2f}s)", "<= 2" if not rewrite else "", ratio <= 2 if not rewrite else None))
+        rows.append(
+            (
+                f"compat / validate, {count:,} atoms ({what})",
+                f"{ratio:.2f}  ({times['compat']:.2f}s / {times['validate']:.2f}s)",
+                "<= 2" if not rewrite else "",
+                ratio <= 2 if not rewrite else None,
+            )
+        )
     return rows
 
 
 def main(argv: list[str] | None = None) -> int:
-    from run import best, warm  # noqa: PLC0415 - run.py imports generate the same way
+    from run import best, warm
 
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", default=sys.executable)

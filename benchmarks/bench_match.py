@@ -28,7 +28,8 @@ import subprocess
 import sys
 import tempfile
 import time
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 ROOT = os.path.dirname(HERE)
@@ -95,7 +96,18 @@ def _documents(bundles: dict[str, Any]) -> list[tuple[str, Any, dict[str, str]]]
     docs = []
     for name, bundle in bundles.items():
         for atom in bundle.atoms:
-            docs.append((name, atom.id, {"title": atom.title, "tags": " ".join(atom.tags).replace("-", " "), "summary": atom.summary or "", "body": atom.body}))
+            docs.append(
+                (
+                    name,
+                    atom.id,
+                    {
+                        "title": atom.title,
+                        "tags": " ".join(atom.tags).replace("-", " "),
+                        "summary": atom.summary or "",
+                        "body": atom.body,
+                    },
+                )
+            )
     return docs
 
 
@@ -109,18 +121,26 @@ def fts5(bundles: dict[str, Any]) -> Callable[[str], Any] | None:
 
     connection = sqlite3.connect(":memory:")
     try:
-        connection.execute("create virtual table atoms using fts5(domain unindexed, id unindexed, title, tags, summary, body, tokenize='porter unicode61')")
+        connection.execute(
+            "create virtual table atoms using fts5(domain unindexed, id unindexed, title, tags, summary, body, tokenize='porter unicode61')"
+        )
     except sqlite3.OperationalError:
         return None
     for name, atom_id, fields in _documents(bundles):
-        connection.execute("insert into atoms values (?, ?, ?, ?, ?, ?)", (name, atom_id, fields["title"], fields["tags"], fields["summary"], fields["body"]))
+        connection.execute(
+            "insert into atoms values (?, ?, ?, ?, ?, ?)",
+            (name, atom_id, fields["title"], fields["tags"], fields["summary"], fields["body"]),
+        )
 
     def ask(brief: str) -> Any:
         words = [w for w in re.findall(r"[a-z0-9]+", brief.lower()) if w not in STOP_WORDS]
         if not words:
             return [], []
         query = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
-        rows = connection.execute("select domain, id from atoms where atoms match ? order by bm25(atoms, 0, 0, 3.0, 2.0, 1.5, 1.0), domain, id limit 5", (query,)).fetchall()
+        rows = connection.execute(
+            "select domain, id from atoms where atoms match ? order by bm25(atoms, 0, 0, 3.0, 2.0, 1.5, 1.0), domain, id limit 5",
+            (query,),
+        ).fetchall()
         return ([rows[0][0]] if rows else []), [(d, i) for d, i in rows]
 
     return ask
@@ -170,7 +190,9 @@ def synthetic_domains(root: str, domains: int, atoms: int) -> list[str]:
             stream.write(manifest)
         for index in range(atoms):
             atom_id = f"atom-{index:05d}"
-            text = lambda count: " ".join(rng.choice(WORDS) if rng.random() < 0.8 else rng.choice(own) for _ in range(count))  # noqa: E731
+            text = lambda count: " ".join(
+                rng.choice(WORDS) if rng.random() < 0.8 else rng.choice(own) for _ in range(count)
+            )
             axes = "\n".join(f"  {axis}: [{', '.join(rng.sample(values, 2))}]" for axis, values in AXES.items())
             with open(os.path.join(bundle, "atoms", atom_id + ".md"), "w", encoding="utf-8") as stream:
                 stream.write(
@@ -197,7 +219,9 @@ def write_synthetic_site(site: str, roots: list[str]) -> None:
         shutil.copytree(root, os.path.join(package, "bundle"), ignore=shutil.ignore_patterns(".complete"))
 
 
-def whole_process(python: str, site: str, load: str | None, brief: str, cache: str, rounds: int, *, command: list[str] | None = None) -> float:
+def whole_process(
+    python: str, site: str, load: str | None, brief: str, cache: str, rounds: int, *, command: list[str] | None = None
+) -> float:
     """Best time of ``skillwiki match BRIEF --format json`` (or of ``command``, the
     arguments after ``skillwiki``) as a process, after one run that warms the cache."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
@@ -236,7 +260,9 @@ def index_memory_mb(python: str, path: str) -> tuple[float, float]:
             "del data; gc.collect()\n"
             f"print(tracemalloc.get_traced_memory()[0] / 2**20 if {traced} else (rss() - before) / 1024)\n"
         )
-        done = subprocess.run([python, "-c", code], capture_output=True, text=True, timeout=1800, env={**os.environ, "PYTHONPATH": ROOT})
+        done = subprocess.run(
+            [python, "-c", code], capture_output=True, text=True, timeout=1800, env={**os.environ, "PYTHONPATH": ROOT}
+        )
         if done.returncode != 0:
             raise RuntimeError(done.stderr)
         figures.append(float(done.stdout.strip()))
@@ -252,17 +278,25 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--briefs", default=os.path.join(ROOT, "tests", "data", "briefs", "briefs.jsonl"))
     parser.add_argument("--compare", action="store_true", help="measure the candidate methods side by side")
     parser.add_argument("--quick", action="store_true", help="the 100,000-atom index scaled from 10,000")
-    parser.add_argument("--python", default=sys.executable, help="python with skillwiki-sdk installed, for the whole-process runs")
-    parser.add_argument("--data", default=os.path.join(ROOT, ".venv-bench", "data"), help="where generated domains are kept")
+    parser.add_argument(
+        "--python", default=sys.executable, help="python with skillwiki-sdk installed, for the whole-process runs"
+    )
+    parser.add_argument(
+        "--data", default=os.path.join(ROOT, ".venv-bench", "data"), help="where generated domains are kept"
+    )
     parser.add_argument("--quality-only", action="store_true", help="only the quality figures")
     args = parser.parse_args(argv)
     rows: list[tuple[str, str, str, bool | None]] = []
     briefs = load_briefs(args.briefs)
     bundles = real_bundles()
-    print(f"{len(briefs)} briefs over {len(bundles)} domains ({sum(len(b.atoms) for b in bundles.values())} atoms): {args.briefs}")
+    print(
+        f"{len(briefs)} briefs over {len(bundles)} domains ({sum(len(b.atoms) for b in bundles.values())} atoms): {args.briefs}"
+    )
     quality = evaluate(briefs, ours(bundles))
     for measure, target in TARGETS.items():
-        rows.append((f"match quality: {measure}", f"{quality[measure]:.3f}", f">= {target:.2f}", quality[measure] >= target))
+        rows.append(
+            (f"match quality: {measure}", f"{quality[measure]:.3f}", f">= {target:.2f}", quality[measure] >= target)
+        )
     if args.compare:
         print(f"\n{'method':<44} {'routing@1':>9} {'hit@3':>6} {'mrr@5':>6} {'ms/query':>8}")
         candidates = {
@@ -280,8 +314,9 @@ def main(argv: list[str] | None = None) -> int:
 
     work = tempfile.mkdtemp(prefix="skillwiki-bench-match-")
     try:
-        from consumer_site import LOAD, write_site
         from pathlib import Path
+
+        from consumer_site import LOAD, write_site
 
         site = write_site(Path(work) / "site")
         brief = briefs[0]["brief"]
@@ -297,7 +332,12 @@ def main(argv: list[str] | None = None) -> int:
         started = time.perf_counter()
         index = build_index(synthetic)
         built = time.perf_counter() - started
-        queries = ["topic7w3 retry backoff timeout for the gateway", "cache and queue latency in a replica", "topic42w1 topic42w7 with a snapshot journal", *[b["brief"] for b in briefs[:20]]]
+        queries = [
+            "topic7w3 retry backoff timeout for the gateway",
+            "cache and queue latency in a replica",
+            "topic42w1 topic42w7 with a snapshot journal",
+            *[b["brief"] for b in briefs[:20]],
+        ]
         match(index, queries[0])
         times = []
         for query in queries:
@@ -306,12 +346,21 @@ def main(argv: list[str] | None = None) -> int:
             times.append(time.perf_counter() - started)
         worst, typical = max(times) * 1000, statistics.median(times) * 1000
         rows.append(("match index of 10,000 atoms: built once", f"{built:.1f} s", "", None))
-        rows.append(("match in-process, 10,000 atoms, after the first", f"median {typical:.1f} ms, max {worst:.1f} ms", "<= 20 ms", typical <= 20))
+        rows.append(
+            (
+                "match in-process, 10,000 atoms, after the first",
+                f"median {typical:.1f} ms, max {worst:.1f} ms",
+                "<= 20 ms",
+                typical <= 20,
+            )
+        )
         site_big = os.path.join(args.data, "match-site-100x100")
         write_synthetic_site(site_big, roots)
         seconds = whole_process(args.python, site_big, None, queries[0], os.path.join(work, "cache-big"), 3)
         listing = whole_process(args.python, site_big, None, "", os.path.join(work, "cache-big"), 3, command=["list"])
-        rows.append(("match as a process, 100 domains / 10,000 atoms (warm)", f"{seconds:.2f} s", "<= 0.5 s", seconds <= 0.5))
+        rows.append(
+            ("match as a process, 100 domains / 10,000 atoms (warm)", f"{seconds:.2f} s", "<= 0.5 s", seconds <= 0.5)
+        )
         rows.append(("  of which discovery (skillwiki list: no registry cache yet)", f"{listing:.2f} s", "", None))
         rows.append(("  of which match itself (the difference)", f"{seconds - listing:.2f} s", "", None))
 
@@ -329,7 +378,14 @@ def main(argv: list[str] | None = None) -> int:
                     json.dump(big.to_dict(), stream)
                 del big
         resident, held = index_memory_mb(args.python, path)
-        rows.append((f"match index of 100,000 atoms in memory ({label})", f"{resident * scale:.0f} MB resident, {held * scale:.0f} MB held", "< 250 MB", resident * scale < 250))
+        rows.append(
+            (
+                f"match index of 100,000 atoms in memory ({label})",
+                f"{resident * scale:.0f} MB resident, {held * scale:.0f} MB held",
+                "< 250 MB",
+                resident * scale < 250,
+            )
+        )
     finally:
         shutil.rmtree(work, ignore_errors=True)
     return _print(rows)

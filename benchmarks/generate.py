@@ -17,7 +17,7 @@ from __future__ import annotations
 import argparse
 import os
 import random
-from typing import Callable
+from collections.abc import Callable
 
 __all__ = ["DAMAGES", "generate_bundle", "write_standalone", "atom_id"]
 
@@ -50,7 +50,14 @@ def _words(rng: random.Random, count: int) -> str:
 
 
 def _body(rng: random.Random) -> str:
-    paragraphs = ["## What it is", _words(rng, 80) + ".", "## When to use it", _words(rng, 80) + ".", "## Trade-offs", _words(rng, 84) + "."]
+    paragraphs = [
+        "## What it is",
+        _words(rng, 80) + ".",
+        "## When to use it",
+        _words(rng, 80) + ".",
+        "## Trade-offs",
+        _words(rng, 84) + ".",
+    ]
     return "\n\n".join(paragraphs) + "\n"
 
 
@@ -145,7 +152,9 @@ def _manifest(name: str) -> str:
     return "\n".join(lines) + "\n"
 
 
-def generate_bundle(root: str, count: int, *, errors: int = 0, name: str = "synthetic", per_folder: int = 1000) -> list[str]:
+def generate_bundle(
+    root: str, count: int, *, errors: int = 0, name: str = "synthetic", per_folder: int = 1000
+) -> list[str]:
     """Write a bundle of ``count`` atoms at ``root``; returns the atom files written.
 
     Atoms are spread over ``atoms/<kind>/<block>/`` folders of at most ``per_folder``

@@ -1,10 +1,10 @@
 """In-process measurements for benchmarks/run.py, printed as seconds.
 
-    python benchmarks/inprocess.py discover   best warm Registry.discover(), then the first
-    python benchmarks/inprocess.py register   registering the installed plugins: plain pluggy, then ours
-    python benchmarks/inprocess.py compile    compiling both schema checks (fastjsonschema)
-    python benchmarks/inprocess.py yaml BUNDLE  every frontmatter of BUNDLE through PyYAML's
-                                              own construction, then through the direct one
+python benchmarks/inprocess.py discover   best warm Registry.discover(), then the first
+python benchmarks/inprocess.py register   registering the installed plugins: plain pluggy, then ours
+python benchmarks/inprocess.py compile    compiling both schema checks (fastjsonschema)
+python benchmarks/inprocess.py yaml BUNDLE  every frontmatter of BUNDLE through PyYAML's
+                                          own construction, then through the direct one
 """
 
 from __future__ import annotations
@@ -40,7 +40,7 @@ def register() -> None:
     import pluggy
 
     from skillwiki_sdk import hookspecs
-    from skillwiki_sdk.plugins import DEFAULT_PLUGINS, _base_manager, installed_plugins  # noqa: PLC2701 - measuring the private shortcut
+    from skillwiki_sdk.plugins import DEFAULT_PLUGINS, _base_manager, installed_plugins
 
     loaded = installed_plugins().plugins
 
@@ -67,7 +67,9 @@ def compile_checks() -> None:
 
     from skillwiki_sdk.schema import SCHEMA_NAMES, schema_text
 
-    schemas = [{**json.loads(schema_text(name)), "$schema": "http://json-schema.org/draft-07/schema#"} for name in SCHEMA_NAMES]
+    schemas = [
+        {**json.loads(schema_text(name)), "$schema": "http://json-schema.org/draft-07/schema#"} for name in SCHEMA_NAMES
+    ]
     start = time.perf_counter()
     for schema in schemas:
         fastjsonschema.compile(schema)

@@ -70,12 +70,16 @@ def write_wheel(out: str, index: int) -> str:
     }
     for number, (tag, layer) in enumerate((("alpha", "top"), ("beta", "bottom"), ("gamma", "top"))):
         atom_id = f"atom-{number}"
-        files[f"{package}/bundle/atoms/{atom_id}.md"] = _ATOM.format(id=atom_id, index=index, tag=tag, layer=layer).encode()
+        files[f"{package}/bundle/atoms/{atom_id}.md"] = _ATOM.format(
+            id=atom_id, index=index, tag=tag, layer=layer
+        ).encode()
     info = f"{dist}-{version}.dist-info"
     files[f"{info}/METADATA"] = (
         f"Metadata-Version: 2.1\nName: swbench-domain-{index:03d}\nVersion: {version}\nSummary: Benchmark domain {index}\n"
     ).encode()
-    files[f"{info}/WHEEL"] = b"Wheel-Version: 1.0\nGenerator: skillwiki-bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    files[f"{info}/WHEEL"] = (
+        b"Wheel-Version: 1.0\nGenerator: skillwiki-bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"
+    )
     files[f"{info}/entry_points.txt"] = f"[skillwiki]\nswbench-domain-{index:03d} = {package}\n".encode()
     record = [_record_line(name, data) for name, data in files.items()] + [f"{info}/RECORD,,"]
     files[f"{info}/RECORD"] = ("\n".join(record) + "\n").encode()
@@ -91,7 +95,10 @@ def install_plugins(python: str, count: int, workdir: str) -> None:
     environment of ``python`` with a single pip call (no index, no dependencies)."""
     os.makedirs(workdir, exist_ok=True)
     wheels = [write_wheel(workdir, index) for index in range(count)]
-    subprocess.run([python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--disable-pip-version-check", *wheels], check=True)
+    subprocess.run(
+        [python, "-m", "pip", "install", "--quiet", "--no-deps", "--no-index", "--disable-pip-version-check", *wheels],
+        check=True,
+    )
 
 
 if __name__ == "__main__":

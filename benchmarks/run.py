@@ -101,7 +101,9 @@ def run(command: list[str], *, memory: bool = False) -> Run:
     if sampler.is_alive():
         sampler.join()
     if process.returncode not in (0, 1):
-        raise SystemExit(f"benchmark command failed ({process.returncode}): {' '.join(command)}\n{stderr.decode(errors='replace')}")
+        raise SystemExit(
+            f"benchmark command failed ({process.returncode}): {' '.join(command)}\n{stderr.decode(errors='replace')}"
+        )
     return Run(seconds, peak[0] / 1024, process.returncode)
 
 
@@ -127,7 +129,9 @@ def machine() -> str:
                     break
     except OSError:
         pass
-    return f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    return (
+        f"{os.cpu_count()} cores ({cpu}), Python {platform.python_version()}, {platform.system()} {platform.release()}"
+    )
 
 
 def warm(path: str) -> None:
@@ -154,9 +158,15 @@ def bundle(data: str, count: int) -> str:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--python", default=sys.executable, help="python of the benchmark environment")
-    parser.add_argument("--plugins-python", help="python of the environment with the benchmark plugins (default: --python)")
-    parser.add_argument("--data", default=os.path.join(ROOT, ".venv-bench", "data"), help="where generated bundles are kept")
-    parser.add_argument("--quick", action="store_true", help="smaller sizes, one round: to try the runner, not to quote")
+    parser.add_argument(
+        "--plugins-python", help="python of the environment with the benchmark plugins (default: --python)"
+    )
+    parser.add_argument(
+        "--data", default=os.path.join(ROOT, ".venv-bench", "data"), help="where generated bundles are kept"
+    )
+    parser.add_argument(
+        "--quick", action="store_true", help="smaller sizes, one round: to try the runner, not to quote"
+    )
     args = parser.parse_args(argv)
     # the cache of checked bundles of these runs is the bench's own, not the user's
     os.environ["SKILLWIKI_CACHE_DIR"] = os.path.join(os.path.abspath(args.data), "cache")
@@ -191,9 +201,23 @@ def main(argv: list[str] | None = None) -> int:
         repeat,
     )
     one, many = floor["one"] / floor["floor"], floor["default"] / floor["floor"]
-    rows.append((f"floor ratio, 1 core ({main_size:,} atoms)", f"{one:.2f}  ({floor['one']:.2f}s / {floor['floor']:.2f}s)", "<= 1.3", one <= 1.3))
+    rows.append(
+        (
+            f"floor ratio, 1 core ({main_size:,} atoms)",
+            f"{one:.2f}  ({floor['one']:.2f}s / {floor['floor']:.2f}s)",
+            "<= 1.3",
+            one <= 1.3,
+        )
+    )
     cores = len(os.sched_getaffinity(0)) if hasattr(os, "sched_getaffinity") else os.cpu_count() or 1
-    rows.append((f"floor ratio, default jobs ({cores} cores)", f"{many:.2f}  ({floor['default']:.2f}s)", "< 0.8", many < 0.8 if cores > 1 else None))
+    rows.append(
+        (
+            f"floor ratio, default jobs ({cores} cores)",
+            f"{many:.2f}  ({floor['default']:.2f}s)",
+            "< 0.8",
+            many < 0.8 if cores > 1 else None,
+        )
+    )
 
     # peer ratio
     standalone = os.path.join(args.data, f"standalone-{main_size}")
@@ -207,7 +231,14 @@ def main(argv: list[str] | None = None) -> int:
         warm(standalone)  # as our side was, by its rounds
         peer = run([checker, "--schemafile", os.path.join(ROOT, "schemas", "atom.schema.json"), *files]).seconds
         ratio = peer / floor["one"]
-        rows.append(("peer ratio: check-jsonschema / us (1 core)", f"{ratio:.1f}x  ({peer:.2f}s / {floor['one']:.2f}s)", ">= 10x", ratio >= 10))
+        rows.append(
+            (
+                "peer ratio: check-jsonschema / us (1 core)",
+                f"{ratio:.1f}x  ({peer:.2f}s / {floor['one']:.2f}s)",
+                ">= 10x",
+                ratio >= 10,
+            )
+        )
     else:
         rows.append(("peer ratio: check-jsonschema / us", "check-jsonschema not installed", ">= 10x", False))
 
@@ -222,11 +253,20 @@ def main(argv: list[str] | None = None) -> int:
         seconds = best({"validate": command}, 3 if count <= main_size else 2)["validate"]
         scaling[count] = Run(seconds, run(command, memory=True).peak_mb, 0)
         per = scaling[count].seconds / count * 1e6
-        rows.append((f"scaling: {count:,} atoms", f"{scaling[count].seconds:.2f}s, {per:.0f} us/atom, peak {scaling[count].peak_mb:.0f} MB", "", None))
+        rows.append(
+            (
+                f"scaling: {count:,} atoms",
+                f"{scaling[count].seconds:.2f}s, {per:.0f} us/atom, peak {scaling[count].peak_mb:.0f} MB",
+                "",
+                None,
+            )
+        )
     small, large = sizes[-2], sizes[-1]
     growth = (scaling[large].seconds / large) / (scaling[small].seconds / small)
     rows.append((f"time per atom, {large:,} vs {small:,}", f"{growth:.2f}", "<= 1.25 (linear)", growth <= 1.25))
-    rows.append((f"peak memory, {large:,} atoms", f"{scaling[large].peak_mb:.0f} MB", "< 300 MB", scaling[large].peak_mb < 300))
+    rows.append(
+        (f"peak memory, {large:,} atoms", f"{scaling[large].peak_mb:.0f} MB", "< 300 MB", scaling[large].peak_mb < 300)
+    )
 
     # discovery
     note("discovery: skillwiki list (cache warm, then cold) vs importlib.metadata.entry_points")
@@ -235,42 +275,118 @@ def main(argv: list[str] | None = None) -> int:
     scan = [python, "-c", "import importlib.metadata as m; m.entry_points(group='skillwiki')"]
     run([skillwiki, "list"])  # warm the cache
     discovery = best({"entry_points": scan, "list": [skillwiki, "list"]}, 3 * repeat)  # short runs: more rounds
-    cold = best({"entry_points": scan, "list": [skillwiki, "list"]}, repeat, before={"list": [skillwiki, "cache", "clear"]})
+    cold = best(
+        {"entry_points": scan, "list": [skillwiki, "list"]}, repeat, before={"list": [skillwiki, "cache", "clear"]}
+    )
     plugins = subprocess.run(
-        [python, "-c", "import importlib.metadata as m; print(len(m.entry_points(group='skillwiki')))"], capture_output=True, text=True
+        [python, "-c", "import importlib.metadata as m; print(len(m.entry_points(group='skillwiki')))"],
+        capture_output=True,
+        text=True,
     ).stdout.strip()
     ratio = discovery["list"] / discovery["entry_points"]
-    rows.append((f"discovery, warm cache ({plugins} plugins)", f"{ratio:.2f}  ({discovery['list']:.3f}s / {discovery['entry_points']:.3f}s)", "<= 1.5", ratio <= 1.5))
+    rows.append(
+        (
+            f"discovery, warm cache ({plugins} plugins)",
+            f"{ratio:.2f}  ({discovery['list']:.3f}s / {discovery['entry_points']:.3f}s)",
+            "<= 1.5",
+            ratio <= 1.5,
+        )
+    )
     ratio = cold["list"] / cold["entry_points"]
-    rows.append((f"discovery, cold cache ({plugins} plugins)", f"{ratio:.2f}  ({cold['list']:.3f}s / {cold['entry_points']:.3f}s)", "<= 3", ratio <= 3))
-    inproc = subprocess.run([python, os.path.join(HERE, "inprocess.py"), "discover"], capture_output=True, text=True, check=True).stdout.split()
-    rows.append((f"Registry.discover() in-process, warm ({plugins} plugins)", f"{float(inproc[0]) * 1000:.1f} ms (first {float(inproc[1]) * 1000:.0f} ms)", "", None))
-    plain = subprocess.run([python, os.path.join(HERE, "inprocess.py"), "register"], capture_output=True, text=True, check=True).stdout.split()
     rows.append(
-        (f"registering {plugins} plugins: plain pluggy / ours", f"{float(plain[0]) * 1000:.1f} ms / {float(plain[1]) * 1000:.1f} ms", "", None)
+        (
+            f"discovery, cold cache ({plugins} plugins)",
+            f"{ratio:.2f}  ({cold['list']:.3f}s / {cold['entry_points']:.3f}s)",
+            "<= 3",
+            ratio <= 3,
+        )
     )
-    general, direct = subprocess.run([args.python, os.path.join(HERE, "inprocess.py"), "yaml", main_bundle], capture_output=True, text=True, check=True).stdout.split()
+    inproc = subprocess.run(
+        [python, os.path.join(HERE, "inprocess.py"), "discover"], capture_output=True, text=True, check=True
+    ).stdout.split()
     rows.append(
-        (f"YAML of {main_size:,} frontmatters: PyYAML's construction / direct", f"{float(general):.2f}s / {float(direct):.2f}s", "", None)
+        (
+            f"Registry.discover() in-process, warm ({plugins} plugins)",
+            f"{float(inproc[0]) * 1000:.1f} ms (first {float(inproc[1]) * 1000:.0f} ms)",
+            "",
+            None,
+        )
     )
-    compile_ms = subprocess.run([python, os.path.join(HERE, "inprocess.py"), "compile"], capture_output=True, text=True, check=True).stdout.split()
-    rows.append(("schema checks compiled at first use (fastjsonschema)", f"{float(compile_ms[0]) * 1000:.0f} ms a process", "", None))
+    plain = subprocess.run(
+        [python, os.path.join(HERE, "inprocess.py"), "register"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    rows.append(
+        (
+            f"registering {plugins} plugins: plain pluggy / ours",
+            f"{float(plain[0]) * 1000:.1f} ms / {float(plain[1]) * 1000:.1f} ms",
+            "",
+            None,
+        )
+    )
+    general, direct = subprocess.run(
+        [args.python, os.path.join(HERE, "inprocess.py"), "yaml", main_bundle],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.split()
+    rows.append(
+        (
+            f"YAML of {main_size:,} frontmatters: PyYAML's construction / direct",
+            f"{float(general):.2f}s / {float(direct):.2f}s",
+            "",
+            None,
+        )
+    )
+    compile_ms = subprocess.run(
+        [python, os.path.join(HERE, "inprocess.py"), "compile"], capture_output=True, text=True, check=True
+    ).stdout.split()
+    rows.append(
+        (
+            "schema checks compiled at first use (fastjsonschema)",
+            f"{float(compile_ms[0]) * 1000:.0f} ms a process",
+            "",
+            None,
+        )
+    )
 
     # compat: two releases of main_size atoms against validating one (bench_compat.py)
     note(f"compat: two releases of {main_size} atoms")
     from bench_compat import measure_compat
 
-    rows.extend(measure_compat(os.path.join(bindir, "skillwiki"), args.data, main_size, 3 if not args.quick else 1, best, warm))
+    rows.extend(
+        measure_compat(os.path.join(bindir, "skillwiki"), args.data, main_size, 3 if not args.quick else 1, best, warm)
+    )
 
     # cold start
     note("cold start")
     example = os.path.join(ROOT, "examples", "backend-architecture")
     python, skillwiki = args.python, os.path.join(bindir, "skillwiki")
-    cold = best({"pass": [python, "-c", "pass"], "version": [skillwiki, "--version"], "validate": [skillwiki, "validate", example]}, repeat + 4)
+    cold = best(
+        {
+            "pass": [python, "-c", "pass"],
+            "version": [skillwiki, "--version"],
+            "validate": [skillwiki, "validate", example],
+        },
+        repeat + 4,
+    )
     extra = (cold["version"] - cold["pass"]) * 1000
-    rows.append(("cold start: skillwiki --version - python -c pass", f"{extra:.0f} ms  ({cold['version'] * 1000:.0f} / {cold['pass'] * 1000:.0f} ms)", "<= 150 ms", extra <= 150))
+    rows.append(
+        (
+            "cold start: skillwiki --version - python -c pass",
+            f"{extra:.0f} ms  ({cold['version'] * 1000:.0f} / {cold['pass'] * 1000:.0f} ms)",
+            "<= 150 ms",
+            extra <= 150,
+        )
+    )
     extra = (cold["validate"] - cold["pass"]) * 1000
-    rows.append(("cold start: validate the example plugin - python -c pass", f"{extra:.0f} ms  ({cold['validate'] * 1000:.0f} ms)", "", None))
+    rows.append(
+        (
+            "cold start: validate the example plugin - python -c pass",
+            f"{extra:.0f} ms  ({cold['validate'] * 1000:.0f} ms)",
+            "",
+            None,
+        )
+    )
 
     # catalog: 100 domains of 100 atoms, then again after one domain changed
     note("catalog: 100 domains, 10,000 atoms, built twice")
@@ -288,7 +404,18 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\nbench took {time.perf_counter() - started:.0f}s")
     # matching briefs: quality on the labelled briefs, latency, memory (its own table)
     note("match: bench_match.py")
-    subprocess.run([sys.executable, os.path.join(HERE, "bench_match.py"), "--python", args.python, "--data", args.data, *(["--quick"] if args.quick else [])], check=False)
+    subprocess.run(
+        [
+            sys.executable,
+            os.path.join(HERE, "bench_match.py"),
+            "--python",
+            args.python,
+            "--data",
+            args.data,
+            *(["--quick"] if args.quick else []),
+        ],
+        check=False,
+    )
     return 0
 
 

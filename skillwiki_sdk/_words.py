@@ -7,7 +7,7 @@ rule accepts.
 from __future__ import annotations
 
 import re
-from typing import Iterable
+from collections.abc import Iterable
 
 __all__ = ["SLUG", "did_you_mean", "is_slug", "nearest", "slugify"]
 

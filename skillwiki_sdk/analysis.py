@@ -130,4 +130,6 @@ def compounds(items: list[str]) -> list[str]:
     """Each pair of adjacent words joined, stemmed (``circuit breaker`` →
     ``circuitbreak``): so that a compound written as one word meets one written
     as two."""
-    return [stem(first + second) for first, second in zip(items, items[1:]) if not (first.isdigit() and second.isdigit())]
+    return [
+        stem(first + second) for first, second in zip(items, items[1:]) if not (first.isdigit() and second.isdigit())
+    ]

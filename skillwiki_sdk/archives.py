@@ -15,11 +15,11 @@ from __future__ import annotations
 
 import contextlib
 import os
-import posixpath
 import shutil
 import tempfile
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any, Iterator
+from typing import IO, Any
 
 from . import rules
 from .loading import find_bundles
@@ -204,7 +204,9 @@ def _bounded_members(tar: Any) -> list[Any]:
         if len(infos) > LIMITS.archive_members:
             raise ArchiveError(f"refused: more than {LIMITS.archive_members:,} members, the limit for one archive")
         if total > LIMITS.archive_bytes:
-            raise ArchiveError(f"refused: its members add up to more than {LIMITS.archive_bytes // 2**20} MiB, the limit for one archive")
+            raise ArchiveError(
+                f"refused: its members add up to more than {LIMITS.archive_bytes // 2**20} MiB, the limit for one archive"
+            )
 
 
 def open_archive(path: str) -> Archive:
@@ -266,7 +268,13 @@ def _strange_member_findings(archive: Archive, display: str) -> list[Finding]:
         shown = f"{display}!{member.name}"
         if member.kind in ("symlink", "other"):
             what = "a symbolic link" if member.kind == "symlink" else "a hard link or special file"
-            findings.append(rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: it is {what}{refused}", file=shown, hint="ship a copy of the file instead of a link"))
+            findings.append(
+                rules.UNSAFE_MEMBER.finding(
+                    f"member '{member.name}' is refused: it is {what}{refused}",
+                    file=shown,
+                    hint="ship a copy of the file instead of a link",
+                )
+            )
         if "\\" in member.name:
             findings.append(
                 rules.UNSAFE_MEMBER.finding(
@@ -285,8 +293,16 @@ def _strange_member_findings(archive: Archive, display: str) -> list[Finding]:
         other = folded.get(key)
         if first is not None:
             if member.kind != "dir" or first.kind != "dir":  # a folder given twice is harmless
-                why = "the archive holds two members of this name" if first.name == member.name else f"it is the same file as member '{first.name}' once extracted"
-                findings.append(rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: {why}{refused}", file=shown, hint=hint))
+                why = (
+                    "the archive holds two members of this name"
+                    if first.name == member.name
+                    else f"it is the same file as member '{first.name}' once extracted"
+                )
+                findings.append(
+                    rules.UNSAFE_MEMBER.finding(
+                        f"member '{member.name}' is refused: {why}{refused}", file=shown, hint=hint
+                    )
+                )
         elif other is not None and (member.kind != "dir" or other.kind != "dir"):
             findings.append(
                 rules.UNSAFE_MEMBER.finding(
@@ -301,10 +317,20 @@ def _strange_member_findings(archive: Archive, display: str) -> list[Finding]:
     for key, member in folded.items():
         if member.kind != "dir" and key in folders:
             findings.append(
-                rules.UNSAFE_MEMBER.finding(f"member '{member.name}' is refused: it is a file, and other members put files inside it as a folder{refused}", file=f"{display}!{member.name}", hint=hint)
+                rules.UNSAFE_MEMBER.finding(
+                    f"member '{member.name}' is refused: it is a file, and other members put files inside it as a folder{refused}",
+                    file=f"{display}!{member.name}",
+                    hint=hint,
+                )
             )
     if len(archive.members) > LIMITS.archive_members:
-        findings.append(rules.UNSAFE_MEMBER.finding(f"the archive is refused: more than {LIMITS.archive_members:,} members, the limit for one archive", file=display, hint=hint))
+        findings.append(
+            rules.UNSAFE_MEMBER.finding(
+                f"the archive is refused: more than {LIMITS.archive_members:,} members, the limit for one archive",
+                file=display,
+                hint=hint,
+            )
+        )
     if sum(max(member.size, 0) for member in archive.members) > LIMITS.archive_bytes:
         findings.append(
             rules.UNSAFE_MEMBER.finding(
@@ -388,13 +414,17 @@ def unpacked(target: str, display: str | None = None) -> Iterator[Unpacked]:
         display = target[2:] if target.startswith("./") else target
     result = Unpacked(display, "", [], [])
     if not os.path.isfile(target):
-        result.findings.append(rules.UNREADABLE.finding("no such file" if not os.path.exists(target) else "not a file", file=display))
+        result.findings.append(
+            rules.UNREADABLE.finding("no such file" if not os.path.exists(target) else "not a file", file=display)
+        )
         yield result
         return
     try:
         archive = open_archive(target)
     except ArchiveError as error:
-        result.findings.append(rules.ARCHIVE_UNREADABLE.finding(str(error), file=display, hint="rebuild it: skillwiki build"))
+        result.findings.append(
+            rules.ARCHIVE_UNREADABLE.finding(str(error), file=display, hint="rebuild it: skillwiki build")
+        )
         yield result
         return
     with archive, tempfile.TemporaryDirectory(prefix="skillwiki-archive-") as tmp:
@@ -407,11 +437,21 @@ def unpacked(target: str, display: str | None = None) -> Iterator[Unpacked]:
         try:
             extract(archive, tmp)
         except (ArchiveError, OSError, EOFError, ValueError) as error:
-            result.findings.append(rules.ARCHIVE_UNREADABLE.finding(f"cannot be extracted: {error}", file=display, hint="rebuild it: skillwiki build"))
+            result.findings.append(
+                rules.ARCHIVE_UNREADABLE.finding(
+                    f"cannot be extracted: {error}", file=display, hint="rebuild it: skillwiki build"
+                )
+            )
             yield result
             return
         except Exception as error:  # zipfile and tarfile raise their own errors on damaged data
-            result.findings.append(rules.ARCHIVE_UNREADABLE.finding(f"cannot be extracted: {type(error).__name__}: {error}", file=display, hint="rebuild it: skillwiki build"))
+            result.findings.append(
+                rules.ARCHIVE_UNREADABLE.finding(
+                    f"cannot be extracted: {type(error).__name__}: {error}",
+                    file=display,
+                    hint="rebuild it: skillwiki build",
+                )
+            )
             yield result
             return
         checker = _check_wheel if archive.kind == "wheel" else _check_sdist
@@ -451,7 +491,9 @@ def _read_metadata(path: str, shown: str, findings: list[Finding]) -> _Metadata 
         )
         return None
     except OSError as error:
-        findings.append(rules.METADATA_INVALID.finding(f"cannot read the core metadata: {error.strerror or error}", file=shown))
+        findings.append(
+            rules.METADATA_INVALID.finding(f"cannot read the core metadata: {error.strerror or error}", file=shown)
+        )
         return None
     try:
         raw, _ = parse_email(text)
@@ -460,7 +502,11 @@ def _read_metadata(path: str, shown: str, findings: list[Finding]) -> _Metadata 
         return None
     name, version = raw.get("name"), raw.get("version")
     if not name or not version:
-        findings.append(rules.METADATA_INVALID.finding("the core metadata has no Name or no Version", file=shown, hint="rebuild with a standard build backend"))
+        findings.append(
+            rules.METADATA_INVALID.finding(
+                "the core metadata has no Name or no Version", file=shown, hint="rebuild with a standard build backend"
+            )
+        )
         return None
     return _Metadata(name, version, list(raw.get("requires_dist", [])), shown)
 
@@ -522,12 +568,22 @@ def _check_wheel(findings: list[Finding], tmp: str, display: str) -> tuple[_Meta
     from importlib.metadata import PathDistribution
     from pathlib import Path
 
-    infos = sorted(name for name in os.listdir(tmp) if name.endswith(".dist-info") and os.path.isfile(os.path.join(tmp, name, "METADATA")))
+    infos = sorted(
+        name
+        for name in os.listdir(tmp)
+        if name.endswith(".dist-info") and os.path.isfile(os.path.join(tmp, name, "METADATA"))
+    )
     if not infos:
-        findings.append(rules.METADATA_INVALID.finding("the wheel has no *.dist-info/METADATA", file=display, hint="rebuild it: skillwiki build"))
+        findings.append(
+            rules.METADATA_INVALID.finding(
+                "the wheel has no *.dist-info/METADATA", file=display, hint="rebuild it: skillwiki build"
+            )
+        )
         return None, []
     info = os.path.join(tmp, infos[0])
-    metadata = _read_metadata(os.path.join(info, "METADATA"), _shown(tmp, os.path.join(info, "METADATA"), display), findings)
+    metadata = _read_metadata(
+        os.path.join(info, "METADATA"), _shown(tmp, os.path.join(info, "METADATA"), display), findings
+    )
     if metadata is None:
         return None, []
     findings.extend(_dependency_findings(metadata))
@@ -593,14 +649,26 @@ def _check_sdist(findings: list[Finding], tmp: str, display: str) -> tuple[_Meta
     top = os.path.join(tmp, tops[0]) if len(tops) == 1 else tmp
     metadata = None
     if os.path.isfile(os.path.join(top, "PKG-INFO")):
-        metadata = _read_metadata(os.path.join(top, "PKG-INFO"), _shown(tmp, os.path.join(top, "PKG-INFO"), display), findings)
+        metadata = _read_metadata(
+            os.path.join(top, "PKG-INFO"), _shown(tmp, os.path.join(top, "PKG-INFO"), display), findings
+        )
     else:
-        findings.append(rules.METADATA_INVALID.finding("the sdist has no PKG-INFO at its top folder", file=display, hint="build it with python -m build or skillwiki build"))
+        findings.append(
+            rules.METADATA_INVALID.finding(
+                "the sdist has no PKG-INFO at its top folder",
+                file=display,
+                hint="build it with python -m build or skillwiki build",
+            )
+        )
     project = _pyproject(os.path.join(top, "pyproject.toml")).get("project", {})
     project = project if isinstance(project, dict) else {}
     if metadata is not None:
         dependencies = project.get("dependencies", [])
-        findings.extend(_dependency_findings(metadata, [d for d in dependencies if isinstance(d, str)] if isinstance(dependencies, list) else []))
+        findings.extend(
+            _dependency_findings(
+                metadata, [d for d in dependencies if isinstance(d, str)] if isinstance(dependencies, list) else []
+            )
+        )
         groups = project.get("entry-points", {})
         declared = isinstance(groups, dict) and bool(groups.get(ENTRY_POINT_GROUP))
         dynamic = "entry-points" in (project.get("dynamic") or [])

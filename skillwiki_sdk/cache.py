@@ -108,6 +108,9 @@ class Cache:
         self.folder = folder
         self.kind = kind
         self._where = os.path.join(folder, kind)
+        # what a caller computed once for this cache object (the environment's key
+        # of a discovery, say): kept by the object, not by the process
+        self.memo: dict[str, Any] = {}
 
     @classmethod
     def default(cls) -> Cache | None:
@@ -117,7 +120,9 @@ class Cache:
         return cls(default_folder())
 
     def _path(self, name: str) -> str:
-        return os.path.join(self._where, hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32] + _SUFFIX)
+        return os.path.join(
+            self._where, hashlib.sha256(name.encode("utf-8", "surrogatepass")).hexdigest()[:32] + _SUFFIX
+        )
 
     def get(self, name: str, key: str) -> Any:
         """The data kept for ``name`` under ``key``, or ``None`` (missing, stale,
@@ -130,7 +135,12 @@ class Cache:
             entry = json.loads(raw)
         except (OSError, ValueError, RecursionError):
             return None
-        if not isinstance(entry, dict) or entry.get(_MAGIC) != FORMAT or entry.get("key") != key or entry.get("name") != name:
+        if (
+            not isinstance(entry, dict)
+            or entry.get(_MAGIC) != FORMAT
+            or entry.get("key") != key
+            or entry.get("name") != name
+        ):
             return None
         return entry.get("data")
 
@@ -140,7 +150,9 @@ class Cache:
         import tempfile
 
         try:
-            text = json.dumps({_MAGIC: FORMAT, "name": name, "key": key, "data": data}, ensure_ascii=False, separators=(",", ":"))
+            text = json.dumps(
+                {_MAGIC: FORMAT, "name": name, "key": key, "data": data}, ensure_ascii=False, separators=(",", ":")
+            )
         except (TypeError, ValueError, RecursionError):
             return False
         temp = None
@@ -162,7 +174,9 @@ class Cache:
     def _entries(self) -> list[os.DirEntry[str]]:
         try:
             with os.scandir(self._where) as listing:
-                return [entry for entry in listing if entry.name.endswith(_SUFFIX) and entry.is_file(follow_symlinks=False)]
+                return [
+                    entry for entry in listing if entry.name.endswith(_SUFFIX) and entry.is_file(follow_symlinks=False)
+                ]
         except OSError:
             return []
 

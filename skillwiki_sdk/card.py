@@ -78,7 +78,11 @@ def figures(bundle: Bundle) -> dict[str, Any]:
         "axes": axes,
         "samples": samples,
         # every deprecated atom (to be removed in a later release) and why
-        "deprecated": [{"id": atom.id, "title": atom.title, "reason": atom.deprecated} for atom in bundle.atoms_sorted() if atom.deprecated is not None],
+        "deprecated": [
+            {"id": atom.id, "title": atom.title, "reason": atom.deprecated}
+            for atom in bundle.atoms_sorted()
+            if atom.deprecated is not None
+        ],
     }
 
 
@@ -94,19 +98,29 @@ def render_card(card: dict[str, Any], *, width: int = 88, color: bool = False) -
     counts = card["counts"]
     out: list[str] = [bold(name), ""]
     out += textwrap.wrap(card["description"], width) or [""]
-    out += ["", f"v{card['version']} · {_count(counts['atoms'], 'atom')} · {_count(counts['tags'], 'tag')} · {_count(counts['axes'], 'axis', 'axes')}", ""]
+    out += [
+        "",
+        f"v{card['version']} · {_count(counts['atoms'], 'atom')} · {_count(counts['tags'], 'tag')} · {_count(counts['axes'], 'axis', 'axes')}",
+        "",
+    ]
     out.append(bold("Atom counts by kind"))
     kind_width = max([len(k) for k in card["kinds"]] + [4])
     out.append(f"  {'Kind':<{kind_width}}  Count")
     for kind, count in card["kinds"].items():
         out.append(f"  {kind:<{kind_width}}  {count:>5}")
     out += ["", bold("Tag vocabulary"), dim("Words a brief might contain that signal this domain.")]
-    out += textwrap.wrap(" · ".join(card["tags"]), width, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False)
+    out += textwrap.wrap(
+        " · ".join(card["tags"]), width, initial_indent="  ", subsequent_indent="  ", break_on_hyphens=False
+    )
     out += ["", bold("Retrieval axes"), dim("Domain-specific dimensions used by retrieval scoring.")]
     for axis in card["axes"]:
         out += ["", f"  {bold(axis['id'])} · {_count(axis['matches'], 'match', 'matches')}"]
-        out += textwrap.wrap(" ".join(axis["description"].split()), width, initial_indent="    ", subsequent_indent="    ")
-        out += textwrap.wrap(" · ".join(axis["values"]), width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False)
+        out += textwrap.wrap(
+            " ".join(axis["description"].split()), width, initial_indent="    ", subsequent_indent="    "
+        )
+        out += textwrap.wrap(
+            " · ".join(axis["values"]), width, initial_indent="    ", subsequent_indent="    ", break_on_hyphens=False
+        )
     out += ["", bold("Sample atoms")]
     for sample in card["samples"]:
         quality = f" · q{sample['quality']:.1f}" if sample["quality"] is not None else ""
@@ -120,6 +134,8 @@ def render_card(card: dict[str, Any], *, width: int = 88, color: bool = False) -
     if card.get("deprecated"):
         out += ["", bold("Deprecated atoms"), dim("To be removed in a later release.")]
         for atom in card["deprecated"]:
-            out += textwrap.wrap(f"{atom['id']}: {atom['reason']}", width, initial_indent="  ", subsequent_indent="    ")
+            out += textwrap.wrap(
+                f"{atom['id']}: {atom['reason']}", width, initial_indent="  ", subsequent_indent="    "
+            )
     out += ["", f"See all {_count(counts['atoms'], 'atom')} in {name}: skillwiki atoms {name}"]
     return "\n".join(out) + "\n"

@@ -12,20 +12,36 @@ import argparse
 import importlib
 import os
 import sys
-from typing import Any, Sequence, TextIO
+from collections.abc import Sequence
+from typing import Any, TextIO
 
 from . import __version__
 from .errors import SkillwikiError, UsageError
 
 __all__ = ["main", "console", "COMMANDS", "Output"]
 
-COMMANDS = ("new", "validate", "show", "atoms", "match", "list", "build", "compat", "catalog", "schema", "rules", "cache")
+COMMANDS = (
+    "new",
+    "validate",
+    "show",
+    "atoms",
+    "match",
+    "list",
+    "build",
+    "compat",
+    "catalog",
+    "schema",
+    "rules",
+    "cache",
+)
 
 
 class Output:
     """Where a command writes: the chosen format to stdout, diagnostics to stderr."""
 
-    def __init__(self, stdout: TextIO | None = None, stderr: TextIO | None = None, color: str = "auto", guard: Any = None) -> None:
+    def __init__(
+        self, stdout: TextIO | None = None, stderr: TextIO | None = None, color: str = "auto", guard: Any = None
+    ) -> None:
         self.stdout = stdout or sys.stdout
         self.stderr = stderr or sys.stderr
         self._color = color
@@ -33,6 +49,15 @@ class Output:
         self.guard = guard if guard is not None else _no_guard
         self._plugins: Any = None
         self._registry: Any = None
+        self._cache: Any = False
+
+    def cache(self) -> Any:
+        """The cache of checked bundles for this command (``None`` when it is off)."""
+        if self._cache is False:
+            from .cache import Cache
+
+            self._cache = Cache.default()
+        return self._cache
 
     def plugins(self) -> Any:
         """The installed plugins, loaded once for this command (inside the guard)."""
@@ -56,7 +81,7 @@ class Output:
             from .registry import Registry
 
             # with no plugin loaded yet, discovery may use its snapshot and load none
-            self._registry = Registry.discover(plugins=self._plugins, guard=self.guard)
+            self._registry = Registry.discover(plugins=self._plugins, guard=self.guard, cache=self.cache() or False)
         return self._registry
 
     def color(self, stream: TextIO | None = None) -> bool:
@@ -113,7 +138,12 @@ def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:
     every command's options costs more than some commands take to run)."""
     parser = _Parser(prog="skillwiki", description="Scaffold, validate, build and discover Skill Wiki domain plugins.")
     parser.add_argument("--version", action="version", version=f"skillwiki-sdk {__version__}")
-    parser.add_argument("--color", choices=("auto", "always", "never"), default="auto", help="colour the output (default: on a terminal, unless NO_COLOR is set)")
+    parser.add_argument(
+        "--color",
+        choices=("auto", "always", "never"),
+        default="auto",
+        help="colour the output (default: on a terminal, unless NO_COLOR is set)",
+    )
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=_Parser)
     chosen = _command_of(argv)
     for name in COMMANDS:
@@ -147,7 +177,9 @@ def _no_guard(what: str) -> Any:
     return contextlib.nullcontext()
 
 
-def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None, guard: Any = None) -> int:
+def main(
+    argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, stderr: TextIO | None = None, guard: Any = None
+) -> int:
     """Run the command line; returns the exit code (0 good, 1 findings, 2 usage).
 
     ``guard`` runs plugin code (see :data:`skillwiki_sdk.plugins.Guard`); the console
@@ -186,16 +218,21 @@ def main(argv: Sequence[str] | None = None, *, stdout: TextIO | None = None, std
     except Exception as error:  # a bug of ours: one line, not a traceback, unless asked
         if os.environ.get("SKILLWIKI_DEBUG"):
             raise
-        err.write(f"skillwiki: internal error: {type(error).__name__}: {error}\n" "run again with SKILLWIKI_DEBUG=1 for the traceback, and please report it\n")
+        err.write(
+            f"skillwiki: internal error: {type(error).__name__}: {error}\n"
+            "run again with SKILLWIKI_DEBUG=1 for the traceback, and please report it\n"
+        )
         return 3
 
 
 # Objects a command may allocate between two collections of the young generation
-# (Python's default is 700). A command imports a few hundred modules and builds a
-# model of what it reads, which survives to the end; with the default, collecting
-# every 700 new objects found next to no garbage and took 5-10 % of a short
-# command. The young garbage this lets pile up is a few megabytes at most.
+# (Python's default is 700), and how rarely the older ones are collected. A command
+# imports a few hundred modules and builds a model of what it reads, which survives
+# to the end: with the defaults, collecting found next to no garbage and took 5-10 %
+# of a short command, and over 100,000 atoms the full collections walked every atom
+# again and again. The young garbage this lets pile up is a few megabytes at most.
 YOUNG_OBJECTS = 20_000
+OLDER_COLLECTIONS = (50, 1000)
 
 
 def _printable_streams() -> None:
@@ -222,7 +259,7 @@ def console() -> int:
 
     from .commands._process import TimeBudget, owned_stdout, threads_left
 
-    gc.set_threshold(YOUNG_OBJECTS, *gc.get_threshold()[1:])
+    gc.set_threshold(YOUNG_OBJECTS, *OLDER_COLLECTIONS)
     _printable_streams()  # before the report's own copy of stdout takes its errors
     budget = TimeBudget()
     with owned_stdout() as report, budget.installed():

@@ -32,8 +32,9 @@ import contextlib
 import hashlib
 import os
 import re
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Iterator, Mapping, Sequence
+from typing import Any
 
 from . import rules
 from .errors import UsageError
@@ -248,7 +249,9 @@ def parse_ignores(values: Iterable[Any], where: str) -> tuple[tuple[str, str], .
     out: list[tuple[str, str]] = []
     for item in values:
         if not isinstance(item, str) or ":" not in item:
-            raise UsageError(f"{where}: {item!r} must be \"CODE:subject\", like \"SW602:old-atom-id\" (one finding, never a whole class)")
+            raise UsageError(
+                f'{where}: {item!r} must be "CODE:subject", like "SW602:old-atom-id" (one finding, never a whole class)'
+            )
         code, _, subject = item.partition(":")
         code, subject = code.strip().upper(), subject.strip()
         if code in _NOT_IGNORABLE:
@@ -264,13 +267,17 @@ def parse_ignores(values: Iterable[Any], where: str) -> tuple[tuple[str, str], .
 def load_compat_settings(path: str | os.PathLike[str]) -> CompatSettings:
     """``[tool.skillwiki.compat]`` of the project holding ``path`` (defaults when
     there is none); a wrong key or value is a :class:`UsageError`."""
-    from .config import load_toml, find_pyproject
+    from .config import find_pyproject, load_toml
 
     pyproject = find_pyproject(path)
     if pyproject is None:
         return CompatSettings()
     tool = load_toml(pyproject).get("tool", {})
-    table = tool.get("skillwiki", {}).get("compat") if isinstance(tool, dict) and isinstance(tool.get("skillwiki"), dict) else None
+    table = (
+        tool.get("skillwiki", {}).get("compat")
+        if isinstance(tool, dict) and isinstance(tool.get("skillwiki"), dict)
+        else None
+    )
     if table is None:
         return CompatSettings(source=pyproject)
     where = f"{os.path.relpath(pyproject)}: [tool.skillwiki.compat]"
@@ -281,10 +288,10 @@ def load_compat_settings(path: str | os.PathLike[str]) -> CompatSettings:
         raise UsageError(f"{where}: unknown key {unknown[0]!r} (known keys: {', '.join(COMPAT_KEYS)})")
     ignore = table.get("ignore", [])
     if not isinstance(ignore, list):
-        raise UsageError(f"{where}: ignore must be a list of \"CODE:subject\" entries")
+        raise UsageError(f'{where}: ignore must be a list of "CODE:subject" entries')
     against = table.get("against")
     if against is not None and (not isinstance(against, str) or not against.strip()):
-        raise UsageError(f"{where}: against must be a baseline such as \"index:\" or \"git:v1.0.0\"")
+        raise UsageError(f'{where}: against must be a baseline such as "index:" or "git:v1.0.0"')
     return CompatSettings(parse_ignores(ignore, f"{where} ignore"), against, pyproject)
 
 
@@ -307,7 +314,9 @@ def _distribution_of(path: str) -> str | None:
 
 
 def _unreadable(release: Release, message: str, hint: str | None = None, file: str | None = None) -> None:
-    release.findings.append(rules.COMPAT_UNREADABLE.finding(message, file=file or release.display or release.spec, hint=hint))
+    release.findings.append(
+        rules.COMPAT_UNREADABLE.finding(message, file=file or release.display or release.spec, hint=hint)
+    )
 
 
 def _open_root(release: Release, roots: Sequence[tuple[str, str]]) -> None:
@@ -315,17 +324,27 @@ def _open_root(release: Release, roots: Sequence[tuple[str, str]]) -> None:
     from .validation import load_domain
 
     if not roots:
-        _unreadable(release, "no bundle (domain.yaml) found in this release", "point at the bundle folder, the plugin project, a wheel or an sdist")
+        _unreadable(
+            release,
+            "no bundle (domain.yaml) found in this release",
+            "point at the bundle folder, the plugin project, a wheel or an sdist",
+        )
         return
     if len(roots) > 1:
         listed = ", ".join(display for _, display in roots)
-        _unreadable(release, f"{len(roots)} bundles found ({listed}); compat compares one domain", "point at one bundle folder")
+        _unreadable(
+            release, f"{len(roots)} bundles found ({listed}); compat compares one domain", "point at one bundle folder"
+        )
         return
     release.root, release.display = roots[0]
     domain, findings = load_domain(release.root, display=release.display)
     if domain is None:
         release.findings.extend(f for f in findings if f.severity is Severity.ERROR)
-        _unreadable(release, f"the domain.yaml of {release.label} cannot be read, so there is nothing to compare", file=f"{release.display}/domain.yaml")
+        _unreadable(
+            release,
+            f"the domain.yaml of {release.label} cannot be read, so there is nothing to compare",
+            file=f"{release.display}/domain.yaml",
+        )
         return
     release.domain = domain
     # a manifest that loads but breaks the schema is compared as far as it can be,
@@ -371,7 +390,11 @@ def open_release(
             yield release
         return
     if not os.path.exists(spec):
-        _unreadable(release, "no such file or folder", "give a bundle, a plugin project, a wheel, an sdist, git:REF or index:SPEC")
+        _unreadable(
+            release,
+            "no such file or folder",
+            "give a bundle, a plugin project, a wheel, an sdist, git:REF or index:SPEC",
+        )
         yield release
         return
     if not os.path.isdir(spec):
@@ -414,13 +437,17 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
     try:
         if _OPERATOR.match(text):
             if not default_project:
-                raise UsageError(f"{spec}: name the distribution (index:skillwiki-NAME), the new release does not say it")
+                raise UsageError(
+                    f"{spec}: name the distribution (index:skillwiki-NAME), the new release does not say it"
+                )
             project, specifier = default_project, SpecifierSet(text)
         else:
             requirement = Requirement(text)
             project, specifier = requirement.name, requirement.specifier
     except (InvalidRequirement, InvalidSpecifier) as error:
-        raise UsageError(f"{spec}: not a distribution name with a version specifier, like index:skillwiki-foo<2 ({error})") from error
+        raise UsageError(
+            f"{spec}: not a distribution name with a version specifier, like index:skillwiki-foo<2 ({error})"
+        ) from error
     urls = list(index_urls) if index_urls is not None else configured_index_urls()
     shown_urls = ", ".join(redact_url(url) for url in urls)
     files = []
@@ -434,13 +461,18 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
     wanted = f"{project}{specifier}" if str(specifier) else project
     if chosen is None:
         if errors and not files:
-            _unreadable(release, f"the package index cannot be read: {errors[0]}", "check the index URL (pip config list, PIP_INDEX_URL) and that it is up")
+            _unreadable(
+                release,
+                f"the package index cannot be read: {errors[0]}",
+                "check the index URL (pip config list, PIP_INDEX_URL) and that it is up",
+            )
         else:
             release.missing = not errors
             reason = "; ".join(str(e) for e in errors)
             _unreadable(
                 release,
-                f"no release of {wanted} on {shown_urls} (yanked and pre-releases count only when the specifier names them)" + (f"; also: {reason}" if reason else ""),
+                f"no release of {wanted} on {shown_urls} (yanked and pre-releases count only when the specifier names them)"
+                + (f"; also: {reason}" if reason else ""),
                 "a first release has no baseline: drop --against; else check the name and the specifier",
             )
         yield release
@@ -451,7 +483,11 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
     try:
         path = client.download(chosen)
     except PackageIndexError as error:
-        _unreadable(release, f"{chosen.filename} cannot be downloaded: {error}", "try again; if the hash does not match, the index serves a damaged or altered file")
+        _unreadable(
+            release,
+            f"{chosen.filename} cannot be downloaded: {error}",
+            "try again; if the hash does not match, the index serves a damaged or altered file",
+        )
         yield release
         return
     try:
@@ -486,7 +522,9 @@ def _prepare(path: str, display: str) -> tuple[Any, list[Finding]]:
     return split_frontmatter(text, display)
 
 
-def _parse(front: Any, problems: list[Finding], path: str, display: str, stem: str) -> tuple[Atom | None, list[Finding], Any]:
+def _parse(
+    front: Any, problems: list[Finding], path: str, display: str, stem: str
+) -> tuple[Atom | None, list[Finding], Any]:
     """The atom of a split file (as :func:`~skillwiki_sdk.validation.load_atom` makes
     it, without the schema check: compat needs the typed fields, and the schema's
     findings are validate's), the findings that kept it from loading, and its body's
@@ -501,7 +539,9 @@ def _parse(front: Any, problems: list[Finding], path: str, display: str, stem: s
     if not document.ok:
         return None, list(document.findings), None
     body = front.body.strip()
-    atom = Atom.from_raw(document.data, source, stem, body_chars=len(body), body_line=front.closing_line + (1 if front.body else 0))
+    atom = Atom.from_raw(
+        document.data, source, stem, body_chars=len(body), body_line=front.closing_line + (1 if front.body else 0)
+    )
     blank = len(front.body) - len(front.body.lstrip())
     start = front.closing_line + 1 + front.body.count("\n", 0, blank)
     return atom, [], (hashlib.blake2b(body.encode("utf-8"), digest_size=16).digest(), start, front.yaml)
@@ -533,7 +573,11 @@ def _load_item(path: str, display: str, stem: str, old_path: str | None, old_dis
         atom, findings, digest = _parse(front, problems, path, display, stem)
         old_digest = _parse_body(old_front)
         return ("shared", atom, findings, digest, old_digest)
-    return ("pair", *_parse(front, problems, path, display, stem), *_parse(old_front, old_problems, old_path, old_display or old_path, stem))
+    return (
+        "pair",
+        *_parse(front, problems, path, display, stem),
+        *_parse(old_front, old_problems, old_path, old_display or old_path, stem),
+    )
 
 
 def _parse_body(front: Any) -> Any:
@@ -588,7 +632,11 @@ def _sides(old: Release, new: Release, map: Any) -> tuple[_Side, _Side]:
     for relative, (path, shown, stem) in new_files.items():
         other = old_files.get(relative)
         items.append((path, shown, stem, other[0], other[1]) if other else (path, shown, stem, None, None))
-    old_only = [(path, shown, stem, None, None) for relative, (path, shown, stem) in old_files.items() if relative not in new_files]
+    old_only = [
+        (path, shown, stem, None, None)
+        for relative, (path, shown, stem) in old_files.items()
+        if relative not in new_files
+    ]
     # one call for both releases: one pool of workers when the work is large, and the
     # reading, comparing and parsing of each file happen there
     results = load_atoms(items + old_only, map, loader=_load_item)
@@ -640,12 +688,31 @@ class _Collector:
                 keys.setdefault(match.group(1), text.count("\n", 0, match.start()) + 2)  # after the opening ---
         return keys.get(str(key))
 
-    def add(self, rule: Rule, subject: str, message: str, *, file: Any, path: tuple = (), key: bool = False, line: int | None = None, hint: str | None = None) -> None:
+    def add(
+        self,
+        rule: Rule,
+        subject: str,
+        message: str,
+        *,
+        file: Any,
+        path: tuple = (),
+        key: bool = False,
+        line: int | None = None,
+        hint: str | None = None,
+    ) -> None:
         # a top-level key is pointed at by its key: a list or mapping in block style
         # starts on the line after it
         if line is None and len(path) == 1 and hasattr(file, "display"):
             line = self._key_line(file.display, path[0])
-        finding = rule.finding(message, file=file, path=path if line is None else None, key=key or len(path) == 1, line=line, column=1 if line is not None and len(path) == 1 else None, hint=hint)
+        finding = rule.finding(
+            message,
+            file=file,
+            path=path if line is None else None,
+            key=key or len(path) == 1,
+            line=line,
+            column=1 if line is not None and len(path) == 1 else None,
+            hint=hint,
+        )
         self.changes.append(Change(finding, _CLASS[rule.code], None, subject))
 
 
@@ -656,56 +723,146 @@ def _words(items: Iterable[str]) -> str:
 def _compare_domains(old: Domain, new: Domain, out: _Collector) -> None:
     name = new.name or "?"
     if old.name != new.name:
-        out.add(rules.DOMAIN_RENAMED, old.name or "?", f"the domain was renamed from '{old.name}' to '{new.name}': every @{old.name}/id link and every install by name breaks", file=new.source, path=("name",), hint="keep the name; publish a new domain beside the old one instead")
-    old_tags, new_tags = (list(old.tags or ()), list(new.tags or ())) if old.tags is not None and new.tags is not None else ([], [])
+        out.add(
+            rules.DOMAIN_RENAMED,
+            old.name or "?",
+            f"the domain was renamed from '{old.name}' to '{new.name}': every @{old.name}/id link and every install by name breaks",
+            file=new.source,
+            path=("name",),
+            hint="keep the name; publish a new domain beside the old one instead",
+        )
+    old_tags, new_tags = (
+        (list(old.tags or ()), list(new.tags or ())) if old.tags is not None and new.tags is not None else ([], [])
+    )
     kept = set(new_tags)
     for index, tag in enumerate(old_tags):
         if tag not in kept:
-            out.add(rules.TAG_REMOVED, tag, f"tag '{tag}' was removed from the vocabulary: briefs with it no longer signal '{name}'", file=old.source, path=("tags", index), hint="keep the tag (a tag no atom uses is only a warning, SW110), or bump the major version")
+            out.add(
+                rules.TAG_REMOVED,
+                tag,
+                f"tag '{tag}' was removed from the vocabulary: briefs with it no longer signal '{name}'",
+                file=old.source,
+                path=("tags", index),
+                hint="keep the tag (a tag no atom uses is only a warning, SW110), or bump the major version",
+            )
     before = set(old_tags)
     for index, tag in enumerate(new_tags):
         if tag not in before:
-            out.add(rules.TAG_ADDED, tag, f"tag '{tag}' was added to the vocabulary", file=new.source, path=("tags", index))
+            out.add(
+                rules.TAG_ADDED, tag, f"tag '{tag}' was added to the vocabulary", file=new.source, path=("tags", index)
+            )
     old_axes, new_axes = (old.axes, new.axes) if old.axes is not None and new.axes is not None else ({}, {})
     for axis_id, axis in old_axes.items():
         if axis_id not in new_axes:
-            out.add(rules.AXIS_REMOVED, axis_id, f"axis '{axis_id}' was removed: retrieval that scores on it breaks", file=old.source, path=("axes", axis_id), key=True, hint="keep the axis, or bump the major version")
+            out.add(
+                rules.AXIS_REMOVED,
+                axis_id,
+                f"axis '{axis_id}' was removed: retrieval that scores on it breaks",
+                file=old.source,
+                path=("axes", axis_id),
+                key=True,
+                hint="keep the axis, or bump the major version",
+            )
             continue
         new_axis = new_axes[axis_id]
         values = set(new_axis.values)
         for index, value in enumerate(axis.values):
             if value not in values:
-                out.add(rules.AXIS_VALUE_REMOVED, f"{axis_id}={value}", f"value '{value}' was removed from axis '{axis_id}'", file=old.source, path=("axes", axis_id, "values", index), hint="keep the value, or bump the major version")
+                out.add(
+                    rules.AXIS_VALUE_REMOVED,
+                    f"{axis_id}={value}",
+                    f"value '{value}' was removed from axis '{axis_id}'",
+                    file=old.source,
+                    path=("axes", axis_id, "values", index),
+                    hint="keep the value, or bump the major version",
+                )
         old_values = set(axis.values)
         for index, value in enumerate(new_axis.values):
             if value not in old_values:
-                out.add(rules.AXIS_VALUE_ADDED, f"{axis_id}={value}", f"value '{value}' was added to axis '{axis_id}'", file=new.source, path=("axes", axis_id, "values", index))
+                out.add(
+                    rules.AXIS_VALUE_ADDED,
+                    f"{axis_id}={value}",
+                    f"value '{value}' was added to axis '{axis_id}'",
+                    file=new.source,
+                    path=("axes", axis_id, "values", index),
+                )
         if " ".join(axis.description.split()) != " ".join(new_axis.description.split()):
-            out.add(rules.MANIFEST_CHANGED, f"axes.{axis_id}.description", f"the description of axis '{axis_id}' changed", file=new.source, path=("axes", axis_id, "description"))
+            out.add(
+                rules.MANIFEST_CHANGED,
+                f"axes.{axis_id}.description",
+                f"the description of axis '{axis_id}' changed",
+                file=new.source,
+                path=("axes", axis_id, "description"),
+            )
     for axis_id in new_axes:
         if axis_id not in old_axes:
-            out.add(rules.AXIS_ADDED, axis_id, f"axis '{axis_id}' was added", file=new.source, path=("axes", axis_id), key=True)
+            out.add(
+                rules.AXIS_ADDED,
+                axis_id,
+                f"axis '{axis_id}' was added",
+                file=new.source,
+                path=("axes", axis_id),
+                key=True,
+            )
     new_kinds = set(new.kinds)
     for index, kind in enumerate(old.kinds):
         if kind not in new_kinds:
-            where = {"file": old.source, "path": ("kinds", index)} if "kinds" in old.raw else {"file": new.source, "path": ("kinds",), "key": True}
-            out.add(rules.KIND_REMOVED, kind, f"kind '{kind}' was removed from the domain's kinds", hint="keep the kind, or bump the major version", **where)
+            where = (
+                {"file": old.source, "path": ("kinds", index)}
+                if "kinds" in old.raw
+                else {"file": new.source, "path": ("kinds",), "key": True}
+            )
+            out.add(
+                rules.KIND_REMOVED,
+                kind,
+                f"kind '{kind}' was removed from the domain's kinds",
+                hint="keep the kind, or bump the major version",
+                **where,
+            )
     old_kinds = set(old.kinds)
     for index, kind in enumerate(new.kinds):
         if kind not in old_kinds:
-            out.add(rules.KIND_ADDED, kind, f"kind '{kind}' was added to the domain's kinds", file=new.source, path=("kinds", index) if "kinds" in new.raw else ())
+            out.add(
+                rules.KIND_ADDED,
+                kind,
+                f"kind '{kind}' was added to the domain's kinds",
+                file=new.source,
+                path=("kinds", index) if "kinds" in new.raw else (),
+            )
     if " ".join((old.description or "").split()) != " ".join((new.description or "").split()):
-        out.add(rules.DESCRIPTION_CHANGED, name, "the domain's description changed", file=new.source, path=("description",))
+        out.add(
+            rules.DESCRIPTION_CHANGED, name, "the domain's description changed", file=new.source, path=("description",)
+        )
     for key in ("title", "authors", "license", "homepage"):
         if old.raw.get(key) != new.raw.get(key):
             where = {"file": new.source, "path": (key,)} if key in new.raw else {"file": old.source, "path": (key,)}
-            out.add(rules.MANIFEST_CHANGED, key, f"'{key}' of domain.yaml changed" if key in new.raw and key in old.raw else f"'{key}' of domain.yaml was {'added' if key in new.raw else 'removed'}", **where)
+            out.add(
+                rules.MANIFEST_CHANGED,
+                key,
+                f"'{key}' of domain.yaml changed"
+                if key in new.raw and key in old.raw
+                else f"'{key}' of domain.yaml was {'added' if key in new.raw else 'removed'}",
+                **where,
+            )
     if (old.requires_sdk or "") != (new.requires_sdk or ""):
         narrowed = _narrowed(old.requires_sdk or "", new.requires_sdk or "")
         if narrowed is not None:
-            out.add(rules.REQUIRES_SDK_NARROWED, "requires-sdk", f"requires-sdk narrowed from '{old.requires_sdk}' to '{new.requires_sdk}': skillwiki-sdk {narrowed} was accepted and is not any more", file=new.source, path=("requires-sdk",), hint="users on the SDK versions left out keep the older release")
+            out.add(
+                rules.REQUIRES_SDK_NARROWED,
+                "requires-sdk",
+                f"requires-sdk narrowed from '{old.requires_sdk}' to '{new.requires_sdk}': skillwiki-sdk {narrowed} was accepted and is not any more",
+                file=new.source,
+                path=("requires-sdk",),
+                hint="users on the SDK versions left out keep the older release",
+            )
         else:
-            out.add(rules.REQUIRES_SDK_CHANGED, "requires-sdk", f"requires-sdk changed from '{old.requires_sdk}' to '{new.requires_sdk}' and accepts every SDK version it did", file=new.source, path=("requires-sdk",))
+            out.add(
+                rules.REQUIRES_SDK_CHANGED,
+                "requires-sdk",
+                f"requires-sdk changed from '{old.requires_sdk}' to '{new.requires_sdk}' and accepts every SDK version it did",
+                file=new.source,
+                path=("requires-sdk",),
+            )
 
 
 def _narrowed(old: str, new: str) -> str | None:
@@ -741,18 +898,52 @@ def _narrowed(old: str, new: str) -> str | None:
     return None
 
 
-def _compare_atoms(old_atom: Atom, new_atom: Atom, old_digest: bytes | None, new_digest: bytes | None, out: _Collector, subject: str, body_line: int | None = None) -> None:
+def _compare_atoms(
+    old_atom: Atom,
+    new_atom: Atom,
+    old_digest: bytes | None,
+    new_digest: bytes | None,
+    out: _Collector,
+    subject: str,
+    body_line: int | None = None,
+) -> None:
     at = new_atom.source
     if old_atom.kind != new_atom.kind:
-        out.add(rules.KIND_CHANGED, subject, f"atom '{subject}' changed kind from '{old_atom.kind}' to '{new_atom.kind}'", file=at, path=("kind",), hint="keep the kind; add a new atom of the other kind instead, or bump the major version")
+        out.add(
+            rules.KIND_CHANGED,
+            subject,
+            f"atom '{subject}' changed kind from '{old_atom.kind}' to '{new_atom.kind}'",
+            file=at,
+            path=("kind",),
+            hint="keep the kind; add a new atom of the other kind instead, or bump the major version",
+        )
     if old_atom.summary != new_atom.summary:
         out.add(rules.SUMMARY_CHANGED, subject, f"the summary of atom '{subject}' changed", file=at, path=("summary",))
     if old_digest != new_digest:
-        out.add(rules.BODY_CHANGED, subject, f"the body of atom '{subject}' changed", file=at, line=body_line or new_atom.body_line or None, path=("id",))
+        out.add(
+            rules.BODY_CHANGED,
+            subject,
+            f"the body of atom '{subject}' changed",
+            file=at,
+            line=body_line or new_atom.body_line or None,
+            path=("id",),
+        )
     if old_atom.title != new_atom.title:
-        out.add(rules.TITLE_CHANGED, subject, f"the title of atom '{subject}' changed from '{old_atom.title}' to '{new_atom.title}'", file=at, path=("title",) if new_atom.title_given is not None else ("id",))
+        out.add(
+            rules.TITLE_CHANGED,
+            subject,
+            f"the title of atom '{subject}' changed from '{old_atom.title}' to '{new_atom.title}'",
+            file=at,
+            path=("title",) if new_atom.title_given is not None else ("id",),
+        )
     if old_atom.quality != new_atom.quality:
-        out.add(rules.QUALITY_CHANGED, subject, f"the quality of atom '{subject}' changed from {old_atom.quality} to {new_atom.quality}", file=at, path=("quality",) if new_atom.quality is not None else ("id",))
+        out.add(
+            rules.QUALITY_CHANGED,
+            subject,
+            f"the quality of atom '{subject}' changed from {old_atom.quality} to {new_atom.quality}",
+            file=at,
+            path=("quality",) if new_atom.quality is not None else ("id",),
+        )
     for rule, key, before, after in (
         (rules.ATOM_TAGS_CHANGED, "tags", old_atom.tags, new_atom.tags),
         (rules.RELATED_CHANGED, "related", old_atom.related, new_atom.related),
@@ -760,21 +951,63 @@ def _compare_atoms(old_atom: Atom, new_atom: Atom, old_digest: bytes | None, new
         if set(before) != set(after):
             gone = [item for item in before if item not in set(after)]
             came = [item for item in after if item not in set(before)]
-            detail = "; ".join(part for part in (f"added {_words(came)}" if came else "", f"removed {_words(gone)}" if gone else "") if part)
-            out.add(rule, subject, f"the {key} of atom '{subject}' changed: {detail}", file=at, path=(key,) if after else ("id",))
+            detail = "; ".join(
+                part
+                for part in (f"added {_words(came)}" if came else "", f"removed {_words(gone)}" if gone else "")
+                if part
+            )
+            out.add(
+                rule,
+                subject,
+                f"the {key} of atom '{subject}' changed: {detail}",
+                file=at,
+                path=(key,) if after else ("id",),
+            )
     if {k: set(v) for k, v in old_atom.axes.items()} != {k: set(v) for k, v in new_atom.axes.items()}:
-        out.add(rules.ATOM_AXES_CHANGED, subject, f"the axis values of atom '{subject}' changed", file=at, path=("axes",) if new_atom.axes else ("id",))
+        out.add(
+            rules.ATOM_AXES_CHANGED,
+            subject,
+            f"the axis values of atom '{subject}' changed",
+            file=at,
+            path=("axes",) if new_atom.axes else ("id",),
+        )
     if list(old_atom.sources) != list(new_atom.sources):
-        out.add(rules.SOURCES_CHANGED, subject, f"the sources of atom '{subject}' changed", file=at, path=("sources",) if new_atom.sources else ("id",))
+        out.add(
+            rules.SOURCES_CHANGED,
+            subject,
+            f"the sources of atom '{subject}' changed",
+            file=at,
+            path=("sources",) if new_atom.sources else ("id",),
+        )
     if new_atom.deprecated is not None and old_atom.deprecated is None:
-        out.add(rules.ATOM_DEPRECATED, subject, f"atom '{subject}' is deprecated: {new_atom.deprecated}", file=at, path=("deprecated",), hint="the next release may remove it with a minor bump")
+        out.add(
+            rules.ATOM_DEPRECATED,
+            subject,
+            f"atom '{subject}' is deprecated: {new_atom.deprecated}",
+            file=at,
+            path=("deprecated",),
+            hint="the next release may remove it with a minor bump",
+        )
     elif old_atom.deprecated != new_atom.deprecated:
         what = "is no longer deprecated" if new_atom.deprecated is None else "has a new deprecation notice"
-        out.add(rules.MANIFEST_CHANGED, subject, f"atom '{subject}' {what}", file=at, path=("deprecated",) if new_atom.deprecated is not None else ("id",))
+        out.add(
+            rules.MANIFEST_CHANGED,
+            subject,
+            f"atom '{subject}' {what}",
+            file=at,
+            path=("deprecated",) if new_atom.deprecated is not None else ("id",),
+        )
     kept_aliases = set(new_atom.aliases) | {new_atom.id}
     for index, alias in enumerate(old_atom.aliases):
         if alias not in kept_aliases:
-            out.add(rules.ATOM_REMOVED, alias, f"alias '{alias}' of atom '{subject}' was removed: links to '{alias}' no longer resolve", file=old_atom.source, path=("aliases", index), hint="keep the alias, or bump the major version")
+            out.add(
+                rules.ATOM_REMOVED,
+                alias,
+                f"alias '{alias}' of atom '{subject}' was removed: links to '{alias}' no longer resolve",
+                file=old_atom.source,
+                path=("aliases", index),
+                hint="keep the alias, or bump the major version",
+            )
 
 
 def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (), map: Any = None) -> CompatResult:
@@ -818,22 +1051,52 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
     for atom_id, new_atom in new_side.atoms.items():
         old_atom = old_side.atoms.get(atom_id)
         if old_atom is not None:
-            _compare_atoms(old_atom, new_atom, old_side.digests.get(atom_id), new_side.digests.get(atom_id), out, atom_id, new_side.body_lines.get(atom_id))
+            _compare_atoms(
+                old_atom,
+                new_atom,
+                old_side.digests.get(atom_id),
+                new_side.digests.get(atom_id),
+                out,
+                atom_id,
+                new_side.body_lines.get(atom_id),
+            )
     renamed_to: set[str] = set()
     by_summary = {atom.summary: atom for atom in added.values() if atom.summary}
     by_body = {new_side.digests[atom_id]: atom for atom_id, atom in added.items() if new_side.digests.get(atom_id)}
     for old_atom in removed:
         target = aliases.get(old_atom.id)
         if target is not None:
-            out.add(rules.ATOM_ALIASED, old_atom.id, f"atom '{old_atom.id}' was renamed to '{target.id}', which keeps '{old_atom.id}' as an alias: links to it still resolve", file=target.source, path=("aliases", target.aliases.index(old_atom.id)))
+            out.add(
+                rules.ATOM_ALIASED,
+                old_atom.id,
+                f"atom '{old_atom.id}' was renamed to '{target.id}', which keeps '{old_atom.id}' as an alias: links to it still resolve",
+                file=target.source,
+                path=("aliases", target.aliases.index(old_atom.id)),
+            )
             renamed_to.add(target.id)
             if target.id not in old_ids:  # a rename; a merge into an atom OLD had is compared with that one
-                _compare_atoms(old_atom, target, old_side.digests.get(old_atom.id), new_side.digests.get(target.id), out, target.id, new_side.body_lines.get(target.id))
+                _compare_atoms(
+                    old_atom,
+                    target,
+                    old_side.digests.get(old_atom.id),
+                    new_side.digests.get(target.id),
+                    out,
+                    target.id,
+                    new_side.body_lines.get(target.id),
+                )
             continue
         if old_atom.deprecated is not None:
-            out.add(rules.DEPRECATED_REMOVED, old_atom.id, f"atom '{old_atom.id}' was removed; the release before deprecated it ({old_atom.deprecated})", file=old_atom.source, path=("deprecated",))
+            out.add(
+                rules.DEPRECATED_REMOVED,
+                old_atom.id,
+                f"atom '{old_atom.id}' was removed; the release before deprecated it ({old_atom.deprecated})",
+                file=old_atom.source,
+                path=("deprecated",),
+            )
             continue
-        twin = by_body.get(old_side.digests.get(old_atom.id) or b"") or (by_summary.get(old_atom.summary) if old_atom.summary else None)
+        twin = by_body.get(old_side.digests.get(old_atom.id) or b"") or (
+            by_summary.get(old_atom.summary) if old_atom.summary else None
+        )
         if twin is not None and twin.id not in renamed_to:
             renamed_to.add(twin.id)
             out.add(
@@ -845,7 +1108,14 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
                 hint=f"add 'aliases: [{old_atom.id}]' to '{twin.id}' to keep the old id alive (then it is an edit), or bump the major version",
             )
             continue
-        out.add(rules.ATOM_REMOVED, old_atom.id, f"atom '{old_atom.id}' was removed: links to @{old.name}/{old_atom.id} break", file=old_atom.source, path=("id",), hint="deprecate it first (deprecated: \"why, and what to use instead\") and remove it in a later minor release, or bump the major version")
+        out.add(
+            rules.ATOM_REMOVED,
+            old_atom.id,
+            f"atom '{old_atom.id}' was removed: links to @{old.name}/{old_atom.id} break",
+            file=old_atom.source,
+            path=("id",),
+            hint='deprecate it first (deprecated: "why, and what to use instead") and remove it in a later minor release, or bump the major version',
+        )
     for atom_id, atom in added.items():
         if atom_id not in renamed_to:
             out.add(rules.ATOM_ADDED, atom_id, f"atom '{atom_id}' was added", file=atom.source, path=("id",))
@@ -860,12 +1130,25 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
         try:
             versions.append(Version(release.version or ""))
         except InvalidVersion:
-            problems.append(rules.VERSION_UNUSABLE.finding(f"{release.label}: version {release.version!r} is not a PEP 440 version, so the bump cannot be judged", file=release.domain.source, path=("version",)))  # type: ignore[union-attr]
+            problems.append(
+                rules.VERSION_UNUSABLE.finding(
+                    f"{release.label}: version {release.version!r} is not a PEP 440 version, so the bump cannot be judged",
+                    file=release.domain.source,
+                    path=("version",),
+                )
+            )  # type: ignore[union-attr]
     if len(versions) == 2:
         major = versions[0].release[0] if versions[0].release else 0
         result.actual_bump = bump_between(versions[0], versions[1])
         if result.actual_bump is None:
-            problems.append(rules.VERSION_UNUSABLE.finding(f"version {versions[1]} is lower than the baseline's {versions[0]} ({old.label})", file=new.domain.source, path=("version",), hint="a new release needs a higher version"))
+            problems.append(
+                rules.VERSION_UNUSABLE.finding(
+                    f"version {versions[1]} is lower than the baseline's {versions[0]} ({old.label})",
+                    file=new.domain.source,
+                    path=("version",),
+                    hint="a new release needs a higher version",
+                )
+            )
     for change in changes:
         change.bump = required_bump(change.change_class or "edit", major)
     needed = max((change.bump for change in changes if change.bump), key=BUMPS.index, default="none")
@@ -958,4 +1241,3 @@ def render_compat(result: CompatResult, fmt: str, *, color: bool = False, rules_
 def summary_line(result: CompatResult) -> str:
     """The one-line verdict: counts by class, the bump required and the bump made."""
     return _summary_line(result)
-

@@ -25,8 +25,9 @@ from __future__ import annotations
 import os
 import re
 import sys
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, replace
-from typing import Any, Iterable, Sequence
+from typing import Any
 
 from .errors import UsageError
 from .model import Finding, Report, Severity
@@ -109,20 +110,33 @@ def parse_codes(value: Any, known: Iterable[Any], where: str, *, warnings_only: 
     elif isinstance(value, (list, tuple)):
         items = list(value)
     else:
-        raise ConfigError(f"{where}: expected a list of codes or prefixes such as [\"SW2\", \"SW301\"], got {type(value).__name__}")
+        raise ConfigError(
+            f'{where}: expected a list of codes or prefixes such as ["SW2", "SW301"], got {type(value).__name__}'
+        )
     known_codes, error_codes = _catalogue(known)
     result: list[str] = []
     for item in items:
         if not isinstance(item, str):
-            raise ConfigError(f"{where}: {item!r} is not a code or prefix (expected text like \"SW201\" or \"SW2\")")
+            raise ConfigError(f'{where}: {item!r} is not a code or prefix (expected text like "SW201" or "SW2")')
         prefix = normalize_code(item)
         if prefix is None:
-            raise ConfigError(f"{where}: {item.strip()!r} is not a code or prefix (expected text like \"SW201\", \"SW20\" or \"SW2\")")
+            raise ConfigError(
+                f'{where}: {item.strip()!r} is not a code or prefix (expected text like "SW201", "SW20" or "SW2")'
+            )
         if not any(code.startswith(prefix) for code in known_codes):
-            raise ConfigError(f"{where}: unknown code or prefix {item.strip()!r}: no rule has it (run 'skillwiki rules' for the list)")
+            raise ConfigError(
+                f"{where}: unknown code or prefix {item.strip()!r}: no rule has it (run 'skillwiki rules' for the list)"
+            )
         covered = [code for code in error_codes if code.startswith(prefix)]
         if warnings_only and covered:
-            raise ConfigError(_error_refused(where, item.strip(), covered, [code for code in known_codes if code.startswith(prefix) and code not in error_codes]))
+            raise ConfigError(
+                _error_refused(
+                    where,
+                    item.strip(),
+                    covered,
+                    [code for code in known_codes if code.startswith(prefix) and code not in error_codes],
+                )
+            )
         if prefix not in result:
             result.append(prefix)
     return tuple(result)
@@ -131,7 +145,11 @@ def parse_codes(value: Any, known: Iterable[Any], where: str, *, warnings_only: 
 def _error_refused(where: str, entry: str, errors: Sequence[str], warnings: Sequence[str]) -> str:
     """Why ``ignore`` may not name ``entry``, and what to do instead."""
     named = ", ".join(errors[:4]) + (", ..." if len(errors) > 4 else "")
-    what = f"{entry!r} is an error code" if len(errors) == 1 and errors[0] == normalize_code(entry) else f"{entry!r} covers error codes ({named})"
+    what = (
+        f"{entry!r} is an error code"
+        if len(errors) == 1 and errors[0] == normalize_code(entry)
+        else f"{entry!r} covers error codes ({named})"
+    )
     instead = f"; to drop only its warnings, name them ({', '.join(warnings)})" if warnings else ""
     return (
         f"{where}: {what}, and an error cannot be silenced from outside the bundle: the wheel does not "

@@ -66,15 +66,22 @@ __all__ = [
 #: pip's default when nothing is configured.
 DEFAULT_INDEX_URL = "https://pypi.org/simple/"
 
-_ACCEPT = (
-    "application/vnd.pypi.simple.v1+json, "
-    "application/vnd.pypi.simple.v1+html;q=0.2, "
-    "text/html;q=0.01"
-)
+_ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 _JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 _CHUNK = 1 << 16
 # Strongest first: the first one the index gives and hashlib has is checked.
-_HASH_PREFERENCE = ("sha512", "sha384", "sha256", "sha3_512", "sha3_384", "sha3_256", "blake2b", "sha224", "sha1", "md5")
+_HASH_PREFERENCE = (
+    "sha512",
+    "sha384",
+    "sha256",
+    "sha3_512",
+    "sha3_384",
+    "sha3_256",
+    "blake2b",
+    "sha224",
+    "sha1",
+    "md5",
+)
 
 
 class PackageIndexError(SkillwikiError):
@@ -344,7 +351,9 @@ class PackageIndex:
         """(final URL, content type, body) of a simple-index page."""
         response = self._open(url, _ACCEPT)
         final = response.geturl() or url
-        content_type = (response.headers.get("Content-Type") or "").split(";")[0].strip().lower() if response.headers else ""
+        content_type = (
+            (response.headers.get("Content-Type") or "").split(";")[0].strip().lower() if response.headers else ""
+        )
         body = self._read(response, url, self.max_page_bytes)
         if not content_type and urllib.parse.urlsplit(final).scheme == "file":
             content_type = _JSON_TYPE if body.lstrip()[:1] == b"{" else "text/html"
@@ -475,7 +484,9 @@ class PackageIndex:
         kind, version = _file_kind(filename)
         return IndexFile(project, filename, url, version, kind, hashes, requires_python, yanked, size)
 
-    def download(self, file: IndexFile, directory: str | os.PathLike[str] | None = None, *, require_hash: bool = True) -> Path:
+    def download(
+        self, file: IndexFile, directory: str | os.PathLike[str] | None = None, *, require_hash: bool = True
+    ) -> Path:
         """Download ``file`` into a new temporary folder (inside ``directory`` if
         given) under its own filename, and return its path; the caller removes it
         (its parent folder too). The file's strongest known hash is checked while it
@@ -485,12 +496,16 @@ class PackageIndex:
         if algorithm is None:
             algorithm = next((a for a in file.hashes if a in hashlib.algorithms_available), None)
         if algorithm is None and require_hash:
-            raise PackageIndexError(f"the index gives no hash this tool knows for {file.filename}, so it cannot be checked", file.url)
+            raise PackageIndexError(
+                f"the index gives no hash this tool knows for {file.filename}, so it cannot be checked", file.url
+            )
         name = os.path.basename(file.filename)
         if name in {"", ".", ".."} or name != file.filename or "\x00" in name:
             raise PackageIndexError(f"refusing a file named {file.filename!r}", file.url)
         if file.size is not None and file.size > self.max_file_bytes:
-            raise PackageIndexError(f"{name} is {file.size} bytes, more than the limit of {self.max_file_bytes}", file.url)
+            raise PackageIndexError(
+                f"{name} is {file.size} bytes, more than the limit of {self.max_file_bytes}", file.url
+            )
         digest = hashlib.new(algorithm) if algorithm else None
         folder = Path(tempfile.mkdtemp(prefix="skillwiki-download-", dir=directory))
         target = folder / name

@@ -9,7 +9,7 @@ name to the ids it answers to.
 from __future__ import annotations
 
 import re
-from typing import Iterator, Mapping
+from collections.abc import Iterator, Mapping
 
 from . import rules
 from .model import Bundle, Finding
@@ -36,7 +36,9 @@ def external_links(bundle: Bundle) -> Iterator[tuple[int, int, str, str, str]]:
                     yield number, index, target, ref[0], ref[1]
 
 
-def external_findings(bundle: Bundle, known: Mapping[str, set[str]], *, unknown_domains: bool = True) -> Iterator[Finding]:
+def external_findings(
+    bundle: Bundle, known: Mapping[str, set[str]], *, unknown_domains: bool = True
+) -> Iterator[Finding]:
     """``@other-domain/id`` links of ``bundle`` checked against ``known`` (domain →
     ids); a link to a domain not in ``known`` is SW303 only with ``unknown_domains``.
     A link to the bundle's own domain is checked against its own atoms."""

@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 import yaml
 
@@ -101,7 +102,9 @@ def on_unread(unread: frozenset[Path], path: Path | None) -> bool:
 
 _STR_TAG = "tag:yaml.org,2002:str"
 # Scalar tags whose values the safe constructors make from the node's text alone.
-_PLAIN_SCALAR_TAGS = frozenset(f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp"))
+_PLAIN_SCALAR_TAGS = frozenset(
+    f"tag:yaml.org,2002:{name}" for name in ("str", "int", "float", "bool", "null", "timestamp")
+)
 
 
 class _Unusual(Exception):
@@ -250,8 +253,16 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                 )
             else:
                 words = _SCALAR_WORDS[kind] if kind != "timestamp" or ":" in text else "a date"
-                how = f"the tag !!{kind} asks YAML to read {shown!r} as {words}" if tagged else f"YAML reads {shown} as {words}"
-                fix = f"remove the tag !!{kind}, or write {words}" if tagged else f"if it is text, put it in quotes: \"{shown}\""
+                how = (
+                    f"the tag !!{kind} asks YAML to read {shown!r} as {words}"
+                    if tagged
+                    else f"YAML reads {shown} as {words}"
+                )
+                fix = (
+                    f"remove the tag !!{kind}, or write {words}"
+                    if tagged
+                    else f'if it is text, put it in quotes: "{shown}"'
+                )
                 self._problem(rules.YAML_SYNTAX, node, f"{how}, but it is not one: {reason}", fix)
         return _Unread(node.value)
 
@@ -283,7 +294,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                     rules.NON_STRING_KEY,
                     key_node,
                     f"key {key_node.value!r} is read by YAML as {describe_value(key)}, but keys must be text",
-                    f"put it in quotes: \"{key_node.value}\"",
+                    f'put it in quotes: "{key_node.value}"',
                 )
         spelled = {self.construct_object(k): k.value for k, _ in node.value if isinstance(k, yaml.ScalarNode)}
         for key, value in mapping.items():
@@ -399,11 +410,23 @@ def read_text(path: str, display: str) -> tuple[str | None, list[Finding]]:
     except IsADirectoryError:
         return None, [rules.NOT_A_FILE.finding("this is a folder, not a file", file=display, line=1)]
     except _NotRegular as error:
-        return None, [rules.NOT_A_FILE.finding(f"this is {error}, not a file; it is not read", file=display, line=1, hint="replace it with a regular file")]
+        return None, [
+            rules.NOT_A_FILE.finding(
+                f"this is {error}, not a file; it is not read",
+                file=display,
+                line=1,
+                hint="replace it with a regular file",
+            )
+        ]
     except OSError as error:
         reason = error.strerror or str(error)
         return None, [
-            rules.UNREADABLE.finding(f"cannot read this file: {reason}", file=display, line=1, hint="check that it exists and that its permissions allow reading")
+            rules.UNREADABLE.finding(
+                f"cannot read this file: {reason}",
+                file=display,
+                line=1,
+                hint="check that it exists and that its permissions allow reading",
+            )
         ]
     return decode_text(data, display)
 
@@ -528,7 +551,10 @@ def _yaml_error_finding(error: yaml.YAMLError, source: Source, text: str | None 
         message = f"{context}, {message}"
     if "maximum nesting depth" in message:
         return rules.LIMIT_EXCEEDED.finding(
-            f"YAML is nested too deeply (more than {LIMITS.yaml_depth} levels)", file=source.display, line=line, column=column
+            f"YAML is nested too deeply (more than {LIMITS.yaml_depth} levels)",
+            file=source.display,
+            line=line,
+            column=column,
         )
     explained = _explain(error, text) if text is not None else None
     if explained is not None:
@@ -538,7 +564,9 @@ def _yaml_error_finding(error: yaml.YAMLError, source: Source, text: str | None 
     hint = None
     if "'\\t'" in message or " tab " in message:  # not "unacceptable", which also holds "tab"
         hint = "YAML does not allow tabs for indentation: indent with spaces"
-    return rules.YAML_SYNTAX.finding(f"YAML does not parse: {message}", file=source.display, line=line, column=column, hint=hint)
+    return rules.YAML_SYNTAX.finding(
+        f"YAML does not parse: {message}", file=source.display, line=line, column=column, hint=hint
+    )
 
 
 Explained = tuple[str, "str | None", tuple[int, int]]
@@ -581,7 +609,11 @@ def _explain(error: yaml.YAMLError, text: str) -> Explained | None:
                 "replace the tab with spaces, as many as the lines around it use",
                 (problem_mark.line, problem_mark.column),
             )
-        return ("a tab stands where YAML expects a value or a key; YAML allows only spaces there", "replace the tab with a space", (problem_mark.line, problem_mark.column))
+        return (
+            "a tab stands where YAML expects a value or a key; YAML allows only spaces there",
+            "replace the tab with a space",
+            (problem_mark.line, problem_mark.column),
+        )
 
     if "quoted scalar" in context and context_mark is not None:
         quote = at(context_mark) or '"'
@@ -596,7 +628,8 @@ def _explain(error: yaml.YAMLError, text: str) -> Explained | None:
             bracket, closing = ("[", "]") if "sequence" in context else ("{", "}")
             return (
                 f"the '{bracket}' opened here is never closed",
-                f"close it with '{closing}' on the same line" + (", or write one '- item' per line" if bracket == "[" else ""),
+                f"close it with '{closing}' on the same line"
+                + (", or write one '- item' per line" if bracket == "[" else ""),
                 (context_mark.line, context_mark.column),
             )
     if "simple key" in context and "':'" in problem and context_mark is not None:
@@ -607,15 +640,25 @@ def _explain(error: yaml.YAMLError, text: str) -> Explained | None:
             column = glued.start(2) - 1
             return (
                 f"'{stripped}' has no space after its colon, so YAML reads it as text, not as a key and its value",
-                f"put a space after the colon: '{line[glued.start(1):column].strip()}: {line[column + 1:].strip()}'",
+                f"put a space after the colon: '{line[glued.start(1) : column].strip()}: {line[column + 1 :].strip()}'",
                 (context_mark.line, column),
             )
-        return (f"'{stripped}' has no colon, so it is neither a key nor a list item", "write it as 'key: value'", (context_mark.line, context_mark.column))
+        return (
+            f"'{stripped}' has no colon, so it is neither a key nor a list item",
+            "write it as 'key: value'",
+            (context_mark.line, context_mark.column),
+        )
     if "alias" in context or "anchor" in context or "undefined alias" in problem:
-        mark = context_mark if context_mark is not None and ("alias" in context or "anchor" in context) else problem_mark
+        mark = (
+            context_mark if context_mark is not None and ("alias" in context or "anchor" in context) else problem_mark
+        )
         if mark is not None:
             sign = at(mark) or ("&" if "anchor" in context else "*")
-            what = "alias (a reference to a value marked with '&')" if sign == "*" else "anchor (a name for the value, for '*' to refer to)"
+            what = (
+                "alias (a reference to a value marked with '&')"
+                if sign == "*"
+                else "anchor (a name for the value, for '*' to refer to)"
+            )
             fix = quoted(mark)
             return (
                 f"a value that starts with '{sign}' is a YAML {what}, not text",
@@ -657,7 +700,11 @@ def _explain(error: yaml.YAMLError, text: str) -> Explained | None:
                 (problem_mark.line, problem_mark.column),
             )
         if sign in ("]", "}"):
-            return (f"a '{sign}' that closes nothing", "remove it, or open its list where it begins", (problem_mark.line, problem_mark.column))
+            return (
+                f"a '{sign}' that closes nothing",
+                "remove it, or open its list where it begins",
+                (problem_mark.line, problem_mark.column),
+            )
         line = line_of(problem_mark)
         head = line[: problem_mark.column].rstrip()
         if head.endswith(('"', "'")) and problem_mark.column > len(line) - len(line.lstrip()):
@@ -784,13 +831,26 @@ def load_yaml(text: str, source: Source, *, direct: bool = True) -> Document:
     except RecursionError:
         return Document(
             None,
-            [rules.LIMIT_EXCEEDED.finding(f"YAML is nested too deeply (more than {LIMITS.yaml_depth} levels)", file=source.display, line=1 + source.offset)],
+            [
+                rules.LIMIT_EXCEEDED.finding(
+                    f"YAML is nested too deeply (more than {LIMITS.yaml_depth} levels)",
+                    file=source.display,
+                    line=1 + source.offset,
+                )
+            ],
             ok=False,
         )
     except _CONSTRUCTION_ERRORS as error:  # pragma: no cover - what no constructor above lets through
         return Document(
             None,
-            [*loader.problems, rules.YAML_SYNTAX.finding(f"YAML cannot read this document: {type(error).__name__}", file=source.display, line=1 + source.offset)],
+            [
+                *loader.problems,
+                rules.YAML_SYNTAX.finding(
+                    f"YAML cannot read this document: {type(error).__name__}",
+                    file=source.display,
+                    line=1 + source.offset,
+                ),
+            ],
             ok=False,
         )
     finally:
@@ -800,7 +860,16 @@ def load_yaml(text: str, source: Source, *, direct: bool = True) -> Document:
         measure = _measure if "*" in text else _measure_tree
         problem = measure(data, LIMITS.yaml_nodes, LIMITS.yaml_depth)
         if problem:
-            return Document(None, [*loader.problems, rules.LIMIT_EXCEEDED.finding(f"YAML document {problem}", file=source.display, line=1 + source.offset)], ok=False)
+            return Document(
+                None,
+                [
+                    *loader.problems,
+                    rules.LIMIT_EXCEEDED.finding(
+                        f"YAML document {problem}", file=source.display, line=1 + source.offset
+                    ),
+                ],
+                ok=False,
+            )
     if loader.unread:
         found: set[Path] = set()
         data = _plain(data, (), found)
@@ -956,7 +1025,9 @@ def resolve_locations(findings: Iterable[Finding]) -> None:
             if text is not None and source.offset:
                 # an atom: keep only the frontmatter, which starts after line `offset`
                 lines = text.split("\n")
-                closing = next((i for i in range(source.offset, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines))
+                closing = next(
+                    (i for i in range(source.offset, len(lines)) if lines[i].rstrip() in ("---", "...")), len(lines)
+                )
                 text = "\n".join(lines[source.offset : closing])
             texts[source.path] = text
         text = texts[source.path]
@@ -975,7 +1046,19 @@ def is_within(path: str, root: str) -> bool:
 
 MANIFEST = "domain.yaml"
 # Folders of a project that never hold its bundle (fixtures, environments, output).
-_SKIP_DIRS = {"build", "dist", "node_modules", "__pycache__", "site-packages", "tests", "test", "docs", "examples", "venv", "env"}
+_SKIP_DIRS = {
+    "build",
+    "dist",
+    "node_modules",
+    "__pycache__",
+    "site-packages",
+    "tests",
+    "test",
+    "docs",
+    "examples",
+    "venv",
+    "env",
+}
 
 
 def find_bundles(path: str) -> list[str]:
@@ -988,7 +1071,9 @@ def find_bundles(path: str) -> list[str]:
         return [path]  # even a folder or a broken link: loading says what is wrong with it
     found: list[str] = []
     for current, dirs, files in os.walk(path):
-        dirs[:] = sorted(d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info"))
+        dirs[:] = sorted(
+            d for d in dirs if not d.startswith(".") and d not in _SKIP_DIRS and not d.endswith(".egg-info")
+        )
         if MANIFEST in files:
             found.append(current)
             dirs[:] = []  # a bundle does not nest another

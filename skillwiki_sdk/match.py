@@ -28,13 +28,24 @@ import re
 import sys
 from array import array
 from collections import Counter
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Iterable, Mapping
+from typing import Any
 
 from .analysis import ANALYZER, compounds, stem, terms, words
 from .model import Atom, Bundle
 
-__all__ = ["AtomMatch", "DomainMatch", "MatchIndex", "MatchResult", "BRIEF_CHARS", "build_index", "cached_index", "fingerprint", "match"]
+__all__ = [
+    "AtomMatch",
+    "DomainMatch",
+    "MatchIndex",
+    "MatchResult",
+    "BRIEF_CHARS",
+    "build_index",
+    "cached_index",
+    "fingerprint",
+    "match",
+]
 
 FORMAT = 2
 """The format of :meth:`MatchIndex.to_dict`; another is built again."""
@@ -58,7 +69,9 @@ ROUTE_MAX = 5
 ROUTE_CANDIDATES = 10  # domains whose atoms are scored, best by profile and vocabulary first
 ATOM_EVIDENCE = 1.0  # a domain's score grows by this share of its best atom's text score
 _SCALE = 1000  # weights are kept as integers, in thousandths
-_ESCAPE = re.compile(r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)", re.S)  # terminal escapes are not words
+_ESCAPE = re.compile(
+    r"\x1b(?:\[[0-9;?]*[ -/]*[@-~]|\][^\x07\x1b]*(?:\x07|\x1b\\)?|.)", re.S
+)  # terminal escapes are not words
 
 
 @dataclass
@@ -114,7 +127,14 @@ class AtomMatch:
         return f"@{self.domain}/{self.id}"
 
     def to_dict(self, explain: bool = False) -> dict[str, Any]:
-        data: dict[str, Any] = {"domain": self.domain, "id": self.id, "ref": self.ref, "title": self.title, "kind": self.kind, "score": round(self.score, 4)}
+        data: dict[str, Any] = {
+            "domain": self.domain,
+            "id": self.id,
+            "ref": self.ref,
+            "title": self.title,
+            "kind": self.kind,
+            "score": round(self.score, 4),
+        }
         if explain:
             data["explain"] = {
                 "text": round(self.text, 4),
@@ -159,7 +179,20 @@ class _DomainIndex:
     kept in the plain data as base64 text, so that loading an index decodes a few
     strings instead of building millions of numbers."""
 
-    __slots__ = ("name", "atoms", "term_ids", "starts", "numbers", "weights", "masks", "profile", "length", "tags", "axes", "values")
+    __slots__ = (
+        "name",
+        "atoms",
+        "term_ids",
+        "starts",
+        "numbers",
+        "weights",
+        "masks",
+        "profile",
+        "length",
+        "tags",
+        "axes",
+        "values",
+    )
 
     def __init__(self, data: Mapping[str, Any], vocabulary: int) -> None:
         self.name: str = data["name"]
@@ -173,9 +206,17 @@ class _DomainIndex:
         if not len(self.numbers) == len(self.weights) == len(self.masks) or len(self.starts) != len(self.term_ids) + 1:
             raise ValueError("postings of different lengths")
         # (sorted() and set() run in C: a check of every number costs little)
-        if self.term_ids and (max(self.term_ids) >= vocabulary or array("I", sorted(self.term_ids)) != self.term_ids or len(set(self.term_ids)) != len(self.term_ids)):
+        if self.term_ids and (
+            max(self.term_ids) >= vocabulary
+            or array("I", sorted(self.term_ids)) != self.term_ids
+            or len(set(self.term_ids)) != len(self.term_ids)
+        ):
             raise ValueError("term numbers out of order or range")
-        if self.starts[0] != 0 or self.starts[-1] != len(self.numbers) or array("I", sorted(self.starts)) != self.starts:
+        if (
+            self.starts[0] != 0
+            or self.starts[-1] != len(self.numbers)
+            or array("I", sorted(self.starts)) != self.starts
+        ):
             raise ValueError("postings out of range")
         self.profile: dict[str, float] = {sys.intern(term): float(weight) for term, weight in data["profile"].items()}
         self.length = float(data["length"])
@@ -187,12 +228,22 @@ class _DomainIndex:
         for axis, values in self.axes.items():
             for value in values:
                 value_words = words(value)
-                self.values.append((f"{axis}={value}", terms(value), stem("".join(value_words)) if len(value_words) > 1 else None))
+                self.values.append(
+                    (f"{axis}={value}", terms(value), stem("".join(value_words)) if len(value_words) > 1 else None)
+                )
         count = len(self.values)
         for item in self.atoms:
-            if not (isinstance(item, list) and len(item) == 5 and isinstance(item[0], str) and isinstance(item[2], str) and isinstance(item[4], list)):
+            if not (
+                isinstance(item, list)
+                and len(item) == 5
+                and isinstance(item[0], str)
+                and isinstance(item[2], str)
+                and isinstance(item[4], list)
+            ):
                 raise ValueError("an atom is not [id, kind, title, quality, values]")
-            if not (item[3] is None or isinstance(item[3], (int, float))) or any(not isinstance(v, int) or not 0 <= v < count for v in item[4]):
+            if not (item[3] is None or isinstance(item[3], (int, float))) or any(
+                not isinstance(v, int) or not 0 <= v < count for v in item[4]
+            ):
                 raise ValueError(f"atom {item[0]!r} has a quality or axis values out of range")
 
     def postings(self, term_id: int) -> tuple[array, array, array] | None:
@@ -253,7 +304,9 @@ def _add(counts: dict[str, float], items: Iterable[str], weight: float) -> None:
         counts[item] = counts.get(item, 0.0) + weight * count
 
 
-def _domain_postings(name: str, bundle: Bundle, read_bodies: bool) -> tuple[dict[str, Any], dict[str, list[tuple[int, int, int]]]]:
+def _domain_postings(
+    name: str, bundle: Bundle, read_bodies: bool
+) -> tuple[dict[str, Any], dict[str, list[tuple[int, int, int]]]]:
     """One domain's data but its postings, and its postings by term."""
     domain = bundle.domain
     atoms_data: list[list[Any]] = []
@@ -306,9 +359,17 @@ def _domain_postings(name: str, bundle: Bundle, read_bodies: bool) -> tuple[dict
         _add(profile, terms(domain.description or ""), PROFILE_WEIGHTS["description"])
         _add(profile, terms(domain.display_title), PROFILE_WEIGHTS["title"])
     axes = {axis_id: list(axis.values) for axis_id, axis in sorted(((domain.axes if domain else None) or {}).items())}
-    number_of = {(axis, value): number for number, (axis, value) in enumerate((axis, value) for axis, values in axes.items() for value in values)}
+    number_of = {
+        (axis, value): number
+        for number, (axis, value) in enumerate((axis, value) for axis, values in axes.items() for value in values)
+    }
     for item in atoms_data:  # an atom's axis values as numbers into the domain's (in that order)
-        item[4] = sorted(number_of[(axis, value)] for axis, values in item[4].items() for value in values if (axis, value) in number_of)
+        item[4] = sorted(
+            number_of[(axis, value)]
+            for axis, values in item[4].items()
+            for value in values
+            if (axis, value) in number_of
+        )
     for values in axes.values():
         _add(profile, [t for value in values for t in terms(value)], PROFILE_WEIGHTS["axes"])
     data = {
@@ -359,9 +420,24 @@ def build_index(domains: Mapping[str, Any], *, bodies: bool = True) -> MatchInde
         numbers = array("I", [entry[0] for entry in flat])
         weights = array("H", [entry[1] for entry in flat])
         masks = array("B", [entry[2] for entry in flat])
-        data.update(term_ids=_pack(term_ids), starts=_pack(starts), numbers=_pack(numbers), weights=_pack(weights), masks=_pack(masks))
+        data.update(
+            term_ids=_pack(term_ids),
+            starts=_pack(starts),
+            numbers=_pack(numbers),
+            weights=_pack(weights),
+            masks=_pack(masks),
+        )
         items.append(data)
-    return MatchIndex.from_dict({"format": FORMAT, "analyzer": ANALYZER, "bodies": bodies, "vocabulary": "\n".join(vocabulary), "df": _pack(df), "domains": items})
+    return MatchIndex.from_dict(
+        {
+            "format": FORMAT,
+            "analyzer": ANALYZER,
+            "bodies": bodies,
+            "vocabulary": "\n".join(vocabulary),
+            "df": _pack(df),
+            "domains": items,
+        }
+    )
 
 
 class MatchIndex:
@@ -410,7 +486,12 @@ class MatchIndex:
             df = _unpack("I", data["df"])
             if len(df) != len(vocabulary):
                 raise ValueError("document frequencies do not fit the vocabulary")
-            return cls(vocabulary, df, [_DomainIndex(item, len(vocabulary)) for item in data["domains"]], bool(data.get("bodies", True)))
+            return cls(
+                vocabulary,
+                df,
+                [_DomainIndex(item, len(vocabulary)) for item in data["domains"]],
+                bool(data.get("bodies", True)),
+            )
         except (KeyError, TypeError, IndexError, ValueError, AttributeError) as error:
             raise ValueError(f"the match index is damaged ({type(error).__name__}: {error}); build it again") from error
 
@@ -495,7 +576,11 @@ def _tag_signals(
 
 def _named_values(d: _DomainIndex, brief: dict[str, str], joined: set[str]) -> set[int]:
     """The numbers of domain ``d``'s axis values that the brief names."""
-    return {number for number, (_, key, compound) in enumerate(d.values) if (key and all(t in brief for t in key)) or (compound is not None and compound in joined)}
+    return {
+        number
+        for number, (_, key, compound) in enumerate(d.values)
+        if (key and all(t in brief for t in key)) or (compound is not None and compound in joined)
+    }
 
 
 def match(
@@ -522,7 +607,11 @@ def match(
         text = text[:BRIEF_CHARS]
     found, joined = _brief_terms(_ESCAPE.sub(" ", text))
     if not found:
-        notes.append("the brief has no words to match (only stop words, numbers of one digit or punctuation)" if text.strip() else "the brief is empty")
+        notes.append(
+            "the brief has no words to match (only stop words, numbers of one digit or punctuation)"
+            if text.strip()
+            else "the brief is empty"
+        )
         return MatchResult(brief, [], [], notes)
     chosen = _check(index, domains, axes)
     numbered = {term: number for term, number in ((term, index.term_id(term)) for term in found) if number is not None}
@@ -544,10 +633,15 @@ def match(
             routed.append(DomainMatch(name, score, list(met), shared, text_words, tag_score, text_score, tags=met))
     routed.sort(key=lambda m: (-round(m.score, 9), m.name))
     candidates = routed[:ROUTE_CANDIDATES] if domains is None else routed
-    wanted = [{f"{axis}={value}" for value in ([values] if isinstance(values, str) else values)} for axis, values in (axes or {}).items()]  # each axis: either value
+    wanted = [
+        {f"{axis}={value}" for value in ([values] if isinstance(values, str) else values)}
+        for axis, values in (axes or {}).items()
+    ]  # each axis: either value
     scored: dict[str, list[AtomMatch]] = {}
     for routing in candidates:
-        best_text, scored[routing.name] = _score_atoms(index, index.domains[routing.name], found, numbered, joined, wanted, max(0, top))
+        best_text, scored[routing.name] = _score_atoms(
+            index, index.domains[routing.name], found, numbered, joined, wanted, max(0, top)
+        )
         routing.atom_score = best_text
         routing.score += ATOM_EVIDENCE * best_text
     candidates = [m for m in candidates if m.score > 0]
@@ -568,7 +662,12 @@ def match(
     results.sort(key=lambda m: (-round(m.score, 9), m.domain, m.id))
     shared_words = sorted({word for m in signalled for word in m.shared})
     if shared_words:
-        notes.append("signal words claimed by several domains: " + ", ".join(f"{w} ({', '.join(next(m.shared[w] for m in signalled if w in m.shared))})" for w in shared_words))
+        notes.append(
+            "signal words claimed by several domains: "
+            + ", ".join(
+                f"{w} ({', '.join(next(m.shared[w] for m in signalled if w in m.shared))})" for w in shared_words
+            )
+        )
     return MatchResult(brief, signalled, results[: max(0, top)], notes)
 
 
@@ -595,7 +694,13 @@ def _check(index: MatchIndex, domains: Iterable[str] | None, axes: Mapping[str, 
 
 
 def _score_atoms(
-    index: MatchIndex, d: _DomainIndex, found: dict[str, str], numbered: dict[str, int], joined: set[str], wanted: list[set[str]], top: int
+    index: MatchIndex,
+    d: _DomainIndex,
+    found: dict[str, str],
+    numbered: dict[str, int],
+    joined: set[str],
+    wanted: list[set[str]],
+    top: int,
 ) -> tuple[float, list[AtomMatch]]:
     """The best text score of one domain's atoms, and its ``top`` atoms scored (before
     the domain's factor), with the words met by field and the axis lifts."""
@@ -662,7 +767,11 @@ def fingerprint(domains: Mapping[str, Any]) -> str:
     digest = hashlib.sha256(f"{FORMAT} {ANALYZER} {FIELD_WEIGHTS} {PROFILE_WEIGHTS}".encode())
     for name, bundle in _bundles(domains).items():
         domain = bundle.domain
-        digest.update(f"\0{name}\0{domain.version if domain else ''}\0{domain.raw if domain else ''}\0{bundle.root}".encode("utf-8", "replace"))
+        digest.update(
+            f"\0{name}\0{domain.version if domain else ''}\0{domain.raw if domain else ''}\0{bundle.root}".encode(
+                "utf-8", "replace"
+            )
+        )
         for atom in bundle.atoms:
             try:
                 info = os.stat(atom.source.path)
@@ -695,5 +804,3 @@ def cached_index(domains: Mapping[str, Any], folder: str | None) -> MatchIndex:
     index = build_index(domains)
     cache.put("index", key, index.to_dict())
     return index
-
-

@@ -9,8 +9,9 @@ from __future__ import annotations
 import enum
 import re
 import sys
+from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Iterator, Mapping, Sequence, Union
+from typing import Any
 
 __all__ = [
     "Atom",
@@ -28,7 +29,7 @@ __all__ = [
     "title_from_id",
 ]
 
-Path = tuple[Union[str, int], ...]
+Path = tuple[str | int, ...]
 """A path into a YAML document: mapping keys and list indices."""
 
 DEFAULT_KINDS = ("principle", "pattern", "rule")
@@ -252,7 +253,19 @@ class Domain:
 
 
 # Keys whose well-typed values the model holds in fields of its own.
-_ATOM_FIELDS = ("id", "kind", "title", "summary", "tags", "axes", "quality", "related", "sources", "aliases", "deprecated")
+_ATOM_FIELDS = (
+    "id",
+    "kind",
+    "title",
+    "summary",
+    "tags",
+    "axes",
+    "quality",
+    "related",
+    "sources",
+    "aliases",
+    "deprecated",
+)
 
 
 def _words(value: Any) -> tuple[str, ...]:
@@ -409,7 +422,9 @@ class Atom:
         """
         read = self.origin.read_body if self.origin is not None else None
         if read is None:
-            raise LookupError(f"{self.source.display}: this atom's bundle has no body reader (load it with load_bundle)")
+            raise LookupError(
+                f"{self.source.display}: this atom's bundle has no body reader (load it with load_bundle)"
+            )
         return read(self)
 
 
@@ -460,8 +475,6 @@ class Bundle:
 
     def __iter__(self) -> Iterator[Atom]:
         return iter(self.atoms)
-
-
 
 
 @dataclass

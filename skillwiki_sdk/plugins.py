@@ -28,14 +28,12 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
-import os
-import re
 import types
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Callable, ContextManager, Iterable
+from typing import TYPE_CHECKING, Any, ContextManager
 
-from .environment import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP, LOAD_PLUGINS_ENV
-from .environment import normalize, selection
+from .environment import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP, LOAD_PLUGINS_ENV, normalize, selection
 from .model import Check, Finding, Rule
 
 if TYPE_CHECKING:
@@ -170,7 +168,16 @@ def find_entry_points() -> tuple[list[tuple[str, str, Any]], list[Problem]]:
     try:
         entry_points = list(metadata.entry_points(group=ENTRY_POINT_GROUP))
     except Exception as error:  # noqa: BLE001 - a broken entry_points.txt somewhere in the environment
-        return [], [Problem("?", "", "?", "import", f"listing the entry points failed: {describe_error(error)}", "repair or remove the distribution whose metadata is damaged")]
+        return [], [
+            Problem(
+                "?",
+                "",
+                "?",
+                "import",
+                f"listing the entry points failed: {describe_error(error)}",
+                "repair or remove the distribution whose metadata is damaged",
+            )
+        ]
     for ep in entry_points:
         dist = getattr(ep, "dist", None)
         if dist is None:
@@ -183,7 +190,10 @@ def find_entry_points() -> tuple[list[tuple[str, str, Any]], list[Problem]]:
                 where = getattr(dist, "_path", None)
                 problems.append(
                     Problem(
-                        str(where or "?"), "", ep.name, "import",
+                        str(where or "?"),
+                        "",
+                        ep.name,
+                        "import",
                         f"its metadata cannot be read: {describe_error(error)}",
                         "reinstall it with pip, or remove it",
                     )
@@ -229,7 +239,7 @@ def register_plugin(manager: pluggy.PluginManager, plugin: object, name: str | N
     return None
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _manager_class() -> type[pluggy.PluginManager]:
     """pluggy's manager, quicker to register a module (made at first use: a discovery
     answered from the cache imports no pluggy).
@@ -274,7 +284,9 @@ def _base_manager() -> pluggy.PluginManager:
     return manager
 
 
-def load_entry_point(distribution: str, version: str, ep: Any, manager: pluggy.PluginManager | None = None, guard: Guard = no_guard) -> LoadedPlugin | Problem:
+def load_entry_point(
+    distribution: str, version: str, ep: Any, manager: pluggy.PluginManager | None = None, guard: Guard = no_guard
+) -> LoadedPlugin | Problem:
     """Import one entry point (inside ``guard``) and register it on ``manager``
     (default: a new one), which checks its hooks; a failure is a :class:`Problem`."""
     try:
@@ -284,7 +296,10 @@ def load_entry_point(distribution: str, version: str, ep: Any, manager: pluggy.P
         raise
     except BaseException as error:  # noqa: BLE001 - a plugin may raise anything, even SystemExit
         return Problem(
-            distribution, version, ep.name, "import",
+            distribution,
+            version,
+            ep.name,
+            "import",
             f"importing '{ep.value}' failed: {describe_error(error)}",
             f"reinstall or upgrade {distribution} (pip install --force-reinstall {distribution}), or uninstall it",
         )
@@ -295,7 +310,10 @@ def load_entry_point(distribution: str, version: str, ep: Any, manager: pluggy.P
     refused = register_plugin(manager, plugin, loaded.registered_name)
     if refused:
         return Problem(
-            distribution, version, ep.name, "import",
+            distribution,
+            version,
+            ep.name,
+            "import",
             f"'{ep.value}' is not a valid plugin: {refused}",
             f"report it to the authors of {distribution}; hook names are listed in skillwiki_sdk.hookspecs",
         )
@@ -324,7 +342,9 @@ def installed_plugins(*, guard: Guard = no_guard) -> InstalledPlugins:
     return result
 
 
-def make_plugin_manager(extra: Iterable[object] = (), *, installed: bool | InstalledPlugins = True) -> pluggy.PluginManager:
+def make_plugin_manager(
+    extra: Iterable[object] = (), *, installed: bool | InstalledPlugins = True
+) -> pluggy.PluginManager:
     """A plugin manager with the hook specifications, the built-in checks, the
     installed plugins and ``extra``.
 
@@ -387,7 +407,7 @@ def checks_of(manager: pluggy.PluginManager, guard: Guard = no_guard) -> list[Ch
                     raise TypeError(f"skillwiki_checks returned {item!r}, which is not a skillwiki_sdk.Check")
                 found.append(item)
             continue
-        owner = name[len(INSTALLED_PREFIX):].split(":")[0]
+        owner = name[len(INSTALLED_PREFIX) :].split(":")[0]
         try:
             with guard(f"the skillwiki_checks hook of {owner}"):
                 items = list(impl.function() or ())
@@ -400,7 +420,13 @@ def checks_of(manager: pluggy.PluginManager, guard: Guard = no_guard) -> list[Ch
             message = f"the skillwiki_checks hook of {owner} raised {describe_error(error)}"
 
             def failed(bundle: Any, message: str = message, owner: str = owner) -> list[Finding]:
-                return [rules.PLUGIN_CHECK_FAILED.finding(message, file=bundle.root, hint=f"report it to the authors of {owner}, or run with {DISABLE_AUTOLOAD_ENV}=1")]
+                return [
+                    rules.PLUGIN_CHECK_FAILED.finding(
+                        message,
+                        file=bundle.root,
+                        hint=f"report it to the authors of {owner}, or run with {DISABLE_AUTOLOAD_ENV}=1",
+                    )
+                ]
 
             found.append(Check(f"{owner}.skillwiki_checks", (rules.PLUGIN_CHECK_FAILED,), failed))
             continue

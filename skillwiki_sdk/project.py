@@ -13,8 +13,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import Any, Iterator
+from typing import Any
 
 from . import rules
 from .model import Bundle, Finding
@@ -50,7 +51,9 @@ class Project:
     def entry_points(self) -> dict[str, str]:
         groups = self.table.get("entry-points")
         group = groups.get(GROUP) if isinstance(groups, dict) else None
-        return {name: value for name, value in group.items() if isinstance(value, str)} if isinstance(group, dict) else {}
+        return (
+            {name: value for name, value in group.items() if isinstance(value, str)} if isinstance(group, dict) else {}
+        )
 
     def line_of(self, table: str, key: str | None = None) -> int | None:
         """The 1-based line of ``key =`` in ``[table]`` (or of the table's header), if found."""
@@ -88,7 +91,11 @@ def read_project(root: str, display: str) -> Project | None:
     table = data.get("project")
     if not isinstance(table, dict):
         return None
-    wheel = data.get("tool", {}).get("hatch", {}).get("build", {}).get("targets", {}).get("wheel", {}) if isinstance(data.get("tool"), dict) else {}
+    wheel = (
+        data.get("tool", {}).get("hatch", {}).get("build", {}).get("targets", {}).get("wheel", {})
+        if isinstance(data.get("tool"), dict)
+        else {}
+    )
     packages = wheel.get("packages") if isinstance(wheel, dict) else None
     excludes = wheel.get("exclude") if isinstance(wheel, dict) else None
     shown = f"{display}/{PYPROJECT}" if display not in ("", ".") else PYPROJECT
@@ -112,7 +119,11 @@ def _depends_on_sdk(project: Project) -> bool:
             requirement = Requirement(line) if isinstance(line, str) else None
         except InvalidRequirement:
             continue
-        if requirement is not None and canonicalize_name(requirement.name) == SDK and (requirement.marker is None or requirement.marker.evaluate({"extra": ""})):
+        if (
+            requirement is not None
+            and canonicalize_name(requirement.name) == SDK
+            and (requirement.marker is None or requirement.marker.evaluate({"extra": ""}))
+        ):
             return True
     return False
 
@@ -147,7 +158,11 @@ def _package_folders(project: Project) -> dict[str, str | None]:
     folders: dict[str, str | None] = {}
     for name, value in project.entry_points().items():
         top = value.split(":")[0].strip().split(".")[0]
-        candidates = [os.path.join(project.root, *package.split("/")) for package in project.wheel_packages or () if os.path.basename(package.rstrip("/")) == top]
+        candidates = [
+            os.path.join(project.root, *package.split("/"))
+            for package in project.wheel_packages or ()
+            if os.path.basename(package.rstrip("/")) == top
+        ]
         candidates += [os.path.join(project.root, "src", top), os.path.join(project.root, top)]
         folders[name] = next((os.path.normpath(c) for c in candidates if os.path.isdir(c)), None)
     return folders
@@ -177,11 +192,19 @@ def bundle_findings(project: Project, bundle: Bundle, root: str) -> Iterator[Fin
     if not folders:
         return  # SW403 says there is no entry point
     real = os.path.realpath(root)
-    inside = [name for name, folder in folders.items() if folder is not None and (real + os.sep).startswith(os.path.realpath(folder) + os.sep)]
+    inside = [
+        name
+        for name, folder in folders.items()
+        if folder is not None and (real + os.sep).startswith(os.path.realpath(folder) + os.sep)
+    ]
     if not inside:
         named = ", ".join(f"'{value}'" for value in project.entry_points().values())
         missing = [name for name, folder in folders.items() if folder is None]
-        why = f"the package {named} that the entry point names is not in the project (looked in src/ and at the top)" if len(missing) == len(folders) else f"it is not inside the package {named} that the entry point names"
+        why = (
+            f"the package {named} that the entry point names is not in the project (looked in src/ and at the top)"
+            if len(missing) == len(folders)
+            else f"it is not inside the package {named} that the entry point names"
+        )
         yield rules.BUNDLE_NOT_PACKAGED.finding(
             f"the wheel would not ship this bundle: {why}",
             file=domain.source.display,
@@ -214,6 +237,11 @@ def _excluded(project: Project, root: str, bundle: Bundle) -> tuple[str, str] | 
         relative = os.path.relpath(path, project.root).replace(os.sep, "/")
         for pattern in project.wheel_excludes:
             bare = pattern.strip("/")
-            if fnmatch.fnmatch(relative, bare) or fnmatch.fnmatch(os.path.basename(relative), bare) or relative.startswith(bare.rstrip("*") + "/") and "*" not in bare:
+            if (
+                fnmatch.fnmatch(relative, bare)
+                or fnmatch.fnmatch(os.path.basename(relative), bare)
+                or relative.startswith(bare.rstrip("*") + "/")
+                and "*" not in bare
+            ):
                 return pattern, display
     return None

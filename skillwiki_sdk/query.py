@@ -24,8 +24,9 @@ from __future__ import annotations
 
 import os
 import re
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Callable, Iterable, Mapping, Union
+from typing import Any, Union
 
 from .model import Atom, Bundle
 
@@ -106,7 +107,9 @@ def atoms(
     return found
 
 
-def _check_filters(bundles: Mapping[str, Bundle], kinds: set[str] | None, tags: set[str] | None, wanted: Mapping[str, set[str]]) -> None:
+def _check_filters(
+    bundles: Mapping[str, Bundle], kinds: set[str] | None, tags: set[str] | None, wanted: Mapping[str, set[str]]
+) -> None:
     """A :class:`QueryError` for a filter value that none of ``bundles`` declares."""
     declared_kinds: set[str] = set()
     declared_tags: set[str] = set()
@@ -260,5 +263,3 @@ def body_reader(root: Any, display_root: str) -> Callable[[Atom], str]:
         return body_of(*decode_text(data, display), display)
 
     return read
-
-

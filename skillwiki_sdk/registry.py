@@ -28,14 +28,14 @@ from __future__ import annotations
 import contextlib
 import contextvars
 import os
+from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Iterator, Mapping, Sequence
+from typing import Any
 
 from . import __version__, rules
 from .cache import Cache, digest, is_plain
 from .errors import SkillwikiError
 from .links import external_findings, external_links
-from .snapshot import tree_state
 from .model import Atom, AtomOrigin, Bundle, Domain, Finding, Severity, Source
 from .plugins import (
     Guard,
@@ -48,6 +48,7 @@ from .plugins import (
     no_guard,
     register_plugin,
 )
+from .snapshot import tree_state
 
 __all__ = ["InstalledDomain", "Problem", "Registry"]
 
@@ -106,13 +107,17 @@ class InstalledDomain:
 class Registry:
     """The installed domains by name, and the problems of the plugins left out."""
 
-    def __init__(self, domains: Mapping[str, InstalledDomain], problems: list[Problem], plugins: InstalledPlugins | None = None) -> None:
+    def __init__(
+        self, domains: Mapping[str, InstalledDomain], problems: list[Problem], plugins: InstalledPlugins | None = None
+    ) -> None:
         self.domains: dict[str, InstalledDomain] = dict(sorted(domains.items()))
         self.problems: list[Problem] = problems
         self.plugins = plugins or InstalledPlugins()
 
     @classmethod
-    def discover(cls, *, plugins: InstalledPlugins | None = None, guard: Guard = no_guard, cache: Cache | bool | None = True) -> Registry:
+    def discover(
+        cls, *, plugins: InstalledPlugins | None = None, guard: Guard = no_guard, cache: Cache | bool | None = True
+    ) -> Registry:
         """The registry of this environment, discovered now.
 
         ``plugins``: the installed plugins already loaded (default: load them now,
@@ -162,7 +167,16 @@ class Registry:
             distribution, version, entry_point, value, dist = _origin(plugin)
             refused = None if manager.is_registered(plugin) else register_plugin(manager, plugin)
             if refused:
-                problems.append(Problem(distribution, version, entry_point, "import", f"'{value}' is not a valid plugin: {refused}", "fix its hooks; hook names are listed in skillwiki_sdk.hookspecs"))
+                problems.append(
+                    Problem(
+                        distribution,
+                        version,
+                        entry_point,
+                        "import",
+                        f"'{value}' is not a valid plugin: {refused}",
+                        "fix its hooks; hook names are listed in skillwiki_sdk.hookspecs",
+                    )
+                )
             else:
                 loaded_plugins.append(LoadedPlugin(distribution, version, entry_point, value, plugin, dist))
         domains = _Discovery(manager, problems, guard, None).load(loaded_plugins)
@@ -200,11 +214,17 @@ class Registry:
         """What ``skillwiki list`` shows: :meth:`to_dict` and which plugins were
         chosen (``autoload``, ``selected``)."""
         selected = self.plugins.selected
-        return {"autoload": self.plugins.autoload, "selected": list(selected) if selected is not None else None, **self.to_dict()}
+        return {
+            "autoload": self.plugins.autoload,
+            "selected": list(selected) if selected is not None else None,
+            **self.to_dict(),
+        }
 
     # --- Consumers (issue 15): thin delegates to skillwiki_sdk.query and .match ---
 
-    def atoms(self, domain: str | None = None, *, kind: Any = None, tag: Any = None, axis: Mapping[str, Any] | None = None) -> list[Any]:
+    def atoms(
+        self, domain: str | None = None, *, kind: Any = None, tag: Any = None, axis: Mapping[str, Any] | None = None
+    ) -> list[Any]:
         """Atoms of ``domain`` (or of all), filtered by kind, tag and axis values
         (filters AND, values OR); see :func:`skillwiki_sdk.query.atoms`."""
         from . import query
@@ -267,7 +287,10 @@ def _origin(plugin: object) -> tuple[str, str, str, str, Any]:
             dist = metadata.distribution(name)
         except metadata.PackageNotFoundError:
             continue
-        entry = next((ep.name for ep in dist.entry_points if ep.group == "skillwiki" and ep.value.split(":")[0] == module), module)
+        entry = next(
+            (ep.name for ep in dist.entry_points if ep.group == "skillwiki" and ep.value.split(":")[0] == module),
+            module,
+        )
         return dist.metadata["Name"] or name, dist.version or "", entry, module, dist
     return module, "", module, module, None
 
@@ -276,7 +299,14 @@ def _report_to(loaded: LoadedPlugin) -> str:
     return f"report it to the authors of {loaded.distribution}, or uninstall it (pip uninstall {loaded.distribution})"
 
 
-def _problem(loaded: LoadedPlugin, stage: str, reason: str, action: str, domain: str | None = None, findings: tuple[Finding, ...] = ()) -> Problem:
+def _problem(
+    loaded: LoadedPlugin,
+    stage: str,
+    reason: str,
+    action: str,
+    domain: str | None = None,
+    findings: tuple[Finding, ...] = (),
+) -> Problem:
     return Problem(loaded.distribution, loaded.version, loaded.entry_point, stage, reason, action, domain, findings)
 
 
@@ -345,7 +375,8 @@ class _Discovery:
                 if owner is not None and owner.distribution != loaded.distribution:
                     self.problems.append(
                         _problem(
-                            loaded, "hook",
+                            loaded,
+                            "hook",
                             f"skillwiki_domains() returned {root!s:.200}, a bundle of {owner.distribution} (it is in that distribution's RECORD)",
                             _report_to(loaded),
                         )
@@ -365,17 +396,30 @@ class _Discovery:
             try:
                 with self.guard(f"the skillwiki_domains hook of {loaded.distribution}"):
                     roots = impl.function()
-                    if roots is not None and not isinstance(roots, (str, bytes, os.PathLike)) and isinstance(roots, (list, tuple)):
+                    if (
+                        roots is not None
+                        and not isinstance(roots, (str, bytes, os.PathLike))
+                        and isinstance(roots, (list, tuple))
+                    ):
                         roots = list(roots)
             except KeyboardInterrupt:
                 raise
             except BaseException as error:  # noqa: BLE001 - one plugin's bug is its problem only
-                self.problems.append(_problem(loaded, "hook", f"skillwiki_domains() raised {describe_error(error)}", _report_to(loaded)))
+                self.problems.append(
+                    _problem(loaded, "hook", f"skillwiki_domains() raised {describe_error(error)}", _report_to(loaded))
+                )
                 continue
             if roots is None:
                 continue
             if not isinstance(roots, list) or not all(_is_root(r) for r in roots):
-                self.problems.append(_problem(loaded, "hook", f"skillwiki_domains() returned {_safe_repr(roots)}, not a list of bundle roots (paths or importlib.resources traversables)", _report_to(loaded)))
+                self.problems.append(
+                    _problem(
+                        loaded,
+                        "hook",
+                        f"skillwiki_domains() returned {_safe_repr(roots)}, not a list of bundle roots (paths or importlib.resources traversables)",
+                        _report_to(loaded),
+                    )
+                )
                 continue
             found.extend(roots)
         return found
@@ -436,19 +480,25 @@ class _Discovery:
                 bundle = load_bundle(path, display=shown)
                 findings = validate_bundle(bundle, self.manager, checks=self.checks())
                 resolve_locations(findings)
-                links = {(number, index): _probe(bundle.atoms[number], index) for number, index, *_ in external_links(bundle)}
+                links = {
+                    (number, index): _probe(bundle.atoms[number], index) for number, index, *_ in external_links(bundle)
+                }
                 resolve_locations(list(links.values()))
         except KeyboardInterrupt:
             raise
         except BaseException as error:  # noqa: BLE001
             return _Read(failure=f"reading bundle {_safe_text(root)} failed: {describe_error(error)}")
-        return _Read(shown, bundle, findings, links={where: (probe.line, probe.column) for where, probe in links.items()})
+        return _Read(
+            shown, bundle, findings, links={where: (probe.line, probe.column) for where, probe in links.items()}
+        )
 
     def _accept(self, loaded: LoadedPlugin, root: Any, read: _Read) -> _Candidate | None:
         """The domain of a read bundle, or the problem that keeps it out."""
         report_to = _report_to(loaded)
         if read.bundle is None:
-            self.problems.append(_problem(loaded, "bundle", read.failure or f"reading bundle {_safe_text(root)} failed", report_to))
+            self.problems.append(
+                _problem(loaded, "bundle", read.failure or f"reading bundle {_safe_text(root)} failed", report_to)
+            )
             return None
         bundle, findings, shown = read.bundle, read.findings, read.shown
         name = bundle.domain.name if bundle.domain else None
@@ -456,11 +506,31 @@ class _Discovery:
         if errors:
             first = errors[0]
             where = f"{first.file}:{first.line}" if first.line else f"{first.file}"
-            summary = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, first {where}: {first.code} {first.message}"
+            summary = (
+                f"{len(errors)} error{'s' if len(errors) != 1 else ''}, first {where}: {first.code} {first.message}"
+            )
             if all(f.code in _COMPATIBILITY for f in errors):
-                self.problems.append(_problem(loaded, "compatibility", summary, f"install a skillwiki-sdk that it supports, or upgrade {loaded.distribution} (pip install --upgrade {loaded.distribution})", name, errors))
+                self.problems.append(
+                    _problem(
+                        loaded,
+                        "compatibility",
+                        summary,
+                        f"install a skillwiki-sdk that it supports, or upgrade {loaded.distribution} (pip install --upgrade {loaded.distribution})",
+                        name,
+                        errors,
+                    )
+                )
             else:
-                self.problems.append(_problem(loaded, "bundle", summary, f"run 'skillwiki validate {shown}' to see every finding; {report_to}", name, errors))
+                self.problems.append(
+                    _problem(
+                        loaded,
+                        "bundle",
+                        summary,
+                        f"run 'skillwiki validate {shown}' to see every finding; {report_to}",
+                        name,
+                        errors,
+                    )
+                )
             return None
         assert bundle.domain is not None and name  # no errors means a usable manifest
         if loaded.version and not _same_version(bundle.domain.version or "", loaded.version):
@@ -473,7 +543,16 @@ class _Discovery:
                 path=("version",),
             )
             resolve_locations([finding])
-            self.problems.append(_problem(loaded, "bundle", finding.message, f"{report_to}: the domain's version must equal the distribution's", name, (finding,)))
+            self.problems.append(
+                _problem(
+                    loaded,
+                    "bundle",
+                    finding.message,
+                    f"{report_to}: the domain's version must equal the distribution's",
+                    name,
+                    (finding,),
+                )
+            )
             return None
         return _Candidate(loaded, read)
 
@@ -494,7 +573,11 @@ class _Discovery:
                     checks = []
                 extra = silenced(entry.bundle, extra, checks)  # as validate silences them
             if extra:
-                where = {(atom.source.display, index): read.links.get((number, index)) for number, index, *_ in external_links(entry.bundle) for atom in (entry.bundle.atoms[number],)}
+                where = {
+                    (atom.source.display, index): read.links.get((number, index))
+                    for number, index, *_ in external_links(entry.bundle)
+                    for atom in (entry.bundle.atoms[number],)
+                }
                 for finding in extra:
                     index = finding.path[-1] if finding.path else None
                     line_column = where.get((finding.file or "", index)) if isinstance(index, int) else None
@@ -505,7 +588,18 @@ class _Discovery:
             if errors:
                 first = errors[0]
                 reason = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, first {first.file}:{first.line}: {first.code} {first.message}"
-                self.problems.append(Problem(entry.distribution, entry.version, entry.entry_point, "bundle", reason, f"fix the link, or upgrade {entry.distribution}", name, errors))
+                self.problems.append(
+                    Problem(
+                        entry.distribution,
+                        entry.version,
+                        entry.entry_point,
+                        "bundle",
+                        reason,
+                        f"fix the link, or upgrade {entry.distribution}",
+                        name,
+                        errors,
+                    )
+                )
                 continue
             entry.findings.extend(extra)
             entry.findings.sort(key=Finding.sort_key)
@@ -525,9 +619,9 @@ class _Snapshot:
 
     def key(self) -> str | None:
         if not self._keyed:
-            from .snapshot import environment_key
+            from .snapshot import key_of
 
-            self._key, self._keyed = environment_key(), True
+            self._key, self._keyed = key_of(self.cache), True
         return self._key
 
     def load(self) -> Registry | None:
@@ -549,7 +643,14 @@ class _Snapshot:
         on_disk = [_on_disk(root) for root in roots]
         if any(path is None for path in on_disk):
             return  # a bundle inside a zip: its files cannot be told from here
-        store(self.cache, self.key(), [p for p in on_disk if p is not None], _plugin_files(registry.plugins.plugins), _registry_to_data(registry), registry.listing())
+        store(
+            self.cache,
+            self.key(),
+            [p for p in on_disk if p is not None],
+            _plugin_files(registry.plugins.plugins),
+            _registry_to_data(registry),
+            registry.listing(),
+        )
 
 
 def _plugin_files(plugins: list[LoadedPlugin]) -> list[str]:
@@ -568,12 +669,23 @@ def _plugin_files(plugins: list[LoadedPlugin]) -> list[str]:
 
 
 def _problem_data(problem: Problem) -> list[Any]:
-    return [problem.distribution, problem.version, problem.entry_point, problem.stage, problem.reason, problem.action, problem.domain, [_finding_data(f) for f in problem.findings]]
+    return [
+        problem.distribution,
+        problem.version,
+        problem.entry_point,
+        problem.stage,
+        problem.reason,
+        problem.action,
+        problem.domain,
+        [_finding_data(f) for f in problem.findings],
+    ]
 
 
 def _problem_from(data: list[Any]) -> Problem:
     distribution, version, entry_point, stage, reason, action, domain, findings = data
-    return Problem(distribution, version, entry_point, stage, reason, action, domain, tuple(_finding_from(f) for f in findings))
+    return Problem(
+        distribution, version, entry_point, stage, reason, action, domain, tuple(_finding_from(f) for f in findings)
+    )
 
 
 def _registry_to_data(registry: Registry) -> dict[str, Any] | None:
@@ -583,7 +695,17 @@ def _registry_to_data(registry: Registry) -> dict[str, Any] | None:
         read = _read_to_data(_Read(entry.path, entry.bundle, []))
         if read is None:
             return None
-        domains.append([entry.name, entry.version, entry.distribution, entry.entry_point, entry.path, read, [_finding_data(f) for f in entry.findings]])
+        domains.append(
+            [
+                entry.name,
+                entry.version,
+                entry.distribution,
+                entry.entry_point,
+                entry.path,
+                read,
+                [_finding_data(f) for f in entry.findings],
+            ]
+        )
     return {
         "domains": domains,
         "problems": [_problem_data(p) for p in registry.problems],
@@ -599,10 +721,15 @@ def _registry_from_data(data: dict[str, Any]) -> Registry | None:
         read = _read_from_data(read_data)
         if read is None or read.bundle is None:
             return None
-        domains[name] = InstalledDomain(name, version, distribution, entry_point, path, read.bundle, [_finding_from(f) for f in findings])
+        domains[name] = InstalledDomain(
+            name, version, distribution, entry_point, path, read.bundle, [_finding_from(f) for f in findings]
+        )
     selected = data["selected"]
     plugins = InstalledPlugins(
-        plugins=[LoadedPlugin(distribution, version, entry_point, value, None) for distribution, version, entry_point, value in data["plugins"]],
+        plugins=[
+            LoadedPlugin(distribution, version, entry_point, value, None)
+            for distribution, version, entry_point, value in data["plugins"]
+        ],
         problems=[],
         autoload=bool(data["autoload"]),
         selected=tuple(selected) if selected is not None else None,
@@ -667,7 +794,9 @@ class _Records:
         if path is None:
             return []
         inside = os.path.join(os.path.normpath(os.path.abspath(path)), "")
-        return [(name[len(inside):], value) for name, value in self._load().get(id(loaded), ()) if name.startswith(inside)]
+        return [
+            (name[len(inside) :], value) for name, value in self._load().get(id(loaded), ()) if name.startswith(inside)
+        ]
 
 
 def _record_files(dist: Any) -> list[tuple[str, str]]:
@@ -694,12 +823,22 @@ def _record_files(dist: Any) -> list[tuple[str, str]]:
 
 
 def _finding_data(finding: Finding) -> list[Any]:
-    return [finding.code, finding.severity.value, finding.message, finding.file, finding.line, finding.column, finding.hint]
+    return [
+        finding.code,
+        finding.severity.value,
+        finding.message,
+        finding.file,
+        finding.line,
+        finding.column,
+        finding.hint,
+    ]
 
 
 def _finding_from(data: list[Any]) -> Finding:
     code, severity, message, file, line, column, hint = data
-    return Finding(code=code, severity=Severity(severity), message=message, file=file, line=line, column=column, hint=hint)
+    return Finding(
+        code=code, severity=Severity(severity), message=message, file=file, line=line, column=column, hint=hint
+    )
 
 
 def _read_to_data(read: _Read) -> dict[str, Any] | None:
@@ -713,8 +852,13 @@ def _read_to_data(read: _Read) -> dict[str, Any] | None:
         "root": bundle.root,
         "files": bundle.files,
         "unloaded": sorted(bundle.unloaded_ids),
-        "domain": None if domain is None else [domain.source.display, domain.source.path, domain.source.offset, dict(domain.raw)],
-        "atoms": [[a.stem, a.source.display, a.source.path, a.source.offset, a.body_chars, a.body_line, a.raw] for a in bundle.atoms],
+        "domain": None
+        if domain is None
+        else [domain.source.display, domain.source.path, domain.source.offset, dict(domain.raw)],
+        "atoms": [
+            [a.stem, a.source.display, a.source.path, a.source.offset, a.body_chars, a.body_line, a.raw]
+            for a in bundle.atoms
+        ],
         "loaded": [_finding_data(f) for f in bundle.findings],
         "findings": [_finding_data(f) for f in read.findings],
         "links": [[number, index, line, column] for (number, index), (line, column) in read.links.items()],
@@ -737,7 +881,10 @@ def _read_from_data(data: Any) -> _Read | None:
         if domain_data is not None:
             display, path, offset, raw = domain_data
             domain = Domain.from_raw(raw, Source(display, path, offset))
-        atoms = [Atom.from_raw(raw, Source(display, path, offset), stem, body_chars, body_line) for stem, display, path, offset, body_chars, body_line, raw in data["atoms"]]
+        atoms = [
+            Atom.from_raw(raw, Source(display, path, offset), stem, body_chars, body_line)
+            for stem, display, path, offset, body_chars, body_line, raw in data["atoms"]
+        ]
         bundle = Bundle(
             root=data["root"],
             domain=domain,
@@ -814,7 +961,9 @@ def _same_version(one: str, other: str) -> bool:
         return False
 
 
-def _resolve_conflicts(candidates: list[_Candidate], problems: list[Problem]) -> dict[str, tuple[InstalledDomain, _Read]]:
+def _resolve_conflicts(
+    candidates: list[_Candidate], problems: list[Problem]
+) -> dict[str, tuple[InstalledDomain, _Read]]:
     """Domains by name; a name claimed twice is a conflict for every claimant."""
     by_name: dict[str, list[_Candidate]] = {}
     for candidate in candidates:
@@ -839,7 +988,9 @@ def _resolve_conflicts(candidates: list[_Candidate], problems: list[Problem]) ->
             continue
         for claimant in claimants:
             others = ", ".join(
-                f"{other.loaded.distribution} {other.loaded.version} (entry point '{other.loaded.entry_point}')" for other in claimants if other is not claimant
+                f"{other.loaded.distribution} {other.loaded.version} (entry point '{other.loaded.entry_point}')"
+                for other in claimants
+                if other is not claimant
             )
             dists = sorted({c.loaded.distribution for c in claimants})
             problems.append(

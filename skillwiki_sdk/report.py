@@ -15,7 +15,8 @@ from __future__ import annotations
 import json
 import os
 import re
-from typing import Any, Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
+from typing import Any
 
 from . import __version__
 from .model import Finding, Report, Rule, Severity
@@ -123,7 +124,9 @@ def format_summary(reports: Sequence[Report], *, strict: bool = False, color: bo
         errors = sum(r.errors for r in reports)
         warnings = sum(r.warnings for r in reports)
         failed = sum(1 for r in reports if r.failed(strict))
-        lines.append(f"{_plural(len(reports), 'path')}, {_plural(atoms, 'atom')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}; {failed} failed")
+        lines.append(
+            f"{_plural(len(reports), 'path')}, {_plural(atoms, 'atom')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}; {failed} failed"
+        )
     return printable("\n".join(lines))
 
 
@@ -270,7 +273,9 @@ def _sarif_rule(code: str, rule: Rule | None, severity: Severity) -> dict[str, A
         "name": name,
         "shortDescription": {"text": summary},
         "fullDescription": {"text": f"{code} {name}: {summary}."},
-        "help": {"text": f"{summary}. Run 'skillwiki rules' for every code; each finding's message says what was expected."},
+        "help": {
+            "text": f"{summary}. Run 'skillwiki rules' for every code; each finding's message says what was expected."
+        },
         "defaultConfiguration": {"level": level},
     }
 
@@ -359,14 +364,26 @@ def to_sarif_document(reports: Sequence[Report], *, strict: bool = False, rules:
 
 def format_sarif(reports: Sequence[Report], *, strict: bool = False, rules: Iterable[Rule] = (), **_: Any) -> str:
     """The SARIF 2.1.0 log, indented, on one write."""
-    return json.dumps(_printable_data(to_sarif_document(reports, strict=strict, rules=rules)), indent=2, ensure_ascii=False) + "\n"
+    return (
+        json.dumps(
+            _printable_data(to_sarif_document(reports, strict=strict, rules=rules)), indent=2, ensure_ascii=False
+        )
+        + "\n"
+    )
 
 
 Formatter = Callable[..., str]
-FORMATTERS: dict[str, Formatter] = {"text": format_text, "json": format_json, "github": format_github, "sarif": format_sarif}
+FORMATTERS: dict[str, Formatter] = {
+    "text": format_text,
+    "json": format_json,
+    "github": format_github,
+    "sarif": format_sarif,
+}
 
 
-def render(reports: Sequence[Report], fmt: str, *, strict: bool = False, color: bool = False, rules: Iterable[Rule] = ()) -> str:
+def render(
+    reports: Sequence[Report], fmt: str, *, strict: bool = False, color: bool = False, rules: Iterable[Rule] = ()
+) -> str:
     """Render ``reports`` in format ``fmt`` (a key of :data:`FORMATTERS`).
 
     ``rules`` describe the codes (for SARIF); by default the SDK's catalogue.

@@ -80,7 +80,11 @@ def _check_name(name: str) -> None:
         from ._words import slugify
 
         slug = slugify(name)  # suggested only when it is itself a valid name
-        example = f"did you mean '{slug}'?" if slug and NAME_PATTERN.match(slug) and 2 <= len(slug) <= 64 else "for example 'backend-architecture'"
+        example = (
+            f"did you mean '{slug}'?"
+            if slug and NAME_PATTERN.match(slug) and 2 <= len(slug) <= 64
+            else "for example 'backend-architecture'"
+        )
         raise ScaffoldError(
             f"{name!r} is not a valid domain name: use 2-64 lowercase letters and digits, "
             f"in words joined by single hyphens ({example})"
@@ -94,7 +98,9 @@ def _one_line(label: str, value: str, limit: int) -> str:
     return value
 
 
-def template_context(name: str, *, title: str | None = None, description: str | None = None, author: str | None = None) -> dict[str, str]:
+def template_context(
+    name: str, *, title: str | None = None, description: str | None = None, author: str | None = None
+) -> dict[str, str]:
     """The values the templates use, checked; raises :class:`ScaffoldError`.
 
     Plain values (``title``) go into Markdown; ``*_yaml`` and ``*_toml`` are the same
@@ -105,7 +111,9 @@ def template_context(name: str, *, title: str | None = None, description: str | 
 
     _check_name(name)
     title = _one_line("title", title if title is not None else title_from_id(name), 120)
-    description = _one_line("description", description if description is not None else f"Skill Wiki domain: {title}.", 1000)
+    description = _one_line(
+        "description", description if description is not None else f"Skill Wiki domain: {title}.", 1000
+    )
     author = _one_line("author", author if author is not None else f"{title} authors", 200)
     context = {
         "name": name,
@@ -192,7 +200,9 @@ def create_project(
                 handle.write(text)
             made.files.append(relative)
     except FileExistsError as error:
-        raise ScaffoldError(f"{error.filename} appeared while the project was being written; it was left as it was") from error
+        raise ScaffoldError(
+            f"{error.filename} appeared while the project was being written; it was left as it was"
+        ) from error
     except OSError as error:
         raise ScaffoldError(f"cannot write the project into {root}: {error.strerror or error}") from error
     return made

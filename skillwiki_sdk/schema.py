@@ -8,9 +8,9 @@ is wrong in the author's words and whose line is looked up from its JSON path.
 from __future__ import annotations
 
 import functools
-import os
 import re
-from typing import Any, Iterable
+from collections.abc import Iterable
+from typing import Any
 
 from . import rules
 from .model import Finding, Path, Rule, Source
@@ -37,7 +37,7 @@ _TYPE_WORDS = {
 }
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema ``name`` as a dictionary."""
     import json
@@ -45,7 +45,7 @@ def load_schema(name: str) -> dict[str, Any]:
     return json.loads(schema_text(name))
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def validator(name: str) -> Any:
     """One compiled draft 2020-12 validator per schema, reused for every document."""
     from jsonschema import Draft202012Validator
@@ -87,9 +87,24 @@ _WHAT = {"domain": "domain.yaml", "atom": "the frontmatter"}
 # draft 2020-12, and annotations that do not affect validation. A schema using any
 # other keyword gets no fast path.
 _FAST_KEYWORDS = {
-    "type", "properties", "required", "additionalProperties", "patternProperties", "propertyNames",
-    "items", "pattern", "minLength", "maxLength", "minimum", "maximum", "minItems", "maxItems",
-    "uniqueItems", "anyOf", "enum", "const",
+    "type",
+    "properties",
+    "required",
+    "additionalProperties",
+    "patternProperties",
+    "propertyNames",
+    "items",
+    "pattern",
+    "minLength",
+    "maxLength",
+    "minimum",
+    "maximum",
+    "minItems",
+    "maxItems",
+    "uniqueItems",
+    "anyOf",
+    "enum",
+    "const",
 }
 _ANNOTATIONS = {"$schema", "$id", "title", "description", "default", "examples", "$comment"}
 
@@ -116,7 +131,7 @@ def _fast_compatible(schema: Any) -> bool:
     return True
 
 
-@functools.lru_cache(maxsize=None)
+@functools.cache
 def _fast_check(name: str) -> Any:
     """A compiled ``data -> bool`` that is true only for documents valid under schema
     ``name``, or ``None`` when fastjsonschema is missing or the schema is beyond it.
@@ -168,7 +183,12 @@ def _not_a_number(name: str, data: Any, source: Source) -> list[Finding]:
     if not isinstance(data, dict):
         return []
     return [
-        _RULES[name][2].finding(f"'{key}' must be a number, but YAML read .nan (not a number)", file=source, path=(key,), hint="write a number such as 4.5")
+        _RULES[name][2].finding(
+            f"'{key}' must be a number, but YAML read .nan (not a number)",
+            file=source,
+            path=(key,),
+            hint="write a number such as 4.5",
+        )
         for key, value in data.items()
         if isinstance(value, float) and value != value
     ]
@@ -189,7 +209,9 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
         named = [key for key in missing if str(error.message).startswith(repr(key))]
         where = f" in '{field}'" if field else ""
         return [
-            required_rule.finding(f"missing required key '{key}'{where}", file=source, path=path, hint=_required_hint(name, path, key))
+            required_rule.finding(
+                f"missing required key '{key}'{where}", file=source, path=path, hint=_required_hint(name, path, key)
+            )
             for key in (named[:1] or missing or [str(value)])
         ]
 
@@ -202,9 +224,15 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
             import difflib
 
             close = difflib.get_close_matches(str(key), known, n=1)
-            hint = f"did you mean '{close[0]}'?" if close else (f"known keys: {', '.join(known)}; prefix extensions with 'x-'" if known else None)
+            hint = (
+                f"did you mean '{close[0]}'?"
+                if close
+                else (f"known keys: {', '.join(known)}; prefix extensions with 'x-'" if known else None)
+            )
             where = f" in '{field}'" if field else ""
-            out.append(unknown_rule.finding(f"unknown key '{key}'{where}", file=source, path=(*path, key), key=True, hint=hint))
+            out.append(
+                unknown_rule.finding(f"unknown key '{key}'{where}", file=source, path=(*path, key), key=True, hint=hint)
+            )
         return out
 
     if kind == "propertyNames":
@@ -235,11 +263,21 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
             hint = "YAML reads yes/no, on/off and true/false as true or false: put the value in quotes so that it stays text"
         elif instance is None:
             hint = "write a value after the colon (YAML reads an empty value as null), or remove the key"
-        elif "string" in expected and isinstance(instance, (bool, int, float)) or type(instance).__name__ in ("date", "datetime"):
+        elif (
+            "string" in expected
+            and isinstance(instance, (bool, int, float))
+            or type(instance).__name__ in ("date", "datetime")
+        ):
             hint = "put the value in quotes so that YAML reads it as text"
         elif "array" in expected and not isinstance(instance, list):
-            hint = f"write a list, such as [{instance}] or one '- item' per line" if isinstance(instance, str) else "write a list"
-        return [invalid_rule.finding(f"{subject} must be {words}, but YAML read {got}", file=source, path=path, hint=hint)]
+            hint = (
+                f"write a list, such as [{instance}] or one '- item' per line"
+                if isinstance(instance, str)
+                else "write a list"
+            )
+        return [
+            invalid_rule.finding(f"{subject} must be {words}, but YAML read {got}", file=source, path=path, hint=hint)
+        ]
 
     if kind == "pattern":
         words = _PATTERN_WORDS.get(value, f"text matching {value}")
@@ -250,33 +288,69 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
             slug = slugify(instance)
             if slug is not None and re.match(value, slug):
                 hint = f"write '{slug}'"
-        return [invalid_rule.finding(f"{subject} must be {words}; got {_short(instance)}", file=source, path=path, hint=hint)]
+        return [
+            invalid_rule.finding(
+                f"{subject} must be {words}; got {_short(instance)}", file=source, path=path, hint=hint
+            )
+        ]
     if kind == "minLength":
-        message = f"{subject} must not be empty" if value == 1 else f"{subject} must have at least {value} characters; it has {len(instance)}"
+        message = (
+            f"{subject} must not be empty"
+            if value == 1
+            else f"{subject} must have at least {value} characters; it has {len(instance)}"
+        )
         return [invalid_rule.finding(message, file=source, path=path)]
     if kind == "maxLength":
-        return [invalid_rule.finding(f"{subject} must have at most {value} characters; it has {len(instance)}", file=source, path=path, hint="shorten it")]
+        return [
+            invalid_rule.finding(
+                f"{subject} must have at most {value} characters; it has {len(instance)}",
+                file=source,
+                path=path,
+                hint="shorten it",
+            )
+        ]
     if kind in ("minimum", "maximum", "exclusiveMinimum", "exclusiveMaximum"):
         bounds = _bounds(error.schema)
         return [invalid_rule.finding(f"{subject} must be {bounds}; got {instance!r}", file=source, path=path)]
     if kind == "minItems":
-        return [invalid_rule.finding(f"{subject} must list at least {value} item{'s' if value != 1 else ''}", file=source, path=path)]
+        return [
+            invalid_rule.finding(
+                f"{subject} must list at least {value} item{'s' if value != 1 else ''}", file=source, path=path
+            )
+        ]
     if kind == "uniqueItems":
         seen: list[Any] = []
         for index, item in enumerate(instance):
             if item in seen:
-                return [invalid_rule.finding(f"{subject} lists {_short(item)} twice", file=source, path=(*path, index), hint="remove the repeated item")]
+                return [
+                    invalid_rule.finding(
+                        f"{subject} lists {_short(item)} twice",
+                        file=source,
+                        path=(*path, index),
+                        hint="remove the repeated item",
+                    )
+                ]
             seen.append(item)
     if kind in ("enum", "const"):
         options = value if kind == "enum" else [value]
-        return [invalid_rule.finding(f"{subject} must be one of {', '.join(map(str, options))}; got {_short(instance)}", file=source, path=path)]
+        return [
+            invalid_rule.finding(
+                f"{subject} must be one of {', '.join(map(str, options))}; got {_short(instance)}",
+                file=source,
+                path=path,
+            )
+        ]
     return [invalid_rule.finding(f"{subject}: {error.message}", file=source, path=path)]
 
 
 def _bounds(schema: dict[str, Any]) -> str:
     low, high = schema.get("minimum"), schema.get("maximum")
     if low is not None and high is not None:
-        return f"a number from {float(low):.1f} to {float(high):.1f}" if isinstance(low, float) or schema.get("type") == "number" else f"from {low} to {high}"
+        return (
+            f"a number from {float(low):.1f} to {float(high):.1f}"
+            if isinstance(low, float) or schema.get("type") == "number"
+            else f"from {low} to {high}"
+        )
     if low is not None:
         return f"at least {low}"
     return f"at most {high}"

@@ -22,10 +22,10 @@ import sys
 from typing import Any
 
 from . import __version__
-from .cache import Cache, digest, is_plain
+from .cache import Cache, digest
 from .environment import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP, LOAD_PLUGINS_ENV
 
-__all__ = ["environment_key", "file_state", "listing", "load", "name", "store", "tree_state"]
+__all__ = ["environment_key", "file_state", "key_of", "listing", "load", "name", "store", "tree_state"]
 
 
 def name() -> str:
@@ -88,10 +88,20 @@ def environment_key() -> str | None:
     return digest([__version__, schema_digest(), sys.version, sys.prefix, folders, sorted(points), selection])
 
 
+def key_of(cache: Cache) -> str | None:
+    """:func:`environment_key`, or the one a caller that owns ``cache`` for a moment
+    (one command) put in ``cache.memo["environment"]``: a command that looks at the
+    snapshot and then discovers computes it once. A long-lived cache object keeps no
+    key of its own: the environment may change under it."""
+    if "environment" in cache.memo:
+        return cache.memo["environment"]  # type: ignore[no-any-return]
+    return environment_key()
+
+
 def load(cache: Cache, key: str | None = None) -> dict[str, Any] | None:
     """The snapshot's data while it still holds: every plugin file and every bundle
     file as they were; else ``None``."""
-    key = key if key is not None else environment_key()
+    key = key if key is not None else key_of(cache)
     if key is None:
         return None
     data = cache.get(name(), key)
@@ -121,15 +131,20 @@ def store(cache: Cache, key: str | None, roots: list[str], files: list[str], reg
         if tree is None:
             return False
         trees.append([path, tree])
-    data = {"files": [[path, file_state(path)] for path in files], "roots": trees, "registry": registry, "listing": listing}
-    return registry is not None and is_plain(data) and cache.put(name(), key, data)
+    data = {
+        "files": [[path, file_state(path)] for path in files],
+        "roots": trees,
+        "registry": registry,
+        "listing": listing,
+    }
+    return registry is not None and cache.put(name(), key, data)
 
 
-def listing(cache: Cache | None) -> dict[str, Any] | None:
+def listing(cache: Cache | None, key: str | None = None) -> dict[str, Any] | None:
     """The listing of the installed domains from the snapshot, while it holds
     (see :meth:`skillwiki_sdk.registry.Registry.listing`), or ``None``."""
     if cache is None:
         return None
-    data = load(cache)
+    data = load(cache, key)
     found = data.get("listing") if data is not None else None
     return found if isinstance(found, dict) else None

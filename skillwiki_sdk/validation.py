@@ -8,12 +8,24 @@ from __future__ import annotations
 
 import builtins
 import os
-from typing import Any, Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Any
 
 from . import rules
 from .archives import is_archive, unpacked
 from .links import external_findings, external_links
-from .loading import LIMITS, MANIFEST, find_bundles, is_within, load_yaml, on_unread, read_body, read_text, resolve_locations, split_frontmatter
+from .loading import (
+    LIMITS,
+    MANIFEST,
+    find_bundles,
+    is_within,
+    load_yaml,
+    on_unread,
+    read_body,
+    read_text,
+    resolve_locations,
+    split_frontmatter,
+)
 from .model import Atom, AtomOrigin, Bundle, Domain, Finding, Report, Source
 
 __all__ = [
@@ -53,7 +65,9 @@ def load_atom(path: str, display: str, stem: str) -> tuple[Atom | None, list[Fin
         return None, findings
     findings.extend(_schema_findings("atom", document, source))
     body = front.body.strip()
-    atom = Atom.from_raw(document.data, source, stem, body_chars=len(body), body_line=front.closing_line + (1 if front.body else 0))
+    atom = Atom.from_raw(
+        document.data, source, stem, body_chars=len(body), body_line=front.closing_line + (1 if front.body else 0)
+    )
     return atom, findings
 
 
@@ -91,7 +105,9 @@ def _atom_files(root: str, display_root: str) -> tuple[list[tuple[str, str, str]
             with os.scandir(current) as listing:
                 entries = sorted(listing, key=lambda entry: entry.name)
         except OSError as error:
-            findings.append(rules.UNREADABLE.finding(f"cannot list this folder: {error.strerror or error}", file=show(current)))
+            findings.append(
+                rules.UNREADABLE.finding(f"cannot list this folder: {error.strerror or error}", file=show(current))
+            )
             continue
         folders = []
         for entry in entries:
@@ -110,15 +126,28 @@ def _atom_files(root: str, display_root: str) -> tuple[list[tuple[str, str, str]
                     pass  # a link loop: reading it says so (SW501)
             if entry.is_dir(follow_symlinks=False):
                 if name.endswith(".md"):
-                    findings.append(rules.NOT_A_FILE.finding("a folder is named like an atom file; atoms are files", file=show(full), hint="rename the folder"))
+                    findings.append(
+                        rules.NOT_A_FILE.finding(
+                            "a folder is named like an atom file; atoms are files",
+                            file=show(full),
+                            hint="rename the folder",
+                        )
+                    )
                 folders.append(full)
                 continue
             if not name.endswith(".md"):
-                findings.append(rules.STRAY_FILE.finding("not an atom file (atoms end in .md); it is ignored", file=show(full)))
+                findings.append(
+                    rules.STRAY_FILE.finding("not an atom file (atoms end in .md); it is ignored", file=show(full))
+                )
                 continue
             files.append((full, show(full), name[:-3]))
             if len(files) > LIMITS.files:
-                findings.append(rules.LIMIT_EXCEEDED.finding(f"more than {LIMITS.files:,} atom files in one bundle; the rest are not read", file=show(atoms_dir)))
+                findings.append(
+                    rules.LIMIT_EXCEEDED.finding(
+                        f"more than {LIMITS.files:,} atom files in one bundle; the rest are not read",
+                        file=show(atoms_dir),
+                    )
+                )
                 return files[: LIMITS.files], findings
         pending.extend(reversed(folders))  # depth first, in name order
     return files, findings
@@ -150,7 +179,13 @@ def _load_domain(root: str, display_root: str) -> tuple[Domain | None, list[Find
     path = os.path.join(root, MANIFEST)
     display = _show(path, root, display_root)
     if not os.path.lexists(path):
-        return None, [rules.MANIFEST_MISSING.finding(f"no {MANIFEST} in the bundle", file=_display(display_root) or ".", hint="create domain.yaml (skillwiki new makes one)")]
+        return None, [
+            rules.MANIFEST_MISSING.finding(
+                f"no {MANIFEST} in the bundle",
+                file=_display(display_root) or ".",
+                hint="create domain.yaml (skillwiki new makes one)",
+            )
+        ]
     if os.path.islink(path) and not is_within(path, root):
         return None, [_outside(path, root, display_root)]
     text, findings = read_text(path, display)
@@ -198,7 +233,15 @@ def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, map
         else:
             atoms.append(atom)
     origin = AtomOrigin(domain.name if domain is not None else None, read_body=read_body_of)
-    return Bundle(root=display_root, domain=domain, atoms=atoms, findings=findings, files=len(files) + 1, unloaded_ids=unloaded, origin=origin)
+    return Bundle(
+        root=display_root,
+        domain=domain,
+        atoms=atoms,
+        findings=findings,
+        files=len(files) + 1,
+        unloaded_ids=unloaded,
+        origin=origin,
+    )
 
 
 def read_body_of(atom: Atom) -> str:
@@ -213,14 +256,18 @@ def load_domain(root: str | os.PathLike[str], *, display: str | None = None) -> 
     return _load_domain(root, _display(display if display is not None else root))
 
 
-def atom_files(root: str | os.PathLike[str], *, display: str | None = None) -> tuple[list[tuple[str, str, str]], list[Finding]]:
+def atom_files(
+    root: str | os.PathLike[str], *, display: str | None = None
+) -> tuple[list[tuple[str, str, str]], list[Finding]]:
     """The atom files of the bundle at ``root`` as :func:`load_bundle` lists them:
     ``(path, display, stem)`` each, sorted, and findings for what is not an atom."""
     root = os.fspath(root)
     return _atom_files(root, _display(display if display is not None else root))
 
 
-def load_atoms(files: Sequence[tuple[Any, ...]], map: AtomMap | None = None, *, loader: Callable[..., Any] | None = None) -> list[Any]:
+def load_atoms(
+    files: Sequence[tuple[Any, ...]], map: AtomMap | None = None, *, loader: Callable[..., Any] | None = None
+) -> list[Any]:
     """Load the given atom files (``(path, display, stem)`` from :func:`atom_files`)
     as :func:`load_bundle` loads them, in their order; ``map`` as there. ``loader``
     replaces :func:`load_atom`: a module-level function (so that worker processes
@@ -295,7 +342,7 @@ def validate(
     archive's are removed when this returns): to read what the model does not hold,
     such as the atoms' bodies.
     """
-    from .plugins import checks_of, make_plugin_manager
+    from .plugins import make_plugin_manager
 
     target = os.fspath(path)
     report = Report(target=display if display is not None and is_archive(target) else target)
@@ -308,7 +355,11 @@ def validate(
             report.findings.extend(archive.findings)
             for root, shown in archive.bundles:
                 bundle = load_bundle(root, display=shown, map=map)
-                findings = validate_bundle(bundle, manager, checks=checks()) + archive.packaged_findings(bundle) + known.findings(bundle)
+                findings = (
+                    validate_bundle(bundle, manager, checks=checks())
+                    + archive.packaged_findings(bundle)
+                    + known.findings(bundle)
+                )
                 finish(report, bundle, findings, manager)
                 if keep is not None:
                     keep(bundle, findings)
@@ -361,7 +412,9 @@ class _Checks:
         if self._checks is None:
             from .plugins import checks_of
 
-            self._checks = checks_of(self._manager, self._guard) if self._guard is not None else checks_of(self._manager)
+            self._checks = (
+                checks_of(self._manager, self._guard) if self._guard is not None else checks_of(self._manager)
+            )
         return self._checks
 
 
@@ -404,7 +457,9 @@ def bundle_of(path: str) -> str | None:
         current = parent
 
 
-def _validate_file(target: str, report: Report, manager: Any, checks: _Checks, known: _Known, map: AtomMap | None) -> Report:
+def _validate_file(
+    target: str, report: Report, manager: Any, checks: _Checks, known: _Known, map: AtomMap | None
+) -> Report:
     """One file of a bundle: the whole bundle is checked (its vocabulary, axes and
     links in view) and only that file's findings are reported, under the name the
     file was given by."""
@@ -420,7 +475,13 @@ def _validate_file(target: str, report: Report, manager: Any, checks: _Checks, k
         )
         return report
     if os.path.relpath(os.path.abspath(target), os.path.abspath(root)).split(os.sep)[0] != ATOMS:
-        report.findings.append(rules.STRAY_FILE.finding(f"this file is not under the atoms/ folder of the bundle {_display(root)}, so it is not an atom and is not checked", file=shown, hint="atoms live in <bundle>/atoms/**/<id>.md"))
+        report.findings.append(
+            rules.STRAY_FILE.finding(
+                f"this file is not under the atoms/ folder of the bundle {_display(root)}, so it is not an atom and is not checked",
+                file=shown,
+                hint="atoms live in <bundle>/atoms/**/<id>.md",
+            )
+        )
         return report
     whole = Report(target=root)
     bundle = load_bundle(root, map=map)
@@ -450,7 +511,13 @@ def project_settings(project: str | os.PathLike[str], manager: Any = None, *, st
 
 
 def judge(
-    path: str | os.PathLike[str], *, settings: Any = None, strict: bool | None = None, manager: Any = None, registry: Any = None, map: AtomMap | None = None
+    path: str | os.PathLike[str],
+    *,
+    settings: Any = None,
+    strict: bool | None = None,
+    manager: Any = None,
+    registry: Any = None,
+    map: AtomMap | None = None,
 ) -> Report:
     """The verdict on ``path`` as every judge of a plugin project gives it: what
     :func:`validate` finds (the bundle's own silencing applied by
@@ -504,7 +571,9 @@ def silenced(bundle: Bundle, findings: Iterable[Finding], checks: Sequence[Any] 
     return _suppressed(bundle, given, known, report_entries=False)
 
 
-def _suppressed(bundle: Bundle, findings: list[Finding], known: Sequence[str], *, report_entries: bool = True) -> list[Finding]:
+def _suppressed(
+    bundle: Bundle, findings: list[Finding], known: Sequence[str], *, report_entries: bool = True
+) -> list[Finding]:
     """Drop the findings in an atom's own file that the atom suppresses.
 
     ``x-skillwiki-ignore: [SW202, SW3xx]`` in an atom's frontmatter names codes or
@@ -527,15 +596,35 @@ def _suppressed(bundle: Bundle, findings: list[Finding], known: Sequence[str], *
         elif isinstance(value, list):
             entries = [(item, (SUPPRESS_KEY, index)) for index, item in enumerate(value)]
         else:
-            problems.append(rules.SUPPRESSION_INVALID.finding(f"{SUPPRESS_KEY} must be a list of codes or prefixes, like [SW202, SW3xx]", file=atom.source, path=(SUPPRESS_KEY,)))
+            problems.append(
+                rules.SUPPRESSION_INVALID.finding(
+                    f"{SUPPRESS_KEY} must be a list of codes or prefixes, like [SW202, SW3xx]",
+                    file=atom.source,
+                    path=(SUPPRESS_KEY,),
+                )
+            )
             continue
         prefixes: list[str] = []
         for item, where in entries:
             prefix = normalize_code(item) if isinstance(item, str) else None
             if prefix is None:
-                problems.append(rules.SUPPRESSION_INVALID.finding(f"{item!r} is not a code or prefix; expected text like SW202, SW20 or SW2xx", file=atom.source, path=where, hint="it suppresses nothing"))
+                problems.append(
+                    rules.SUPPRESSION_INVALID.finding(
+                        f"{item!r} is not a code or prefix; expected text like SW202, SW20 or SW2xx",
+                        file=atom.source,
+                        path=where,
+                        hint="it suppresses nothing",
+                    )
+                )
             elif not any(code.startswith(prefix) for code in known):
-                problems.append(rules.SUPPRESSION_INVALID.finding(f"no rule has the code or prefix {item!r}; it suppresses nothing", file=atom.source, path=where, hint="run 'skillwiki rules' for the codes"))
+                problems.append(
+                    rules.SUPPRESSION_INVALID.finding(
+                        f"no rule has the code or prefix {item!r}; it suppresses nothing",
+                        file=atom.source,
+                        path=where,
+                        hint="run 'skillwiki rules' for the codes",
+                    )
+                )
             else:
                 prefixes.append(prefix)
         ignores[atom.source.display] = tuple(prefixes)

@@ -18,5 +18,7 @@ def build_all(outdir: Path) -> dict[str, object]:
 
         with DefaultIsolatedEnv() as env:
             for project in sorted(p for p in PACKAGES.iterdir() if (p / "pyproject.toml").is_file()):
-                _BUILT[project.name] = build_project(project, outdir / project.name, env=env, keep_failed=True)  # kept to look into
+                _BUILT[project.name] = build_project(
+                    project, outdir / project.name, env=env, keep_failed=True
+                )  # kept to look into
     return _BUILT

@@ -74,7 +74,11 @@ def pre_commit(tmp_path_factory: pytest.TempPathFactory) -> Path | None:
         return None
     home = tmp_path_factory.mktemp("pre-commit-env")
     venv.create(home / "venv", with_pip=True)
-    done = subprocess.run([str(home / "venv/bin/python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "pre-commit"], capture_output=True, timeout=600)
+    done = subprocess.run(
+        [str(home / "venv/bin/python"), "-m", "pip", "install", "--quiet", "--disable-pip-version-check", "pre-commit"],
+        capture_output=True,
+        timeout=600,
+    )
     return home / "venv/bin/pre-commit" if done.returncode == 0 else None
 
 
@@ -96,5 +100,11 @@ def git(*args: str, cwd: Path) -> str:
     import os
     import subprocess
 
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     return subprocess.run(["git", *args], cwd=cwd, env=env, check=True, capture_output=True, text=True).stdout.strip()

@@ -8,8 +8,9 @@ import json
 import shutil
 import statistics
 import time
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable
+from typing import Any
 
 from plugin_factory import write_distribution
 
@@ -32,7 +33,14 @@ def write_site(site: Path) -> Path:
     """Each project's package (its hook and its bundle) and its dist-info in ``site``."""
     for name, project in PROJECTS.items():
         source = next((project / "src").glob("skillwiki_*"))
-        package = write_distribution(site, DISTRIBUTIONS[name], "1.0.0", source.name, code=(source / "__init__.py").read_text(encoding="utf-8"), entry_points={name: source.name})
+        package = write_distribution(
+            site,
+            DISTRIBUTIONS[name],
+            "1.0.0",
+            source.name,
+            code=(source / "__init__.py").read_text(encoding="utf-8"),
+            entry_points={name: source.name},
+        )
         shutil.copytree(source / "bundle", package / "bundle")
     return site
 
@@ -47,7 +55,9 @@ def load_briefs(path: str) -> list[dict[str, Any]]:
         return [json.loads(line) for line in stream if line.strip()]
 
 
-def evaluate(briefs: list[dict[str, Any]], ask: Callable[[str], tuple[list[str], list[tuple[str, str]]]]) -> dict[str, float]:
+def evaluate(
+    briefs: list[dict[str, Any]], ask: Callable[[str], tuple[list[str], list[tuple[str, str]]]]
+) -> dict[str, float]:
     """routing@1, hit@3 and MRR@5 of ``ask`` (brief -> (domains best first, (domain,
     id) of atoms best first)), and its median time a query in ms (after a first one)."""
     ask(briefs[0]["brief"])
@@ -62,4 +72,9 @@ def evaluate(briefs: list[dict[str, Any]], ask: Callable[[str], tuple[list[str],
         hits += any(atom in expected for atom in atoms[:3])
         reciprocal += next((1 / rank for rank, atom in enumerate(atoms[:5], 1) if atom in expected), 0.0)
     count = len(briefs)
-    return {"routing@1": routed / count, "hit@3": hits / count, "mrr@5": reciprocal / count, "ms": statistics.median(times) * 1000}
+    return {
+        "routing@1": routed / count,
+        "hit@3": hits / count,
+        "mrr@5": reciprocal / count,
+        "ms": statistics.median(times) * 1000,
+    }

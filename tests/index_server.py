@@ -108,7 +108,7 @@ def serve(index: Index | None = None) -> Iterator[Index]:
     index = index or Index()
 
     class Handler(BaseHTTPRequestHandler):
-        def do_GET(self) -> None:  # noqa: N802 - http.server's name
+        def do_GET(self) -> None:
             if index.stall:
                 time.sleep(index.stall)
             status, content_type, body = _page(index, self.path.split("?")[0])

@@ -35,7 +35,7 @@ related: {related}
 The body of {id}.
 """
 
-HOOK = '''\
+HOOK = """\
 from importlib.resources import files
 
 from skillwiki_sdk import hookimpl
@@ -44,16 +44,20 @@ from skillwiki_sdk import hookimpl
 @hookimpl
 def skillwiki_domains():
     return [files(__name__) / "bundle"]
-'''
+"""
 
 
-def write_bundle(root: Path, name: str, version: str = "1.0.0", *, requires: str = ">=0.1", atoms: dict[str, dict] | None = None) -> Path:
+def write_bundle(
+    root: Path, name: str, version: str = "1.0.0", *, requires: str = ">=0.1", atoms: dict[str, dict] | None = None
+) -> Path:
     """A valid bundle at ``root`` (atoms: id → {"tags": "alpha, beta", "related": [...]})."""
     (root / "atoms").mkdir(parents=True, exist_ok=True)
     (root / "domain.yaml").write_text(DOMAIN.format(name=name, version=version, requires=requires), encoding="utf-8")
     for atom_id, spec in (atoms or {"hello": {}, "world": {}}).items():
         related = "[" + ", ".join(spec.get("related", [])) + "]"
-        (root / "atoms" / f"{atom_id}.md").write_text(ATOM.format(id=atom_id, tags=spec.get("tags", "alpha, beta"), related=related), encoding="utf-8")
+        (root / "atoms" / f"{atom_id}.md").write_text(
+            ATOM.format(id=atom_id, tags=spec.get("tags", "alpha, beta"), related=related), encoding="utf-8"
+        )
     return root
 
 
@@ -80,6 +84,8 @@ def write_distribution(
     lines += [f"Requires-Dist: {r}" for r in requires]
     (info / "METADATA").write_text("\n".join(lines) + "\n\n", encoding="utf-8")
     points = entry_points if entry_points is not None else {distribution.removeprefix("skillwiki-"): module}
-    (info / "entry_points.txt").write_text("[skillwiki]\n" + "".join(f"{k} = {v}\n" for k, v in points.items()), encoding="utf-8")
+    (info / "entry_points.txt").write_text(
+        "[skillwiki]\n" + "".join(f"{k} = {v}\n" for k, v in points.items()), encoding="utf-8"
+    )
     (info / "RECORD").write_text("", encoding="utf-8")
     return package

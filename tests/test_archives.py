@@ -5,14 +5,12 @@ from __future__ import annotations
 
 import io
 import json
-import os
 import tarfile
 import tempfile
 import zipfile
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE_BUNDLE
 from plugin_factory import write_bundle
 
@@ -20,11 +18,22 @@ METADATA = "Metadata-Version: 2.1\nName: {name}\nVersion: {version}\n{requires}\
 
 
 def _bundle_members(bundle: Path, prefix: str) -> dict[str, bytes]:
-    return {f"{prefix}/{p.relative_to(bundle).as_posix()}": p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
+    return {
+        f"{prefix}/{p.relative_to(bundle).as_posix()}": p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()
+    }
 
 
-def make_wheel(path: Path, bundle: Path | None, *, name: str = "skillwiki-demo", version: str = "1.0.0", module: str = "skillwiki_demo",
-               entry_point: bool = True, requires: str = "Requires-Dist: skillwiki-sdk>=0.1", extra: dict[str, bytes] | None = None) -> Path:
+def make_wheel(
+    path: Path,
+    bundle: Path | None,
+    *,
+    name: str = "skillwiki-demo",
+    version: str = "1.0.0",
+    module: str = "skillwiki_demo",
+    entry_point: bool = True,
+    requires: str = "Requires-Dist: skillwiki-sdk>=0.1",
+    extra: dict[str, bytes] | None = None,
+) -> Path:
     """A wheel as a build backend writes one: the package, its bundle and a dist-info."""
     info = f"{name.replace('-', '_')}-{version}.dist-info"
     members = {f"{module}/__init__.py": b"from skillwiki_sdk import hookimpl\n"}
@@ -59,7 +68,12 @@ def test_example_wheel_validates_clean(tmp_path: Path, tmp_tempdir: Path, cli, m
     make_wheel(tmp_path / "demo.whl", EXAMPLE_BUNDLE, name="skillwiki-backend-architecture")
     result = cli("validate", "--format", "json", "demo.whl")
     document = json.loads(result.out)["results"][0]
-    assert (result.code, document["domains"], document["atoms"], document["findings"]) == (0, ["backend-architecture"], 18, [])
+    assert (result.code, document["domains"], document["atoms"], document["findings"]) == (
+        0,
+        ["backend-architecture"],
+        18,
+        [],
+    )
     assert list(tmp_tempdir.iterdir()) == []  # the extraction folder was removed
 
 
@@ -80,7 +94,10 @@ def test_dotdot_member_is_refused_and_nothing_is_written(tmp_path: Path, tmp_tem
 
     sdist = tmp_path / "evil-1.0.tar.gz"
     with tarfile.open(sdist, "w:gz") as archive:
-        for name, data in (("evil-1.0/PKG-INFO", b"Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n"), ("evil-1.0/../../escaped.txt", b"gotcha")):
+        for name, data in (
+            ("evil-1.0/PKG-INFO", b"Metadata-Version: 2.1\nName: evil\nVersion: 1.0\n"),
+            ("evil-1.0/../../escaped.txt", b"gotcha"),
+        ):
             info = tarfile.TarInfo(name)
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
@@ -119,7 +136,9 @@ def test_wheel_without_entry_point(tmp_path: Path) -> None:
     from skillwiki_sdk import validate
 
     wheel = make_wheel(tmp_path / "noep.whl", EXAMPLE_BUNDLE, entry_point=False)
-    assert _findings(validate(str(wheel))) == [("SW403", f"{wheel}!skillwiki_demo-1.0.0.dist-info/entry_points.txt", None)]
+    assert _findings(validate(str(wheel))) == [
+        ("SW403", f"{wheel}!skillwiki_demo-1.0.0.dist-info/entry_points.txt", None)
+    ]
 
 
 def test_wheel_must_depend_on_the_sdk(tmp_path: Path) -> None:
@@ -128,7 +147,9 @@ def test_wheel_must_depend_on_the_sdk(tmp_path: Path) -> None:
     bundle = write_bundle(tmp_path / "b", "demo")
     for requires in ("", "Requires-Dist: skillwiki-sdk; extra == 'dev'", "Requires-Dist: pyyaml"):
         wheel = make_wheel(tmp_path / "nodep.whl", bundle, requires=requires)
-        assert _findings(validate(str(wheel))) == [("SW406", f"{wheel}!skillwiki_demo-1.0.0.dist-info/METADATA", None)], requires
+        assert _findings(validate(str(wheel))) == [
+            ("SW406", f"{wheel}!skillwiki_demo-1.0.0.dist-info/METADATA", None)
+        ], requires
     wheel = make_wheel(tmp_path / "dep.whl", bundle, requires="Requires-Dist: Skillwiki_SDK (>=0.1)")
     assert _findings(validate(str(wheel))) == []
 
@@ -151,7 +172,10 @@ def test_sdist_is_checked_from_its_pyproject_and_pkg_info(tmp_path: Path) -> Non
     bundle = write_bundle(tmp_path / "b", "demo")
     sdist = tmp_path / "skillwiki_demo-1.0.0.tar.gz"
     pyproject = b'[project]\nname = "skillwiki-demo"\nversion = "1.0.0"\ndependencies = []\n'
-    members = {"skillwiki_demo-1.0.0/PKG-INFO": METADATA.format(name="skillwiki-demo", version="1.0.0", requires="").encode(), "skillwiki_demo-1.0.0/pyproject.toml": pyproject}
+    members = {
+        "skillwiki_demo-1.0.0/PKG-INFO": METADATA.format(name="skillwiki-demo", version="1.0.0", requires="").encode(),
+        "skillwiki_demo-1.0.0/pyproject.toml": pyproject,
+    }
     members.update(_bundle_members(bundle, "skillwiki_demo-1.0.0/src/skillwiki_demo/bundle"))
     with tarfile.open(sdist, "w:gz") as archive:
         for name, data in members.items():
@@ -159,7 +183,10 @@ def test_sdist_is_checked_from_its_pyproject_and_pkg_info(tmp_path: Path) -> Non
             info.size = len(data)
             archive.addfile(info, io.BytesIO(data))
     shown = f"{sdist}!skillwiki_demo-1.0.0"
-    assert _findings(validate(str(sdist))) == [("SW406", f"{shown}/PKG-INFO", None), ("SW403", f"{shown}/pyproject.toml", None)]
+    assert _findings(validate(str(sdist))) == [
+        ("SW406", f"{shown}/PKG-INFO", None),
+        ("SW403", f"{shown}/pyproject.toml", None),
+    ]
 
 
 @pytest.mark.slow

@@ -3,11 +3,9 @@
 from __future__ import annotations
 
 import json
-import os
 from pathlib import Path
 
 import pytest
-
 from built_packages import PACKAGES, build_all
 
 pytestmark = pytest.mark.slow
@@ -58,10 +56,17 @@ def test_version_skew_fails_both_archives_at_the_version_line(built: dict) -> No
     result = built["version-skew"]
     sdist_report, wheel_report = result.reports
     wheel, sdist = wheel_report.target, sdist_report.target
-    assert (Path(wheel).resolve(), Path(sdist).resolve()) == (Path(result.wheel).resolve(), Path(result.sdist).resolve())
+    assert (Path(wheel).resolve(), Path(sdist).resolve()) == (
+        Path(result.wheel).resolve(),
+        Path(result.sdist).resolve(),
+    )
     assert _codes(wheel_report) == [("SW405", f"{wheel}!skillwiki_version_skew/bundle/domain.yaml", 3)]
-    assert _codes(sdist_report) == [("SW405", f"{sdist}!skillwiki_version_skew-1.1.0/src/skillwiki_version_skew/bundle/domain.yaml", 3)]
-    assert wheel_report.findings[0].message.startswith("domain version 1.0.0 differs from the distribution's version 1.1.0")
+    assert _codes(sdist_report) == [
+        ("SW405", f"{sdist}!skillwiki_version_skew-1.1.0/src/skillwiki_version_skew/bundle/domain.yaml", 3)
+    ]
+    assert wheel_report.findings[0].message.startswith(
+        "domain version 1.0.0 differs from the distribution's version 1.1.0"
+    )
 
 
 def test_build_command_writes_only_the_report_on_stdout(cli, tmp_path: Path) -> None:
@@ -101,4 +106,7 @@ def test_backend_failure_is_a_message_not_a_traceback(cli, tmp_path: Path) -> No
 
 def test_not_a_project(cli, tmp_path: Path) -> None:
     result = cli("build", str(tmp_path))
-    assert (result.code, result.err) == (1, f"skillwiki: {tmp_path}: not a Python project (no pyproject.toml)\nskillwiki build: FAILED: nothing was written to {tmp_path / 'dist'}\n")
+    assert (result.code, result.err) == (
+        1,
+        f"skillwiki: {tmp_path}: not a Python project (no pyproject.toml)\nskillwiki build: FAILED: nothing was written to {tmp_path / 'dist'}\n",
+    )

@@ -15,7 +15,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from plugin_factory import write_bundle, write_distribution
 from test_registry import _site
 
@@ -43,10 +42,16 @@ def plugin_site(tmp_path: Path, monkeypatch: pytest.MonkeyPatch):
         if name.startswith("SKILLWIKI_"):
             monkeypatch.delenv(name)
     # only these tests' plugins, whatever else is installed here (make demo installs one)
-    monkeypatch.setenv("SKILLWIKI_LOAD_PLUGINS", "skillwiki-ca-wheel,skillwiki-ca-edit,skillwiki-ca-late,skillwiki-ca-broken")
+    monkeypatch.setenv(
+        "SKILLWIKI_LOAD_PLUGINS", "skillwiki-ca-wheel,skillwiki-ca-edit,skillwiki-ca-late,skillwiki-ca-broken"
+    )
     site = tmp_path / "site"
     wheel = write_distribution(site, "skillwiki-ca-wheel", "1.0.0", "ca_wheel")
-    write_bundle(wheel / "bundle", "ca-wheel", atoms={"one": {}, "two": {"related": ["one", "'@ca-edit/three'", "'@ca-ghost/x'"]}})
+    write_bundle(
+        wheel / "bundle",
+        "ca-wheel",
+        atoms={"one": {}, "two": {"related": ["one", "'@ca-edit/three'", "'@ca-ghost/x'"]}},
+    )
     _record(site, "skillwiki-ca-wheel", "1.0.0", wheel)
     edit = write_distribution(site, "skillwiki-ca-edit", "1.0.0", "ca_edit")
     write_bundle(edit / "bundle", "ca-edit", atoms={"three": {}, "four": {}})
@@ -90,7 +95,9 @@ def _listing(registry: Registry) -> dict:
     return registry.to_dict()
 
 
-def test_a_warm_discovery_parses_no_atom_file_and_gives_the_same_registry(plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_warm_discovery_parses_no_atom_file_and_gives_the_same_registry(
+    plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = Cache(str(tmp_path / "cache"))
     reads = _Reads(monkeypatch)
     cold = Registry.discover(cache=cache)
@@ -111,7 +118,9 @@ def test_a_warm_discovery_parses_no_atom_file_and_gives_the_same_registry(plugin
     ]
 
 
-def test_an_atom_changed_in_place_with_the_same_size_is_read_again(plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_atom_changed_in_place_with_the_same_size_is_read_again(
+    plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     cache = Cache(str(tmp_path / "cache"))
     Registry.discover(cache=cache)
     atom = plugin_site / "ca_edit" / "bundle" / "atoms" / "three.md"
@@ -126,7 +135,9 @@ def test_an_atom_changed_in_place_with_the_same_size_is_read_again(plugin_site: 
     assert sorted(reads.atoms) == ["four", "three"]  # that bundle only
 
 
-def test_new_content_under_an_unchanged_mtime_is_seen_through_the_record_hashes(plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_new_content_under_an_unchanged_mtime_is_seen_through_the_record_hashes(
+    plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """A reinstalled wheel: files of the same size and time, other content, a new RECORD."""
     cache = Cache(str(tmp_path / "cache"))
     first = Registry.discover(cache=cache)
@@ -148,7 +159,9 @@ def test_new_content_under_an_unchanged_mtime_is_seen_through_the_record_hashes(
     "damage",
     ["truncated", "garbage", "foreign", "future", "not-json-object", "empty", "huge-number"],
 )
-def test_a_damaged_foreign_or_future_entry_is_ignored_and_rewritten(plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str) -> None:
+def test_a_damaged_foreign_or_future_entry_is_ignored_and_rewritten(
+    plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, damage: str
+) -> None:
     cache = Cache(str(tmp_path / "cache"))
     cold = _listing(Registry.discover(cache=cache))
     entries = sorted((tmp_path / "cache" / "bundles").glob("*.json"))
@@ -224,7 +237,9 @@ def _run(site: Path, cache: Path | None, *argv: str) -> subprocess.CompletedProc
         environ["SKILLWIKI_NO_CACHE"] = "1"
     else:
         environ["SKILLWIKI_CACHE_DIR"] = str(cache)
-    return subprocess.run([sys.executable, "-m", "skillwiki_sdk", *argv], env=environ, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", *argv], env=environ, capture_output=True, text=True, timeout=120
+    )
 
 
 @pytest.mark.parametrize(
@@ -238,7 +253,9 @@ def _run(site: Path, cache: Path | None, *argv: str) -> subprocess.CompletedProc
         ("validate", "--format", "json", "{site}/rt_badlink/bundle"),
     ],
 )
-def test_list_show_and_validate_are_the_same_with_the_cache_cold_warm_and_off(site: Path, tmp_path: Path, argv: tuple[str, ...]) -> None:
+def test_list_show_and_validate_are_the_same_with_the_cache_cold_warm_and_off(
+    site: Path, tmp_path: Path, argv: tuple[str, ...]
+) -> None:
     argv = tuple(arg.format(site=site) for arg in argv)
     cache = tmp_path / "cache"
     off = _run(site, None, *argv)
@@ -255,7 +272,10 @@ def test_two_processes_discovering_at_once_leave_a_readable_cache(site: Path, tm
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
     environ.update(PYTHONPATH=str(site), SKILLWIKI_CACHE_DIR=str(cache))
     command = [sys.executable, "-m", "skillwiki_sdk", "list", "--format", "json"]
-    runs = [subprocess.Popen(command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True) for _ in range(4)]
+    runs = [
+        subprocess.Popen(command, env=environ, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+        for _ in range(4)
+    ]
     outputs = [run.communicate(timeout=120) for run in runs]
     assert all(run.returncode == 0 for run in runs), outputs
     assert len({out for out, _ in outputs}) == 1
@@ -271,7 +291,12 @@ def test_cache_info_and_clear_say_where_and_what(site: Path, tmp_path: Path) -> 
     _run(site, cache, "list")
     info = _run(site, cache, "cache", "info", "--format", "json")
     document = json.loads(info.stdout)
-    assert document["folder"] == str(cache) and document["entries"] >= 5 and document["bytes"] > 0 and document["enabled"] is True
+    assert (
+        document["folder"] == str(cache)
+        and document["entries"] >= 5
+        and document["bytes"] > 0
+        and document["enabled"] is True
+    )
     text = _run(site, cache, "cache", "info").stdout
     assert f"folder:  {cache}" in text and "state:   on" in text
     cleared = _run(site, cache, "cache", "clear")
@@ -284,7 +309,9 @@ def test_cache_info_and_clear_say_where_and_what(site: Path, tmp_path: Path) -> 
 # --- the snapshot of a whole discovery ----------------------------------------------
 
 
-def test_an_unchanged_environment_is_discovered_again_without_importing_a_plugin(plugin_site: Path, tmp_path: Path) -> None:
+def test_an_unchanged_environment_is_discovered_again_without_importing_a_plugin(
+    plugin_site: Path, tmp_path: Path
+) -> None:
     cache = Cache(str(tmp_path / "cache"))
     cold = Registry.discover(cache=cache)
     assert all(plugin.plugin is not None for plugin in cold.plugins.plugins)
@@ -313,7 +340,10 @@ def test_a_plugin_installed_or_edited_in_place_is_seen_by_the_next_discovery(plu
     registry = Registry.discover(cache=cache)
     assert sorted(registry.domains) == ["ca-late", "ca-wheel"]
     [problem] = registry.problems
-    assert (problem.distribution, problem.stage) == ("skillwiki-ca-edit", "import") and "the edit broke it" in problem.reason
+    assert (problem.distribution, problem.stage) == (
+        "skillwiki-ca-edit",
+        "import",
+    ) and "the edit broke it" in problem.reason
 
 
 def test_a_discovery_with_a_plugin_that_failed_to_import_is_not_kept(plugin_site: Path, tmp_path: Path) -> None:
@@ -323,5 +353,7 @@ def test_a_discovery_with_a_plugin_that_failed_to_import_is_not_kept(plugin_site
     assert [p.stage for p in Registry.discover(cache=cache).problems] == ["import"]
     assert [p.stage for p in Registry.discover(cache=cache).problems] == ["import"]
     assert "ca_broken" not in sys.modules or sys.modules["ca_broken"] is None
-    entries = [json.loads(p.read_text(encoding="utf-8"))["name"] for p in (tmp_path / "cache" / "bundles").glob("*.json")]
+    entries = [
+        json.loads(p.read_text(encoding="utf-8"))["name"] for p in (tmp_path / "cache" / "bundles").glob("*.json")
+    ]
     assert not [name for name in entries if name.startswith("discovery")] and len(entries) == 2  # the two bundles only

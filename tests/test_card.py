@@ -7,8 +7,8 @@ import re
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE, EXAMPLE_BUNDLE, TESTS
+
 from skillwiki_sdk.card import excerpt
 
 CARD = (TESTS / "data" / "backend-architecture-card.txt").read_text(encoding="utf-8")
@@ -19,19 +19,31 @@ def parse_card(text: str) -> dict:
     lines = [line.strip() for line in text.splitlines()]
     header = next(line for line in lines if re.match(r"^v\S+ \d+ atoms \d+ tags \d+ axes$", line))
     version, atoms, tags, axes = re.match(r"^v(\S+) (\d+) atoms (\d+) tags (\d+) axes$", header).groups()
-    kinds = {m.group(1): int(m.group(2)) for line in lines if (m := re.match(r"^(principle|pattern|rule) (\d+)$", line))}
+    kinds = {
+        m.group(1): int(m.group(2)) for line in lines if (m := re.match(r"^(principle|pattern|rule) (\d+)$", line))
+    }
     vocabulary = lines[lines.index("Words a brief might contain that signal this domain.") + 2]
     axis_rows = [i for i, line in enumerate(lines) if re.match(r"^[a-z-]+ · \d+ matches$", line)]
     axis_list = []
     for i in axis_rows:
         axis_id, matches = re.match(r"^([a-z-]+) · (\d+) matches$", lines[i]).groups()
-        axis_list.append({"id": axis_id, "matches": int(matches), "description": lines[i + 2], "values_joined": lines[i + 4]})
+        axis_list.append(
+            {"id": axis_id, "matches": int(matches), "description": lines[i + 2], "values_joined": lines[i + 4]}
+        )
     samples = []
     for i, line in enumerate(lines):
         m = re.match(r"^(principle|pattern|rule) @(\S+)$", line)
         if m:
             foot = re.match(r"^\S+ ↗ (\d+) · q(\d\.\d)$", lines[i + 6])
-            samples.append({"kind": m.group(1), "title": lines[i + 2], "excerpt": lines[i + 4], "related": int(foot.group(1)), "quality": float(foot.group(2))})
+            samples.append(
+                {
+                    "kind": m.group(1),
+                    "title": lines[i + 2],
+                    "excerpt": lines[i + 4],
+                    "related": int(foot.group(1)),
+                    "quality": float(foot.group(2)),
+                }
+            )
     top = lines.index("Marketplace / Browse / backend-architecture")
     return {
         "name": lines[top + 2],
@@ -87,7 +99,9 @@ def test_show_text_prints_the_card(cli) -> None:
     for sample in EXPECTED["samples"]:
         block = f"  {sample['kind']} @backend-architecture\n  {sample['title']}\n  {sample['excerpt']}\n  backend-architecture ↗ {sample['related']} · q{sample['quality']:.1f}\n"
         assert block in out
-    assert out.rstrip().endswith("See all 18 atoms in backend-architecture: skillwiki atoms backend-architecture")  # the command that lists every atom
+    assert out.rstrip().endswith(
+        "See all 18 atoms in backend-architecture: skillwiki atoms backend-architecture"
+    )  # the command that lists every atom
 
 
 def test_show_of_a_missing_path_or_name_is_an_error_not_a_traceback(cli, tmp_path: Path) -> None:

@@ -15,7 +15,6 @@ from html.parser import HTMLParser
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE, EXAMPLE_BUNDLE, FIXTURES, run_cli
 from plugin_factory import write_bundle, write_distribution
 
@@ -134,7 +133,9 @@ def test_a_second_build_rewrites_only_what_changed(tmp_path: Path) -> None:
     assert _tree(out) == first
 
     atom = sources[1] / "atoms" / "atom-2.md"
-    atom.write_text(atom.read_text(encoding="utf-8").replace("The body of atom-2.", "A new body for atom-2."), encoding="utf-8")
+    atom.write_text(
+        atom.read_text(encoding="utf-8").replace("The body of atom-2.", "A new body for atom-2."), encoding="utf-8"
+    )
     (sources[1] / "atoms" / "atom-4.md").unlink()
     third = run_cli("catalog", *map(str, sources), "--out", str(out), "--format", "json")
     assert third.code == 0, third.err
@@ -211,9 +212,16 @@ def test_hostile_text_reaches_the_pages_only_as_text(tmp_path: Path) -> None:
     for page in pages:
         for tag, attributes in _elements(page):
             assert tag not in ("svg", "iframe", "img", "object", "embed", "math", "style", "base"), (page, tag)
-            assert not [name for name in attributes if name.startswith("on") or name in ("srcdoc", "style", "autofocus", "formaction")], (page, tag, attributes)
+            assert not [
+                name
+                for name in attributes
+                if name.startswith("on") or name in ("srcdoc", "style", "autofocus", "formaction")
+            ], (page, tag, attributes)
             if tag == "script":
-                assert attributes in ({"src": attributes.get("src")}, {"type": "application/json", "id": "catalog-data"}), (page, attributes)
+                assert attributes in (
+                    {"src": attributes.get("src")},
+                    {"type": "application/json", "id": "catalog-data"},
+                ), (page, attributes)
                 assert attributes.get("src") in (None, "assets/catalog.js")
             for name in ("href", "src", "action"):
                 value = (attributes.get(name) or "").strip().lower()
@@ -229,7 +237,9 @@ def test_hostile_text_reaches_the_pages_only_as_text(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_the_example_as_wheel_and_sdist_is_one_domain_with_how_to_install_it(tmp_path: Path, built_example: Path) -> None:
+def test_the_example_as_wheel_and_sdist_is_one_domain_with_how_to_install_it(
+    tmp_path: Path, built_example: Path
+) -> None:
     out = tmp_path / "site"
     result = run_cli("catalog", str(built_example), "--out", str(out), "--format", "json")
     assert result.code == 0, result.out
@@ -310,7 +320,9 @@ def test_headings_of_a_body_are_renumbered_to_follow_the_page(tmp_path: Path) ->
     assert html.split() == "<h2>One</h2> <p>text</p> <h3>Deep</h3> <h3>Two</h3> <h4>Six</h4> <h2>Three</h2>".split()
 
 
-def test_catalog_module_neither_forks_nor_prints(tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_catalog_module_neither_forks_nor_prints(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch
+) -> None:
     from skillwiki_sdk.catalog import build_catalog
 
     def refuse(*_a, **_k):
@@ -335,7 +347,9 @@ def test_links_planted_in_a_catalog_are_never_written_through(tmp_path: Path) ->
     (out / "index.html").unlink()
     (out / "index.html").symlink_to(victim)
     assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
-    assert not (out / "index.html").is_symlink() and "Browse domains" in (out / "index.html").read_text(encoding="utf-8")
+    assert not (out / "index.html").is_symlink() and "Browse domains" in (out / "index.html").read_text(
+        encoding="utf-8"
+    )
     assert victim.read_text(encoding="utf-8") == "untouched"
     # a folder replaced by a link to a folder outside: refused, nothing written there
     shutil.rmtree(out / "domains")
@@ -355,4 +369,7 @@ def test_a_page_removed_from_a_catalog_is_written_again(tmp_path: Path) -> None:
     result = run_cli("catalog", str(EXAMPLE), "--out", str(out), "--format", "json")
     assert result.code == 0 and json.loads(result.out)["rendered"] == ["backend-architecture"]
     assert saga.read_text(encoding="utf-8") == text
-    assert json.loads((out / "domains/backend-architecture/domain.json").read_text(encoding="utf-8"))["name"] == "backend-architecture"
+    assert (
+        json.loads((out / "domains/backend-architecture/domain.json").read_text(encoding="utf-8"))["name"]
+        == "backend-architecture"
+    )

@@ -18,7 +18,6 @@ from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
 import pytest
-
 from conftest import EXAMPLE, EXAMPLE_BUNDLE, FIXTURES, TESTS, run_cli
 
 from skillwiki_sdk.card import figures
@@ -87,10 +86,16 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     from plugin_factory import write_bundle
 
     root = tmp_path_factory.mktemp("catalog")
-    first = write_bundle(root / "a", "linked-a", atoms={"one": {"related": ['"@linked-b/two"', '"@no-such/atom"']}, "three": {"related": ["one"]}})
+    first = write_bundle(
+        root / "a",
+        "linked-a",
+        atoms={"one": {"related": ['"@linked-b/two"', '"@no-such/atom"']}, "three": {"related": ["one"]}},
+    )
     second = write_bundle(root / "b", "linked-b", atoms={"two": {"related": ['"@linked-a/one"']}})
     out = root / "site"
-    result = run_cli("catalog", str(EXAMPLE), str(HOSTILE), str(HOSTILE_INVALID), str(first), str(second), "--out", str(out))
+    result = run_cli(
+        "catalog", str(EXAMPLE), str(HOSTILE), str(HOSTILE_INVALID), str(first), str(second), "--out", str(out)
+    )
     assert result.code == 1, result.out + result.err  # the invalid one is left out
     return out
 
@@ -117,11 +122,15 @@ def _open(browser, page: Path) -> None:
 
 
 def _texts(browser, selector: str) -> list[str]:
-    return browser.execute_script(f"return Array.from(document.querySelectorAll({json.dumps(selector)}), e => e.textContent.replace(/\\s+/g, ' ').trim())")
+    return browser.execute_script(
+        f"return Array.from(document.querySelectorAll({json.dumps(selector)}), e => e.textContent.replace(/\\s+/g, ' ').trim())"
+    )
 
 
 def _shown_atoms(browser) -> list[str]:
-    return browser.execute_script("return Array.from(document.querySelectorAll('#atom-list .atom-title a'), a => a.getAttribute('href'))")
+    return browser.execute_script(
+        "return Array.from(document.querySelectorAll('#atom-list .atom-title a'), a => a.getAttribute('href'))"
+    )
 
 
 def _wait(condition, timeout: float = 5.0):
@@ -139,9 +148,16 @@ def test_the_domain_page_shows_the_card_s_figures(browser, site: Path) -> None:
     _open(browser, site / "domains/backend-architecture/index.html")
     assert browser.find_element("css selector", "h1").text == card["name"]
     figures_shown = _texts(browser, ".figures li")
-    assert figures_shown == [f"v{card['version']}", f"{card['counts']['atoms']} atoms", f"{card['counts']['tags']} tags", f"{card['counts']['axes']} axes"]
+    assert figures_shown == [
+        f"v{card['version']}",
+        f"{card['counts']['atoms']} atoms",
+        f"{card['counts']['tags']} tags",
+        f"{card['counts']['axes']} axes",
+    ]
     assert " ".join(figures_shown) in seed  # v1.0.0 18 atoms 22 tags 3 axes
-    rows = browser.execute_script("return Array.from(document.querySelectorAll('#kind-counts tbody tr'), r => [r.cells[0].textContent.trim(), Number(r.cells[1].textContent)])")
+    rows = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#kind-counts tbody tr'), r => [r.cells[0].textContent.trim(), Number(r.cells[1].textContent)])"
+    )
     assert dict(rows) == card["kinds"]
     for kind, count in card["kinds"].items():
         assert f"{kind} {count}" in seed
@@ -165,7 +181,10 @@ def test_the_domain_page_shows_the_card_s_figures(browser, site: Path) -> None:
     for shown, sample in zip(samples, card["samples"]):
         assert (shown["kind"], shown["title"], shown["excerpt"]) == (sample["kind"], sample["title"], sample["excerpt"])
         assert shown["meta"] == f"{card['name']} ↗ {sample['related']} · q{sample['quality']:.1f}"
-        assert f"{sample['title']}\n\n{sample['excerpt']}\n\n{card['name']} ↗ {sample['related']} · q{sample['quality']:.1f}" in seed
+        assert (
+            f"{sample['title']}\n\n{sample['excerpt']}\n\n{card['name']} ↗ {sample['related']} · q{sample['quality']:.1f}"
+            in seed
+        )
     see_all = browser.find_element("id", "see-all")
     assert see_all.text.startswith(f"See all {card['counts']['atoms']} atoms in {card['name']}")
     see_all.click()
@@ -184,7 +203,9 @@ def test_search_finds_the_saga_from_compensating_transaction(browser, site: Path
     assert _texts(browser, "#atom-list .atom-title")[0] == "Saga"
     assert "match" in browser.find_element("id", "status").text
     # the domain is listed as having the match; the others are hidden
-    visible = browser.execute_script("return Array.from(document.querySelectorAll('#domain-list .domain-card'), li => [li.dataset.domain, !li.hidden])")
+    visible = browser.execute_script(
+        "return Array.from(document.querySelectorAll('#domain-list .domain-card'), li => [li.dataset.domain, !li.hidden])"
+    )
     assert dict(visible)["backend-architecture"] is True and dict(visible)["linked-a"] is False
 
 
@@ -192,7 +213,12 @@ def test_a_filter_by_axis_value_narrows_the_list(browser, site: Path) -> None:
     from selenium.webdriver.support.ui import Select
 
     catalog = json.loads((site / "catalog.json").read_text(encoding="utf-8"))
-    layer_data = {f"domains/{d['name']}/atoms/{a['id']}.html" for d in catalog["domains"] for a in d["atoms"] if "data" in a["axes"].get("layer", [])}
+    layer_data = {
+        f"domains/{d['name']}/atoms/{a['id']}.html"
+        for d in catalog["domains"]
+        for a in d["atoms"]
+        if "data" in a["axes"].get("layer", [])
+    }
     _open(browser, site / "index.html")
     assert _wait(lambda: browser.execute_script("return document.documentElement.dataset.ready") == "true")
     before = _shown_atoms(browser)
@@ -209,8 +235,18 @@ def test_a_filter_by_axis_value_narrows_the_list(browser, site: Path) -> None:
     # a tag link of a domain page opens Browse filtered by that tag
     _open(browser, site / "domains/backend-architecture/index.html")
     browser.find_element("link text", "saga").click()
-    assert _wait(lambda: browser.execute_script("return document.getElementById('f-tag') && document.getElementById('f-tag').value") == "saga")
-    tagged = {f"domains/{d['name']}/atoms/{a['id']}.html" for d in catalog["domains"] for a in d["atoms"] if "saga" in a["tags"]}
+    assert _wait(
+        lambda: (
+            browser.execute_script("return document.getElementById('f-tag') && document.getElementById('f-tag').value")
+            == "saga"
+        )
+    )
+    tagged = {
+        f"domains/{d['name']}/atoms/{a['id']}.html"
+        for d in catalog["domains"]
+        for a in d["atoms"]
+        if "saga" in a["tags"]
+    }
     assert set(_shown_atoms(browser)) == tagged
 
 
@@ -296,7 +332,9 @@ def test_every_link_resolves(browser, site: Path) -> None:
             assert target.is_file(), f"{url} links to {link}, which does not exist"
             assert site in target.parents, f"{url} links outside the catalog: {link}"
             if parts.fragment and "=" not in parts.fragment:
-                assert parts.fragment in _ids(target), f"{url} links to #{parts.fragment}, which {target.name} does not have"
+                assert parts.fragment in _ids(target), (
+                    f"{url} links to #{parts.fragment}, which {target.name} does not have"
+                )
             checked += 1
             if target.suffix == ".html":
                 queue.append(target.as_uri())
@@ -329,7 +367,10 @@ def _no_payload_ran(browser) -> None:
 
 
 def test_a_hostile_bundle_runs_none_of_its_script(browser, site: Path) -> None:
-    pages = sorted((site / "domains" / "hostile-domain").rglob("*.html")) + [site / "problems.html", site / "sitemap.html"]
+    pages = sorted((site / "domains" / "hostile-domain").rglob("*.html")) + [
+        site / "problems.html",
+        site / "sitemap.html",
+    ]
     for page in pages:
         _open(browser, page)
         time.sleep(0.1)
@@ -367,7 +408,14 @@ def _outline(browser) -> dict:
 
 
 def test_pages_are_accessible_and_fit_a_phone(browser, site: Path) -> None:
-    pages = [site / "index.html", site / "domains/backend-architecture/index.html", site / "domains/backend-architecture/atoms.html", site / "domains/backend-architecture/atoms/saga.html", site / "sitemap.html", site / "problems.html"]
+    pages = [
+        site / "index.html",
+        site / "domains/backend-architecture/index.html",
+        site / "domains/backend-architecture/atoms.html",
+        site / "domains/backend-architecture/atoms/saga.html",
+        site / "sitemap.html",
+        site / "problems.html",
+    ]
     pages += sorted((site / "domains" / "hostile-domain").rglob("*.html"))
     try:
         for width in (1280, 390):
@@ -380,10 +428,15 @@ def test_pages_are_accessible_and_fit_a_phone(browser, site: Path) -> None:
                 assert levels[0] == 1 and levels.count(1) == 1, (page, levels)
                 assert all(after <= before + 1 for before, after in zip(levels, levels[1:])), (page, levels)
                 assert outline["unlabelled"] == [], page
-                assert outline["overflow"] <= 1, f"{page.name} is wider than a {width}px window by {outline['overflow']}px"
+                assert outline["overflow"] <= 1, (
+                    f"{page.name} is wider than a {width}px window by {outline['overflow']}px"
+                )
                 # everything the page loaded came from the catalog's folder: nothing from the network
                 loaded = _requested(browser)
-                assert page.as_uri() in loaded and all(url.startswith(site.as_uri() + "/") for url in loaded), (page, loaded)
+                assert page.as_uri() in loaded and all(url.startswith(site.as_uri() + "/") for url in loaded), (
+                    page,
+                    loaded,
+                )
     finally:
         browser.set_window_size(1280, 900)
 
@@ -397,7 +450,9 @@ def test_pages_print_without_their_controls(browser, site: Path) -> None:
     try:
         assert browser.execute_script(shown) == ["none", "none", "none"]
         _open(browser, site / "domains/backend-architecture/atoms/saga.html")
-        after = browser.execute_script("return getComputedStyle(document.querySelector('.sources a'), '::after').content")
+        after = browser.execute_script(
+            "return getComputedStyle(document.querySelector('.sources a'), '::after').content"
+        )
         assert "microservices.io" in after  # a printed link says where it goes
         pdf = browser.execute_cdp_cmd("Page.printToPDF", {"printBackground": False})
         assert len(pdf["data"]) > 1000
@@ -408,7 +463,11 @@ def test_pages_print_without_their_controls(browser, site: Path) -> None:
 def test_screenshots_of_the_three_pages_at_two_widths(browser, site: Path, tmp_path: Path) -> None:
     """Screenshots as a reader sees the pages (docs/ keeps one of each, made by
     scripts/catalog_screenshots.py the same way); here they must be real images."""
-    pages = {"browse": "index.html", "domain": "domains/backend-architecture/index.html", "atom": "domains/backend-architecture/atoms/saga.html"}
+    pages = {
+        "browse": "index.html",
+        "domain": "domains/backend-architecture/index.html",
+        "atom": "domains/backend-architecture/atoms/saga.html",
+    }
     try:
         for width, height, label in ((1280, 900, "desktop"), (390, 844, "phone")):
             browser.set_window_size(width, height)
@@ -426,12 +485,17 @@ def test_the_detector_sees_a_payload_that_does_run(browser, tmp_path: Path) -> N
     """The check above is worth something only if it catches what runs: here a page
     with no catalog's defences, its payloads as the hostile bundle writes them."""
     page = tmp_path / "unsafe.html"
-    page.write_text("<!DOCTYPE html><html lang='en'><body><img src=x onerror=\"window.__pwned='body-img'\"></body></html>", encoding="utf-8")
+    page.write_text(
+        "<!DOCTYPE html><html lang='en'><body><img src=x onerror=\"window.__pwned='body-img'\"></body></html>",
+        encoding="utf-8",
+    )
     _open(browser, page)
     assert _wait(lambda: browser.execute_script("return window.__pwned") == "body-img")
     with pytest.raises(AssertionError, match="a payload ran: body-img"):
         _no_payload_ran(browser)
-    page.write_text("<!DOCTYPE html><html lang='en'><body><script>alert('boom')</script></body></html>", encoding="utf-8")
+    page.write_text(
+        "<!DOCTYPE html><html lang='en'><body><script>alert('boom')</script></body></html>", encoding="utf-8"
+    )
     browser.get(page.as_uri())
     with pytest.raises(pytest.fail.Exception, match="an alert opened"):
         _no_payload_ran(browser)

@@ -9,7 +9,6 @@ import socket
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 from index_server import Index, serve
 
@@ -32,7 +31,15 @@ def dists(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     tampered = extra / "skillwiki_tampered-1.0.0-py3-none-any.whl"
     for target in (yanked, pre, tampered):
         shutil.copy(wheel, target)
-    return {"wheel": wheel, "sdist": sdist, "yanked": yanked, "pre": pre, "plain": plain_wheel(base), "tampered": tampered, "other": sdist}
+    return {
+        "wheel": wheel,
+        "sdist": sdist,
+        "yanked": yanked,
+        "pre": pre,
+        "plain": plain_wheel(base),
+        "tampered": tampered,
+        "other": sdist,
+    }
 
 
 def _index(dists: dict[str, Path], style: str) -> Index:
@@ -48,7 +55,9 @@ def _index(dists: dict[str, Path], style: str) -> Index:
 
 
 @pytest.mark.parametrize("style", ["html", "json"])
-def test_every_skillwiki_project_of_an_index_newest_release_hash_checked(tmp_path: Path, dists: dict[str, Path], style: str) -> None:
+def test_every_skillwiki_project_of_an_index_newest_release_hash_checked(
+    tmp_path: Path, dists: dict[str, Path], style: str
+) -> None:
     out = tmp_path / "site"
     with serve(_index(dists, style)) as index:
         result = run_cli("catalog", "--index", index.url, "--out", str(out), "--format", "json")
@@ -67,7 +76,9 @@ def test_every_skillwiki_project_of_an_index_newest_release_hash_checked(tmp_pat
     assert "not-a-domain" not in (out / "problems.html").read_text(encoding="utf-8")
     page = (out / "domains/backend-architecture/atoms/saga.html").read_text(encoding="utf-8")
     assert "<h2>What it is</h2>" in page
-    assert "pip install skillwiki-backend-architecture" in (out / "domains/backend-architecture/index.html").read_text(encoding="utf-8")
+    assert "pip install skillwiki-backend-architecture" in (out / "domains/backend-architecture/index.html").read_text(
+        encoding="utf-8"
+    )
 
 
 def test_an_unchanged_release_is_not_downloaded_again(tmp_path: Path, dists: dict[str, Path]) -> None:
@@ -76,7 +87,11 @@ def test_an_unchanged_release_is_not_downloaded_again(tmp_path: Path, dists: dic
     index.add("skillwiki-backend-architecture", dists["wheel"])
     with serve(index) as served:
         assert run_cli("catalog", "--index", served.url, "--out", str(out)).code == 0
-        served.routes[f"/files/skillwiki-backend-architecture/{dists['wheel'].name}"] = (500, "text/plain", b"no more downloads")
+        served.routes[f"/files/skillwiki-backend-architecture/{dists['wheel'].name}"] = (
+            500,
+            "text/plain",
+            b"no more downloads",
+        )
         again = run_cli("catalog", "--index", served.url, "--out", str(out), "--format", "json")
     assert again.code == 0, again.out
     report = json.loads(again.out)
@@ -90,7 +105,9 @@ def _free_port() -> int:
 
 
 @pytest.mark.parametrize("trouble", ["down", "garbage-json", "server-error"])
-def test_an_index_down_or_serving_garbage_stops_before_any_page_is_written(tmp_path: Path, dists: dict[str, Path], trouble: str) -> None:
+def test_an_index_down_or_serving_garbage_stops_before_any_page_is_written(
+    tmp_path: Path, dists: dict[str, Path], trouble: str
+) -> None:
     out = tmp_path / "site"
     index = Index()
     index.add("skillwiki-backend-architecture", dists["wheel"])

@@ -5,10 +5,9 @@ Each case asserts the finding's code, its file (relative to the bundle) and its 
 
 from __future__ import annotations
 
-import json
 import os
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -69,10 +68,22 @@ ATOM = "---\nid: {id}\nkind: rule\nsummary: A rule.\n---\nBody.\n"
 CASES = [
     # manifest
     ("manifest-missing", remove(D), "SW101", ".", None),
-    ("manifest-missing-key", replace(D, "description: A small valid bundle that the tests break in one way at a time.\n", ""), "SW102", D, 1),
+    (
+        "manifest-missing-key",
+        replace(D, "description: A small valid bundle that the tests break in one way at a time.\n", ""),
+        "SW102",
+        D,
+        1,
+    ),
     ("manifest-unknown-key", replace(D, "title: Tiny Domain", "titel: Tiny Domain"), "SW103", D, 4),
     ("manifest-wrong-type-deep-in-axes", replace(D, "values: [data, transport]", "values: data"), "SW104", D, 11),
-    ("manifest-wrong-type-axis-value", replace(D, "values: [data, transport]", "values: [data, transport, {a: 1}]"), "SW104", D, 11),
+    (
+        "manifest-wrong-type-axis-value",
+        replace(D, "values: [data, transport]", "values: [data, transport, {a: 1}]"),
+        "SW104",
+        D,
+        11,
+    ),
     ("manifest-name-not-slug", replace(D, "name: tiny-domain", "name: Tiny_Domain"), "SW104", D, 2),
     ("manifest-version-float", replace(D, 'version: "0.3.0"', "version: 1.0"), "SW104", D, 3),
     ("manifest-author-wrong-type", replace(D, "  - Test Author", "  - 5"), "SW104", D, 13),
@@ -88,10 +99,22 @@ CASES = [
     ("atom-unknown-key", replace(P, "quality: 4.5", "qualty: 4.5"), "SW202", P, 8),
     ("atom-wrong-type", replace(P, "quality: 4.5", "quality: high"), "SW203", P, 8),
     ("atom-quality-out-of-range", replace(P, "quality: 4.5", "quality: 7"), "SW203", P, 8),
-    ("atom-wrong-type-deep", replace(P, "    url: https://example.org/caching", "    url: [https://example.org/caching]"), "SW203", P, 12),
+    (
+        "atom-wrong-type-deep",
+        replace(P, "    url: https://example.org/caching", "    url: [https://example.org/caching]"),
+        "SW203",
+        P,
+        12,
+    ),
     ("atom-title-date", replace(P, "kind: principle", "kind: principle\ntitle: 2024-01-01"), "SW203", P, 4),
     ("id-mismatch", replace(P, "id: cache-near-reads", "id: cache-near-writes"), "SW204", P, 2),
-    ("duplicate-id", write("atoms/principles/queue-writes.md", ATOM.format(id="queue-writes")), "SW205", "atoms/principles/queue-writes.md", 2),
+    (
+        "duplicate-id",
+        write("atoms/principles/queue-writes.md", ATOM.format(id="queue-writes")),
+        "SW205",
+        "atoms/principles/queue-writes.md",
+        2,
+    ),
     ("unknown-kind", replace(P, "kind: principle", "kind: recipe"), "SW206", P, 3),
     ("unknown-tag", replace(P, "tags: [caching, latency]", "tags: [caching, latency, speed]"), "SW207", P, 5),
     ("unknown-axis", replace(Q, "  layer: [transport]", "  layer: [transport]\n  tier: [gold]"), "SW208", Q, 8),
@@ -102,17 +125,59 @@ CASES = [
     ("dangling-related", replace(P, "related: [queue-writes]", "related: [queue-writes, ghost]"), "SW301", P, 9),
     ("self-related", replace(P, "related: [queue-writes]", "related: [cache-near-reads]"), "SW302", P, 9),
     # files and YAML
-    ("not-utf8", write("atoms/latin.md", b"---\nid: latin\nkind: rule\nsummary: caf\xe9\n---\nBody.\n"), "SW502", "atoms/latin.md", 4),
-    ("tab-indented-frontmatter", write("atoms/tabs.md", "---\nid: tabs\nkind: rule\nsummary: x\naxes:\n\tlayer: [data]\n---\nBody.\n"), "SW503", "atoms/tabs.md", 6),
-    ("manifest-yaml-syntax", replace(D, "tags: [caching, queues, latency]", "tags: [caching, queues, latency"), "SW503", D, 7),  # where the "[" opened
+    (
+        "not-utf8",
+        write("atoms/latin.md", b"---\nid: latin\nkind: rule\nsummary: caf\xe9\n---\nBody.\n"),
+        "SW502",
+        "atoms/latin.md",
+        4,
+    ),
+    (
+        "tab-indented-frontmatter",
+        write("atoms/tabs.md", "---\nid: tabs\nkind: rule\nsummary: x\naxes:\n\tlayer: [data]\n---\nBody.\n"),
+        "SW503",
+        "atoms/tabs.md",
+        6,
+    ),
+    (
+        "manifest-yaml-syntax",
+        replace(D, "tags: [caching, queues, latency]", "tags: [caching, queues, latency"),
+        "SW503",
+        D,
+        7,
+    ),  # where the "[" opened
     ("duplicate-key-atom", replace(P, "quality: 4.5", "quality: 4.5\nkind: rule"), "SW504", P, 9),
     ("duplicate-key-manifest", replace(D, "license: MIT", "license: MIT\nname: other"), "SW504", D, 17),
-    ("duplicate-key-nested", replace(D, "    values: [data, transport]", "    values: [data, transport]\n    description: again"), "SW504", D, 12),
-    ("python-object-tag", replace(P, "summary: Keep", "summary: !!python/object/apply:os.system [echo]\nx-was: Keep"), "SW505", P, 4),
+    (
+        "duplicate-key-nested",
+        replace(D, "    values: [data, transport]", "    values: [data, transport]\n    description: again"),
+        "SW504",
+        D,
+        12,
+    ),
+    (
+        "python-object-tag",
+        replace(P, "summary: Keep", "summary: !!python/object/apply:os.system [echo]\nx-was: Keep"),
+        "SW505",
+        P,
+        4,
+    ),
     ("no-frontmatter", write("atoms/plain.md", "# Just markdown\n"), "SW506", "atoms/plain.md", 1),
-    ("unclosed-frontmatter", write("atoms/open.md", "---\nid: open\nkind: rule\nsummary: x\n\nBody.\n"), "SW507", "atoms/open.md", 1),
+    (
+        "unclosed-frontmatter",
+        write("atoms/open.md", "---\nid: open\nkind: rule\nsummary: x\n\nBody.\n"),
+        "SW507",
+        "atoms/open.md",
+        1,
+    ),
     ("non-string-key", replace(P, "quality: 4.5", "quality: 4.5\n3: three"), "SW508", P, 9),
-    ("huge-file", write("atoms/huge.md", ATOM.format(id="huge") + "x" * (1024 * 1024 + 10)), "SW509", "atoms/huge.md", 1),
+    (
+        "huge-file",
+        write("atoms/huge.md", ATOM.format(id="huge") + "x" * (1024 * 1024 + 10)),
+        "SW509",
+        "atoms/huge.md",
+        1,
+    ),
     ("directory-named-like-atom", write("atoms/folder.md/inner.txt", "x"), "SW511", "atoms/folder.md", None),
 ]
 
@@ -190,13 +255,18 @@ def test_messages_are_in_the_authors_words(valid_bundle: Path) -> None:
     replace(D, 'version: "0.3.0"', "version: 1.0")(valid_bundle)
     replace(P, "kind: principle", "kind: principle\ntitle: 2024-01-01")(valid_bundle)
     messages = {f.code: (f.message, f.hint) for f in validate(valid_bundle).findings}
-    assert messages["SW104"] == ("'version' must be text, but YAML read the number 1.0", "put the value in quotes so that YAML reads it as text")
+    assert messages["SW104"] == (
+        "'version' must be text, but YAML read the number 1.0",
+        "put the value in quotes so that YAML reads it as text",
+    )
     assert messages["SW203"][0] == "'title' must be text, but YAML read a date (2024-01-01)"
 
 
 def test_python_tags_are_never_executed(valid_bundle: Path, tmp_path: Path) -> None:
     marker = tmp_path / "pwned"
-    replace(P, "summary: Keep", f"summary: !!python/object/apply:os.system ['touch {marker}']\nx-was: Keep")(valid_bundle)
+    replace(P, "summary: Keep", f"summary: !!python/object/apply:os.system ['touch {marker}']\nx-was: Keep")(
+        valid_bundle
+    )
     report = validate(valid_bundle)
     assert "SW505" in [f.code for f in report.findings]
     assert not marker.exists()
@@ -269,7 +339,9 @@ def test_every_rule_has_a_check_or_a_loader_that_emits_it() -> None:
     for rule in rules.RULES:
         constant = next(name for name, value in vars(rules).items() if value is rule)
         # used as a rule (rules.X.finding(...), or rules.X handed on), not merely named
-        assert re.search(rf"\brules\.{constant}\b|\b{constant}\.finding\(", source), f"{rule.code} ({constant}) is never reported"
+        assert re.search(rf"\brules\.{constant}\b|\b{constant}\.finding\(", source), (
+            f"{rule.code} ({constant}) is never reported"
+        )
 
 
 def test_the_sdk_manager_finds_the_hooks_pluggy_finds() -> None:
@@ -308,7 +380,12 @@ def test_the_sdk_manager_finds_the_hooks_pluggy_finds() -> None:
             return []
 
     def found(manager: pluggy.PluginManager) -> list[tuple[str, str]]:
-        return sorted((hook, impl.function.__qualname__) for hook in ("skillwiki_domains", "skillwiki_checks") for impl in getattr(manager.hook, hook).get_hookimpls() if not impl.plugin_name.startswith("skillwiki_sdk."))
+        return sorted(
+            (hook, impl.function.__qualname__)
+            for hook in ("skillwiki_domains", "skillwiki_checks")
+            for impl in getattr(manager.hook, hook).get_hookimpls()
+            if not impl.plugin_name.startswith("skillwiki_sdk.")
+        )
 
     plain = pluggy.PluginManager(hookspecs.PROJECT)
     plain.add_hookspecs(hookspecs)

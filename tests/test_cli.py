@@ -91,7 +91,16 @@ def test_usage_errors_exit_2(cli) -> None:
 def test_garbage_everywhere_gives_findings_not_tracebacks(valid_bundle: Path, cli) -> None:
     atoms = valid_bundle / "atoms"
     (valid_bundle / "domain.yaml").write_bytes(b"\x00\xff\xfe garbage: [")
-    garbage = [b"", b"---\n", b"---\n---\n", b"---\n- a\n- b\n---\nx\n", b"---\n: :\n---\n", b"---\n&a [*a]\n---\nx", b"\xff\xfe\x00\x00", b"---\nid: x\nkind: [\n---\n"]
+    garbage = [
+        b"",
+        b"---\n",
+        b"---\n---\n",
+        b"---\n- a\n- b\n---\nx\n",
+        b"---\n: :\n---\n",
+        b"---\n&a [*a]\n---\nx",
+        b"\xff\xfe\x00\x00",
+        b"---\nid: x\nkind: [\n---\n",
+    ]
     for index, data in enumerate(garbage):
         (atoms / f"g{index}.md").write_bytes(data)
     result = cli("validate", "--format", "json", str(valid_bundle))
@@ -111,7 +120,10 @@ def test_rules_lists_every_code_with_severity_and_summary(cli) -> None:
     lines = result.out.splitlines()
     assert len(lines) >= len(RULES)
     for rule in RULES:
-        assert any(re.match(rf"^{rule.code}\s+{rule.severity.value}\s+{rule.name}\s+{re.escape(rule.summary)}$", line) for line in lines)
+        assert any(
+            re.match(rf"^{rule.code}\s+{rule.severity.value}\s+{rule.name}\s+{re.escape(rule.summary)}$", line)
+            for line in lines
+        )
     codes = json.loads(cli("rules", "--format", "json").out)
     assert {r["code"] for r in codes} >= {r.code for r in RULES}
 
@@ -119,13 +131,19 @@ def test_rules_lists_every_code_with_severity_and_summary(cli) -> None:
 def test_console_script_and_python_m_are_the_same_command(tmp_path: Path) -> None:
     script = Path(sys.executable).parent / "skillwiki"
     by_script = subprocess.run([str(script), "--version"], capture_output=True, text=True)
-    by_module = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "--version"], capture_output=True, text=True, cwd=tmp_path)
+    by_module = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "--version"], capture_output=True, text=True, cwd=tmp_path
+    )
     assert by_script.stdout == by_module.stdout == "skillwiki-sdk 0.1.0\n"
 
 
 def test_validate_through_a_real_process_prints_no_traceback(valid_bundle: Path) -> None:
-    (valid_bundle / "atoms" / "evil.md").write_text("---\nid: evil\nkind: rule\nsummary: !!python/name:os.system\n---\nx\n")
-    result = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "validate", str(valid_bundle)], capture_output=True, text=True, cwd=ROOT)
+    (valid_bundle / "atoms" / "evil.md").write_text(
+        "---\nid: evil\nkind: rule\nsummary: !!python/name:os.system\n---\nx\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "validate", str(valid_bundle)], capture_output=True, text=True, cwd=ROOT
+    )
     assert result.returncode == 1
     assert "SW505" in result.stdout and "Traceback" not in result.stdout + result.stderr
 

@@ -12,9 +12,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from conftest import run_cli
 from packaging.version import Version
 
-from conftest import run_cli
 from skillwiki_sdk.compat import bump_between, required_bump
 from skillwiki_sdk.testing import make_bundle
 
@@ -31,13 +31,40 @@ DOMAIN: dict[str, Any] = {
     "license": "MIT",
 }
 ATOMS: list[dict[str, Any]] = [
-    {"id": "cart-totals", "kind": "principle", "summary": "Totals are computed on the server.", "tags": ["cart"], "axes": {"layer": ["data"]}, "quality": 4.0, "related": ["pay-once"], "body": "Compute totals where prices live.\n\nNever trust the client."},
-    {"id": "pay-once", "kind": "pattern", "summary": "Charge with an idempotency key.", "tags": ["payment"], "axes": {"layer": ["api"], "scale": ["large"]}, "related": ["cart-totals"], "sources": [{"title": "Idempotency", "url": "https://example.org/idem"}], "body": "Send a key with every charge."},
-    {"id": "stock-check", "kind": "rule", "summary": "Check stock before taking money.", "tags": ["stock"], "axes": {"layer": ["ui"], "scale": ["small"]}, "body": "Reserve, then charge."},
+    {
+        "id": "cart-totals",
+        "kind": "principle",
+        "summary": "Totals are computed on the server.",
+        "tags": ["cart"],
+        "axes": {"layer": ["data"]},
+        "quality": 4.0,
+        "related": ["pay-once"],
+        "body": "Compute totals where prices live.\n\nNever trust the client.",
+    },
+    {
+        "id": "pay-once",
+        "kind": "pattern",
+        "summary": "Charge with an idempotency key.",
+        "tags": ["payment"],
+        "axes": {"layer": ["api"], "scale": ["large"]},
+        "related": ["cart-totals"],
+        "sources": [{"title": "Idempotency", "url": "https://example.org/idem"}],
+        "body": "Send a key with every charge.",
+    },
+    {
+        "id": "stock-check",
+        "kind": "rule",
+        "summary": "Check stock before taking money.",
+        "tags": ["stock"],
+        "axes": {"layer": ["ui"], "scale": ["small"]},
+        "body": "Reserve, then charge.",
+    },
 ]
 
 
-def release(tmp: Path, folder: str, version: str, *, domain: dict | None = None, atoms: list[dict] | None = None) -> Path:
+def release(
+    tmp: Path, folder: str, version: str, *, domain: dict | None = None, atoms: list[dict] | None = None
+) -> Path:
     manifest = copy.deepcopy(DOMAIN)
     manifest.update(domain or {})
     manifest["version"] = version
@@ -102,20 +129,71 @@ def test_same_release_is_ok(tmp_path: Path) -> None:
 ATOM_CASES = [
     ("removed", dict(stock_check=None), "SW602", "breaking", ("old", "atoms/stock-check.md"), "id: stock-check"),
     ("kind", dict(stock_check={"kind": "pattern"}), "SW604", "breaking", ("new", "atoms/stock-check.md"), "kind:"),
-    ("summary", dict(cart_totals={"summary": "Totals are computed by the server."}), "SW620", "edit", ("new", "atoms/cart-totals.md"), "summary:"),
-    ("body", dict(cart_totals={"body": "Compute totals where prices live.\n\nAlways."}), "SW621", "edit", ("new", "atoms/cart-totals.md"), "Compute totals"),
+    (
+        "summary",
+        dict(cart_totals={"summary": "Totals are computed by the server."}),
+        "SW620",
+        "edit",
+        ("new", "atoms/cart-totals.md"),
+        "summary:",
+    ),
+    (
+        "body",
+        dict(cart_totals={"body": "Compute totals where prices live.\n\nAlways."}),
+        "SW621",
+        "edit",
+        ("new", "atoms/cart-totals.md"),
+        "Compute totals",
+    ),
     ("title", dict(cart_totals={"title": "Server totals"}), "SW622", "edit", ("new", "atoms/cart-totals.md"), "title:"),
     ("quality", dict(cart_totals={"quality": 4.5}), "SW623", "edit", ("new", "atoms/cart-totals.md"), "quality:"),
-    ("tags", dict(cart_totals={"tags": ["cart", "payment"]}), "SW624", "edit", ("new", "atoms/cart-totals.md"), "tags:"),
-    ("axes", dict(cart_totals={"axes": {"layer": ["data", "api"]}}), "SW625", "edit", ("new", "atoms/cart-totals.md"), "axes:"),
-    ("related", dict(cart_totals={"related": ["stock-check"]}), "SW626", "edit", ("new", "atoms/cart-totals.md"), "related:"),
-    ("sources", dict(pay_once={"sources": [{"title": "Idempotency", "url": "https://example.org/idem2"}]}), "SW627", "edit", ("new", "atoms/pay-once.md"), "sources:"),
-    ("deprecated", dict(stock_check={"deprecated": "use reserve-stock instead"}), "SW615", "addition", ("new", "atoms/stock-check.md"), "deprecated:"),
+    (
+        "tags",
+        dict(cart_totals={"tags": ["cart", "payment"]}),
+        "SW624",
+        "edit",
+        ("new", "atoms/cart-totals.md"),
+        "tags:",
+    ),
+    (
+        "axes",
+        dict(cart_totals={"axes": {"layer": ["data", "api"]}}),
+        "SW625",
+        "edit",
+        ("new", "atoms/cart-totals.md"),
+        "axes:",
+    ),
+    (
+        "related",
+        dict(cart_totals={"related": ["stock-check"]}),
+        "SW626",
+        "edit",
+        ("new", "atoms/cart-totals.md"),
+        "related:",
+    ),
+    (
+        "sources",
+        dict(pay_once={"sources": [{"title": "Idempotency", "url": "https://example.org/idem2"}]}),
+        "SW627",
+        "edit",
+        ("new", "atoms/pay-once.md"),
+        "sources:",
+    ),
+    (
+        "deprecated",
+        dict(stock_check={"deprecated": "use reserve-stock instead"}),
+        "SW615",
+        "addition",
+        ("new", "atoms/stock-check.md"),
+        "deprecated:",
+    ),
 ]
 
 
 @pytest.mark.parametrize("name, atoms, code, change_class, where, text", ATOM_CASES, ids=[c[0] for c in ATOM_CASES])
-def test_atom_rules(tmp_path: Path, name: str, atoms: dict, code: str, change_class: str, where: tuple, text: str) -> None:
+def test_atom_rules(
+    tmp_path: Path, name: str, atoms: dict, code: str, change_class: str, where: tuple, text: str
+) -> None:
     old = release(tmp_path, "old", "1.0.0")
     new = release(tmp_path, "new", "1.0.0", atoms=atoms_with(**atoms))
     code_, doc = compat(new, old)
@@ -133,12 +211,43 @@ def test_atom_rules(tmp_path: Path, name: str, atoms: dict, code: str, change_cl
 DOMAIN_CASES = [
     ("tag-removed", {"tags": ["cart", "payment"]}, "SW605", "breaking", "old", "stock]"),
     ("axis-removed", {"axes": {"layer": DOMAIN["axes"]["layer"]}}, "SW606", "breaking", "old", "  scale:"),
-    ("value-removed", {"axes": {"layer": {"description": "Which layer.", "values": ["data", "api"]}, "scale": DOMAIN["axes"]["scale"]}}, "SW607", "breaking", "old", "values: [data, api, ui]"),
+    (
+        "value-removed",
+        {
+            "axes": {
+                "layer": {"description": "Which layer.", "values": ["data", "api"]},
+                "scale": DOMAIN["axes"]["scale"],
+            }
+        },
+        "SW607",
+        "breaking",
+        "old",
+        "values: [data, api, ui]",
+    ),
     ("kind-removed", {"kinds": ["principle", "pattern", "rule"]}, None, None, None, None),
     ("renamed", {"name": "store"}, "SW601", "breaking", "new", "name:"),
     ("tag-added", {"tags": ["cart", "payment", "stock", "refund"]}, "SW611", "addition", "new", "tags:"),
-    ("axis-added", {"axes": {**DOMAIN["axes"], "region": {"description": "Where.", "values": ["eu"]}}}, "SW612", "addition", "new", "  region:"),
-    ("value-added", {"axes": {"layer": {"description": "Which layer.", "values": ["data", "api", "ui", "edge"]}, "scale": DOMAIN["axes"]["scale"]}}, "SW613", "addition", "new", "values: [data, api, ui, edge]"),
+    (
+        "axis-added",
+        {"axes": {**DOMAIN["axes"], "region": {"description": "Where.", "values": ["eu"]}}},
+        "SW612",
+        "addition",
+        "new",
+        "  region:",
+    ),
+    (
+        "value-added",
+        {
+            "axes": {
+                "layer": {"description": "Which layer.", "values": ["data", "api", "ui", "edge"]},
+                "scale": DOMAIN["axes"]["scale"],
+            }
+        },
+        "SW613",
+        "addition",
+        "new",
+        "values: [data, api, ui, edge]",
+    ),
     ("kind-added", {"kinds": ["principle", "pattern", "rule", "recipe"]}, "SW614", "addition", "new", "kinds:"),
     ("description", {"description": "Shops, carts and their checkouts."}, "SW628", "edit", "new", "description:"),
     ("license", {"license": "Apache-2.0"}, "SW629", "edit", "new", "license:"),
@@ -148,7 +257,15 @@ DOMAIN_CASES = [
 
 
 @pytest.mark.parametrize("name, domain, code, change_class, side, text", DOMAIN_CASES, ids=[c[0] for c in DOMAIN_CASES])
-def test_domain_rules(tmp_path: Path, name: str, domain: dict, code: str | None, change_class: str | None, side: str | None, text: str | None) -> None:
+def test_domain_rules(
+    tmp_path: Path,
+    name: str,
+    domain: dict,
+    code: str | None,
+    change_class: str | None,
+    side: str | None,
+    text: str | None,
+) -> None:
     base = {"requires-sdk": ">=0.1,<0.2"}
     old = release(tmp_path, "old", "1.0.0", domain=base)
     new = release(tmp_path, "new", "1.0.0", domain={**base, **domain})
@@ -167,17 +284,31 @@ def test_kind_removed_from_the_kinds_is_breaking(tmp_path: Path) -> None:
     new = release(tmp_path, "new", "2.0.0")
     code, doc = compat(new, old)
     finding = only(doc, "SW608")
-    assert (finding["file"], finding["line"], finding["subject"]) == (f"{old}/domain.yaml", line_of(old / "domain.yaml", "recipe"), "recipe")
+    assert (finding["file"], finding["line"], finding["subject"]) == (
+        f"{old}/domain.yaml",
+        line_of(old / "domain.yaml", "recipe"),
+        "recipe",
+    )
     assert (code, doc["required_bump"], doc["actual_bump"]) == (0, "major", "major")
     assert finding["severity"] == "warning"  # covered
 
 
 def test_added_atom(tmp_path: Path) -> None:
     old = release(tmp_path, "old", "1.0.0")
-    new = release(tmp_path, "new", "1.1.0", atoms=ATOMS + [{"id": "refunds", "summary": "Refund to the card charged.", "tags": ["payment"]}])
+    new = release(
+        tmp_path,
+        "new",
+        "1.1.0",
+        atoms=ATOMS + [{"id": "refunds", "summary": "Refund to the card charged.", "tags": ["payment"]}],
+    )
     code, doc = compat(new, old)
     finding = only(doc, "SW610")
-    assert (finding["file"], finding["line"], finding["class"], finding["bump"]) == (f"{new}/atoms/refunds.md", 2, "addition", "minor")
+    assert (finding["file"], finding["line"], finding["class"], finding["bump"]) == (
+        f"{new}/atoms/refunds.md",
+        2,
+        "addition",
+        "minor",
+    )
     assert (code, doc["ok"], doc["required_bump"], doc["actual_bump"]) == (0, True, "minor", "minor")
 
 
@@ -199,10 +330,16 @@ def test_rename_with_alias_is_an_edit(tmp_path: Path) -> None:
     new = release(tmp_path, "new", "1.0.1", atoms=renamed)
     code, doc = compat(new, old)
     finding = only(doc, "SW616")
-    assert (finding["class"], finding["file"], finding["line"]) == ("edit", f"{new}/atoms/check-stock.md", line_of(new / "atoms/check-stock.md", "aliases:"))
+    assert (finding["class"], finding["file"], finding["line"]) == (
+        "edit",
+        f"{new}/atoms/check-stock.md",
+        line_of(new / "atoms/check-stock.md", "aliases:"),
+    )
     assert (code, doc["required_bump"], doc["actual_bump"], doc["ok"]) == (0, "patch", "patch", True)
     # and validate resolves a link to the alias
-    linked = atoms_with(stock_check={"id": "check-stock", "aliases": ["stock-check"]}, cart_totals={"related": ["stock-check"]})
+    linked = atoms_with(
+        stock_check={"id": "check-stock", "aliases": ["stock-check"]}, cart_totals={"related": ["stock-check"]}
+    )
     other = release(tmp_path, "linked", "1.0.1", atoms=linked)
     result = run_cli("validate", str(other), "--format", "json")
     assert json.loads(result.out)["results"][0]["findings"] == [] and result.code == 0
@@ -210,7 +347,12 @@ def test_rename_with_alias_is_an_edit(tmp_path: Path) -> None:
 
 def test_rename_with_a_changed_body_and_summary_is_a_removal(tmp_path: Path) -> None:
     old = release(tmp_path, "old", "1.0.0")
-    new = release(tmp_path, "new", "2.0.0", atoms=atoms_with(stock_check={"id": "reserve", "summary": "Reserve first.", "body": "Other."}))
+    new = release(
+        tmp_path,
+        "new",
+        "2.0.0",
+        atoms=atoms_with(stock_check={"id": "reserve", "summary": "Reserve first.", "body": "Other."}),
+    )
     code, doc = compat(new, old)
     assert codes(doc) == ["SW602", "SW610"] and code == 0
 
@@ -223,7 +365,12 @@ def test_deprecation_then_removal_needs_only_minor_bumps(tmp_path: Path) -> None
     assert (code, codes(doc), doc["required_bump"]) == (0, ["SW615"], "minor")
     code, doc = compat(v3, v2)
     finding = only(doc, "SW609")
-    assert (finding["class"], finding["bump"], finding["file"], finding["line"]) == ("retirement", "minor", f"{v2}/atoms/stock-check.md", line_of(v2 / "atoms/stock-check.md", "deprecated:"))
+    assert (finding["class"], finding["bump"], finding["file"], finding["line"]) == (
+        "retirement",
+        "minor",
+        f"{v2}/atoms/stock-check.md",
+        line_of(v2 / "atoms/stock-check.md", "deprecated:"),
+    )
     assert (code, doc["required_bump"]) == (0, "minor")
     code, doc = compat(v3, v1)  # skipping the deprecation: a removal
     assert (code, codes(doc)) == (1, ["SW602", "SW640"])
@@ -234,7 +381,11 @@ def test_removing_an_alias_is_breaking(tmp_path: Path) -> None:
     new = release(tmp_path, "new", "1.1.0")
     code, doc = compat(new, old)
     finding = only(doc, "SW602")
-    assert (finding["subject"], finding["file"], finding["line"]) == ("check-stock", f"{old}/atoms/stock-check.md", line_of(old / "atoms/stock-check.md", "aliases: [check-stock]"))
+    assert (finding["subject"], finding["file"], finding["line"]) == (
+        "check-stock",
+        f"{old}/atoms/stock-check.md",
+        line_of(old / "atoms/stock-check.md", "aliases: [check-stock]"),
+    )
     assert code == 1
 
 
@@ -278,7 +429,13 @@ def test_bump_boundaries(tmp_path: Path, before: str, after: str, change_class: 
 
 def test_bump_between() -> None:
     v = Version
-    assert [bump_between(v("1.0"), v(x)) for x in ("2.0", "1.1", "1.0.1", "1.0", "0.9")] == ["major", "minor", "patch", "none", None]
+    assert [bump_between(v("1.0"), v(x)) for x in ("2.0", "1.1", "1.0.1", "1.0", "0.9")] == [
+        "major",
+        "minor",
+        "patch",
+        "none",
+        None,
+    ]
     assert required_bump("breaking", 0) == "minor" and required_bump("breaking", 1) == "major"
 
 
@@ -287,7 +444,12 @@ def test_a_lower_version_is_a_finding(tmp_path: Path) -> None:
     new = release(tmp_path, "new", "1.1.0")
     code, doc = compat(new, old)
     finding = only(doc, "SW641")
-    assert (code, finding["file"], finding["line"], doc["actual_bump"]) == (1, f"{new}/domain.yaml", line_of(new / "domain.yaml", "version:"), None)
+    assert (code, finding["file"], finding["line"], doc["actual_bump"]) == (
+        1,
+        f"{new}/domain.yaml",
+        line_of(new / "domain.yaml", "version:"),
+        None,
+    )
 
 
 def test_ignore_by_code_and_subject(tmp_path: Path) -> None:
@@ -334,8 +496,14 @@ def test_formats(tmp_path: Path) -> None:
     text = run_cli("compat", str(new), "--against", str(old))
     assert text.code == 1
     lines = text.out.splitlines()
-    assert lines[0].startswith(f"{new}/atoms/cart-totals.md:{line_of(new / 'atoms/cart-totals.md', 'summary:')}:") and " SW620 " in lines[0]
-    assert lines[-1].startswith("compat: shop 1.0.1") and "1 breaking, 0 additions, 1 edit; required bump: major, made: patch [FAILED]" in lines[-1]
+    assert (
+        lines[0].startswith(f"{new}/atoms/cart-totals.md:{line_of(new / 'atoms/cart-totals.md', 'summary:')}:")
+        and " SW620 " in lines[0]
+    )
+    assert (
+        lines[-1].startswith("compat: shop 1.0.1")
+        and "1 breaking, 0 additions, 1 edit; required bump: major, made: patch [FAILED]" in lines[-1]
+    )
     github = run_cli("compat", str(new), "--against", str(old), "--format", "github")
     assert github.code == 1
     # annotations name files relative to the working folder when they are inside it
@@ -412,7 +580,12 @@ def test_unchanged_files_are_not_parsed_and_still_count(tmp_path: Path, monkeypa
     import skillwiki_sdk.loading as loading
 
     old = release(tmp_path, "old", "1.0.0")
-    new = release(tmp_path, "new", "1.0.1", atoms=atoms_with(cart_totals={"summary": "Changed."}, pay_once={"body": "A new body."}))
+    new = release(
+        tmp_path,
+        "new",
+        "1.0.1",
+        atoms=atoms_with(cart_totals={"summary": "Changed."}, pay_once={"body": "A new body."}),
+    )
     parsed: list[str] = []
     real = loading.load_yaml
 
@@ -423,7 +596,11 @@ def test_unchanged_files_are_not_parsed_and_still_count(tmp_path: Path, monkeypa
     monkeypatch.setattr(loading, "load_yaml", spy)
     code, doc = compat(new, old, "--jobs", "1")
     assert (code, codes(doc)) == (0, ["SW620", "SW621"])
-    assert sorted(p for p in parsed if "/atoms/" in p) == ["new/atoms/cart-totals.md", "new/atoms/pay-once.md", "old/atoms/cart-totals.md"]
+    assert sorted(p for p in parsed if "/atoms/" in p) == [
+        "new/atoms/cart-totals.md",
+        "new/atoms/pay-once.md",
+        "old/atoms/cart-totals.md",
+    ]
 
 
 class _Plugin:

@@ -13,7 +13,6 @@ import time
 from pathlib import Path
 
 import pytest
-
 from conftest import run_cli
 from index_server import Index, serve
 
@@ -27,7 +26,11 @@ DOMAIN_YAML = Path("src") / PACKAGE / "bundle" / "domain.yaml"
 def set_version(project: Path, version: str) -> None:
     for path, old in ((project / "pyproject.toml", 'version = "0.1.0"'), (project / DOMAIN_YAML, 'version: "0.1.0"')):
         text = path.read_text()
-        current = next(line for line in text.splitlines() if line.startswith(old.split(" ")[0]) and "0." in line or line.startswith(old.split(" ")[0]))
+        current = next(
+            line
+            for line in text.splitlines()
+            if line.startswith(old.split(" ")[0]) and "0." in line or line.startswith(old.split(" ")[0])
+        )
         path.write_text(text.replace(current, old.replace("0.1.0", version), 1))
 
 
@@ -96,7 +99,9 @@ def test_against_a_wheel_and_an_sdist(built: dict, tmp_path: Path, kind: str) ->
     (new / ATOMS / "principles" / "one-idea-per-atom.md").unlink()
     code, doc = compat(new, str(built[f"1.0.0.{kind}"]))
     [removed] = [f for f in doc["findings"] if f["code"] == "SW602"]
-    assert removed["archive"] == str(built[f"1.0.0.{kind}"]) and removed["member"].endswith(f"{PACKAGE}/bundle/atoms/principles/one-idea-per-atom.md")
+    assert removed["archive"] == str(built[f"1.0.0.{kind}"]) and removed["member"].endswith(
+        f"{PACKAGE}/bundle/atoms/principles/one-idea-per-atom.md"
+    )
     assert (removed["line"], code) == (2, 1)
 
 
@@ -106,7 +111,13 @@ def test_a_wheel_against_a_wheel(built: dict) -> None:
 
 
 def _git(cwd: Path, *args: str) -> str:
-    env = {**os.environ, "GIT_AUTHOR_NAME": "t", "GIT_AUTHOR_EMAIL": "t@example.org", "GIT_COMMITTER_NAME": "t", "GIT_COMMITTER_EMAIL": "t@example.org"}
+    env = {
+        **os.environ,
+        "GIT_AUTHOR_NAME": "t",
+        "GIT_AUTHOR_EMAIL": "t@example.org",
+        "GIT_COMMITTER_NAME": "t",
+        "GIT_COMMITTER_EMAIL": "t@example.org",
+    }
     return subprocess.run(["git", *args], cwd=cwd, check=True, capture_output=True, text=True, env=env).stdout
 
 
@@ -126,9 +137,17 @@ def test_against_a_git_revision(tmp_path: Path) -> None:
         sub_code, sub_doc = compat(str(Path("src") / PACKAGE / "bundle"), "git:HEAD")
     finally:
         os.chdir(cwd)
-    assert (code, codes(doc), doc["required_bump"], doc["actual_bump"]) == (1, ["SW602", "SW610", "SW640"], "major", "minor")
+    assert (code, codes(doc), doc["required_bump"], doc["actual_bump"]) == (
+        1,
+        ["SW602", "SW610", "SW640"],
+        "major",
+        "minor",
+    )
     [removed] = [f for f in doc["findings"] if f["code"] == "SW602"]
-    assert removed["file"] == f"git:v1.0.0:{(ATOMS / 'principles' / 'one-idea-per-atom.md').as_posix()}" and removed["line"] == 2
+    assert (
+        removed["file"] == f"git:v1.0.0:{(ATOMS / 'principles' / 'one-idea-per-atom.md').as_posix()}"
+        and removed["line"] == 2
+    )
     assert doc["old"]["release"] == "git:v1.0.0"
     assert (sub_code, codes(sub_doc)) == (1, ["SW602", "SW610", "SW640"])  # a bundle folder inside the repository
     # the work tree, the index and HEAD are as they were
@@ -172,11 +191,24 @@ def test_against_the_index(index: Index, tmp_path: Path, style: str) -> None:
     (new / ATOMS / "principles" / "one-idea-per-atom.md").unlink()
     code, doc = compat(new, "index:")
     [removed] = [f for f in doc["findings"] if f["code"] == "SW602"]
-    assert (removed["archive"], removed["member"], removed["line"]) == ("skillwiki_demo_shop-1.0.0-py3-none-any.whl", f"{PACKAGE}/bundle/atoms/principles/one-idea-per-atom.md", 2)
+    assert (removed["archive"], removed["member"], removed["line"]) == (
+        "skillwiki_demo_shop-1.0.0-py3-none-any.whl",
+        f"{PACKAGE}/bundle/atoms/principles/one-idea-per-atom.md",
+        2,
+    )
     code, doc = compat(new, f"index:{DIST}<1")
     assert (code, doc["old"]["version"], doc["actual_bump"]) == (0, "0.9.0", "major")
-    code, doc = compat(index_wheel := str(next(p.path for p in index.projects["skillwiki-demo-shop"] if p.path.name.endswith("1.0.0-py3-none-any.whl"))), "index:<1")
-    assert (code, doc["old"]["version"], doc["new"]["version"]) == (0, "0.9.0", "1.0.0"), index_wheel  # NEW's name from the wheel
+    code, doc = compat(
+        index_wheel := str(
+            next(
+                p.path for p in index.projects["skillwiki-demo-shop"] if p.path.name.endswith("1.0.0-py3-none-any.whl")
+            )
+        ),
+        "index:<1",
+    )
+    assert (code, doc["old"]["version"], doc["new"]["version"]) == (0, "0.9.0", "1.0.0"), (
+        index_wheel
+    )  # NEW's name from the wheel
     code, doc = compat(new, "index:>=2")  # nothing matches
     assert code == 1 and codes(doc) == ["SW600"] and "no release of" in doc["findings"][0]["message"]
 
@@ -216,7 +248,11 @@ def test_index_down_garbage_or_slow(tmp_path: Path, monkeypatch: pytest.MonkeyPa
         served.routes[f"/simple/{DIST}/"] = (200, "application/vnd.pypi.simple.v1+json", b"{garbage")
         code, doc = compat(new, "index:")
         assert code == 1 and codes(doc) == ["SW600"] and "does not parse" in doc["findings"][0]["message"]
-        served.routes[f"/simple/{DIST}/"] = (200, "text/html", b'<a href="../../files/x/skillwiki_demo_shop-1.0.0-py3-none-any.whl#sha256=00">x</a>')
+        served.routes[f"/simple/{DIST}/"] = (
+            200,
+            "text/html",
+            b'<a href="../../files/x/skillwiki_demo_shop-1.0.0-py3-none-any.whl#sha256=00">x</a>',
+        )
         code, doc = compat(new, "index:")
         assert code == 1 and codes(doc) == ["SW600"]  # a file that is not there
     assert time.monotonic() - start < 60
@@ -234,7 +270,9 @@ def test_build_refuses_a_release_whose_bump_is_too_small(index: Index, tmp_path:
     assert again.code == 1 and "not built" in again.err
 
 
-def test_build_of_a_first_release_checks_then_builds(index: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_build_of_a_first_release_checks_then_builds(
+    index: Index, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Nothing published yet under this name: nothing to compare, so it goes on to
     build (the build itself, tested in test_build.py, is replaced here: its isolated
     environment would look for hatchling on this test's index)."""

@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from consumer_site import BUNDLES, LOAD, write_site
+
 from skillwiki_sdk.validation import load_bundle
 
 
@@ -30,13 +30,25 @@ def bundles() -> dict:
 def sw(site: Path, tmp_path_factory: pytest.TempPathFactory):
     cache = tmp_path_factory.mktemp("cache")
 
-    def run(*args: str, columns: int | None = None, stdin: str | None = None, encoding: str = "utf-8") -> subprocess.CompletedProcess:
+    def run(
+        *args: str, columns: int | None = None, stdin: str | None = None, encoding: str = "utf-8"
+    ) -> subprocess.CompletedProcess:
         env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
-        env.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS=LOAD, SKILLWIKI_CACHE_DIR=str(cache), PYTHONIOENCODING=encoding)
+        env.update(
+            PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS=LOAD, SKILLWIKI_CACHE_DIR=str(cache), PYTHONIOENCODING=encoding
+        )
         env.pop("COLUMNS", None)
         if columns:
             env["COLUMNS"] = str(columns)
-        done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", *args], env=env, capture_output=True, text=True, timeout=120, input=stdin, encoding="utf-8")
+        done = subprocess.run(
+            [sys.executable, "-m", "skillwiki_sdk", *args],
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=120,
+            input=stdin,
+            encoding="utf-8",
+        )
         assert done.returncode in (0, 1, 2), done.stderr
         assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
         return done
@@ -53,16 +65,36 @@ def test_atoms_lists_every_atom_of_a_domain(sw, bundles: dict) -> None:
     assert [a["id"] for a in document["atoms"]] == [a.id for a in bundle.atoms_sorted()]
     first = document["atoms"][0]
     atom = bundle.atoms_sorted()[0]
-    assert (first["ref"], first["title"], first["summary"], first["quality"]) == (atom.ref, atom.title, atom.summary, atom.quality)
+    assert (first["ref"], first["title"], first["summary"], first["quality"]) == (
+        atom.ref,
+        atom.title,
+        atom.summary,
+        atom.quality,
+    )
     text = sw("atoms", "backend-architecture").stdout
     assert text.startswith("backend-architecture: 18 of 18 atoms")
     assert all(a.id in text for a in bundle.atoms)
 
 
 def test_atoms_filters_by_kind_tag_and_axis(sw, bundles: dict) -> None:
-    done = sw("atoms", "data-engineering", "--kind", "pattern", "--axis", "processing=streaming", "--axis", "processing=micro-batch", "--format", "json")
+    done = sw(
+        "atoms",
+        "data-engineering",
+        "--kind",
+        "pattern",
+        "--axis",
+        "processing=streaming",
+        "--axis",
+        "processing=micro-batch",
+        "--format",
+        "json",
+    )
     ids = [a["id"] for a in json.loads(done.stdout)["atoms"]]
-    expected = [a.id for a in bundles["data-engineering"].atoms_sorted() if a.kind == "pattern" and {"streaming", "micro-batch"} & set(a.axes.get("processing", ()))]
+    expected = [
+        a.id
+        for a in bundles["data-engineering"].atoms_sorted()
+        if a.kind == "pattern" and {"streaming", "micro-batch"} & set(a.axes.get("processing", ()))
+    ]
     assert ids == expected and expected
     done = sw("atoms", "web-security", "--tag", "csrf")
     assert "csrf-tokens" in done.stdout and "tls-everywhere" not in done.stdout
@@ -104,7 +136,12 @@ def test_show_an_atom_with_its_links_resolved_and_its_body_wrapped(sw, bundles: 
 def test_show_an_atom_as_json(sw, bundles: dict) -> None:
     document = json.loads(sw("show", "@backend-architecture/saga", "--format", "json").stdout)
     saga = next(a for a in bundles["backend-architecture"].atoms if a.id == "saga")
-    assert (document["ref"], document["kind"], document["title"], document["body"]) == (saga.ref, saga.kind, saga.title, saga.body)
+    assert (document["ref"], document["kind"], document["title"], document["body"]) == (
+        saga.ref,
+        saga.kind,
+        saga.title,
+        saga.body,
+    )
     assert [r["ref"] for r in document["related"]] == [f"@backend-architecture/{link}" for link in saga.related]
     assert all(r["resolved"] and r["title"] for r in document["related"])
     assert document["sources"] == [dict(s) for s in saga.sources]
@@ -130,7 +167,14 @@ def test_the_card_points_at_the_atoms_command(sw) -> None:
 
 
 def test_match_json_has_exactly_the_documented_shape(sw) -> None:
-    done = sw("match", "our checkout spans three services and we cannot run one transaction across them", "--format", "json", "--top", "3")
+    done = sw(
+        "match",
+        "our checkout spans three services and we cannot run one transaction across them",
+        "--format",
+        "json",
+        "--top",
+        "3",
+    )
     assert done.returncode == 0
     document = json.loads(done.stdout)
     assert list(document) == ["brief", "domains", "atoms"]
@@ -153,7 +197,18 @@ def test_match_text_and_explain_say_why(sw) -> None:
 
 
 def test_match_with_domain_and_axis(sw) -> None:
-    document = json.loads(sw("match", "events arrive late", "--domain", "data-engineering", "--axis", "processing=streaming", "--format", "json").stdout)
+    document = json.loads(
+        sw(
+            "match",
+            "events arrive late",
+            "--domain",
+            "data-engineering",
+            "--axis",
+            "processing=streaming",
+            "--format",
+            "json",
+        ).stdout
+    )
     assert {d["name"] for d in document["domains"]} == {"data-engineering"}
     assert document["atoms"] and all(a["domain"] == "data-engineering" for a in document["atoms"])
 
@@ -205,7 +260,15 @@ def test_list_overlaps(sw) -> None:
     assert "claimed by several domains" in text and "-> @backend-architecture/api-gateway" in text
 
 
-@pytest.mark.parametrize("args", [("show", "web-security/rate-limit-login"), ("match", "sql injection", "--explain"), ("atoms", "web-security"), ("show", "web-security")])
+@pytest.mark.parametrize(
+    "args",
+    [
+        ("show", "web-security/rate-limit-login"),
+        ("match", "sql injection", "--explain"),
+        ("atoms", "web-security"),
+        ("show", "web-security"),
+    ],
+)
 def test_a_terminal_that_cannot_show_every_character_gets_the_rest(sw, args) -> None:
     done = sw(*args, encoding="ascii")
     assert done.returncode == 0 and done.stdout
@@ -213,20 +276,48 @@ def test_a_terminal_that_cannot_show_every_character_gets_the_rest(sw, args) -> 
 
 def test_show_names_a_link_to_a_domain_that_is_not_installed(site: Path, tmp_path: Path) -> None:
     env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
-    env.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS="skillwiki-ct-web-security", SKILLWIKI_CACHE_DIR=str(tmp_path), PYTHONIOENCODING="utf-8")
-    done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "show", "web-security/rate-limit-login", "--format", "json"], env=env, capture_output=True, text=True, timeout=120)
+    env.update(
+        PYTHONPATH=str(site),
+        SKILLWIKI_LOAD_PLUGINS="skillwiki-ct-web-security",
+        SKILLWIKI_CACHE_DIR=str(tmp_path),
+        PYTHONIOENCODING="utf-8",
+    )
+    done = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "show", "web-security/rate-limit-login", "--format", "json"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0, done.stderr
     rows = {row["link"]: row for row in json.loads(done.stdout)["related"]}
-    assert rows["@backend-architecture/api-gateway"] == {"link": "@backend-architecture/api-gateway", "ref": None, "title": None, "resolved": False}
+    assert rows["@backend-architecture/api-gateway"] == {
+        "link": "@backend-architecture/api-gateway",
+        "ref": None,
+        "title": None,
+        "resolved": False,
+    }
     assert rows["password-hashing"]["resolved"] is True
-    done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "show", "web-security/rate-limit-login"], env=env, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "show", "web-security/rate-limit-login"],
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert "@backend-architecture/api-gateway  (not installed: dangling)" in done.stdout
 
 
 def test_markdown_is_wrapped_but_code_headings_and_tables_are_kept() -> None:
     from skillwiki_sdk.commands.show_atom import wrap_markdown
 
-    text = "## A heading that is long enough to pass the width of this test\n\n" + "word " * 30 + "\n\n- an item " + "long " * 20 + "\n\n```\ncode line that is much longer than the width and stays as it is, unbroken\n```\n\n| a | table |\n"
+    text = (
+        "## A heading that is long enough to pass the width of this test\n\n"
+        + "word " * 30
+        + "\n\n- an item "
+        + "long " * 20
+        + "\n\n```\ncode line that is much longer than the width and stays as it is, unbroken\n```\n\n| a | table |\n"
+    )
     lines = wrap_markdown(text, 40)
     assert lines[0].startswith("## A heading") and len(lines[0]) > 40
     assert "code line that is much longer than the width and stays as it is, unbroken" in lines

@@ -23,7 +23,6 @@ from http.server import SimpleHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE, ROOT
 
 pytestmark = pytest.mark.slow
@@ -94,7 +93,12 @@ def test_pip_install_registers_and_uninstall_removes(index_url: str, tmp_path: P
     _run(*pip, "skillwiki-backend-architecture", env=environ)
     listed = json.loads(_run(skillwiki, "list", "--format", "json", env=environ).stdout)
     [domain] = listed["domains"]
-    assert (domain["name"], domain["distribution"], domain["version"], domain["atoms"]) == ("backend-architecture", "skillwiki-backend-architecture", "1.0.0", 18)
+    assert (domain["name"], domain["distribution"], domain["version"], domain["atoms"]) == (
+        "backend-architecture",
+        "skillwiki-backend-architecture",
+        "1.0.0",
+        18,
+    )
     assert listed["problems"] == []
     assert str(env_dir) in domain["path"]  # loaded from the venv, not from this checkout
     card = _run(skillwiki, "show", "backend-architecture", env=environ).stdout

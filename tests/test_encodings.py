@@ -9,7 +9,6 @@ percent-encode its bytes: ``caf%E9-%FF.md``).
 
 from __future__ import annotations
 
-import io
 import json
 import os
 import shutil
@@ -35,7 +34,11 @@ ENCODINGS = {
 
 
 def _environment(extra: dict[str, str]) -> dict[str, str]:
-    keep = {k: v for k, v in os.environ.items() if not k.startswith(("SKILLWIKI_", "LC_", "PYTHONIOENCODING", "PYTHONUTF8", "PYTHONCOERCECLOCALE"))}
+    keep = {
+        k: v
+        for k, v in os.environ.items()
+        if not k.startswith(("SKILLWIKI_", "LC_", "PYTHONIOENCODING", "PYTHONUTF8", "PYTHONCOERCECLOCALE"))
+    }
     keep.pop("LANG", None)
     return {**keep, "SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD": "1", "SKILLWIKI_NO_CACHE": "1", **extra}
 
@@ -45,7 +48,13 @@ def skillwiki(argv: list[str | bytes], encoding: str, cwd: Path, timeout: float 
     stderr as text and stdout's bytes. No traceback, exit 0, 1 or 2, and stdout
     decodes in the encoding the terminal has."""
     extra, expected = ENCODINGS[encoding]
-    done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", *argv], env=_environment(extra), cwd=cwd, capture_output=True, timeout=timeout)
+    done = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", *argv],
+        env=_environment(extra),
+        cwd=cwd,
+        capture_output=True,
+        timeout=timeout,
+    )
     stderr = done.stderr.decode("utf-8", "replace")
     assert "Traceback" not in stderr and "internal error" not in stderr, stderr
     assert done.returncode in (0, 1, 2), (done.returncode, stderr)
@@ -62,9 +71,13 @@ def odd(tmp_path_factory: pytest.TempPathFactory) -> Path:
     bundle = work / "bundle"
     shutil.copytree(HOSTILE_BASE, bundle)
     manifest = bundle / "domain.yaml"
-    manifest.write_text(manifest.read_text(encoding="utf-8").replace("title: Tiny Domain", "title: Café ↗ — 日本語"), encoding="utf-8")
+    manifest.write_text(
+        manifest.read_text(encoding="utf-8").replace("title: Tiny Domain", "title: Café ↗ — 日本語"), encoding="utf-8"
+    )
     atom = bundle / "atoms" / "patterns" / "read-through.md"
-    text = atom.read_text(encoding="utf-8").replace("The cache loads missing entries itself.", "Le cache ↗ charge lui-même — « tout ».")
+    text = atom.read_text(encoding="utf-8").replace(
+        "The cache loads missing entries itself.", "Le cache ↗ charge lui-même — « tout »."
+    )
     os.remove(atom)
     with open(os.path.join(os.fsencode(bundle / "atoms" / "patterns"), ODD_NAME), "w", encoding="utf-8") as handle:
         handle.write(text)  # id: read-through in caf\xe9-\xff.md: SW204 names the file
@@ -72,7 +85,9 @@ def odd(tmp_path_factory: pytest.TempPathFactory) -> Path:
         handle.write("not an atom\n")
     with tarfile.open(work / "skillwiki_tiny-0.3.0.tar.gz", "w:gz") as archive:
         for path in sorted(bundle.rglob("*")):
-            archive.add(path, arcname="skillwiki_tiny-0.3.0/tiny/bundle/" + path.relative_to(bundle).as_posix(), recursive=False)
+            archive.add(
+                path, arcname="skillwiki_tiny-0.3.0/tiny/bundle/" + path.relative_to(bundle).as_posix(), recursive=False
+            )
     return work
 
 
@@ -116,7 +131,9 @@ def test_the_formatters_escape_lone_surrogates_in_process() -> None:
     from skillwiki_sdk.report import render
 
     report = Report(target="caf\udce9")
-    report.findings.append(rules.STRAY_FILE.finding("not an atom: 'x\ud800'", file="caf\udce9/atoms/n\udcff.txt", line=1))
+    report.findings.append(
+        rules.STRAY_FILE.finding("not an atom: 'x\ud800'", file="caf\udce9/atoms/n\udcff.txt", line=1)
+    )
     for fmt in ("text", "json", "github", "sarif"):
         out = render([report], fmt)
         out.encode("utf-8")  # strict
@@ -135,7 +152,19 @@ COMMANDS = {
     "rules CODE": (["rules", "SW503"], (0, 2)),  # 2 until rules explains one code (issue 14.9)
     "schema domain": (["schema", "domain"], (0,)),
     "schema atom": (["schema", "atom"], (0,)),
-    "new": (["new", "cafe-domain", "--path", b"proj-\xe9-{encoding}", "--title", "Café ↗", "--description", "Ça marche — ↗ 日本語"], (0,)),
+    "new": (
+        [
+            "new",
+            "cafe-domain",
+            "--path",
+            b"proj-\xe9-{encoding}",
+            "--title",
+            "Café ↗",
+            "--description",
+            "Ça marche — ↗ 日本語",
+        ],
+        (0,),
+    ),
     "build of a project that is not one": (["build", "bundle"], (1,)),
     "usage error": (["show"], (2,)),
 }
@@ -159,7 +188,11 @@ def test_every_command_on_every_output_encoding(odd: Path, command: str, encodin
 @pytest.mark.parametrize("encoding", [name for name in ENCODINGS if name != "utf-8"])
 def test_build_on_every_output_encoding(tmp_path: Path, encoding: str) -> None:
     """A project with a non-ASCII title and description built and validated."""
-    skillwiki(["new", "cafe-domain", "--path", "proj", "--title", "Café ↗", "--description", "Ça marche — ↗ 日本語"], encoding, tmp_path)
+    skillwiki(
+        ["new", "cafe-domain", "--path", "proj", "--title", "Café ↗", "--description", "Ça marche — ↗ 日本語"],
+        encoding,
+        tmp_path,
+    )
     code, stderr, out = skillwiki(["build", "proj"], encoding, tmp_path, timeout=600)
     assert code == 0, stderr
     assert b"[ok]" in out

@@ -10,7 +10,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE, EXAMPLE_BUNDLE
 from plugin_factory import write_bundle, write_distribution
 
@@ -23,7 +22,9 @@ def corrupt(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Path]:
     write_distribution(site, "skillwiki-ex-broken", "0.1", "ex_broken", code="raise RuntimeError('broken')\n")
     bad = write_distribution(site, "skillwiki-ex-latin", "0.1", "ex_latin")
     info = site / "skillwiki_ex_latin-0.1.dist-info"
-    (info / "METADATA").write_bytes(b"Metadata-Version: 2.1\nName: skillwiki-ex-latin\nVersion: 0.1\nSummary: caf\xe9\n")
+    (info / "METADATA").write_bytes(
+        b"Metadata-Version: 2.1\nName: skillwiki-ex-latin\nVersion: 0.1\nSummary: caf\xe9\n"
+    )
     (info / "entry_points.txt").write_bytes(b"[skillwiki]\nex-latin = ex_latin\n# \xff\n")
     assert bad.exists()
     cache = base / "cache" / "bundles"
@@ -60,11 +61,22 @@ COMMANDS = [
 
 @pytest.mark.parametrize("cache", ["garbage", "locked"])
 @pytest.mark.parametrize("argv", COMMANDS, ids=lambda argv: " ".join(argv)[:40])
-def test_every_command_in_a_corrupt_environment_exits_0_1_or_2(corrupt: dict[str, Path], argv: list[str], cache: str) -> None:
+def test_every_command_in_a_corrupt_environment_exits_0_1_or_2(
+    corrupt: dict[str, Path], argv: list[str], cache: str
+) -> None:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
-    environ.update(PYTHONPATH=str(corrupt["site"]), SKILLWIKI_CACHE_DIR=str(corrupt["cache" if cache == "garbage" else "locked"]))
+    environ.update(
+        PYTHONPATH=str(corrupt["site"]), SKILLWIKI_CACHE_DIR=str(corrupt["cache" if cache == "garbage" else "locked"])
+    )
     argv = [arg.format(base=corrupt["base"], cache=cache) for arg in argv]
-    done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", *argv], env=environ, capture_output=True, text=True, timeout=120, cwd=corrupt["base"])
+    done = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", *argv],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+        cwd=corrupt["base"],
+    )
     assert done.returncode in (0, 1, 2), done.stdout + done.stderr
     assert "Traceback" not in done.stdout + done.stderr
     assert "internal error" not in done.stderr

@@ -13,18 +13,17 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from plugin_factory import write_bundle, write_distribution
 
 HOSTILE_BASE = Path(__file__).parent / "hostile" / "_base"
 
-EXITS_IN_HOOK = '''\
+EXITS_IN_HOOK = """\
 from skillwiki_sdk import hookimpl
 
 @hookimpl
 def skillwiki_domains():
     raise SystemExit(7)
-'''
+"""
 
 
 @pytest.fixture(scope="module")
@@ -32,7 +31,9 @@ def corrupt(tmp_path_factory: pytest.TempPathFactory) -> Path:
     work = tmp_path_factory.mktemp("corrupt")
     site = work / "site"
     write_bundle(write_distribution(site, "skillwiki-ex-healthy", "1.0.0", "ex_healthy") / "bundle", "ex-healthy")
-    write_distribution(site, "skillwiki-ex-broken", "0.1", "ex_broken", code='raise RuntimeError("broken on purpose")\n')
+    write_distribution(
+        site, "skillwiki-ex-broken", "0.1", "ex_broken", code='raise RuntimeError("broken on purpose")\n'
+    )
     write_distribution(site, "skillwiki-ex-exits", "0.1", "ex_exits", code=EXITS_IN_HOOK)
     latin_site = work / "latin-site"  # the same plugins, and one whose METADATA is Latin-1
     shutil.copytree(site, latin_site)
@@ -63,10 +64,14 @@ COMMANDS = {
 @pytest.mark.parametrize("site", ["site", "latin-site"])
 @pytest.mark.parametrize("cache", ["unreadable-cache", "cache-is-a-file"])
 @pytest.mark.parametrize("command", list(COMMANDS))
-def test_every_command_exits_0_1_or_2_in_a_corrupt_environment(corrupt: Path, command: str, cache: str, site: str) -> None:
+def test_every_command_exits_0_1_or_2_in_a_corrupt_environment(
+    corrupt: Path, command: str, cache: str, site: str
+) -> None:
     argv, codes = COMMANDS[command]
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
-    environ.update(PYTHONPATH=str(corrupt / site), SKILLWIKI_CACHE_DIR=str(corrupt / cache), SKILLWIKI_PLUGIN_TIMEOUT="20")
+    environ.update(
+        PYTHONPATH=str(corrupt / site), SKILLWIKI_CACHE_DIR=str(corrupt / cache), SKILLWIKI_PLUGIN_TIMEOUT="20"
+    )
     done = subprocess.run(
         [sys.executable, "-m", "skillwiki_sdk", *[a.replace("{cache}", cache).replace("{site}", site) for a in argv]],
         cwd=corrupt,

@@ -11,7 +11,17 @@ from pathlib import Path
 import pytest
 
 from skillwiki_sdk import Registry, rules, validate
-from skillwiki_sdk.explain import BASE, COMPAT, INTERNAL, PLUGIN, REGISTRY, Explanation, explanations, write_example, write_releases
+from skillwiki_sdk.explain import (
+    BASE,
+    COMPAT,
+    INTERNAL,
+    PLUGIN,
+    REGISTRY,
+    Explanation,
+    explanations,
+    write_example,
+    write_releases,
+)
 
 EXPLAINED = explanations()
 
@@ -68,7 +78,9 @@ def judged(item: Explanation, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -
                 return [str(self.root)]
 
         registry = Registry.from_plugins([Plugin(path.parent) for path in sorted(example.glob("*/domain.yaml"))])
-        found = [f for entry in registry for f in entry.findings] + [f for problem in registry.problems for f in problem.findings]
+        found = [f for entry in registry for f in entry.findings] + [
+            f for problem in registry.problems for f in problem.findings
+        ]
         return [(f.code, shown(f.file)) for f in found]
     if item.judge in (PLUGIN, INTERNAL):
         from skillwiki_sdk.commands.validate import validate_paths
@@ -92,7 +104,10 @@ def test_the_example_triggers_its_code(code: str, tmp_path: Path, monkeypatch: p
     if changed and item.judge == "validate" and code not in ("SW101", "SW112"):
         # at the file the example changes (or inside the archive it writes)
         files = [file for c, file in found if c == code]
-        assert any(any(file == name or file.startswith(name + "!") for name in changed) for file in files), (files, changed)
+        assert any(any(file == name or file.startswith(name + "!") for name in changed) for file in files), (
+            files,
+            changed,
+        )
     if item.judge == COMPAT and code != "SW600":
         # in a file that differs between the releases (NEW's, or OLD's for what it lost)
         sides = [f"{side}/{name}" for name in {**item.old, **item.files} for side in ("old", "new")]
@@ -133,14 +148,30 @@ def test_rules_code_of_compat_prints_both_releases_and_what_compat_reports(cli) 
     assert lines[at + 2] == "    id: retry-later"
     assert "  new/: the valid bundle, unchanged" in lines
     assert "  then: skillwiki compat new/bundle --against old/bundle" in lines
-    assert "  old/bundle/atoms/retry-later.md:2:1: SW602 atom 'retry-later' was removed: links to @tiny-domain/retry-later break" in lines
+    assert (
+        "  old/bundle/atoms/retry-later.md:2:1: SW602 atom 'retry-later' was removed: links to @tiny-domain/retry-later break"
+        in lines
+    )
     assert lines[-1].startswith("  Deprecate the atom first")
     document = json.loads(cli("rules", "SW616", "--format", "json").out)
     assert "  new/bundle/atoms/cache-near-reads.md: removed" in document["example"].splitlines()
-    assert "new/bundle/atoms/cache-close-to-reads.md:3:11: SW616 atom 'cache-near-reads' was renamed" in document["example"]
+    assert (
+        "new/bundle/atoms/cache-close-to-reads.md:3:11: SW616 atom 'cache-near-reads' was renamed"
+        in document["example"]
+    )
 
 
-@pytest.mark.parametrize("typed, meant", [("SW2O9", "SW209"), ("sw3o5", "SW305"), ("SWl0l", "SW101"), ("SWIO1", "SW101"), ("SW6O2", "SW602"), ("SW2099", "SW209")])
+@pytest.mark.parametrize(
+    "typed, meant",
+    [
+        ("SW2O9", "SW209"),
+        ("sw3o5", "SW305"),
+        ("SWl0l", "SW101"),
+        ("SWIO1", "SW101"),
+        ("SW6O2", "SW602"),
+        ("SW2099", "SW209"),
+    ],
+)
 def test_look_alike_letters_are_read_as_digits_before_the_closest_code(typed: str, meant: str) -> None:
     from skillwiki_sdk.commands.rules import nearest_code
 

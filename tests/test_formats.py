@@ -11,8 +11,8 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import FIXTURES, ROOT
+
 from skillwiki_sdk.model import Finding, Report, Severity
 from skillwiki_sdk.report import format_github, split_archive, to_json_document, to_sarif_document
 
@@ -55,9 +55,19 @@ def archive_report() -> Report:
     """A report as validating a wheel gives it: members named ``archive!member``."""
     report = Report(target="dist/tiny-1.0-py3-none-any.whl", domains=["tiny-domain"], atoms=3)
     report.findings = [
-        Finding("SW207", Severity.ERROR, SW207, file="dist/tiny-1.0-py3-none-any.whl!tiny/bundle/atoms/a b.md", line=5, column=17, hint=SW207_HINT),
+        Finding(
+            "SW207",
+            Severity.ERROR,
+            SW207,
+            file="dist/tiny-1.0-py3-none-any.whl!tiny/bundle/atoms/a b.md",
+            line=5,
+            column=17,
+            hint=SW207_HINT,
+        ),
         Finding("SW404", Severity.ERROR, "the bundle is not in the wheel", file="dist/tiny-1.0-py3-none-any.whl"),
-        Finding("SW110", Severity.WARNING, SW110, file="dist/tiny-1.0-py3-none-any.whl!tiny/bundle/domain.yaml", line=7),
+        Finding(
+            "SW110", Severity.WARNING, SW110, file="dist/tiny-1.0-py3-none-any.whl!tiny/bundle/domain.yaml", line=7
+        ),
     ]
     return report
 
@@ -107,7 +117,10 @@ def test_the_schema_rejects_a_shape_that_drifted(broken: Path, cli) -> None:
 
 
 def test_split_archive_only_splits_after_an_archive_name() -> None:
-    assert split_archive("dist/x-1.0.tar.gz!x-1.0/src/x/bundle/domain.yaml") == ("dist/x-1.0.tar.gz", "x-1.0/src/x/bundle/domain.yaml")
+    assert split_archive("dist/x-1.0.tar.gz!x-1.0/src/x/bundle/domain.yaml") == (
+        "dist/x-1.0.tar.gz",
+        "x-1.0/src/x/bundle/domain.yaml",
+    )
     assert split_archive("odd!folder/atoms/a.md") == (None, None)
     assert split_archive("a!b.whl!pkg/a.md") == ("a!b.whl", "pkg/a.md")
     assert split_archive(None) == (None, None)
@@ -133,9 +146,13 @@ def test_github_escapes_properties_and_message(tmp_path: Path, monkeypatch, cli)
     make_broken(tmp_path, "odd,name:100%")
     result = cli("validate", "--format", "github", "odd,name:100%")
     first = result.out.splitlines()[0]
-    assert first.startswith("::error file=odd%2Cname%3A100%25/atoms/principles/cache-near-reads.md,line=5,col=17,title=SW207::")
+    assert first.startswith(
+        "::error file=odd%2Cname%3A100%25/atoms/principles/cache-near-reads.md,line=5,col=17,title=SW207::"
+    )
     assert GITHUB_LINE.match(first)
-    report = Report(target="x", findings=[Finding("SW203", Severity.ERROR, "100% wrong:\r\nsee, here", file="a.md", line=2)])
+    report = Report(
+        target="x", findings=[Finding("SW203", Severity.ERROR, "100% wrong:\r\nsee, here", file="a.md", line=2)]
+    )
     assert format_github([report]) == "::error file=a.md,line=2,title=SW203::100%25 wrong:%0D%0Asee, here\n"
 
 
@@ -152,7 +169,9 @@ def test_github_annotates_an_archive_member_on_the_archive() -> None:
 def test_github_is_the_default_under_github_actions(broken: Path, monkeypatch, cli) -> None:
     monkeypatch.setenv("GITHUB_ACTIONS", "true")
     assert cli("validate", "bundle").out.startswith("::error file=bundle/atoms/principles/cache-near-reads.md,")
-    assert cli("validate", "--format", "text", "bundle").out.startswith("bundle/atoms/principles/cache-near-reads.md:5:17: SW207 ")
+    assert cli("validate", "--format", "text", "bundle").out.startswith(
+        "bundle/atoms/principles/cache-near-reads.md:5:17: SW207 "
+    )
     monkeypatch.setenv("GITHUB_ACTIONS", "false")
     assert cli("validate", "bundle").out.startswith("bundle/atoms/principles/cache-near-reads.md:5:17: SW207 ")
 
@@ -185,9 +204,15 @@ def test_sarif_validates_against_the_sarif_2_1_0_schema(broken: Path, cli) -> No
     assert error["message"]["text"] == f"{SW207}\nhint: {SW207_HINT}"
     location = error["locations"][0]["physicalLocation"]
     assert location["artifactLocation"]["uri"] == "bundle/atoms/principles/cache-near-reads.md"
-    assert run["artifacts"][location["artifactLocation"]["index"]]["location"]["uri"] == location["artifactLocation"]["uri"]
+    assert (
+        run["artifacts"][location["artifactLocation"]["index"]]["location"]["uri"]
+        == location["artifactLocation"]["uri"]
+    )
     assert location["region"] == {"startLine": 5, "startColumn": 17}
-    assert warning["level"] == "warning" and warning["locations"][0]["physicalLocation"]["region"] == {"startLine": 7, "startColumn": 25}
+    assert warning["level"] == "warning" and warning["locations"][0]["physicalLocation"]["region"] == {
+        "startLine": 7,
+        "startColumn": 25,
+    }
     assert run["invocations"] == [{"executionSuccessful": True, "exitCode": 1}]
 
 
@@ -214,11 +239,17 @@ def test_sarif_nests_an_archive_member_in_its_archive() -> None:
     assert run["artifacts"][nested["parentIndex"]] == {"location": {"uri": "dist/tiny-1.0-py3-none-any.whl"}}
     assert location["region"] == {"startLine": 5, "startColumn": 17}
     assert member["properties"] == {"archive": "dist/tiny-1.0-py3-none-any.whl", "member": "tiny/bundle/atoms/a b.md"}
-    assert whole["locations"][0]["physicalLocation"] == {"artifactLocation": {"uri": "dist/tiny-1.0-py3-none-any.whl", "index": nested["parentIndex"]}}
+    assert whole["locations"][0]["physicalLocation"] == {
+        "artifactLocation": {"uri": "dist/tiny-1.0-py3-none-any.whl", "index": nested["parentIndex"]}
+    }
     assert "properties" not in whole
     assert manifest["locations"][0]["physicalLocation"]["region"] == {"startLine": 7}
     # one archive artifact, two members nested in it
-    assert sorted(a.get("parentIndex", -1) for a in run["artifacts"]) == [-1, nested["parentIndex"], nested["parentIndex"]]
+    assert sorted(a.get("parentIndex", -1) for a in run["artifacts"]) == [
+        -1,
+        nested["parentIndex"],
+        nested["parentIndex"],
+    ]
 
 
 # --- many paths, streams and colour ------------------------------------------------
@@ -258,7 +289,9 @@ def test_a_path_that_crashes_does_not_stop_the_others(broken: Path, monkeypatch,
     result = cli("validate", "--format", "json", "bundle", "good")
     assert result.code == 1
     crashed, good = json.loads(result.out)["results"]
-    assert [(f["code"], f["file"], f["message"]) for f in crashed["findings"]] == [("SW599", "bundle", "validating this path raised RuntimeError: boom")]
+    assert [(f["code"], f["file"], f["message"]) for f in crashed["findings"]] == [
+        ("SW599", "bundle", "validating this path raised RuntimeError: boom")
+    ]
     assert good["domains"] == ["tiny-domain"] and good["ok"] is True
 
 
@@ -288,7 +321,14 @@ def _on_a_terminal(args: list[str], env: dict[str, str], cwd: Path) -> str:
 
     leader, follower = pty.openpty()
     try:
-        process = subprocess.run([sys.executable, "-m", "skillwiki_sdk", *args], stdout=follower, stderr=subprocess.PIPE, env=env, cwd=cwd, timeout=60)
+        process = subprocess.run(
+            [sys.executable, "-m", "skillwiki_sdk", *args],
+            stdout=follower,
+            stderr=subprocess.PIPE,
+            env=env,
+            cwd=cwd,
+            timeout=60,
+        )
         os.close(follower)
         chunks = []
         while True:

@@ -15,13 +15,12 @@ import textwrap
 from pathlib import Path
 
 import pytest
-
 from conftest import ROOT
 from plugin_factory import write_bundle, write_distribution
 
 sys.path.insert(0, str(ROOT / "benchmarks"))
 
-from generate import generate_bundle  # noqa: E402
+from generate import generate_bundle
 
 ATOMS = 3000
 
@@ -96,8 +95,16 @@ def host(tmp_path_factory: pytest.TempPathFactory) -> dict:
     results = base / "results.json"
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
     # only this test's plugin, whatever else is installed here (make demo installs one)
-    environ.update(PYTHONPATH=str(site), SKILLWIKI_CACHE_DIR=str(base / "cache"), SKILLWIKI_LOAD_PLUGINS="skillwiki-gu-plugin")
-    done = subprocess.run([sys.executable, "-c", HOST, str(bundle), str(results)], env=environ, capture_output=True, text=True, timeout=300)
+    environ.update(
+        PYTHONPATH=str(site), SKILLWIKI_CACHE_DIR=str(base / "cache"), SKILLWIKI_LOAD_PLUGINS="skillwiki-gu-plugin"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", HOST, str(bundle), str(results)],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert done.returncode == 0, done.stderr
     return {**json.loads(results.read_text()), "stdout": done.stdout, "stderr": done.stderr}
 

@@ -29,8 +29,9 @@ import sys
 import tempfile
 import threading
 import time
+from collections.abc import Iterator
 from pathlib import Path
-from typing import Any, Iterator
+from typing import Any
 
 import pytest
 
@@ -125,16 +126,24 @@ def make_archive(path: Path, step: dict[str, Any]) -> None:
                     info.external_attr = (stat.S_IFLNK | 0o777) << 16
                     archive.writestr(info, member["symlink"])
                 else:
-                    archive.writestr(info, member.get("text", "").encode(member.get("encoding", "utf-8")) or bytes(member.get("zeros", 0)))
+                    archive.writestr(
+                        info,
+                        member.get("text", "").encode(member.get("encoding", "utf-8")) or bytes(member.get("zeros", 0)),
+                    )
         data = buffer.getvalue()
         for member in step["members"]:
             if "claim" in member:  # the central directory's uncompressed size: offset 24 of the entry
                 entry = data.index(b"PK\x01\x02")
-                while data[entry + 46 : entry + 46 + int.from_bytes(data[entry + 28 : entry + 30], "little")] != member["name"].encode():
+                while (
+                    data[entry + 46 : entry + 46 + int.from_bytes(data[entry + 28 : entry + 30], "little")]
+                    != member["name"].encode()
+                ):
                     entry = data.index(b"PK\x01\x02", entry + 4)
                 data = data[: entry + 24] + member["claim"].to_bytes(4, "little") + data[entry + 28 :]
     else:
-        with tarfile.open(fileobj=buffer, mode="w" + {"tar.gz": ":gz", "tar.xz": ":xz", "tar.bz2": ":bz2", "tar": ""}[step["format"]]) as archive:
+        with tarfile.open(
+            fileobj=buffer, mode="w" + {"tar.gz": ":gz", "tar.xz": ":xz", "tar.bz2": ":bz2", "tar": ""}[step["format"]]
+        ) as archive:
             for member in step["members"]:
                 info = tarfile.TarInfo(member["name"])
                 if "symlink" in member or "hardlink" in member:
@@ -260,7 +269,10 @@ def check_report(case: Path, target: Path, workdir: Path, code: int, stdout: str
     assert code == 1, f"exit code {code}, expected 1\n{stdout}\n{stderr}"
     document = json.loads(stdout)
     findings = [finding for result in document["results"] for finding in result["findings"]]
-    got = [(f["code"], _relative(f["file"], target, workdir), f["line"], f["severity"], f["message"], f["column"]) for f in findings]
+    got = [
+        (f["code"], _relative(f["file"], target, workdir), f["line"], f["severity"], f["message"], f["column"])
+        for f in findings
+    ]
     for wanted in expect["findings"]:
         matches = [
             g
@@ -350,14 +362,19 @@ def test_a_file_that_disappears_between_listing_and_reading(tmp_path: Path, monk
 
 
 @pytest.mark.parametrize("suffix", [".whl", ".tar.gz"])
-def test_an_archive_over_the_size_limit_is_refused_before_extraction(suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_an_archive_over_the_size_limit_is_refused_before_extraction(
+    suffix: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Members whose stated sizes add up beyond LIMITS.archive_bytes: refused, nothing written."""
     from skillwiki_sdk import loading
     from skillwiki_sdk.validation import validate
 
     monkeypatch.setattr(loading, "LIMITS", loading.Limits(archive_bytes=10_000))
     target = tmp_path / f"skillwiki_tiny-0.3.0{'-py3-none-any' if suffix == '.whl' else ''}{suffix}"
-    make_archive(target, {"format": "zip" if suffix == ".whl" else "tar.gz", "members": [{"name": "a/big.txt", "text": "x" * 20_000}]})
+    make_archive(
+        target,
+        {"format": "zip" if suffix == ".whl" else "tar.gz", "members": [{"name": "a/big.txt", "text": "x" * 20_000}]},
+    )
     scratch = tmp_path / "scratch"
     scratch.mkdir()
     monkeypatch.setattr(tempfile, "tempdir", str(scratch))
@@ -377,7 +394,9 @@ def test_installed_plugins_bundles_refuse_links_that_leave_them(tmp_path: Path) 
     write_bundle(write_distribution(site, "skillwiki-lk-healthy", "1.0.0", "lk_healthy") / "bundle", "lk-healthy")
     elsewhere = write_bundle(tmp_path / "elsewhere", "lk-elsewhere")
     for name, target in (("lk-out", str(elsewhere / "atoms")), ("lk-etc", "/etc")):
-        bundle = write_bundle(write_distribution(site, f"skillwiki-{name}", "1.0.0", name.replace("-", "_")) / "bundle", name)
+        bundle = write_bundle(
+            write_distribution(site, f"skillwiki-{name}", "1.0.0", name.replace("-", "_")) / "bundle", name
+        )
         shutil.rmtree(bundle / "atoms")
         os.symlink(target, bundle / "atoms")
     deep = write_bundle(write_distribution(site, "skillwiki-lk-deep", "1.0.0", "lk_deep") / "bundle", "lk-deep")
@@ -385,10 +404,18 @@ def test_installed_plugins_bundles_refuse_links_that_leave_them(tmp_path: Path) 
     os.symlink(elsewhere / "atoms", deep / "atoms" / "a" / "b" / "c")
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
     environ.update(PYTHONPATH=str(site), SKILLWIKI_NO_CACHE="1")
-    done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "list", "--format", "json"], env=environ, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "list", "--format", "json"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode == 0 and "Traceback" not in done.stderr, done.stderr
     document = json.loads(done.stdout)
-    assert [d["name"] for d in document["domains"] if d["name"].startswith("lk-")] == ["lk-healthy"]  # (and what else is installed)
+    assert [d["name"] for d in document["domains"] if d["name"].startswith("lk-")] == [
+        "lk-healthy"
+    ]  # (and what else is installed)
     problems = {p["distribution"]: p for p in document["problems"]}
     assert set(problems) == {"skillwiki-lk-out", "skillwiki-lk-etc", "skillwiki-lk-deep"}
     for problem in problems.values():

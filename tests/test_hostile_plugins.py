@@ -251,14 +251,19 @@ def _make_site(root: Path, modules: list[str]) -> Path:
         (info / "entry_points.txt").write_text(f"[skillwiki]\n{module.replace('_', '-')} = {module}\n")
         # as pip records an install: every file the distribution put there
         files = [p for p in sorted(package.rglob("*")) if p.is_file()]
-        (info / "RECORD").write_text("".join(f"{p.relative_to(root).as_posix()},sha256=x,{p.stat().st_size}\n" for p in files))
+        (info / "RECORD").write_text(
+            "".join(f"{p.relative_to(root).as_posix()},sha256=x,{p.stat().st_size}\n" for p in files)
+        )
     return root
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """Every plugin but the one whose check misbehaves (it would fail every bundle)."""
-    return _make_site(tmp_path_factory.mktemp("site"), [m for m in PLUGINS if m != "hostile_check_exits" and m not in SLOW_PLUGINS and m not in ROUND_TWO])
+    return _make_site(
+        tmp_path_factory.mktemp("site"),
+        [m for m in PLUGINS if m != "hostile_check_exits" and m not in SLOW_PLUGINS and m not in ROUND_TWO],
+    )
 
 
 @pytest.fixture(scope="module")
@@ -271,7 +276,9 @@ def _skillwiki(site: Path, *argv: str, **extra_env: str) -> subprocess.Completed
     env = {**os.environ, "PYTHONPATH": str(site), "SKILLWIKI_DEBUG": "", **extra_env}
     env.pop("SKILLWIKI_LOAD_PLUGINS", None)
     env.pop("SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD", None)
-    return subprocess.run([sys.executable, "-m", "skillwiki_sdk", *argv], capture_output=True, text=True, env=env, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", *argv], capture_output=True, text=True, env=env, timeout=120
+    )
 
 
 def test_list_reports_broken_plugins_and_prints_json_only(site: Path) -> None:
@@ -325,9 +332,19 @@ def test_a_slow_plugin_is_reported_and_the_others_still_load(tmp_path: Path) -> 
     took = time.monotonic() - started
     document = json.loads(process.stdout)
     assert took < 20, f"the 60-second plugins were not cut short ({took:.0f} s)"
-    assert [d["name"] for d in document["domains"] if d["distribution"].startswith("skillwiki-hostile-")] == ["tiny-domain"]
-    problems = {p["distribution"]: (p["stage"], p["reason"]) for p in document["problems"] if p["distribution"].startswith("skillwiki-hostile-")}
-    assert sorted(problems) == ["skillwiki-hostile-ignores-alarm", "skillwiki-hostile-slow-hook", "skillwiki-hostile-slow-import"]
+    assert [d["name"] for d in document["domains"] if d["distribution"].startswith("skillwiki-hostile-")] == [
+        "tiny-domain"
+    ]
+    problems = {
+        p["distribution"]: (p["stage"], p["reason"])
+        for p in document["problems"]
+        if p["distribution"].startswith("skillwiki-hostile-")
+    }
+    assert sorted(problems) == [
+        "skillwiki-hostile-ignores-alarm",
+        "skillwiki-hostile-slow-hook",
+        "skillwiki-hostile-slow-import",
+    ]
     assert problems["skillwiki-hostile-ignores-alarm"][0] == "hook"
     assert problems["skillwiki-hostile-slow-import"][0] == "import"
     assert problems["skillwiki-hostile-slow-hook"][0] == "hook"
@@ -363,10 +380,16 @@ def test_plugins_that_reach_past_their_own_code_are_their_own_problems(round_two
     endless = problems["skillwiki-hostile-endless-folder"]
     assert endless["stage"] == "bundle" and "more than" in endless["reason"]
     nested = problems["skillwiki-hostile-discovers"]
-    assert nested["stage"] == "hook" and "Registry.discover() was called from a plugin's code while discovering" in nested["reason"]
+    assert (
+        nested["stage"] == "hook"
+        and "Registry.discover() was called from a plugin's code while discovering" in nested["reason"]
+    )
     [bad] = [p for p in document["problems"] if "its metadata cannot be read" in p["reason"]]
     assert "hostile_bad_metadata-1.0.dist-info" in bad["distribution"] and bad["stage"] == "import"
-    assert not any(p["distribution"] in ("skillwiki-hostile-replaces-loader", "skillwiki-hostile-thread-left") for p in document["problems"])
+    assert not any(
+        p["distribution"] in ("skillwiki-hostile-replaces-loader", "skillwiki-hostile-thread-left")
+        for p in document["problems"]
+    )
 
 
 def test_validate_in_an_environment_with_bad_metadata_still_validates(round_two: Path, tmp_path: Path) -> None:
@@ -375,4 +398,3 @@ def test_validate_in_an_environment_with_bad_metadata_still_validates(round_two:
     process = _skillwiki(round_two, "validate", "--format", "json", str(bundle), SKILLWIKI_PLUGIN_TIMEOUT="5")
     assert process.returncode == 0, process.stdout + process.stderr
     assert json.loads(process.stdout)["ok"] is True
-

@@ -10,9 +10,9 @@ import time
 from pathlib import Path
 
 import pytest
+from index_server import Index, serve
 from packaging.version import Version
 
-from index_server import Index, serve
 from skillwiki_sdk.index import PackageIndex, PackageIndexError, configured_index_urls, newest_file, redact_url
 
 
@@ -50,7 +50,12 @@ def test_projects_and_files_with_versions_hashes_yanked(index: Index) -> None:
     files = {f.filename: f for f in client.files("Skillwiki.Foo")}
     assert len(files) == 6
     wheel = files["skillwiki_foo-1.1.0-py3-none-any.whl"]
-    assert (wheel.version, wheel.kind, wheel.requires_python, wheel.yanked) == (Version("1.1.0"), "wheel", ">=3.8", None)
+    assert (wheel.version, wheel.kind, wheel.requires_python, wheel.yanked) == (
+        Version("1.1.0"),
+        "wheel",
+        ">=3.8",
+        None,
+    )
     assert files["skillwiki_foo-1.1.0.tar.gz"].kind == "sdist"
     assert wheel.hashes["sha256"] == hashlib.sha256(b"content of skillwiki_foo-1.1.0-py3-none-any.whl").hexdigest()
     assert files["skillwiki_foo-1.2.0-py3-none-any.whl"].yanked == "broken release"
@@ -145,12 +150,18 @@ def test_file_index(tmp_path: Path) -> None:
 
 def test_configured_index_urls(tmp_path: Path) -> None:
     config = tmp_path / "pip.conf"
-    config.write_text("[global]\nindex-url = https://a.example/simple\nextra-index-url =\n  https://b.example/simple\n[install]\nindex_url = https://c.example/simple\n")
+    config.write_text(
+        "[global]\nindex-url = https://a.example/simple\nextra-index-url =\n  https://b.example/simple\n[install]\nindex_url = https://c.example/simple\n"
+    )
     env = {"PIP_CONFIG_FILE": str(config), "HOME": str(tmp_path), "XDG_CONFIG_DIRS": str(tmp_path / "none")}
     assert configured_index_urls(env) == ["https://c.example/simple", "https://b.example/simple"]
-    assert configured_index_urls({**env, "PIP_INDEX_URL": "http://127.0.0.1:1/simple/"})[0] == "http://127.0.0.1:1/simple/"
+    assert (
+        configured_index_urls({**env, "PIP_INDEX_URL": "http://127.0.0.1:1/simple/"})[0] == "http://127.0.0.1:1/simple/"
+    )
     assert configured_index_urls({"PIP_CONFIG_FILE": os.devnull}) == ["https://pypi.org/simple/"]
-    assert configured_index_urls({"PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1", "PIP_EXTRA_INDEX_URL": "x y"}) == ["x", "y"]
+    assert configured_index_urls(
+        {"PIP_CONFIG_FILE": os.devnull, "PIP_NO_INDEX": "1", "PIP_EXTRA_INDEX_URL": "x y"}
+    ) == ["x", "y"]
 
 
 def test_redact_url() -> None:
@@ -162,5 +173,9 @@ def test_an_http_index_never_makes_the_client_read_a_local_file(tmp_path: Path) 
     secret = tmp_path / "skillwiki_foo-9.0.0-py3-none-any.whl"
     secret.write_bytes(b"local")
     with serve() as index:
-        index.routes["/simple/skillwiki-foo/"] = (200, "text/html", f'<a href="{secret.as_uri()}">{secret.name}</a>'.encode())
+        index.routes["/simple/skillwiki-foo/"] = (
+            200,
+            "text/html",
+            f'<a href="{secret.as_uri()}">{secret.name}</a>'.encode(),
+        )
         assert PackageIndex(index.url).files("skillwiki-foo") == []

@@ -53,7 +53,12 @@ def _graph() -> tuple[dict[str, set[str]], list[tuple[str, str, str]]]:
                     else:
                         targets.append(base)
                         dunder = alias.name.startswith("__") and alias.name.endswith("__")
-                        if alias.name.startswith("_") and not dunder and base != name and base.startswith("skillwiki_sdk"):
+                        if (
+                            alias.name.startswith("_")
+                            and not dunder
+                            and base != name
+                            and base.startswith("skillwiki_sdk")
+                        ):
                             private.append((name, base, alias.name))
             else:
                 continue
@@ -99,7 +104,11 @@ def test_the_cycle_finder_finds_a_cycle() -> None:
 def test_the_library_never_imports_the_command_line() -> None:
     edges, _ = _graph()
     library = [name for name in edges if not name.startswith(CLI)]
-    assert {name: sorted(t for t in edges[name] if t.startswith(CLI)) for name in library if any(t.startswith(CLI) for t in edges[name])} == {}
+    assert {
+        name: sorted(t for t in edges[name] if t.startswith(CLI))
+        for name in library
+        if any(t.startswith(CLI) for t in edges[name])
+    } == {}
 
 
 def test_no_private_name_is_imported_from_another_module() -> None:
@@ -111,7 +120,22 @@ def test_the_library_has_no_process_wide_side_effects_in_its_source() -> None:
     """What only the command line may do: fork, start processes or threads, signals
     and timers, fd redirection, gc switches, exiting, printing. (Building runs a
     build backend in processes: it is the command's, in ``commands/_build.py``.)"""
-    forbidden = ("os.fork", "signal.", "setitimer", "os.dup2", "gc.disable", "gc.freeze", "gc.set_threshold", "sys.exit(", "os._exit", "print(", "threading.Thread", "subprocess.", "multiprocessing", "ProcessPoolExecutor")
+    forbidden = (
+        "os.fork",
+        "signal.",
+        "setitimer",
+        "os.dup2",
+        "gc.disable",
+        "gc.freeze",
+        "gc.set_threshold",
+        "sys.exit(",
+        "os._exit",
+        "print(",
+        "threading.Thread",
+        "subprocess.",
+        "multiprocessing",
+        "ProcessPoolExecutor",
+    )
     offenders = []
     for path in PACKAGE.rglob("*.py"):
         name = _module_name(path)
@@ -121,7 +145,12 @@ def test_the_library_has_no_process_wide_side_effects_in_its_source() -> None:
         for node in ast.walk(tree):
             if isinstance(node, (ast.Call, ast.Attribute)):
                 text = ast.unparse(node)
-                hits = [word for word in forbidden if text.startswith(word) or (word.endswith("(") and isinstance(node, ast.Call) and text.startswith(word))]
+                hits = [
+                    word
+                    for word in forbidden
+                    if text.startswith(word)
+                    or (word.endswith("(") and isinstance(node, ast.Call) and text.startswith(word))
+                ]
                 if hits:
                     offenders.append((name, node.lineno, text[:60]))
     assert offenders == []

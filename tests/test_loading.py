@@ -14,25 +14,47 @@ from typing import Any
 import yaml
 from hypothesis import given
 from hypothesis import strategies as st
+from test_properties import ODD_VALUES, PROFILE
 
 from skillwiki_sdk.loading import LIMITS, load_yaml
 from skillwiki_sdk.model import Source
-
-from test_properties import ODD_VALUES, PROFILE
 
 SOURCE = Source("atoms/a.md", "atoms/a.md", offset=1)
 
 scalars = st.one_of(
     st.text(max_size=20),
-    st.sampled_from(["no", "yes", "on", "null", "~", "1.0", "0x1F", "2024-01-01", "2024-01-01 10:00:00", ".nan", "<<", "=", "-", "+1"]),
+    st.sampled_from(
+        [
+            "no",
+            "yes",
+            "on",
+            "null",
+            "~",
+            "1.0",
+            "0x1F",
+            "2024-01-01",
+            "2024-01-01 10:00:00",
+            ".nan",
+            "<<",
+            "=",
+            "-",
+            "+1",
+        ]
+    ),
     st.integers(),
     st.floats(allow_nan=True),
     st.booleans(),
     st.none(),
     st.dates(min_value=datetime.date(1900, 1, 1)),
 )
-keys = st.one_of(st.text(max_size=8), st.integers(-3, 3), st.booleans(), st.none(), st.sampled_from(["no", "1", "id", "tags"]))
-documents = st.recursive(scalars, lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)), max_leaves=25)
+keys = st.one_of(
+    st.text(max_size=8), st.integers(-3, 3), st.booleans(), st.none(), st.sampled_from(["no", "1", "id", "tags"])
+)
+documents = st.recursive(
+    scalars,
+    lambda inner: st.one_of(st.lists(inner, max_size=4), st.dictionaries(keys, inner, max_size=4)),
+    max_leaves=25,
+)
 
 
 def _both(text: str) -> tuple[Any, Any]:
@@ -63,8 +85,15 @@ def test_direct_construction_equals_pyyaml(document: Any, flow: bool) -> None:
 
 
 @PROFILE
-@given(documents, st.floats(0, 1, exclude_max=True), st.one_of(st.sampled_from(ODD_VALUES), st.text(max_size=30)), st.booleans())
-def test_direct_construction_equals_pyyaml_on_damaged_text(document: Any, where: float, insert: str, repeat: bool) -> None:
+@given(
+    documents,
+    st.floats(0, 1, exclude_max=True),
+    st.one_of(st.sampled_from(ODD_VALUES), st.text(max_size=30)),
+    st.booleans(),
+)
+def test_direct_construction_equals_pyyaml_on_damaged_text(
+    document: Any, where: float, insert: str, repeat: bool
+) -> None:
     text = _damaged(yaml.safe_dump(document, default_flow_style=False, allow_unicode=True), where, insert, repeat)
     direct, general = _both(text)
     assert direct == general
@@ -95,4 +124,11 @@ def test_values_yaml_cannot_make_stay_text_beside_a_located_finding() -> None:
         assert document.ok and document.unread
         assert document.data == {"a": "2024-02-30", "b": "4x", "c": ["maybe", "0x_"], "soon": 1, "d": "9" * 700}
         found = sorted((f.line, f.column, f.code) for f in document.findings)
-        assert found == [(2, 4, "SW503"), (3, 4, "SW503"), (4, 5, "SW503"), (4, 19, "SW503"), (5, 1, "SW503"), (6, 4, "SW509")]
+        assert found == [
+            (2, 4, "SW503"),
+            (3, 4, "SW503"),
+            (4, 5, "SW503"),
+            (4, 19, "SW503"),
+            (5, 1, "SW503"),
+            (6, 4, "SW509"),
+        ]

@@ -8,8 +8,8 @@ import json
 from pathlib import Path
 
 import pytest
-
 from consumer_site import BRIEFS, BUNDLES, TARGETS, evaluate, load_briefs
+
 from skillwiki_sdk import match as M
 from skillwiki_sdk.analysis import stem, terms
 from skillwiki_sdk.query import QueryError
@@ -111,13 +111,18 @@ def _signals(index: M.MatchIndex, brief: str, domain: str) -> list[str]:
     return next((d.tags for d in result.domains if d.name == domain), {})
 
 
-@pytest.mark.parametrize("brief", ["we need a circuit breaker", "circuit breakers everywhere", "add a circuitbreaker", "the circuit-breaker trips"])
+@pytest.mark.parametrize(
+    "brief",
+    ["we need a circuit breaker", "circuit breakers everywhere", "add a circuitbreaker", "the circuit-breaker trips"],
+)
 def test_hyphenated_and_compound_tags_match(index: M.MatchIndex, brief: str) -> None:
     met = _signals(index, brief, "backend-architecture")
     assert any("circuit-breaker" in tags for tags in met.values()), met
 
 
-@pytest.mark.parametrize("brief", ["is our app 12factor", "a twelve-factor app", "the twelve factor rules", "12 factor"])
+@pytest.mark.parametrize(
+    "brief", ["is our app 12factor", "a twelve-factor app", "the twelve factor rules", "12 factor"]
+)
 def test_12factor_and_twelve_factor_meet(index: M.MatchIndex, brief: str) -> None:
     met = _signals(index, brief, "backend-architecture")
     tags = {tag for found in met.values() for tag in found}
@@ -126,8 +131,14 @@ def test_12factor_and_twelve_factor_meet(index: M.MatchIndex, brief: str) -> Non
 
 def test_axis_values_named_in_the_brief_lift_the_atoms_that_carry_them(domains: dict, index: M.MatchIndex) -> None:
     plain = {a.ref: a for a in M.match(index, "processes that keep no state between requests", top=50).atoms}
-    lifted = {a.ref: a for a in M.match(index, "processes that keep no state between requests on kubernetes", top=50).atoms}
-    carriers = {f"@backend-architecture/{a.id}" for a in domains["backend-architecture"].atoms if "kubernetes" in a.axes.get("deployment-mode", ())}
+    lifted = {
+        a.ref: a for a in M.match(index, "processes that keep no state between requests on kubernetes", top=50).atoms
+    }
+    carriers = {
+        f"@backend-architecture/{a.id}"
+        for a in domains["backend-architecture"].atoms
+        if "kubernetes" in a.axes.get("deployment-mode", ())
+    }
     assert carriers
     for ref in carriers & set(plain) & set(lifted):
         assert "deployment-mode=kubernetes" in lifted[ref].lifts
@@ -139,7 +150,9 @@ def test_axis_values_named_in_the_brief_lift_the_atoms_that_carry_them(domains: 
 
 def test_quality_weighs_a_little(index: M.MatchIndex) -> None:
     for atom in M.match(index, "timeouts retries and failures of remote calls", top=20).atoms:
-        share = atom.score / (atom.text * atom.domain_factor * (1 + M.AXIS_LIFT * len({lift.split("=")[0] for lift in atom.lifts})))
+        share = atom.score / (
+            atom.text * atom.domain_factor * (1 + M.AXIS_LIFT * len({lift.split("=")[0] for lift in atom.lifts}))
+        )
         assert share == pytest.approx(1 + M.QUALITY_WEIGHT * (atom.quality or 0) / 5)
 
 
@@ -155,7 +168,9 @@ def test_signal_words_that_several_domains_claim_are_said(index: M.MatchIndex) -
 
 def test_domain_and_axis_options_restrict_the_answer(domains: dict, index: M.MatchIndex) -> None:
     result = M.match(index, "retry the job", domains=["data-engineering"])
-    assert {d.name for d in result.domains} == {"data-engineering"} and {a.domain for a in result.atoms} == {"data-engineering"}
+    assert {d.name for d in result.domains} == {"data-engineering"} and {a.domain for a in result.atoms} == {
+        "data-engineering"
+    }
     result = M.match(index, "stream events", axes={"processing": ["streaming"]}, top=50)
     assert result.atoms
     for found in result.atoms:

@@ -46,12 +46,21 @@ def test_the_bundles_vocabulary_axes_and_links_are_in_view(project: Path, cli) -
     # its tags, its axis value and its link to queue-writes are all declared elsewhere
     assert findings(cli, CACHE)[:2] == (0, [])
     atom = project / CACHE
-    atom.write_text(atom.read_text().replace("tags: [caching]", "tags: [cachng]").replace("related: [queue-writes]", "related: [queue-write]"))
+    atom.write_text(
+        atom.read_text()
+        .replace("tags: [caching]", "tags: [cachng]")
+        .replace("related: [queue-writes]", "related: [queue-write]")
+    )
     assert findings(cli, CACHE)[:2] == (1, [("SW207", CACHE, 5), ("SW301", CACHE, 8)])
 
 
-@pytest.mark.parametrize(("cwd", "given"), [("bundle/atoms", "queue-writes.md"), ("bundle", "atoms/queue-writes.md"), ("bundle/atoms", "./queue-writes.md")])
-def test_the_file_is_named_as_it_was_given(project: Path, cli, monkeypatch: pytest.MonkeyPatch, cwd: str, given: str) -> None:
+@pytest.mark.parametrize(
+    ("cwd", "given"),
+    [("bundle/atoms", "queue-writes.md"), ("bundle", "atoms/queue-writes.md"), ("bundle/atoms", "./queue-writes.md")],
+)
+def test_the_file_is_named_as_it_was_given(
+    project: Path, cli, monkeypatch: pytest.MonkeyPatch, cwd: str, given: str
+) -> None:
     monkeypatch.chdir(project / cwd)
     shown = given.removeprefix("./")
     assert findings(cli, given)[:2] == (1, [("SW209", shown, 7)])

@@ -14,10 +14,10 @@ from hypothesis import strategies as st
 
 sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(__file__))), "benchmarks"))
 
-from generate import DAMAGES, generate_bundle  # noqa: E402
+from generate import DAMAGES, generate_bundle
 
-from skillwiki_sdk import validate  # noqa: E402
-from skillwiki_sdk.schema import _fast_check, validator  # noqa: E402
+from skillwiki_sdk import validate
+from skillwiki_sdk.schema import _fast_check, validator
 
 COUNT = 600
 EVERY = 23  # one atom in 23 is damaged, each way in turn
@@ -33,7 +33,9 @@ def damaged_bundle(tmp_path_factory: pytest.TempPathFactory) -> str:
 def _by_file(report) -> dict[str, list[tuple]]:
     grouped: dict[str, list[tuple]] = collections.defaultdict(list)
     for finding in report.findings:
-        grouped[finding.file].append((finding.code, finding.severity.value, finding.line, finding.column, finding.message, finding.hint))
+        grouped[finding.file].append(
+            (finding.code, finding.severity.value, finding.line, finding.column, finding.message, finding.hint)
+        )
     return dict(grouped)
 
 
@@ -60,7 +62,9 @@ def test_the_damaged_bundle_has_findings_of_every_kind_in_the_right_files(damage
     assert len(DAMAGES) == 9
     assert codes == {"SW201", "SW202", "SW203", "SW207", "SW210", "SW301", "SW503", "SW504", "SW506"}
     damaged = {f"atom-{index:06d}.md" for index in range(COUNT) if index % EVERY == EVERY // 2}
-    files = {os.path.basename(finding.file) for finding in report.findings if finding.file and finding.file.endswith(".md")}
+    files = {
+        os.path.basename(finding.file) for finding in report.findings if finding.file and finding.file.endswith(".md")
+    }
     assert files == damaged
     assert all(finding.line for finding in report.findings if finding.file and finding.file.endswith(".md"))
 
@@ -68,8 +72,12 @@ def test_the_damaged_bundle_has_findings_of_every_kind_in_the_right_files(damage
 _slug = st.from_regex(r"[a-z0-9]{1,6}(-[a-z0-9]{1,4}){0,2}", fullmatch=True)
 _text = st.one_of(_slug, st.text(max_size=12), st.sampled_from(["", " ", "a\n", "ok\n", "two\nlines", "x" * 401]))
 _scalar = st.one_of(_text, st.integers(-3, 9), st.floats(allow_nan=False), st.booleans(), st.none())
-_value = st.one_of(_scalar, st.lists(_scalar, max_size=4), st.dictionaries(_text, st.lists(_scalar, max_size=3), max_size=3))
-_keys = st.sampled_from(["id", "kind", "title", "summary", "tags", "axes", "quality", "related", "sources", "x-note", "qualty"])
+_value = st.one_of(
+    _scalar, st.lists(_scalar, max_size=4), st.dictionaries(_text, st.lists(_scalar, max_size=3), max_size=3)
+)
+_keys = st.sampled_from(
+    ["id", "kind", "title", "summary", "tags", "axes", "quality", "related", "sources", "x-note", "qualty"]
+)
 _atom = st.dictionaries(_keys, _value, max_size=9).map(lambda d: {"id": "a", "kind": "rule", "summary": "s", **d})
 
 

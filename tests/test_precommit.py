@@ -12,7 +12,6 @@ import sys
 from pathlib import Path
 
 import pytest
-
 from conftest import EXAMPLE, ROOT, git, readme_blocks
 
 pytestmark = pytest.mark.slow
@@ -27,7 +26,13 @@ def sdk_repository(tmp_path_factory: pytest.TempPathFactory) -> Path:
     if shutil.which("git") is None:
         pytest.skip("git is not installed")
     copy = tmp_path_factory.mktemp("sdk") / "skillwiki-sdk"
-    listed = subprocess.run(["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, check=True).stdout.decode().split("\0")
+    listed = (
+        subprocess.run(
+            ["git", "ls-files", "-co", "--exclude-standard", "-z"], cwd=ROOT, capture_output=True, check=True
+        )
+        .stdout.decode()
+        .split("\0")
+    )
     for name in filter(None, listed):
         source = ROOT / name
         if source.is_file():
@@ -47,12 +52,27 @@ def run_recipe(pre_commit: Path, config: str, tmp_path: Path) -> tuple[Path, cal
     git("init", "-q", cwd=plugin)
     git("add", ".", cwd=plugin)
     git("commit", "-q", "-m", "plugin", cwd=plugin)
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PRE_COMMIT", "VIRTUAL_ENV", "GITHUB_ACTIONS"))}
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PRE_COMMIT", "VIRTUAL_ENV", "GITHUB_ACTIONS"))
+    }
     # the environment one commits from: the SDK installed, its skillwiki on the PATH
-    env.update(PRE_COMMIT_HOME=str(tmp_path / "cache"), NO_COLOR="1", PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}")
+    env.update(
+        PRE_COMMIT_HOME=str(tmp_path / "cache"),
+        NO_COLOR="1",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+    )
 
     def run() -> subprocess.CompletedProcess[str]:
-        return subprocess.run([str(pre_commit), "run", "--all-files", "--color", "never"], cwd=plugin, env=env, capture_output=True, text=True, timeout=900)
+        return subprocess.run(
+            [str(pre_commit), "run", "--all-files", "--color", "never"],
+            cwd=plugin,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=900,
+        )
 
     return plugin, run
 

@@ -6,8 +6,8 @@ from __future__ import annotations
 
 import json
 import shutil
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 import pytest
 
@@ -53,15 +53,50 @@ def test_the_scaffold_passes(project: Path, cli) -> None:
 @pytest.mark.parametrize(
     ("damage", "code", "file", "line_text"),
     [
-        (edit(PY, '[project.entry-points.skillwiki]\ntiny-domain = "skillwiki_tiny_domain"\n', ""), "SW403", PY, "[project]"),
-        (edit(PY, 'dependencies = ["skillwiki-sdk>=0.1,<0.2"]', 'dependencies = ["pyyaml"]'), "SW406", PY, "dependencies = "),
-        (edit(PY, 'dependencies = ["skillwiki-sdk>=0.1,<0.2"]', 'dependencies = ["skillwiki-sdk; python_version < \'3\'"]'), "SW406", PY, "dependencies = "),
+        (
+            edit(PY, '[project.entry-points.skillwiki]\ntiny-domain = "skillwiki_tiny_domain"\n', ""),
+            "SW403",
+            PY,
+            "[project]",
+        ),
+        (
+            edit(PY, 'dependencies = ["skillwiki-sdk>=0.1,<0.2"]', 'dependencies = ["pyyaml"]'),
+            "SW406",
+            PY,
+            "dependencies = ",
+        ),
+        (
+            edit(
+                PY,
+                'dependencies = ["skillwiki-sdk>=0.1,<0.2"]',
+                "dependencies = [\"skillwiki-sdk; python_version < '3'\"]",
+            ),
+            "SW406",
+            PY,
+            "dependencies = ",
+        ),
         (edit(PY, 'version = "0.1.0"', 'version = "0.2.0"'), "SW405", DOMAIN, "version:"),
-        (edit(PY, 'tiny-domain = "skillwiki_tiny_domain"', 'tiny-domain = "skillwiki_tiny_domian"'), "SW404", DOMAIN, None),
-        (edit(PY, 'packages = ["src/skillwiki_tiny_domain"]', 'packages = ["src/skillwiki_tiny_domain"]\nexclude = ["*.md"]'), "SW404", DOMAIN, None),
+        (
+            edit(PY, 'tiny-domain = "skillwiki_tiny_domain"', 'tiny-domain = "skillwiki_tiny_domian"'),
+            "SW404",
+            DOMAIN,
+            None,
+        ),
+        (
+            edit(
+                PY,
+                'packages = ["src/skillwiki_tiny_domain"]',
+                'packages = ["src/skillwiki_tiny_domain"]\nexclude = ["*.md"]',
+            ),
+            "SW404",
+            DOMAIN,
+            None,
+        ),
     ],
 )
-def test_a_packaging_mistake_is_found_in_the_sources(project: Path, cli, damage, code: str, file: str, line_text: str | None) -> None:
+def test_a_packaging_mistake_is_found_in_the_sources(
+    project: Path, cli, damage, code: str, file: str, line_text: str | None
+) -> None:
     damage(project)
     line = line_of(project, file, line_text) if line_text else 1
     assert found(cli) == (1, [(code, f"tiny/{file}", line)])
@@ -70,7 +105,10 @@ def test_a_packaging_mistake_is_found_in_the_sources(project: Path, cli, damage,
 def test_the_version_message_names_both_places(project: Path, cli) -> None:
     edit(PY, 'version = "0.1.0"', 'version = "0.2.0"')(project)
     result = cli("validate", "tiny")
-    assert f"SW405 domain version 0.1.0 differs from the project's version 0.2.0 (tiny/pyproject.toml:{line_of(project, PY, 'version = ')})" in result.out
+    assert (
+        f"SW405 domain version 0.1.0 differs from the project's version 0.2.0 (tiny/pyproject.toml:{line_of(project, PY, 'version = ')})"
+        in result.out
+    )
 
 
 def test_a_bundle_outside_the_package_would_not_ship(project: Path, cli) -> None:

@@ -31,24 +31,80 @@ from skillwiki_sdk.validation import load_bundle
 BASE = Path(__file__).parent / "hostile" / "_base"
 FILES = sorted(p.relative_to(BASE).as_posix() for p in BASE.rglob("*") if p.is_file())
 
-settings.register_profile("skillwiki-small", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow])
-settings.register_profile("skillwiki-fuzz", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+settings.register_profile(
+    "skillwiki-small", max_examples=40, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
+settings.register_profile(
+    "skillwiki-fuzz", max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow]
+)
 PROFILE = settings.get_profile("skillwiki-fuzz" if os.environ.get("SKILLWIKI_FUZZ") else "skillwiki-small")
 HANG = 20.0  # seconds: far above any honest run; a run this long is a hang
 
 # Values an author (or a stranger) might put where something else belongs.
 ODD_VALUES = [
-    "1.0", "2024-01-01", "no", "yes", "on", "off", "null", "~", "", "[]", "{}", "0x1F", ".nan", "-.inf",
-    "1e400", "99999999999999999999999", "[a, [b, [c]]]", "{a: {b: c}}", "&x [1, *x]", "*undefined",
-    "!!python/object/apply:os.system [true]", "!!binary aGk=", "!!set {a, b}", "'unclosed", '"\\x00"',
-    "|\n  two\n  lines", "- a\n- b", "? [a]\n: b", "\t", "@/x", "'@other-domain/atom'",
+    "1.0",
+    "2024-01-01",
+    "no",
+    "yes",
+    "on",
+    "off",
+    "null",
+    "~",
+    "",
+    "[]",
+    "{}",
+    "0x1F",
+    ".nan",
+    "-.inf",
+    "1e400",
+    "99999999999999999999999",
+    "[a, [b, [c]]]",
+    "{a: {b: c}}",
+    "&x [1, *x]",
+    "*undefined",
+    "!!python/object/apply:os.system [true]",
+    "!!binary aGk=",
+    "!!set {a, b}",
+    "'unclosed",
+    '"\\x00"',
+    "|\n  two\n  lines",
+    "- a\n- b",
+    "? [a]\n: b",
+    "\t",
+    "@/x",
+    "'@other-domain/atom'",
     # values PyYAML's constructors refuse, or that cannot be printed (issue 19)
-    "2024-02-30", "0000-01-01", "2024-01-01 10:00:00 +99:00", "2024-13-01", "2024-01-01t25:00:00",
-    "!!int 4x", "!!int ''", "!!bool maybe", "!!timestamp soon", "!!float ''", "0x_", "0b_",
-    "1" * 5000, "0x" + "f" * 4000, "&d 2023-02-29", "!!int [1]",
+    "2024-02-30",
+    "0000-01-01",
+    "2024-01-01 10:00:00 +99:00",
+    "2024-13-01",
+    "2024-01-01t25:00:00",
+    "!!int 4x",
+    "!!int ''",
+    "!!bool maybe",
+    "!!timestamp soon",
+    "!!float ''",
+    "0x_",
+    "0b_",
+    "1" * 5000,
+    "0x" + "f" * 4000,
+    "&d 2023-02-29",
+    "!!int [1]",
     # the commonest mistakes of authors (issue 14, item 7)
-    "Caching: why it matters", "a:b", "`code` first", "*bold* text", "& more", '"closed" after',
-    "| text", "[open, list", "{open: map", "]", "- stray", "%d", "'it''s'", '"unclosed',
+    "Caching: why it matters",
+    "a:b",
+    "`code` first",
+    "*bold* text",
+    "& more",
+    '"closed" after',
+    "| text",
+    "[open, list",
+    "{open: map",
+    "]",
+    "- stray",
+    "%d",
+    "'it''s'",
+    '"unclosed',
 ]
 
 
@@ -59,7 +115,11 @@ def _mutation() -> st.SearchStrategy[tuple[Any, ...]]:
         st.tuples(st.just("remove-line"), position),
         st.tuples(st.just("repeat-line"), position),
         st.tuples(st.just("truncate"), position),
-        st.tuples(st.just("rename-key"), position, st.text(alphabet="abcdefghijklmnopqrstuvwxyz-_0123456789 :'\"", max_size=12)),
+        st.tuples(
+            st.just("rename-key"),
+            position,
+            st.text(alphabet="abcdefghijklmnopqrstuvwxyz-_0123456789 :'\"", max_size=12),
+        ),
         st.tuples(st.just("retype"), position, st.sampled_from(ODD_VALUES)),
         st.tuples(st.just("insert"), position, st.text(max_size=40)),
     )
@@ -156,13 +216,32 @@ def test_random_damage_never_breaks_the_validator(damage: list[tuple[str, tuple[
 
 
 @PROFILE
-@given(st.sampled_from(FILES), st.lists(st.tuples(st.just("retype"), st.floats(0, 1, exclude_max=True), st.sampled_from(ODD_VALUES)), min_size=1, max_size=4))
+@given(
+    st.sampled_from(FILES),
+    st.lists(
+        st.tuples(st.just("retype"), st.floats(0, 1, exclude_max=True), st.sampled_from(ODD_VALUES)),
+        min_size=1,
+        max_size=4,
+    ),
+)
 def test_retyped_values_are_findings(relative: str, mutations: list[tuple[Any, ...]]) -> None:
     """Values of the wrong YAML type, anywhere: findings, never a crash."""
     _check([(relative, mutation) for mutation in mutations])
 
 
-_TAGS = ["!!int", "!!float", "!!bool", "!!timestamp", "!!null", "!!str", "!!binary", "!!set", "!!omap", "!!seq", "!!map"]
+_TAGS = [
+    "!!int",
+    "!!float",
+    "!!bool",
+    "!!timestamp",
+    "!!null",
+    "!!str",
+    "!!binary",
+    "!!set",
+    "!!omap",
+    "!!seq",
+    "!!map",
+]
 
 
 def _manifest_with(line: str) -> Path:
@@ -183,7 +262,9 @@ def _located(bundle: Path) -> None:
         document = json.loads(stdout)
         findings = [f for result in document["results"] for f in result["findings"]]
         assert all(f["code"] != "SW599" for f in findings), findings
-        assert all(f["line"] == 4 for f in findings if f["file"].endswith("domain.yaml") and f["severity"] == "error"), findings
+        assert all(
+            f["line"] == 4 for f in findings if f["file"].endswith("domain.yaml") and f["severity"] == "error"
+        ), findings
         assert document["summary"]["atoms"] == 3
     finally:
         shutil.rmtree(bundle.parent)
@@ -203,7 +284,17 @@ def test_tagged_scalars_are_located_findings(tag: str, text: str, quoted: bool) 
     st.integers(0, 10_000),
     st.integers(0, 99),
     st.integers(0, 99),
-    st.one_of(st.none(), st.tuples(st.integers(0, 99), st.integers(0, 99), st.integers(0, 99), st.integers(0, 99), st.integers(0, 99), st.sampled_from("+-"))),
+    st.one_of(
+        st.none(),
+        st.tuples(
+            st.integers(0, 99),
+            st.integers(0, 99),
+            st.integers(0, 99),
+            st.integers(0, 99),
+            st.integers(0, 99),
+            st.sampled_from("+-"),
+        ),
+    ),
 )
 def test_dates_that_do_not_exist_are_located_findings(year: int, month: int, day: int, time: Any) -> None:
     """Dates and timestamps YAML recognises, whether or not the calendar has them."""
@@ -215,14 +306,20 @@ def test_dates_that_do_not_exist_are_located_findings(year: int, month: int, day
 
 
 @PROFILE
-@given(st.sampled_from(["", "-", "+", "0x", "0o", "0b", "0"]), st.integers(1, 6000), st.sampled_from("0123456789abcdef_:"))
+@given(
+    st.sampled_from(["", "-", "+", "0x", "0o", "0b", "0"]), st.integers(1, 6000), st.sampled_from("0123456789abcdef_:")
+)
 def test_long_numbers_are_located_findings(prefix: str, length: int, digit: str) -> None:
     """Whole numbers of any length, in any base YAML knows: a finding or a value, never
     an internal error (Python refuses to read or print integers of thousands of digits)."""
     _located(_manifest_with(f"title: {prefix}1{digit * length}"))
 
 
-_NAME_BYTES = st.binary(min_size=1, max_size=12).map(lambda b: b.replace(b"/", b"_").replace(b"\x00", b"_")).filter(lambda b: b not in (b".", b".."))
+_NAME_BYTES = (
+    st.binary(min_size=1, max_size=12)
+    .map(lambda b: b.replace(b"/", b"_").replace(b"\x00", b"_"))
+    .filter(lambda b: b not in (b".", b".."))
+)
 
 
 @PROFILE
@@ -252,7 +349,23 @@ def test_any_file_name_gives_valid_output_in_every_format(renames: list[tuple[st
         shutil.rmtree(workdir)
 
 
-_SEGMENTS = st.sampled_from(["tiny", "Tiny", "bundle", "atoms", ".", "", "read-through.md", "Read-Through.md", "read-through.md.", "caf\u00e9.md", "cafe\u0301.md", "a\\b.md", "domain.yaml"])
+_SEGMENTS = st.sampled_from(
+    [
+        "tiny",
+        "Tiny",
+        "bundle",
+        "atoms",
+        ".",
+        "",
+        "read-through.md",
+        "Read-Through.md",
+        "read-through.md.",
+        "caf\u00e9.md",
+        "cafe\u0301.md",
+        "a\\b.md",
+        "domain.yaml",
+    ]
+)
 _MEMBER_NAMES = st.lists(st.lists(_SEGMENTS, min_size=1, max_size=5).map("/".join), min_size=1, max_size=6)
 
 
@@ -270,19 +383,24 @@ def test_archive_members_that_fold_into_one_file_are_refused(names: list[str], f
     """Any member names (./, //, case, NFD, trailing dots, backslashes): a report,
     never an exception; two members that one file system would make one file, or a
     backslash, refuse the archive (SW402) before anything is extracted."""
-    from skillwiki_sdk.validation import validate
     from test_hostile import make_archive
+
+    from skillwiki_sdk.validation import validate
 
     workdir = Path(tempfile.mkdtemp(prefix="skillwiki-fuzz-"))
     try:
         target = workdir / ("skillwiki_tiny-0.3.0" + ("-py3-none-any.whl" if fmt == "zip" else ".tar.gz"))
-        members = [{"name": name, "text": "x"} for name in names if _one_file(name) and not name.endswith("/")]  # "x/" is a folder
+        members = [
+            {"name": name, "text": "x"} for name in names if _one_file(name) and not name.endswith("/")
+        ]  # "x/" is a folder
         if not members:
             return
         make_archive(target, {"format": fmt, "members": members})
         report = validate(target)
         keys = [_one_file(m["name"]) for m in members]
-        folded = len(set(keys)) < len(keys) or any(key[: len(other)] == other for key in keys for other in keys if len(other) < len(key))
+        folded = len(set(keys)) < len(keys) or any(
+            key[: len(other)] == other for key in keys for other in keys if len(other) < len(key)
+        )
         if folded or any("\\" in m["name"] for m in members):
             assert any(f.code == "SW402" for f in report.findings), (names, report.findings)
         assert all(f.code != "SW599" for f in report.findings)

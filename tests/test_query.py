@@ -11,8 +11,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-
 from consumer_site import BUNDLES, PROJECTS
+
 from skillwiki_sdk import query
 from skillwiki_sdk.loading import LIMITS, split_frontmatter
 from skillwiki_sdk.model import Atom
@@ -47,7 +47,9 @@ def test_an_atom_holds_no_body_and_reads_it_from_its_file_when_asked(copied: dic
 
 def test_a_body_is_read_within_the_loaders_limits(copied: dict) -> None:
     atom = copied["web-security"].atoms[0]
-    Path(atom.source.path).write_text("---\nid: x\n---\n" + ("word " * 1000 + "\n") * (LIMITS.file_bytes // 5000 + 2), encoding="utf-8")
+    Path(atom.source.path).write_text(
+        "---\nid: x\n---\n" + ("word " * 1000 + "\n") * (LIMITS.file_bytes // 5000 + 2), encoding="utf-8"
+    )
     with pytest.raises(ValueError, match="SW509"):
         atom.body
     Path(atom.source.path).unlink()
@@ -112,7 +114,11 @@ def test_atoms_of_every_domain_come_by_domain_then_kind_and_id(domains: dict) ->
         ("backend-architectur", {}, "did you mean backend-architecture"),
         ("backend-architecture", {"kind": "patern"}, "no kind 'patern'"),
         ("backend-architecture", {"tag": "sagas"}, "did you mean saga"),
-        ("backend-architecture", {"axis": {"layers": "data"}}, "no axis 'layers' in the chosen domain; did you mean layer"),
+        (
+            "backend-architecture",
+            {"axis": {"layers": "data"}},
+            "no axis 'layers' in the chosen domain; did you mean layer",
+        ),
         ("backend-architecture", {"axis": {"layer": "dta"}}, "axis 'layer' has no value 'dta'; did you mean data"),
     ],
 )
@@ -134,7 +140,9 @@ def test_links_resolve_as_refs_as_names_and_as_plain_ids(domains: dict) -> None:
 def test_related_atoms_resolve_across_domains_and_dangling_ones_are_named(domains: dict) -> None:
     atom = next(a for a in domains["web-security"].atoms if a.id == "rate-limit-login")
     links = query.related(domains, atom)
-    assert [a.ref for a in links.atoms] == [link if link.startswith("@") else f"@web-security/{link}" for link in atom.related]
+    assert [a.ref for a in links.atoms] == [
+        link if link.startswith("@") else f"@web-security/{link}" for link in atom.related
+    ]
     assert links.dangling == []
     alone = {"web-security": domains["web-security"]}
     links = query.related(alone, atom)
@@ -149,7 +157,13 @@ def test_overlaps_are_the_shared_tags_and_the_links_between_domains(domains: dic
     assert set(found.tags) == shared and shared
     for tag, names in found.tags.items():
         assert names == sorted(name for name, tags in vocabularies.items() if tag in tags)
-    links = {(f"@{name}/{atom.id}", link) for name, bundle in domains.items() for atom in bundle.atoms for link in atom.related if link.startswith("@") and not link.startswith(f"@{name}/")}
+    links = {
+        (f"@{name}/{atom.id}", link)
+        for name, bundle in domains.items()
+        for atom in bundle.atoms
+        for link in atom.related
+        if link.startswith("@") and not link.startswith(f"@{name}/")
+    }
     assert {(source, target) for source, target, _ in found.links} == links
     assert all(ok for _, _, ok in found.links)
 
@@ -163,7 +177,9 @@ def registry() -> Registry:
             sys.path.insert(0, src)
             added.append(src)
     try:
-        modules = [importlib.import_module(next((project / "src").glob("skillwiki_*")).name) for project in PROJECTS.values()]
+        modules = [
+            importlib.import_module(next((project / "src").glob("skillwiki_*")).name) for project in PROJECTS.values()
+        ]
         return Registry.from_plugins(modules)
     finally:
         for src in added:
@@ -172,7 +188,9 @@ def registry() -> Registry:
 
 def test_the_registry_answers_through_the_query_functions(registry: Registry) -> None:
     assert sorted(registry.domains) == sorted(PROJECTS)
-    assert [a.ref for a in registry.atoms("web-security", kind="rule")] == [a.ref for a in query.atoms(registry.domains, "web-security", kind="rule")]
+    assert [a.ref for a in registry.atoms("web-security", kind="rule")] == [
+        a.ref for a in query.atoms(registry.domains, "web-security", kind="rule")
+    ]
     saga = registry.resolve("@backend-architecture/saga")
     assert saga is registry.atom("backend-architecture", "saga") and saga.title == "Saga"
     assert [a.ref for a in registry.related(saga).atoms] == [f"@backend-architecture/{link}" for link in saga.related]

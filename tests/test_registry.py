@@ -6,37 +6,36 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import tempfile
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
-
 from plugin_factory import write_bundle, write_distribution
 
 RAISES_ON_IMPORT = 'raise RuntimeError("broken on purpose")\n'
-MISSPELT_HOOK = '''\
+MISSPELT_HOOK = """\
 from skillwiki_sdk import hookimpl
 
 @hookimpl
 def skillwiki_domain():
     return []
-'''
-RAISES_IN_HOOK = '''\
+"""
+RAISES_IN_HOOK = """\
 from skillwiki_sdk import hookimpl
 
 @hookimpl
 def skillwiki_domains():
     raise ValueError("no bundle today")
-'''
-NOT_A_BUNDLE = '''\
+"""
+NOT_A_BUNDLE = """\
 from skillwiki_sdk import hookimpl
 
 @hookimpl
 def skillwiki_domains():
     return 42
-'''
-WITH_CHECKS = '''\
+"""
+WITH_CHECKS = """\
 from importlib.resources import files
 
 from skillwiki_sdk import Rule, check, hookimpl
@@ -59,7 +58,7 @@ def skillwiki_domains():
 @hookimpl
 def skillwiki_checks():
     return [shout, crash]
-'''
+"""
 
 
 def _site(root: Path) -> Path:
@@ -67,9 +66,16 @@ def _site(root: Path) -> Path:
     ok = write_distribution(site, "skillwiki-rt-healthy", "1.0.0", "rt_healthy")
     write_bundle(ok / "bundle", "rt-healthy", atoms={"hello": {}, "world": {"related": ["hello"]}})
     linker = write_distribution(site, "skillwiki-rt-linker", "2.0", "rt_linker")
-    write_bundle(linker / "bundle", "rt-linker", "2.0", atoms={"link": {"related": ["'@rt-healthy/hello'", "'@rt-ghost/x'"]}})
+    write_bundle(
+        linker / "bundle", "rt-linker", "2.0", atoms={"link": {"related": ["'@rt-healthy/hello'", "'@rt-ghost/x'"]}}
+    )
     badlink = write_distribution(site, "skillwiki-rt-badlink", "1.0", "rt_badlink")
-    write_bundle(badlink / "bundle", "rt-badlink", "1.0", atoms={"link": {"related": ["'@rt-healthy/hello'", "'@rt-healthy/nope'"]}})
+    write_bundle(
+        badlink / "bundle",
+        "rt-badlink",
+        "1.0",
+        atoms={"link": {"related": ["'@rt-healthy/hello'", "'@rt-healthy/nope'"]}},
+    )
     # one distribution whose two entry points name one module: one plugin, no conflict
     twice = write_distribution(site, "skillwiki-rt-twice", "1.0", "rt_twice")
     write_bundle(twice / "bundle", "rt-twice", "1.0")
@@ -98,7 +104,13 @@ def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
 def _list(site: Path, *args: str, **env: str) -> tuple[int, dict]:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
     environ.update(PYTHONPATH=str(site), **env)
-    done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "list", "--format", "json", *args], env=environ, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "list", "--format", "json", *args],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert done.returncode in (0, 1), done.stderr
     return done.returncode, json.loads(done.stdout)
 
@@ -118,7 +130,11 @@ def test_healthy_plugin_loads_beside_broken_ones(listed: dict) -> None:
     domains = {d["name"]: d for d in listed["domains"] if d["distribution"].startswith("skillwiki-rt-")}
     assert sorted(domains) == ["rt-healthy", "rt-linker", "rt-twice"]
     healthy = domains["rt-healthy"]
-    assert (healthy["distribution"], healthy["version"], healthy["entry_point"]) == ("skillwiki-rt-healthy", "1.0.0", "rt-healthy")
+    assert (healthy["distribution"], healthy["version"], healthy["entry_point"]) == (
+        "skillwiki-rt-healthy",
+        "1.0.0",
+        "rt-healthy",
+    )
     assert (healthy["atoms"], healthy["tags"], healthy["axes"]) == (2, 2, 1)
     assert healthy["findings"] == []
 
@@ -170,7 +186,11 @@ def test_domain_version_must_equal_distribution_version(listed: dict, site: Path
     assert problem["stage"] == "bundle"
     assert problem["reason"] == "domain version 1.0.0 differs from the distribution's version 1.0.1"
     [finding] = problem["findings"]
-    assert (finding["code"], finding["file"], finding["line"]) == ("SW405", str(site / "rt_skew" / "bundle" / "domain.yaml"), 3)
+    assert (finding["code"], finding["file"], finding["line"]) == (
+        "SW405",
+        str(site / "rt_skew" / "bundle" / "domain.yaml"),
+        3,
+    )
 
 
 def test_two_distributions_claiming_one_name_are_both_conflicts(listed: dict) -> None:
@@ -226,13 +246,20 @@ def test_load_plugins_names_the_only_ones_imported(site: Path) -> None:
 def test_text_listing_names_each_problem_and_what_to_do(site: Path) -> None:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
     environ["PYTHONPATH"] = str(site)
-    done = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "list"], env=environ, capture_output=True, text=True, timeout=120)
+    done = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "list"], env=environ, capture_output=True, text=True, timeout=120
+    )
     assert done.returncode == 0
     lines = done.stdout.splitlines()
     assert lines[0].split() == ["DOMAIN", "VERSION", "DISTRIBUTION", "ATOMS", "TAGS", "AXES"]
     assert ["rt-healthy", "1.0.0", "skillwiki-rt-healthy", "2", "2", "1"] in [line.split() for line in lines]
-    assert "  skillwiki-rt-hook 0.1 (entry point 'rt-hook'): hook: skillwiki_domains() raised ValueError: no bundle today" in lines
-    assert sum(1 for line in lines if line.startswith("    what to do: ")) == sum(1 for line in lines if line.startswith("  skillwiki-"))
+    assert (
+        "  skillwiki-rt-hook 0.1 (entry point 'rt-hook'): hook: skillwiki_domains() raised ValueError: no bundle today"
+        in lines
+    )
+    assert sum(1 for line in lines if line.startswith("    what to do: ")) == sum(
+        1 for line in lines if line.startswith("  skillwiki-")
+    )
 
 
 @pytest.fixture
@@ -263,7 +290,11 @@ def test_registry_api_finds_a_domain_and_each_discovery_looks_again(installed: P
     write_bundle(write_distribution(installed, "skillwiki-rt-api", "1.2.0", "rt_api") / "bundle", "rt-api", "1.2.0")
     registry = Registry.discover()
     entry = registry.get("rt-api")
-    assert entry is not None and (entry.distribution, entry.version, len(entry.bundle.atoms)) == ("skillwiki-rt-api", "1.2.0", 2)
+    assert entry is not None and (entry.distribution, entry.version, len(entry.bundle.atoms)) == (
+        "skillwiki-rt-api",
+        "1.2.0",
+        2,
+    )
     assert "rt-api" in registry and registry["rt-api"] is entry
     # nothing is remembered in the process: a plugin installed later is seen by the next discovery
     write_bundle(write_distribution(installed, "skillwiki-rt-late", "1.0.0", "rt_late") / "bundle", "rt-late")
@@ -286,7 +317,9 @@ def test_installed_plugin_checks_apply_to_validate_and_a_crash_is_isolated(insta
     write_bundle(package / "bundle", "rt-checks")
     target = installed / "other"
     write_bundle(target, "other", atoms={"hello": {"related": ["world"]}, "world": {}})
-    (target / "atoms" / "world.md").write_text((target / "atoms" / "world.md").read_text().replace("tags: [alpha, beta]", "tags: [alpha, nope]"))
+    (target / "atoms" / "world.md").write_text(
+        (target / "atoms" / "world.md").read_text().replace("tags: [alpha, beta]", "tags: [alpha, nope]")
+    )
     result = cli("validate", "--format", "json", str(target))
     findings = json.loads(result.out)["results"][0]["findings"]
     got = [(f["code"], f["file"], f["line"]) for f in findings]
@@ -300,22 +333,40 @@ def test_installed_plugin_checks_apply_to_validate_and_a_crash_is_isolated(insta
 def test_validate_checks_links_to_installed_domains(installed: Path, cli) -> None:
     write_bundle(write_distribution(installed, "skillwiki-rt-target", "1.0.0", "rt_target") / "bundle", "rt-target")
     bundle = installed / "linking"
-    write_bundle(bundle, "linking", atoms={"a": {"related": ["'@rt-target/hello'", "'@rt-target/gone'", "'@rt-absent/x'"]}})
+    write_bundle(
+        bundle, "linking", atoms={"a": {"related": ["'@rt-target/hello'", "'@rt-target/gone'", "'@rt-absent/x'"]}}
+    )
     result = cli("validate", "--format", "json", str(bundle))
     findings = json.loads(result.out)["results"][0]["findings"]
-    assert [(f["code"], f["file"], f["line"], f["column"]) for f in findings] == [("SW304", str(bundle / "atoms" / "a.md"), 8, 31)]  # 11 + len("'@rt-target/hello', ") = 31
+    assert [(f["code"], f["file"], f["line"], f["column"]) for f in findings] == [
+        ("SW304", str(bundle / "atoms" / "a.md"), 8, 31)
+    ]  # 11 + len("'@rt-target/hello', ") = 31
     # a domain that is not installed here is no finding of validate (only of list)
 
 
 def test_show_by_name_finds_installed_domain_and_explains_a_left_out_one(site: Path) -> None:
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
     environ["PYTHONPATH"] = str(site)
-    shown = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "show", "rt-healthy", "--format", "json"], env=environ, capture_output=True, text=True, timeout=120)
+    shown = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "show", "rt-healthy", "--format", "json"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert shown.returncode == 0, shown.stderr
     assert json.loads(shown.stdout)["counts"] == {"atoms": 2, "tags": 2, "axes": 1}
-    skewed = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "show", "rt-skew"], env=environ, capture_output=True, text=True, timeout=120)
+    skewed = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "show", "rt-skew"],
+        env=environ,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
     assert skewed.returncode == 1 and skewed.stdout == ""
-    assert skewed.stderr.startswith("skillwiki: domain 'rt-skew' of skillwiki-rt-skew 1.0.1 is installed but was left out (bundle: domain version 1.0.0 differs")
+    assert skewed.stderr.startswith(
+        "skillwiki: domain 'rt-skew' of skillwiki-rt-skew 1.0.1 is installed but was left out (bundle: domain version 1.0.0 differs"
+    )
 
 
 def test_a_plugin_imported_from_a_zip_file_is_listed(tmp_path: Path) -> None:
@@ -345,7 +396,10 @@ def test_a_link_an_atom_silences_inline_is_accepted_by_the_registry_as_by_valida
     bundle = write_distribution(installed, "skillwiki-rt-quiet", "1.0.0", "rt_quiet") / "bundle"
     write_bundle(bundle, "rt-quiet", atoms={"a": {"related": ["'@rt-target/gone'"]}, "b": {}})
     atom = bundle / "atoms" / "a.md"
-    atom.write_text(atom.read_text(encoding="utf-8").replace("kind: principle\n", "kind: principle\nx-skillwiki-ignore: [SW304]\n"), encoding="utf-8")
+    atom.write_text(
+        atom.read_text(encoding="utf-8").replace("kind: principle\n", "kind: principle\nx-skillwiki-ignore: [SW304]\n"),
+        encoding="utf-8",
+    )
     registry = Registry.discover(cache=None)
     assert "rt-quiet" in registry and [p.distribution for p in registry.problems] == []
     assert cli("validate", str(bundle)).code == 0

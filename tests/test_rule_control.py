@@ -6,7 +6,6 @@ import json
 from pathlib import Path
 
 import pytest
-
 from test_formats import make_broken
 
 ATOM = "bundle/atoms/principles/cache-near-reads.md"
@@ -33,7 +32,7 @@ def found(cli, *args: str) -> tuple[int, list[tuple[str, str, int]]]:
 
 
 def pyproject(root: Path, body: str) -> None:
-    (root / "pyproject.toml").write_text("[project]\nname = \"skillwiki-tiny\"\nversion = \"0.3.0\"\n\n" + body)
+    (root / "pyproject.toml").write_text('[project]\nname = "skillwiki-tiny"\nversion = "0.3.0"\n\n' + body)
 
 
 ALL = [("SW209", QUEUE, 7), ("SW207", ATOM, 5), ("SW110", "bundle/domain.yaml", 7)]
@@ -64,7 +63,9 @@ def silence_errors(root: Path) -> None:
         ("--ignore", "sw11x", ERRORS),
     ],
 )
-def test_select_and_ignore_choose_warnings_and_never_hide_an_error(project: Path, cli, option: str, value: str, expected) -> None:
+def test_select_and_ignore_choose_warnings_and_never_hide_an_error(
+    project: Path, cli, option: str, value: str, expected
+) -> None:
     assert found(cli, option, value) == (1, expected)
 
 
@@ -225,12 +226,20 @@ def test_an_atom_without_suppression_keeps_its_findings(project: Path, cli) -> N
         ("{SW207: yes}", 21, "x-skillwiki-ignore must be a list of codes or prefixes, like [SW202, SW3xx]"),
     ],
 )
-def test_a_wrong_suppression_entry_is_a_warning_at_its_place(project: Path, cli, entry: str, column: int, message: str) -> None:
+def test_a_wrong_suppression_entry_is_a_warning_at_its_place(
+    project: Path, cli, entry: str, column: int, message: str
+) -> None:
     suppress(project, ATOM, f"x-skillwiki-ignore: {entry}")
     result = cli("validate", "--format", "json", "bundle")
     findings = json.loads(result.out)["results"][0]["findings"]
     [problem] = [f for f in findings if f["code"] == "SW212"]
-    assert (problem["severity"], problem["file"], problem["line"], problem["column"], problem["message"]) == ("warning", ATOM, 3, column, message)
+    assert (problem["severity"], problem["file"], problem["line"], problem["column"], problem["message"]) == (
+        "warning",
+        ATOM,
+        3,
+        column,
+        message,
+    )
     # a wrong entry suppresses nothing, and the right ones still work
     assert any(f["code"] == "SW207" for f in findings) == (entry != "[SW207, 7]")
 
@@ -258,5 +267,10 @@ def test_links_checked_apart_are_silenced_as_the_bundles_own_findings(tmp_path: 
     )
     bundle = load_bundle(root)
     found = list(external_findings(bundle, {"other": {"present"}}))
-    assert [(f.code, f.file) for f in found] == [("SW304", f"{root}/atoms/loud.md"), ("SW304", f"{root}/atoms/quiet.md")]
-    assert [(f.code, f.file) for f in silenced(bundle, found)] == [("SW304", f"{root}/atoms/loud.md")]  # and no SW212 again
+    assert [(f.code, f.file) for f in found] == [
+        ("SW304", f"{root}/atoms/loud.md"),
+        ("SW304", f"{root}/atoms/quiet.md"),
+    ]
+    assert [(f.code, f.file) for f in silenced(bundle, found)] == [
+        ("SW304", f"{root}/atoms/loud.md")
+    ]  # and no SW212 again

@@ -11,10 +11,9 @@ from pathlib import Path
 
 import pytest
 import yaml
+from conftest import ROOT, run_cli
 
 from skillwiki_sdk.scaffold import sdk_range
-
-from conftest import ROOT, run_cli
 
 if sys.version_info >= (3, 11):
     import tomllib
@@ -45,7 +44,11 @@ def _pytest(project: Path) -> subprocess.CompletedProcess[str]:
     env = {k: v for k, v in os.environ.items() if not k.startswith("PYTEST_")}
     return subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider"],
-        cwd=project, env=env, capture_output=True, text=True, timeout=300,
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=300,
     )
 
 
@@ -77,11 +80,21 @@ def test_new_project_validates_with_no_findings(project: Path) -> None:
 
 def test_new_project_has_one_atom_of_each_kind_and_names_the_schema(project: Path) -> None:
     manifest = (project / BUNDLE / "domain.yaml").read_text(encoding="utf-8")
-    assert manifest.splitlines()[0] == "# yaml-language-server: $schema=https://skillwiki.dev/schemas/1/domain.schema.json"
+    assert (
+        manifest.splitlines()[0] == "# yaml-language-server: $schema=https://skillwiki.dev/schemas/1/domain.schema.json"
+    )
     data = yaml.safe_load(manifest)
-    assert (data["name"], data["version"], data["title"], data["requires-sdk"]) == ("demo-domain", "0.1.0", "Demo Domain", sdk_range())
+    assert (data["name"], data["version"], data["title"], data["requires-sdk"]) == (
+        "demo-domain",
+        "0.1.0",
+        "Demo Domain",
+        sdk_range(),
+    )
     assert list(data["axes"]) == ["stage"]
-    kinds = sorted(yaml.safe_load(p.read_text(encoding="utf-8").split("---")[1])["kind"] for p in (project / BUNDLE / "atoms").rglob("*.md"))
+    kinds = sorted(
+        yaml.safe_load(p.read_text(encoding="utf-8").split("---")[1])["kind"]
+        for p in (project / BUNDLE / "atoms").rglob("*.md")
+    )
     assert kinds == ["pattern", "principle", "rule"]
     assert not [name for name in FILES if "{{" in (project / name).read_text(encoding="utf-8")]
 
@@ -97,9 +110,15 @@ def test_new_project_is_a_plugin_package(project: Path) -> None:
 
 
 def test_title_description_and_author_are_quoted_safely(tmp_path: Path) -> None:
-    title, description, author = 'Ops: "Runbooks" # 1', "Incident response: #tags, 'quotes' and [brackets].", "O'Brien, Ada"
+    title, description, author = (
+        'Ops: "Runbooks" # 1',
+        "Incident response: #tags, 'quotes' and [brackets].",
+        "O'Brien, Ada",
+    )
     root = tmp_path / "ops"
-    result = run_cli("new", "ops-runbooks", "--path", str(root), "--title", title, "--description", description, "--author", author)
+    result = run_cli(
+        "new", "ops-runbooks", "--path", str(root), "--title", title, "--description", description, "--author", author
+    )
     assert result.code == 0, result.err
     data = yaml.safe_load((root / "src/skillwiki_ops_runbooks/bundle/domain.yaml").read_text(encoding="utf-8"))
     assert (data["title"], data["description"], data["authors"]) == (title, description, [author])
@@ -108,7 +127,9 @@ def test_title_description_and_author_are_quoted_safely(tmp_path: Path) -> None:
     assert run_cli("validate", str(root)).code == 0
 
 
-@pytest.mark.parametrize("name", ["Demo", "d", "demo_domain", "-demo", "demo-", "demo--domain", "démo", "a" * 65, "demo domain"])
+@pytest.mark.parametrize(
+    "name", ["Demo", "d", "demo_domain", "-demo", "demo-", "demo--domain", "démo", "a" * 65, "demo domain"]
+)
 def test_new_refuses_an_invalid_name_and_writes_nothing(tmp_path: Path, name: str) -> None:
     result = run_cli("new", "--path", str(tmp_path / "out"), "--", name)
     assert result.code == 2
@@ -128,7 +149,10 @@ def test_new_refuses_a_folder_that_is_not_empty_and_overwrites_nothing(tmp_path:
     (target / "pyproject.toml").write_text("mine\n", encoding="utf-8")
     result = run_cli("new", "demo-domain", "--path", str(target))
     assert result.code == 2
-    assert result.err == f"skillwiki: error: {target} exists and is not empty; choose another --path (nothing was written)\n"
+    assert (
+        result.err
+        == f"skillwiki: error: {target} exists and is not empty; choose another --path (nothing was written)\n"
+    )
     assert _files(target) == ["pyproject.toml"]
     assert (target / "pyproject.toml").read_text(encoding="utf-8") == "mine\n"
 
@@ -137,7 +161,10 @@ def test_new_refuses_a_path_that_is_a_file(tmp_path: Path) -> None:
     target = tmp_path / "demo"
     target.write_text("x", encoding="utf-8")
     result = run_cli("new", "demo-domain", "--path", str(target))
-    assert (result.code, result.err) == (2, f"skillwiki: error: {target} exists and is not a folder; choose another --path\n")
+    assert (result.code, result.err) == (
+        2,
+        f"skillwiki: error: {target} exists and is not a folder; choose another --path\n",
+    )
     assert target.read_text(encoding="utf-8") == "x"
 
 
@@ -175,7 +202,9 @@ def test_broken_bundle_fails_its_own_test_naming_code_file_and_line(tmp_path: Pa
     assert ".: demo-domain: 3 atoms, 1 error, 0 warnings [FAILED]" in result.stdout.splitlines()
     assert "FAILED tests/test_bundle.py::test_bundle_is_valid" in result.stdout
     # the same line as `skillwiki validate` run in the project prints
-    validate = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "validate"], cwd=root, capture_output=True, text=True)
+    validate = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "validate"], cwd=root, capture_output=True, text=True
+    )
     assert validate.returncode == 1
     assert expected in validate.stdout.splitlines()
 
@@ -187,7 +216,12 @@ def test_broken_bundle_fails_its_own_test_naming_code_file_and_line(tmp_path: Pa
 def sdk_wheel(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """A wheel of this checkout of skillwiki-sdk, built once per session."""
     outdir = tmp_path_factory.mktemp("sdk-wheel")
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(outdir), str(ROOT)], check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(outdir), str(ROOT)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     (wheel,) = outdir.glob("skillwiki_sdk-*.whl")
     return wheel
 
@@ -197,7 +231,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
     """`skillwiki new demo-domain`, then `skillwiki build` in it: (project, wheel, sdist)."""
     root = tmp_path_factory.mktemp("built") / "demo-domain"
     assert run_cli("new", "demo-domain", "--path", str(root)).code == 0
-    result = subprocess.run([sys.executable, "-m", "skillwiki_sdk", "build", str(root)], capture_output=True, text=True, timeout=600)
+    result = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "build", str(root)], capture_output=True, text=True, timeout=600
+    )
     assert result.returncode == 0, result.stdout + result.stderr
     (wheel,) = (root / "dist").glob("*.whl")
     (sdist,) = (root / "dist").glob("*.tar.gz")
@@ -207,19 +243,29 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Path, Path]:
 @pytest.mark.slow
 def test_new_project_builds_a_wheel_and_an_sdist_that_validate(built: tuple[Path, Path, Path]) -> None:
     _, wheel, sdist = built
-    assert (wheel.name, sdist.name) == ("skillwiki_demo_domain-0.1.0-py3-none-any.whl", "skillwiki_demo_domain-0.1.0.tar.gz")
+    assert (wheel.name, sdist.name) == (
+        "skillwiki_demo_domain-0.1.0-py3-none-any.whl",
+        "skillwiki_demo_domain-0.1.0.tar.gz",
+    )
     result = run_cli("validate", str(wheel), str(sdist))
     assert result.code == 0, result.out
     assert result.out.splitlines()[-1] == "2 paths, 6 atoms, 0 errors, 0 warnings; 0 failed"
 
 
 @pytest.mark.slow
-def test_installed_wheel_is_listed_and_registers_in_isolation(built: tuple[Path, Path, Path], sdk_wheel: Path, tmp_path: Path) -> None:
+def test_installed_wheel_is_listed_and_registers_in_isolation(
+    built: tuple[Path, Path, Path], sdk_wheel: Path, tmp_path: Path
+) -> None:
     _, wheel, _ = built
     env_dir = tmp_path / "venv"
     venv.create(env_dir, with_pip=True, system_site_packages=False)
     python = env_dir / BIN / "python"
-    subprocess.run([str(python), "-m", "pip", "install", "--quiet", str(sdk_wheel), str(wheel)], check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [str(python), "-m", "pip", "install", "--quiet", str(sdk_wheel), str(wheel)],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
 
     listed = subprocess.run([str(env_dir / BIN / "skillwiki"), "list"], capture_output=True, text=True, timeout=120)
     assert listed.returncode == 0, listed.stderr

@@ -9,9 +9,9 @@ import zipfile
 from pathlib import Path
 
 import pytest
+from conftest import ROOT
 from jsonschema import Draft202012Validator
 
-from conftest import ROOT
 from skillwiki_sdk.schema import SCHEMA_NAMES, load_schema, schema_text
 
 SCHEMAS = ROOT / "schemas"
@@ -64,7 +64,6 @@ def test_schema_command_refuses_an_unknown_name(cli) -> None:
 def test_the_example_validates_against_the_schemas_directly() -> None:
     """The schemas alone accept the example (no semantic checks involved)."""
     import yaml
-
     from conftest import EXAMPLE_BUNDLE
 
     Draft202012Validator(load_schema("domain")).validate(yaml.safe_load((EXAMPLE_BUNDLE / "domain.yaml").read_text()))
@@ -78,16 +77,28 @@ def test_the_example_validates_against_the_schemas_directly() -> None:
 @pytest.mark.slow
 def test_the_wheel_ships_the_same_schemas(tmp_path: Path) -> None:
     """Build the SDK's wheel with `build`, install it into a fresh venv, compare the schemas."""
-    subprocess.run([sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "dist"), str(ROOT)], check=True, capture_output=True)
+    subprocess.run(
+        [sys.executable, "-m", "build", "--wheel", "--outdir", str(tmp_path / "dist"), str(ROOT)],
+        check=True,
+        capture_output=True,
+    )
     [wheel] = (tmp_path / "dist").glob("skillwiki_sdk-0.1.0-*.whl")
     with zipfile.ZipFile(wheel) as archive:
         for name in SCHEMA_NAMES:
-            assert archive.read(f"skillwiki_sdk/schemas/{name}.schema.json") == (SCHEMAS / f"{name}.schema.json").read_bytes()
+            assert (
+                archive.read(f"skillwiki_sdk/schemas/{name}.schema.json")
+                == (SCHEMAS / f"{name}.schema.json").read_bytes()
+            )
     # installed (without its dependencies: only the data files matter), the package reads its own copy
     target = tmp_path / "site"
-    subprocess.run([sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)], check=True)
+    subprocess.run(
+        [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
+        check=True,
+    )
     code = "import sys; sys.path.insert(0, sys.argv[1]); import skillwiki_sdk.schema_files as s, pathlib; f = s.schema_file('atom'); print(f); print(s.schema_text('atom'), end='')"
-    out = subprocess.run([sys.executable, "-c", code, str(target)], check=True, capture_output=True, text=True, cwd=tmp_path).stdout
+    out = subprocess.run(
+        [sys.executable, "-c", code, str(target)], check=True, capture_output=True, text=True, cwd=tmp_path
+    ).stdout
     path, text = out.split("\n", 1)
     assert path.startswith(str(target))
     assert text == (SCHEMAS / "atom.schema.json").read_text(encoding="utf-8")
@@ -97,5 +108,11 @@ def test_each_missing_key_is_named_once() -> None:
     from skillwiki_sdk.model import Source
     from skillwiki_sdk.schema import schema_findings
 
-    findings = schema_findings("domain", {"schema": 1, "name": "dd", "version": "1.0.0", "description": "D."}, Source("domain.yaml", "domain.yaml"))
-    assert [f.message for f in findings] == [f"missing required key '{key}'" for key in ("requires-sdk", "tags", "axes")]
+    findings = schema_findings(
+        "domain",
+        {"schema": 1, "name": "dd", "version": "1.0.0", "description": "D."},
+        Source("domain.yaml", "domain.yaml"),
+    )
+    assert [f.message for f in findings] == [
+        f"missing required key '{key}'" for key in ("requires-sdk", "tags", "axes")
+    ]

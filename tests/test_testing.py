@@ -30,7 +30,10 @@ def _plugin(name: str, hook) -> types.ModuleType:
 
 
 def test_make_bundle_fills_in_a_valid_domain_from_what_the_atoms_use(tmp_path: Path) -> None:
-    root = make_bundle(tmp_path, atoms=[{"tags": ["a", "b"], "axes": {"level": ["x"]}}, {"id": "two", "tags": ["b", "c"], "kind": "rule"}])
+    root = make_bundle(
+        tmp_path,
+        atoms=[{"tags": ["a", "b"], "axes": {"level": ["x"]}}, {"id": "two", "tags": ["b", "c"], "kind": "rule"}],
+    )
     assert root == tmp_path / "test-domain"
     report = validate(root)
     assert report.findings == []
@@ -42,11 +45,17 @@ def test_make_bundle_fills_in_a_valid_domain_from_what_the_atoms_use(tmp_path: P
         "    description: The level axis.",
         "    values: [x]",
     ]
-    assert (root / "atoms" / "two.md").read_text(encoding="utf-8") == "---\nid: two\nkind: rule\nsummary: Summary of two.\ntags: [b, c]\n---\n\nThe body of two.\n"
+    assert (root / "atoms" / "two.md").read_text(
+        encoding="utf-8"
+    ) == "---\nid: two\nkind: rule\nsummary: Summary of two.\ntags: [b, c]\n---\n\nThe body of two.\n"
 
 
 def test_make_bundle_omits_keys_so_a_test_can_assert_the_exact_line(tmp_path: Path) -> None:
-    root = make_bundle(tmp_path, domain={"tags": ["spare"], "description": OMIT}, atoms=[{"id": "two", "summary": OMIT, "file": "rules/two.md"}])
+    root = make_bundle(
+        tmp_path,
+        domain={"tags": ["spare"], "description": OMIT},
+        atoms=[{"id": "two", "summary": OMIT, "file": "rules/two.md"}],
+    )
     report = validate(root)
     assert _where(report) == [
         ("SW201", f"{root}/atoms/rules/two.md", 2),
@@ -85,7 +94,9 @@ def test_assert_valid_fails_with_the_text_validate_prints(tmp_path: Path, monkey
     with pytest.raises(BundleInvalid) as raised:
         assert_valid(root)
     assert str(raised.value) == format_text([validate("test-domain")]).rstrip("\n")
-    assert str(raised.value).splitlines()[0].startswith("test-domain/atoms/atom-1.md:5:11: SW301 related atom 'missing' ")
+    assert (
+        str(raised.value).splitlines()[0].startswith("test-domain/atoms/atom-1.md:5:11: SW301 related atom 'missing' ")
+    )
     assert raised.value.report.errors == 1
 
 
@@ -159,12 +170,18 @@ def test_isolated_registry_holds_the_given_plugins_only(tmp_path: Path) -> None:
     two = make_bundle(tmp_path, domain={"name": "two"}, atoms=[{}, {}])
     registry = isolated_registry(_plugin("plugin_one", lambda: [one]), _plugin("plugin_two", lambda: [str(two)]))
     assert registry.problems == []
-    assert [(d.name, d.distribution, len(d.bundle.atoms)) for d in registry] == [("one", "plugin_one", 1), ("two", "plugin_two", 2)]
+    assert [(d.name, d.distribution, len(d.bundle.atoms)) for d in registry] == [
+        ("one", "plugin_one", 1),
+        ("two", "plugin_two", 2),
+    ]
 
 
 def test_isolated_registry_imports_a_module_by_name(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     root = make_bundle(tmp_path, domain={"name": "by-name"}, atoms=[{}])
-    (tmp_path / "named_plugin.py").write_text(f"from skillwiki_sdk import hookimpl\n\n@hookimpl\ndef skillwiki_domains():\n    return [{str(root)!r}]\n", encoding="utf-8")
+    (tmp_path / "named_plugin.py").write_text(
+        f"from skillwiki_sdk import hookimpl\n\n@hookimpl\ndef skillwiki_domains():\n    return [{str(root)!r}]\n",
+        encoding="utf-8",
+    )
     monkeypatch.syspath_prepend(str(tmp_path))
     assert list(isolated_registry("named_plugin").domains) == ["by-name"]
 
@@ -178,7 +195,12 @@ def test_isolated_registry_records_each_broken_plugin_as_a_problem(tmp_path: Pat
     def raises() -> list:
         raise RuntimeError("boom")
 
-    registry = isolated_registry(_plugin("raising", raises), misspelt, _plugin("broken_plugin", lambda: [broken]), _plugin("good_plugin", lambda: [good]))
+    registry = isolated_registry(
+        _plugin("raising", raises),
+        misspelt,
+        _plugin("broken_plugin", lambda: [broken]),
+        _plugin("good_plugin", lambda: [good]),
+    )
     assert list(registry.domains) == ["good"]
     problems = {p.distribution: (p.stage, p.reason) for p in registry.problems}
     assert problems["raising"] == ("hook", "skillwiki_domains() raised RuntimeError: boom")
@@ -192,4 +214,7 @@ def test_isolated_registry_reports_two_plugins_claiming_one_name(tmp_path: Path)
     second = make_bundle(tmp_path, domain={"name": "same"}, atoms=[{}], folder="b")
     registry = isolated_registry(_plugin("first_plugin", lambda: [first]), _plugin("second_plugin", lambda: [second]))
     assert list(registry.domains) == []
-    assert sorted((p.distribution, p.stage) for p in registry.problems) == [("first_plugin", "conflict"), ("second_plugin", "conflict")]
+    assert sorted((p.distribution, p.stage) for p in registry.problems) == [
+        ("first_plugin", "conflict"),
+        ("second_plugin", "conflict"),
+    ]

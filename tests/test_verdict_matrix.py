@@ -29,12 +29,11 @@ import subprocess
 import sys
 import sysconfig
 import venv
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Callable
 
 import pytest
-
 from conftest import git, readme_blocks, run_cli
 
 pytestmark = pytest.mark.slow
@@ -55,7 +54,11 @@ def _edit(file: str, old: str, new: str) -> Callable[[Path, str], None]:
 
 
 ERROR = _edit(ATOM, "  stage: [planning, writing]", "  stage: [planning, orbit]")  # SW209
-UNUSED_TAG = _edit("domain.yaml", "tags: [authoring, atoms, vocabulary, retrieval]", "tags: [authoring, atoms, vocabulary, retrieval, unused-word]")  # SW110
+UNUSED_TAG = _edit(
+    "domain.yaml",
+    "tags: [authoring, atoms, vocabulary, retrieval]",
+    "tags: [authoring, atoms, vocabulary, retrieval, unused-word]",
+)  # SW110
 SELF_LINK = _edit(ATOM, "related: [summary-then-detail,", "related: [one-idea-per-atom, summary-then-detail,")  # SW302
 
 
@@ -88,14 +91,41 @@ VARIANTS = [
     Variant("v-error", (ERROR,), REJECT, frozenset({"SW209"})),
     Variant("v-error-inline", (ERROR, _inline("SW209")), ACCEPT, frozenset()),
     Variant("v-error-inline-prefix", (ERROR, _inline("SW2xx")), ACCEPT, frozenset()),
-    Variant("v-error-ignored", (ERROR, _settings('ignore = ["SW209"]')), REFUSED, frozenset(), registry=REJECT, registry_codes=frozenset({"SW209"})),
+    Variant(
+        "v-error-ignored",
+        (ERROR, _settings('ignore = ["SW209"]')),
+        REFUSED,
+        frozenset(),
+        registry=REJECT,
+        registry_codes=frozenset({"SW209"}),
+    ),
     Variant("v-error-unselected", (ERROR, _settings('select = ["SW1"]')), REJECT, frozenset({"SW209"})),
     Variant("v-warning", (UNUSED_TAG,), ACCEPT, frozenset({"SW110"})),
-    Variant("v-warning-ignored", (UNUSED_TAG, _settings('ignore = ["SW110"]')), ACCEPT, frozenset(), registry_codes=frozenset({"SW110"})),
-    Variant("v-warning-unselected", (UNUSED_TAG, _settings('select = ["SW2"]')), ACCEPT, frozenset(), registry_codes=frozenset({"SW110"})),
+    Variant(
+        "v-warning-ignored",
+        (UNUSED_TAG, _settings('ignore = ["SW110"]')),
+        ACCEPT,
+        frozenset(),
+        registry_codes=frozenset({"SW110"}),
+    ),
+    Variant(
+        "v-warning-unselected",
+        (UNUSED_TAG, _settings('select = ["SW2"]')),
+        ACCEPT,
+        frozenset(),
+        registry_codes=frozenset({"SW110"}),
+    ),
     Variant("v-warning-inline", (SELF_LINK, _inline("SW302")), ACCEPT, frozenset()),
-    Variant("v-warning-strict", (UNUSED_TAG, _settings("strict = true")), REJECT, frozenset({"SW110"}), registry=ACCEPT),
-    Variant("v-warning-strict-ignored", (UNUSED_TAG, _settings('strict = true\nignore = ["SW110"]')), ACCEPT, frozenset(), registry_codes=frozenset({"SW110"})),
+    Variant(
+        "v-warning-strict", (UNUSED_TAG, _settings("strict = true")), REJECT, frozenset({"SW110"}), registry=ACCEPT
+    ),
+    Variant(
+        "v-warning-strict-ignored",
+        (UNUSED_TAG, _settings('strict = true\nignore = ["SW110"]')),
+        ACCEPT,
+        frozenset(),
+        registry_codes=frozenset({"SW110"}),
+    ),
 ]
 
 
@@ -111,7 +141,9 @@ class Built:
 
 def _codes_of(text: str) -> frozenset[str]:
     """The codes of the finding lines (``file:line:col: CODE message``) in ``text``."""
-    return frozenset(re.findall(r"^\S+?:\d+(?::\d+)?: (SW\d{3}) ", text, re.M)) | frozenset(re.findall(r"^\S+: (SW\d{3}) ", text, re.M))
+    return frozenset(re.findall(r"^\S+?:\d+(?::\d+)?: (SW\d{3}) ", text, re.M)) | frozenset(
+        re.findall(r"^\S+: (SW\d{3}) ", text, re.M)
+    )
 
 
 @pytest.fixture(scope="session")
@@ -137,7 +169,9 @@ def built(tmp_path_factory: pytest.TempPathFactory) -> dict[str, Built]:
                 codes = frozenset(f.code for report in done.reports for f in report.findings)
             except ConfigError:
                 verdict, codes = REFUSED, frozenset()
-                done = build_project(project, project / "dist", env=env, keep_failed=True, settings=Settings())  # archives for the other judges
+                done = build_project(
+                    project, project / "dist", env=env, keep_failed=True, settings=Settings()
+                )  # archives for the other judges
             result[variant.name] = Built(project, made.package, Path(done.wheel), Path(done.sdist), (verdict, codes))
     return result
 
@@ -148,13 +182,22 @@ def _validate(path: Path) -> tuple[str, frozenset[str]]:
         assert "is an error code, and an error cannot be silenced from outside the bundle" in result.err, result.err
         return REFUSED, frozenset()
     document = json.loads(result.out)
-    return (ACCEPT if result.code == 0 else REJECT), frozenset(f["code"] for entry in document["results"] for f in entry["findings"])
+    return (ACCEPT if result.code == 0 else REJECT), frozenset(
+        f["code"] for entry in document["results"] for f in entry["findings"]
+    )
 
 
 def _own_tests(project: Path) -> tuple[str, frozenset[str]]:
     """The project's own tests (assert_valid and the registry test), as its author runs them."""
     env = {key: value for key, value in os.environ.items() if key != "PYTEST_ADDOPTS"}
-    done = subprocess.run([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"], cwd=project, capture_output=True, text=True, timeout=300, env=env)
+    done = subprocess.run(
+        [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", "tests"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     output = done.stdout + done.stderr
     assert done.returncode in (0, 1), output
     if done.returncode == 0:
@@ -167,8 +210,16 @@ def _own_tests(project: Path) -> tuple[str, frozenset[str]]:
 def _pre_commit(pre_commit: Path | None, project: Path, config: str) -> tuple[str, frozenset[str]]:
     """The README's local hook, by a real pre-commit (or, when pre-commit cannot be
     installed, its entry run in the project's root as pre-commit runs it)."""
-    env = {key: value for key, value in os.environ.items() if not key.startswith(("PRE_COMMIT", "VIRTUAL_ENV", "GITHUB_ACTIONS"))}
-    env.update(NO_COLOR="1", PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}", PRE_COMMIT_HOME=str(project.parent / ".pre-commit-cache"))
+    env = {
+        key: value
+        for key, value in os.environ.items()
+        if not key.startswith(("PRE_COMMIT", "VIRTUAL_ENV", "GITHUB_ACTIONS"))
+    }
+    env.update(
+        NO_COLOR="1",
+        PATH=f"{Path(sys.executable).parent}{os.pathsep}{env.get('PATH', '')}",
+        PRE_COMMIT_HOME=str(project.parent / ".pre-commit-cache"),
+    )
     if pre_commit is None:
         entry = re.search(r"entry: (.+)", config).group(1).split()
         done = subprocess.run(entry, cwd=project, env=env, capture_output=True, text=True, timeout=300)
@@ -177,7 +228,14 @@ def _pre_commit(pre_commit: Path | None, project: Path, config: str) -> tuple[st
         git("init", "-q", cwd=project)
         git("add", ".", cwd=project)
         git("commit", "-q", "-m", "plugin", cwd=project)
-        done = subprocess.run([str(pre_commit), "run", "--all-files", "--verbose", "--color", "never"], cwd=project, env=env, capture_output=True, text=True, timeout=600)
+        done = subprocess.run(
+            [str(pre_commit), "run", "--all-files", "--verbose", "--color", "never"],
+            cwd=project,
+            env=env,
+            capture_output=True,
+            text=True,
+            timeout=600,
+        )
     output = done.stdout + done.stderr
     if done.returncode == 0:
         return ACCEPT, _codes_of(output)
@@ -193,14 +251,44 @@ def installed(built: dict[str, Built], tmp_path_factory: pytest.TempPathFactory)
     home = tmp_path_factory.mktemp("installed") / "venv"
     venv.create(home, with_pip=False)
     python = home / "bin" / "python"
-    site = subprocess.run([str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"], capture_output=True, text=True, check=True).stdout.strip()
+    site = subprocess.run(
+        [str(python), "-c", "import sysconfig; print(sysconfig.get_paths()['purelib'])"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
     # this environment's packages (the SDK, PyYAML, ...) under the new one's own
-    (Path(site) / "_sdk_environment.pth").write_text(f"import site; site.addsitedir({sysconfig.get_paths()['purelib']!r})\n")
+    (Path(site) / "_sdk_environment.pth").write_text(
+        f"import site; site.addsitedir({sysconfig.get_paths()['purelib']!r})\n"
+    )
     wheels = [str(item.wheel) for item in built.values()]
-    subprocess.run([sys.executable, "-m", "pip", "--python", str(python), "install", "--quiet", "--no-deps", "--no-index", "--disable-pip-version-check", *wheels], check=True, capture_output=True, timeout=600)
+    subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "pip",
+            "--python",
+            str(python),
+            "install",
+            "--quiet",
+            "--no-deps",
+            "--no-index",
+            "--disable-pip-version-check",
+            *wheels,
+        ],
+        check=True,
+        capture_output=True,
+        timeout=600,
+    )
     env = {key: value for key, value in os.environ.items() if not key.startswith("SKILLWIKI")}
     env["SKILLWIKI_NO_CACHE"] = "1"
-    done = subprocess.run([str(python), "-m", "skillwiki_sdk", "list", "--format", "json"], capture_output=True, text=True, timeout=300, env=env)
+    done = subprocess.run(
+        [str(python), "-m", "skillwiki_sdk", "list", "--format", "json"],
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env=env,
+    )
     assert done.returncode in (0, 1), done.stderr
     return json.loads(done.stdout)
 
@@ -215,7 +303,9 @@ def _registry(listing: dict, name: str) -> tuple[str, frozenset[str]]:
 
 
 @pytest.mark.parametrize("variant", VARIANTS, ids=[v.name for v in VARIANTS])
-def test_every_judge_gives_the_same_verdict(variant: Variant, built: dict[str, Built], installed: dict, pre_commit: Path | None) -> None:
+def test_every_judge_gives_the_same_verdict(
+    variant: Variant, built: dict[str, Built], installed: dict, pre_commit: Path | None
+) -> None:
     item = built[variant.name]
     [local, _] = readme_blocks("### pre-commit")
     expected = (variant.verdict, variant.codes)
@@ -234,10 +324,15 @@ def test_every_judge_gives_the_same_verdict(variant: Variant, built: dict[str, B
         judged[tests] = expected
     assert judged == {judge: expected for judge in judged}
     registry = _registry(installed, variant.name)
-    assert registry == (variant.registry or variant.verdict, variant.registry_codes if variant.registry_codes is not None else variant.codes)
+    assert registry == (
+        variant.registry or variant.verdict,
+        variant.registry_codes if variant.registry_codes is not None else variant.codes,
+    )
 
 
-def test_the_wheel_of_a_project_judged_elsewhere_has_the_same_errors(built: dict[str, Built], tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def test_the_wheel_of_a_project_judged_elsewhere_has_the_same_errors(
+    built: dict[str, Built], tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
     """Away from its project (no [tool.skillwiki] in view) a wheel is judged as the
     registry judges it: errors are the same, inline silencing still applies."""
     monkeypatch.chdir(tmp_path)

@@ -28,15 +28,26 @@ from __future__ import annotations
 import json
 import os
 import re
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Sequence
+from typing import Any
 
 from .. import __version__
 from .render import MissingDependency
 from .site import MANIFEST, OutputRefused, Site
 from .sources import SourceResult
 
-__all__ = ["CatalogResult", "MANIFEST", "Mapper", "MissingDependency", "OutputRefused", "build_catalog", "read_sources", "render_domains", "serial"]
+__all__ = [
+    "CatalogResult",
+    "MANIFEST",
+    "Mapper",
+    "MissingDependency",
+    "OutputRefused",
+    "build_catalog",
+    "read_sources",
+    "render_domains",
+    "serial",
+]
 
 _SLUG = re.compile(r"^[a-z0-9]+(?:-[a-z0-9]+)*$")
 _EXTERNAL = re.compile(r"^@([a-z0-9]+(?:-[a-z0-9]+)*)/([a-z0-9]+(?:-[a-z0-9]+)*)$")
@@ -147,10 +158,19 @@ def build_catalog(
         if not isinstance(record, dict) or record.get("fingerprint") != fingerprint:
             return None
         names = record.get("domains") or []
-        if not all(name in previous_domains and site.still_there(_domain_files(previous_domains[name])) for name in names):
+        if not all(
+            name in previous_domains and site.still_there(_domain_files(previous_domains[name])) for name in names
+        ):
             return None  # a page of it is gone: read it again to render it
         present.update(names)
-        found = SourceResult(key, record.get("display", key), record.get("kind", ""), fingerprint, [previous_domains[n] for n in names], list(record.get("rejections") or []))
+        found = SourceResult(
+            key,
+            record.get("display", key),
+            record.get("kind", ""),
+            fingerprint,
+            [previous_domains[n] for n in names],
+            list(record.get("rejections") or []),
+        )
         result.reused += 1
         return found
 
@@ -159,14 +179,30 @@ def build_catalog(
     for argument in sources:
         named = expand(argument)
         if not named:
-            slots.append(SourceResult(os.path.abspath(argument), argument, "folder", "", rejections=[rejection(argument, "folder", "no bundle, plugin project, wheel or sdist in this folder")]))
+            slots.append(
+                SourceResult(
+                    os.path.abspath(argument),
+                    argument,
+                    "folder",
+                    "",
+                    rejections=[
+                        rejection(argument, "folder", "no bundle, plugin project, wheel or sdist in this folder")
+                    ],
+                )
+            )
         for path, kind in named:
             key = os.path.abspath(path)
             if kind in ("missing", "unknown", "unreadable"):
-                why = {"missing": "no such file or folder", "unknown": "not a bundle, a plugin project, a wheel or an sdist", "unreadable": "cannot be read"}[kind]
+                why = {
+                    "missing": "no such file or folder",
+                    "unknown": "not a bundle, a plugin project, a wheel or an sdist",
+                    "unreadable": "cannot be read",
+                }[kind]
                 slots.append(SourceResult(key, path, kind, "", rejections=[rejection(path, kind, why)]))
                 continue
-            fingerprint = fingerprint_file(path, [verdict]) if kind in ("wheel", "sdist") else fingerprint_folder(path, [verdict])
+            fingerprint = (
+                fingerprint_file(path, [verdict]) if kind in ("wheel", "sdist") else fingerprint_folder(path, [verdict])
+            )
             found = reuse(key, fingerprint)
             if found is None:
                 to_read.append((len(slots), path, kind, fingerprint))
@@ -178,7 +214,18 @@ def build_catalog(
                 slots[slot] = found
     results.extend(found for found in slots if found is not None)
     for read_index in index_results:
-        results.extend(read_index({"verdict": verdict, "reuse": reuse, "manager": manager, "known": known, "jobs": jobs, "progress": progress}))
+        results.extend(
+            read_index(
+                {
+                    "verdict": verdict,
+                    "reuse": reuse,
+                    "manager": manager,
+                    "known": known,
+                    "jobs": jobs,
+                    "progress": progress,
+                }
+            )
+        )
     if installed or (installed is None and not sources and not index_results):
         from .sources import read_installed
 
@@ -196,7 +243,20 @@ def build_catalog(
     for found in results:
         result.rejections.extend(found.rejections)
     result.duplicates = duplicates
-    _render(site, renderer, theme_key(), domains, results, result, previous_domains, progress, mapper, batches, title, present)
+    _render(
+        site,
+        renderer,
+        theme_key(),
+        domains,
+        results,
+        result,
+        previous_domains,
+        progress,
+        mapper,
+        batches,
+        title,
+        present,
+    )
     return result
 
 
@@ -223,11 +283,21 @@ def read_sources(items: Sequence[tuple[int, str, str, str]], jobs: int | None = 
 
 def _publishable(entry: dict[str, Any], results: list[SourceResult]) -> bool:
     """Names and ids become paths: only slugs (validation has made sure of it)."""
-    if _SLUG.match(entry.get("name") or "") and all(_SLUG.match(atom.get("id") or "") for atom in entry.get("atoms", [])):
+    if _SLUG.match(entry.get("name") or "") and all(
+        _SLUG.match(atom.get("id") or "") for atom in entry.get("atoms", [])
+    ):
         return True
     for found in results:
         if entry in found.domains:
-            found.rejections.append({"source": found.display, "kind": found.kind, "domain": None, "reason": "its domain name or an atom id is not a slug", "findings": []})
+            found.rejections.append(
+                {
+                    "source": found.display,
+                    "kind": found.kind,
+                    "domain": None,
+                    "reason": "its domain name or an atom id is not a slug",
+                    "findings": [],
+                }
+            )
     return False
 
 
@@ -249,13 +319,17 @@ def _previous_catalog(site: Site) -> dict[str, dict[str, Any]]:
 
 def _domain_files(entry: dict[str, Any]) -> list[str]:
     base = f"domains/{entry['name']}"
-    return [f"{base}/index.html", f"{base}/atoms.html", f"{base}/domain.json"] + [f"{base}/atoms/{atom['id']}.html" for atom in entry["atoms"]]
+    return [f"{base}/index.html", f"{base}/atoms.html", f"{base}/domain.json"] + [
+        f"{base}/atoms/{atom['id']}.html" for atom in entry["atoms"]
+    ]
 
 
 def _digest(*parts: Any) -> str:
     import hashlib
 
-    return hashlib.blake2b(json.dumps(parts, sort_keys=True, separators=(",", ":")).encode(), digest_size=16).hexdigest()
+    return hashlib.blake2b(
+        json.dumps(parts, sort_keys=True, separators=(",", ":")).encode(), digest_size=16
+    ).hexdigest()
 
 
 def _render(
@@ -290,7 +364,9 @@ def _render(
         key = _digest(theme, content, resolved)
         files = _domain_files(entry)
         state_domains[name] = {"content": content, "render": key}
-        if record.get("render") == key and ((name in present and entry is previous_domains.get(name)) or site.still_there(files)):
+        if record.get("render") == key and (
+            (name in present and entry is previous_domains.get(name)) or site.still_there(files)
+        ):
             site.keep(files)
             continue
         full = entry if not entry["atoms"] or "body" in entry["atoms"][0] else _full_entry(site, name)
@@ -304,7 +380,19 @@ def _render(
         progress(f"rendering {len(work)} domain{'s' if len(work) != 1 else ''}")
         wanted = {ref for full, _ in work for atom in full["atoms"] for ref in atom["related"] if ref.startswith("@")}
         others = {match.group(1) for match in map(_EXTERNAL.match, wanted) if match}
-        for batch in mapper(render_domains, [(site.out, site._real, title, batch, {n: ids[n] for n in others | {full["name"] for full, _ in batch} if n in ids}) for batch in _batches(work, batches)]):
+        for batch in mapper(
+            render_domains,
+            [
+                (
+                    site.out,
+                    site._real,
+                    title,
+                    batch,
+                    {n: ids[n] for n in others | {full["name"] for full, _ in batch} if n in ids},
+                )
+                for batch in _batches(work, batches)
+            ],
+        ):
             for name, files, written, unchanged in batch:
                 site.merge(files, written, unchanged)
                 result.rendered.append(name)
@@ -315,7 +403,15 @@ def _render(
             for entry in found.domains:
                 if entry["name"] in missing:
                     found.fingerprint = ""  # not recorded: read again next time
-                    result.rejections.append({"source": found.display, "kind": found.kind, "domain": entry["name"], "reason": "its domain.json in the catalog was changed by hand; build again to publish it", "findings": []})
+                    result.rejections.append(
+                        {
+                            "source": found.display,
+                            "kind": found.kind,
+                            "domain": entry["name"],
+                            "reason": "its domain.json in the catalog was changed by hand; build again to publish it",
+                            "findings": [],
+                        }
+                    )
 
     # what every build writes: the Browse page, catalog.json, sitemap, problems, assets
     previous_pages = site.previous_section("pages")
@@ -323,16 +419,33 @@ def _render(
         site.write(relative, data)
     summaries = [_summary(entry) for entry in domains]
     atom_total = sum(len(entry["atoms"]) for entry in domains)
-    kinds = sorted({atom["kind"] for entry in domains for atom in entry["atoms"]} | {k for entry in domains for k in entry["kinds"]})
+    kinds = sorted(
+        {atom["kind"] for entry in domains for atom in entry["atoms"]}
+        | {k for entry in domains for k in entry["kinds"]}
+    )
     tags = sorted({tag for entry in domains for tag in entry["tags"]})
     axes: dict[str, set[str]] = {}
     for entry in domains:
         for axis in entry["axes"]:
             axes.setdefault(axis["id"], set()).update(axis["values"])
     data = {
-        "domains": [{"n": e["name"], "t": e["title"], "d": e["description"], "v": e["version"], "tags": e["tags"]} for e in domains],
+        "domains": [
+            {"n": e["name"], "t": e["title"], "d": e["description"], "v": e["version"], "tags": e["tags"]}
+            for e in domains
+        ],
         "atoms": [
-            [index, a["id"], a["kind"], a["title"], a["summary"], a["excerpt"], a["tags"], [f"{axis}={value}" for axis, values in a["axes"].items() for value in values], a["quality"], len(a["related"])]
+            [
+                index,
+                a["id"],
+                a["kind"],
+                a["title"],
+                a["summary"],
+                a["excerpt"],
+                a["tags"],
+                [f"{axis}={value}" for axis, values in a["axes"].items() for value in values],
+                a["quality"],
+                len(a["related"]),
+            ]
             for index, e in enumerate(domains)
             for a in e["atoms"]
         ],
@@ -340,21 +453,47 @@ def _render(
     problems = result.rejections
     site.write(
         "index.html",
-        renderer.page("browse", root="", domains=summaries, atom_total=atom_total, kinds=kinds, tags=tags, axes=[(a, sorted(v)) for a, v in sorted(axes.items())], data=json_for_script(data), problems=problems),
+        renderer.page(
+            "browse",
+            root="",
+            domains=summaries,
+            atom_total=atom_total,
+            kinds=kinds,
+            tags=tags,
+            axes=[(a, sorted(v)) for a, v in sorted(axes.items())],
+            data=json_for_script(data),
+            problems=problems,
+        ),
     )
-    pages = ["index.html", "sitemap.html", "problems.html"] + [page for entry in domains for page in _domain_files(entry) if page.endswith(".html")]
-    rows = [(e["name"], e["version"], [(a["id"], a["title"], a["kind"]) for a in e["atoms"]]) for e in domains]  # tuples: no attribute lookups in the loop
+    pages = ["index.html", "sitemap.html", "problems.html"] + [
+        page for entry in domains for page in _domain_files(entry) if page.endswith(".html")
+    ]
+    rows = [
+        (e["name"], e["version"], [(a["id"], a["title"], a["kind"]) for a in e["atoms"]]) for e in domains
+    ]  # tuples: no attribute lookups in the loop
     # the sitemap lists names and titles only: unchanged by most edits, and 10,000 links to render
     sitemap_key = _digest(theme, rows, len(pages), len(problems))
     if previous_pages.get("sitemap.html") == sitemap_key and site.still_there(["sitemap.html"]):
         site.keep(["sitemap.html"])
     else:
-        site.write("sitemap.html", renderer.page("sitemap", root="", domains=rows, pages=len(pages), problems=len(problems)))
+        site.write(
+            "sitemap.html", renderer.page("sitemap", root="", domains=rows, pages=len(pages), problems=len(problems))
+        )
     site.write("problems.html", renderer.page("problems", root="", problems=problems, duplicates=result.duplicates))
     catalog = {
         "format": 1,
         "generator": f"skillwiki-sdk {__version__}",
-        "domains": [{**_without_bodies(entry), "pages": {"domain": f"domains/{entry['name']}/index.html", "atoms": f"domains/{entry['name']}/atoms.html", "data": f"domains/{entry['name']}/domain.json"}} for entry in domains],
+        "domains": [
+            {
+                **_without_bodies(entry),
+                "pages": {
+                    "domain": f"domains/{entry['name']}/index.html",
+                    "atoms": f"domains/{entry['name']}/atoms.html",
+                    "data": f"domains/{entry['name']}/domain.json",
+                },
+            }
+            for entry in domains
+        ],
         "problems": problems,
         "duplicates": result.duplicates,
         "pages": pages,
@@ -362,7 +501,15 @@ def _render(
     # compact: json's C encoder does not indent, and 10,000 atoms take it 1 s more
     site.write("catalog.json", json.dumps(catalog, ensure_ascii=False, separators=(",", ":")) + "\n")
     sources_state = {found.key: found.to_dict() for found in results if found.fingerprint}
-    site.finish({"generator": f"skillwiki-sdk {__version__}", "theme": theme, "sources": sources_state, "domains": state_domains, "pages": {"sitemap.html": sitemap_key}})
+    site.finish(
+        {
+            "generator": f"skillwiki-sdk {__version__}",
+            "theme": theme,
+            "sources": sources_state,
+            "domains": state_domains,
+            "pages": {"sitemap.html": sitemap_key},
+        }
+    )
     result.domains = [entry["name"] for entry in domains]
     result.atoms = atom_total
     result.pages = len(pages)
@@ -395,7 +542,9 @@ def _resolve(ref: str, ids: dict[str, Any]) -> bool:
     return bool(match and match.group(2) in ids.get(match.group(1), ()))
 
 
-def _related(atom: dict[str, Any], domain: str, ids: dict[str, set[str]], titles: dict[str, str] | None = None) -> list[dict[str, Any]]:
+def _related(
+    atom: dict[str, Any], domain: str, ids: dict[str, set[str]], titles: dict[str, str] | None = None
+) -> list[dict[str, Any]]:
     titles = titles or {}
     items = []
     for ref in atom["related"]:
@@ -435,7 +584,9 @@ def _install_name(entry: dict[str, Any]) -> str | None:
     return None
 
 
-def render_domains(out: str, real: str, title: str, work: Sequence[tuple[dict[str, Any], dict[str, str]]], ids: dict[str, list[str]]) -> list[tuple[str, dict[str, str], int, int]]:
+def render_domains(
+    out: str, real: str, title: str, work: Sequence[tuple[dict[str, Any], dict[str, str]]], ids: dict[str, list[str]]
+) -> list[tuple[str, dict[str, str], int, int]]:
     """Render and write the pages of each (domain entry, previous digests of its
     files); ``ids``: the atom ids of the published domains its links may name.
     Returns (name, files written with their digests, written, unchanged) each."""
@@ -457,7 +608,12 @@ def _render_domain(site: Any, renderer: Any, entry: dict[str, Any], ids: dict[st
 
     name = entry["name"]
     base = f"domains/{name}"
-    site.write(f"{base}/index.html", renderer.page("domain", root="../../", d=entry, install=_install_name(entry), homepage=external_url(entry.get("homepage"))))
+    site.write(
+        f"{base}/index.html",
+        renderer.page(
+            "domain", root="../../", d=entry, install=_install_name(entry), homepage=external_url(entry.get("homepage"))
+        ),
+    )
     groups: dict[str, list[dict[str, Any]]] = {}
     for atom in entry["atoms"]:
         groups.setdefault(atom["kind"], []).append(atom)
@@ -467,6 +623,16 @@ def _render_domain(site: Any, renderer: Any, entry: dict[str, Any], ids: dict[st
     for atom in entry["atoms"]:
         site.write(
             f"{base}/atoms/{atom['id']}.html",
-            renderer.page("atom", root="../../../", d=entry, a=atom, body=renderer.body(atom.get("body") or ""), related=_related(atom, name, ids, titles), hrefs=hrefs),
+            renderer.page(
+                "atom",
+                root="../../../",
+                d=entry,
+                a=atom,
+                body=renderer.body(atom.get("body") or ""),
+                related=_related(atom, name, ids, titles),
+                hrefs=hrefs,
+            ),
         )
-    site.write(f"{base}/domain.json", json.dumps({**entry, "format": 1}, ensure_ascii=False, separators=(",", ":")) + "\n")
+    site.write(
+        f"{base}/domain.json", json.dumps({**entry, "format": 1}, ensure_ascii=False, separators=(",", ":")) + "\n"
+    )

@@ -14,7 +14,8 @@ from __future__ import annotations
 
 import os
 import shutil
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 from ..errors import SkillwikiError
 from .sources import SourceResult, parts_digest, read_archive, rejection
@@ -56,8 +57,16 @@ def read_index(url: str, context: dict[str, Any], *, timeout: float = 15.0) -> l
     try:
         projects = index.projects()
     except PackageIndexError as error:
-        raise IndexUnavailable(f"--index {shown}: cannot list its projects: {error.message}; no page was written or removed") from None
-    wanted = sorted({canonicalize_name(name) for name in projects if canonicalize_name(name).startswith(PREFIX) and canonicalize_name(name) not in _NOT_DOMAINS})
+        raise IndexUnavailable(
+            f"--index {shown}: cannot list its projects: {error.message}; no page was written or removed"
+        ) from None
+    wanted = sorted(
+        {
+            canonicalize_name(name)
+            for name in projects
+            if canonicalize_name(name).startswith(PREFIX) and canonicalize_name(name) not in _NOT_DOMAINS
+        }
+    )
     progress(f"{shown}: {len(wanted)} skillwiki-* project{'s' if len(wanted) != 1 else ''}")
     results: list[SourceResult] = []
     for project in wanted:
@@ -69,7 +78,13 @@ def read_index(url: str, context: dict[str, Any], *, timeout: float = 15.0) -> l
             continue
         chosen = newest_file(files)
         if chosen is None:
-            results.append(_failed(key, f"{project} on {shown}", "it has no release that is neither yanked nor a pre-release, as a wheel or an sdist"))
+            results.append(
+                _failed(
+                    key,
+                    f"{project} on {shown}",
+                    "it has no release that is neither yanked nor a pre-release, as a wheel or an sdist",
+                )
+            )
             continue
         display = f"{chosen.filename} ({shown})"
         fingerprint = parts_digest([context.get("verdict"), chosen.filename, sorted(chosen.hashes.items())])
@@ -83,7 +98,13 @@ def read_index(url: str, context: dict[str, Any], *, timeout: float = 15.0) -> l
         except PackageIndexError as error:
             results.append(_failed(key, display, f"it cannot be downloaded: {error.message}", fingerprint=""))
             continue
-        origin = {"kind": "index", "source": display, "distribution": project, "version": str(chosen.version), "index": shown}
+        origin = {
+            "kind": "index",
+            "source": display,
+            "distribution": project,
+            "version": str(chosen.version),
+            "index": shown,
+        }
         try:
             results.append(
                 read_archive(

@@ -28,7 +28,16 @@ from typing import Any
 
 from .. import __version__
 
-__all__ = ["MissingDependency", "Renderer", "external_url", "json_for_script", "markdown_to_html", "require_libraries", "static_files", "theme_key"]
+__all__ = [
+    "MissingDependency",
+    "Renderer",
+    "external_url",
+    "json_for_script",
+    "markdown_to_html",
+    "require_libraries",
+    "static_files",
+    "theme_key",
+]
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 TEMPLATES = os.path.join(HERE, "templates")
@@ -77,7 +86,35 @@ def _cleaner() -> Any:
     )
 
 
-_LANGUAGES = ("python", "js", "javascript", "ts", "typescript", "json", "yaml", "toml", "sh", "bash", "shell", "sql", "go", "rust", "java", "c", "cpp", "html", "css", "text", "console", "diff", "ini", "xml", "kotlin", "ruby", "php")
+_LANGUAGES = (
+    "python",
+    "js",
+    "javascript",
+    "ts",
+    "typescript",
+    "json",
+    "yaml",
+    "toml",
+    "sh",
+    "bash",
+    "shell",
+    "sql",
+    "go",
+    "rust",
+    "java",
+    "c",
+    "cpp",
+    "html",
+    "css",
+    "text",
+    "console",
+    "diff",
+    "ini",
+    "xml",
+    "kotlin",
+    "ruby",
+    "php",
+)
 
 _IMAGE = re.compile(r'<img src="([^"]*)" alt="([^"]*)"(?: title="[^"]*")? />')
 _HEADING = re.compile(r"<(/?)h([1-6])>")
@@ -92,7 +129,9 @@ def markdown_to_html(text: str, *, top: int = 2) -> str:
     """
     _, cmarkgfm, _ = require_libraries()
     rendered = cmarkgfm.github_flavored_markdown_to_html(text)
-    rendered = _IMAGE.sub(lambda m: f'<a class="image-link" href="{m.group(1)}">Image: {m.group(2) or m.group(1)}</a>', rendered)
+    rendered = _IMAGE.sub(
+        lambda m: f'<a class="image-link" href="{m.group(1)}">Image: {m.group(2) or m.group(1)}</a>', rendered
+    )
     cleaned = _cleaner().clean(rendered)
     return _renumber(cleaned.replace("<p></p>", ""), top)
 
@@ -129,7 +168,13 @@ def json_for_script(data: Any) -> str:
     """``data`` as JSON that is safe inside ``<script type="application/json">``: no
     ``<``, ``>`` or ``&`` that could end the element or open a comment."""
     text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
-    return text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026").replace("\u2028", "\\u2028").replace("\u2029", "\\u2029")
+    return (
+        text.replace("<", "\\u003c")
+        .replace(">", "\\u003e")
+        .replace("&", "\\u0026")
+        .replace("\u2028", "\\u2028")
+        .replace("\u2029", "\\u2029")
+    )
 
 
 def theme_key() -> str:
@@ -205,4 +250,6 @@ def _compiled(title: str) -> tuple[Any, dict[str, Any]]:
     env.filters["nrelated"] = lambda related: related if isinstance(related, int) else len(related)
     env.globals["site_title"] = title
     env.globals["version"] = __version__
-    return env, {name: env.get_template(f"{name}.html") for name in ("browse", "domain", "atoms", "atom", "sitemap", "problems")}
+    return env, {
+        name: env.get_template(f"{name}.html") for name in ("browse", "domain", "atoms", "atom", "sitemap", "problems")
+    }

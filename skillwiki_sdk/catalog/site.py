@@ -73,9 +73,13 @@ class Site:
             with open(path, encoding="utf-8") as handle:
                 data = json.load(handle)
         except (OSError, ValueError) as error:
-            raise OutputRefused(f"--out {self.out}: its {MANIFEST} cannot be read ({error}); nothing was written or deleted") from error
+            raise OutputRefused(
+                f"--out {self.out}: its {MANIFEST} cannot be read ({error}); nothing was written or deleted"
+            ) from error
         if not isinstance(data, dict) or data.get("format") != FORMAT or not isinstance(data.get("files"), dict):
-            raise OutputRefused(f"--out {self.out}: its {MANIFEST} is not one this skillwiki-sdk writes; nothing was written or deleted")
+            raise OutputRefused(
+                f"--out {self.out}: its {MANIFEST} is not one this skillwiki-sdk writes; nothing was written or deleted"
+            )
         return data
 
     def _probe(self) -> None:

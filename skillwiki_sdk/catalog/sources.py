@@ -15,13 +15,26 @@ from __future__ import annotations
 
 import hashlib
 import os
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any, Iterable
+from typing import Any
 
 from .. import __version__
 from ..model import Bundle, Finding, Report, Severity
 
-__all__ = ["SourceResult", "choose", "domain_entry", "expand", "fingerprint_file", "fingerprint_folder", "read_archive", "read_folder", "read_installed", "rejection", "verdict_key"]
+__all__ = [
+    "SourceResult",
+    "choose",
+    "domain_entry",
+    "expand",
+    "fingerprint_file",
+    "fingerprint_folder",
+    "read_archive",
+    "read_folder",
+    "read_installed",
+    "rejection",
+    "verdict_key",
+]
 
 ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".tgz", ".zip")
 
@@ -43,7 +56,14 @@ class SourceResult:
     rejections: list[dict[str, Any]] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"key": self.key, "display": self.display, "kind": self.kind, "fingerprint": self.fingerprint, "rejections": self.rejections, "domains": [d["name"] for d in self.domains]}
+        return {
+            "key": self.key,
+            "display": self.display,
+            "kind": self.kind,
+            "fingerprint": self.fingerprint,
+            "rejections": self.rejections,
+            "domains": [d["name"] for d in self.domains],
+        }
 
 
 def parts_digest(parts: Iterable[Any]) -> str:
@@ -61,7 +81,19 @@ def verdict_key(checks: Iterable[Any]) -> str:
 
 
 # Folders never part of a source (as validation skips them when finding bundles).
-_SKIP = {"build", "dist", "node_modules", "__pycache__", "site-packages", "venv", "env", "tests", "test", "docs", "examples"}
+_SKIP = {
+    "build",
+    "dist",
+    "node_modules",
+    "__pycache__",
+    "site-packages",
+    "venv",
+    "env",
+    "tests",
+    "test",
+    "docs",
+    "examples",
+}
 
 
 def fingerprint_folder(path: str, extra: Iterable[Any] = ()) -> str:
@@ -143,7 +175,14 @@ def expand(path: str) -> list[tuple[str, str]]:
         child = os.path.join(path, name)
         if os.path.isfile(child) and child.lower().endswith(ARCHIVE_SUFFIXES):
             found.extend(expand(child))
-        elif os.path.isdir(child) and name not in _SKIP and (os.path.lexists(os.path.join(child, "domain.yaml")) or os.path.isfile(os.path.join(child, "pyproject.toml"))):
+        elif (
+            os.path.isdir(child)
+            and name not in _SKIP
+            and (
+                os.path.lexists(os.path.join(child, "domain.yaml"))
+                or os.path.isfile(os.path.join(child, "pyproject.toml"))
+            )
+        ):
             found.extend(expand(child))
         elif os.path.isdir(child) and name not in _SKIP:
             nested = expand(child)
@@ -155,7 +194,9 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
     return finding.to_dict()
 
 
-def rejection(source: str, kind: str, reason: str, findings: Iterable[Finding] = (), *, domain: str | None = None) -> dict[str, Any]:
+def rejection(
+    source: str, kind: str, reason: str, findings: Iterable[Finding] = (), *, domain: str | None = None
+) -> dict[str, Any]:
     """A source (or one bundle of it) left out of the catalog, as plain data."""
     listed = sorted(findings, key=Finding.sort_key)
     return {
@@ -163,7 +204,8 @@ def rejection(source: str, kind: str, reason: str, findings: Iterable[Finding] =
         "kind": kind,
         "domain": domain,
         "reason": reason,
-        "findings": [_finding_dict(f) for f in listed if f.severity is Severity.ERROR] + [_finding_dict(f) for f in listed if f.severity is not Severity.ERROR],
+        "findings": [_finding_dict(f) for f in listed if f.severity is Severity.ERROR]
+        + [_finding_dict(f) for f in listed if f.severity is not Severity.ERROR],
     }
 
 
@@ -194,7 +236,11 @@ def domain_entry(bundle: Bundle, origin: dict[str, Any], warnings: Iterable[Find
     entry["license"] = _text(raw.get("license")) or None
     entry["homepage"] = _text(raw.get("homepage")) or None
     authors = raw.get("authors")
-    names = [a if isinstance(a, str) else a.get("name") if isinstance(a, dict) else None for a in authors] if isinstance(authors, list) else []
+    names = (
+        [a if isinstance(a, str) else a.get("name") if isinstance(a, dict) else None for a in authors]
+        if isinstance(authors, list)
+        else []
+    )
     entry["authors"] = [name for name in names if isinstance(name, str)]
     atoms = []
     for atom in bundle.atoms_sorted():
@@ -216,7 +262,9 @@ def domain_entry(bundle: Bundle, origin: dict[str, Any], warnings: Iterable[Find
         )
     entry["atoms"] = atoms
     entry["origin"] = origin
-    entry["warnings"] = [f.to_dict() for f in sorted(warnings, key=Finding.sort_key) if f.severity is not Severity.ERROR]
+    entry["warnings"] = [
+        f.to_dict() for f in sorted(warnings, key=Finding.sort_key) if f.severity is not Severity.ERROR
+    ]
     return entry
 
 
@@ -243,7 +291,9 @@ def _verdict(report: Report, path: str, known: list[str]) -> tuple[Report, str |
     return report, None
 
 
-def read_folder(path: str, kind: str, manager: Any, checks: list[Any], known: list[str], fingerprint: str, jobs: int | None = 1) -> SourceResult:
+def read_folder(
+    path: str, kind: str, manager: Any, checks: list[Any], known: list[str], fingerprint: str, jobs: int | None = 1
+) -> SourceResult:
     """A bundle folder or a plugin project: each bundle in it checked on its own.
     ``fingerprint`` is :func:`fingerprint_folder` of it."""
     from ..validation import find_bundles, finish, load_bundle, validate_bundle
@@ -251,7 +301,9 @@ def read_folder(path: str, kind: str, manager: Any, checks: list[Any], known: li
     result = SourceResult(os.path.abspath(path), path, kind, fingerprint)
     roots = find_bundles(path)
     if not roots:
-        result.rejections.append(rejection(path, kind, "no bundle here: no domain.yaml in this folder or inside its packages"))
+        result.rejections.append(
+            rejection(path, kind, "no bundle here: no domain.yaml in this folder or inside its packages")
+        )
         return result
     for root in roots:
         bundle = load_bundle(root)
@@ -266,11 +318,24 @@ def read_folder(path: str, kind: str, manager: Any, checks: list[Any], known: li
                 origin["distribution"] = distribution
             result.domains.append(domain_entry(bundle, origin, report.findings))
         else:
-            result.rejections.append(rejection(root, kind, failure or "the bundle has no usable domain.yaml", report.findings, domain=name))
+            result.rejections.append(
+                rejection(root, kind, failure or "the bundle has no usable domain.yaml", report.findings, domain=name)
+            )
     return result
 
 
-def read_archive(path: str, kind: str, manager: Any, known: list[str], fingerprint: str, *, display: str | None = None, origin: dict[str, Any] | None = None, key: str | None = None, jobs: int | None = 1) -> SourceResult:
+def read_archive(
+    path: str,
+    kind: str,
+    manager: Any,
+    known: list[str],
+    fingerprint: str,
+    *,
+    display: str | None = None,
+    origin: dict[str, Any] | None = None,
+    key: str | None = None,
+    jobs: int | None = 1,
+) -> SourceResult:
     """A wheel or an sdist, read in place (see :mod:`skillwiki_sdk.archives`): its
     bundles are published only when the whole archive validates. ``display``,
     ``origin`` and ``key`` name an archive fetched from elsewhere (an index)."""
@@ -289,7 +354,7 @@ def read_archive(path: str, kind: str, manager: Any, known: list[str], fingerpri
     if shown != path:
         for finding in report.findings:
             if finding.file and finding.file.startswith(path):
-                finding.file = shown + finding.file[len(path):]
+                finding.file = shown + finding.file[len(path) :]
     report, failure = _verdict(report, path, known) if not display else (report, _failure(report))
     if failure is not None:
         result.rejections.append(rejection(shown, kind, failure, report.findings))
@@ -351,15 +416,42 @@ def read_installed(registry: Any, key_extra: str) -> list[SourceResult]:
     results: list[SourceResult] = []
     for installed in registry:
         path = installed.path
-        state = fingerprint_folder(path, [key_extra, installed.distribution, installed.version]) if os.path.isdir(path) else parts_digest([key_extra, installed.distribution, installed.version, path])
-        result = SourceResult(f"installed:{installed.distribution}:{installed.name}", f"{installed.distribution} {installed.version}", "installed", state)
-        origin = {"kind": "installed", "source": result.display, "distribution": installed.distribution, "version": installed.version}
+        state = (
+            fingerprint_folder(path, [key_extra, installed.distribution, installed.version])
+            if os.path.isdir(path)
+            else parts_digest([key_extra, installed.distribution, installed.version, path])
+        )
+        result = SourceResult(
+            f"installed:{installed.distribution}:{installed.name}",
+            f"{installed.distribution} {installed.version}",
+            "installed",
+            state,
+        )
+        origin = {
+            "kind": "installed",
+            "source": result.display,
+            "distribution": installed.distribution,
+            "version": installed.version,
+        }
         result.domains.append(domain_entry(installed.bundle, origin, installed.findings))
         results.append(result)
     for problem in registry.problems:
         display = f"{problem.distribution} {problem.version}".strip()
-        result = SourceResult(f"installed-problem:{problem.distribution}:{problem.entry_point}:{problem.stage}", display, "installed", parts_digest([key_extra, "problem", problem.distribution, problem.version, problem.reason]))
-        result.rejections.append(rejection(display, "installed", f"{problem.stage}: {problem.reason} ({problem.action})", getattr(problem, "findings", ()) or (), domain=problem.domain))
+        result = SourceResult(
+            f"installed-problem:{problem.distribution}:{problem.entry_point}:{problem.stage}",
+            display,
+            "installed",
+            parts_digest([key_extra, "problem", problem.distribution, problem.version, problem.reason]),
+        )
+        result.rejections.append(
+            rejection(
+                display,
+                "installed",
+                f"{problem.stage}: {problem.reason} ({problem.action})",
+                getattr(problem, "findings", ()) or (),
+                domain=problem.domain,
+            )
+        )
         results.append(result)
     return results
 
@@ -399,4 +491,3 @@ def _duplicate(left_out: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]
         "source": left_out["origin"].get("source"),
         "reason": f"domain {kept['name']} {kept.get('version')} is published from {kept['origin'].get('source')} instead",
     }
-

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .. import rules
 from .._words import did_you_mean, is_slug, slugify
@@ -42,7 +42,9 @@ def _id_hint(atom_id: str, stem: str) -> str | None:
     if is_slug(atom_id):
         return f"rename the file to {atom_id}.md"
     slug = slugify(stem) or slugify(atom_id)
-    return f"rename the file to {slug}.md and set id: {slug} (ids are lowercase words joined by hyphens)" if slug else None
+    return (
+        f"rename the file to {slug}.md and set id: {slug} (ids are lowercase words joined by hyphens)" if slug else None
+    )
 
 
 def _joined(*parts: str | None) -> str | None:
@@ -64,7 +66,10 @@ def atom_vocabulary(bundle: Bundle) -> Iterator[Finding]:
                 f"kind '{atom.kind}' is not one of the domain's kinds: {', '.join(domain.kinds)}",
                 file=atom.source,
                 path=("kind",),
-                hint=_joined(did_you_mean(atom.kind, domain.kinds), "or declare it in kinds in domain.yaml" if is_slug(atom.kind) else None),
+                hint=_joined(
+                    did_you_mean(atom.kind, domain.kinds),
+                    "or declare it in kinds in domain.yaml" if is_slug(atom.kind) else None,
+                ),
             )
         if tags is not None:
             for index, tag in enumerate(atom.tags):
@@ -92,7 +97,10 @@ def atom_vocabulary(bundle: Bundle) -> Iterator[Finding]:
                             f"value '{value}' is not declared for axis '{axis_id}'",
                             file=atom.source,
                             path=("axes", axis_id, index),
-                            hint=_joined(did_you_mean(value, domain.axes[axis_id].values), f"declared values: {', '.join(sorted(axes[axis_id]))}"),
+                            hint=_joined(
+                                did_you_mean(value, domain.axes[axis_id].values),
+                                f"declared values: {', '.join(sorted(axes[axis_id]))}",
+                            ),
                         )
 
 
@@ -102,7 +110,11 @@ def _tag_hint(tag: str, vocabulary: tuple[str, ...]) -> str:
         add = "add it to tags in domain.yaml, or use a tag that is there"
     else:
         slug = slugify(tag)
-        add = f"tags are lowercase words joined by hyphens: write '{slug}' and add it to tags in domain.yaml" if slug else "use a tag of the vocabulary"
+        add = (
+            f"tags are lowercase words joined by hyphens: write '{slug}' and add it to tags in domain.yaml"
+            if slug
+            else "use a tag of the vocabulary"
+        )
     return f"{close} Else {add}" if close else add
 
 

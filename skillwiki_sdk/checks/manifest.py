@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import functools
-from typing import Iterator
+from collections.abc import Iterator
 
 from .. import __version__, rules
 from ..hookspecs import hookimpl
@@ -37,7 +37,7 @@ def manifest_versions(bundle: Bundle) -> Iterator[Finding]:
                 f"version '{shown}' is not a PEP 440 version",
                 file=domain.source,
                 path=("version",),
-                hint="use a version such as \"1.0.0\", \"1.2rc1\" or \"2.0.post1\"",
+                hint='use a version such as "1.0.0", "1.2rc1" or "2.0.post1"',
             )
     if domain.requires_sdk is not None:
         allowed = _sdk_allowed(domain.requires_sdk)
@@ -46,7 +46,7 @@ def manifest_versions(bundle: Bundle) -> Iterator[Finding]:
                 f"requires-sdk '{domain.requires_sdk if len(domain.requires_sdk) <= 60 else domain.requires_sdk[:57] + '...'}' is not a PEP 440 specifier set",
                 file=domain.source,
                 path=("requires-sdk",),
-                hint="write it like \">=0.1,<0.2\"",
+                hint='write it like ">=0.1,<0.2"',
             )
         elif not allowed:
             yield rules.REQUIRES_SDK_UNSATISFIED.finding(

@@ -6,7 +6,7 @@ rename); an alias that is another atom's id or alias is ambiguous (SW305).
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .. import rules
 from ..hookspecs import hookimpl

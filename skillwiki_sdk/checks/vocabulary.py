@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Iterator
+from collections.abc import Iterator
 
 from .. import rules
 from ..hookspecs import hookimpl
@@ -16,7 +16,9 @@ def unused_vocabulary(bundle: Bundle) -> Iterator[Finding]:
     if domain is None:
         return
     if not bundle.atoms and not bundle.unloaded_ids:
-        yield rules.NO_ATOMS.finding("the bundle has no atoms: put them in atoms/<id>.md", file=domain.source.display, line=1)
+        yield rules.NO_ATOMS.finding(
+            "the bundle has no atoms: put them in atoms/<id>.md", file=domain.source.display, line=1
+        )
         return
     if bundle.unloaded_ids:
         return  # an atom that did not load may use them: do not guess

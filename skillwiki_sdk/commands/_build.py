@@ -17,8 +17,9 @@ import os
 import shutil
 import subprocess
 import tempfile
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any, Callable, Mapping, Sequence
+from typing import Any
 
 from ..errors import SkillwikiError
 from ..model import Report
@@ -62,7 +63,9 @@ def _runner(progress: Progress | None, log: list[str]) -> Callable[..., None]:
     def run(cmd: Sequence[str], cwd: str | None = None, extra_environ: Mapping[str, str] | None = None) -> None:
         env = dict(os.environ)
         env.update(extra_environ or {})
-        completed = subprocess.run(list(cmd), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace")
+        completed = subprocess.run(
+            list(cmd), cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True, errors="replace"
+        )
         output = completed.stdout or ""
         log.append(output)
         if progress:
@@ -98,7 +101,9 @@ def _build_one(env: Any, srcdir: str, distribution: str, outdir: str, progress: 
         raise BuildError(f"building the {distribution} of {srcdir} failed: {error}\n{_tail(str(output))}") from error
     except (BuildException, subprocess.CalledProcessError) as error:
         output = getattr(error, "output", None) or getattr(error, "stderr", None) or ""
-        raise BuildError(f"building the {distribution} of {srcdir} failed: {error}\n{_tail(str(output))}".rstrip()) from error
+        raise BuildError(
+            f"building the {distribution} of {srcdir} failed: {error}\n{_tail(str(output))}".rstrip()
+        ) from error
 
 
 def _unpack_sdist(sdist: str, dest: str) -> str:
@@ -141,7 +146,9 @@ def build_project(
     other domains are checked against (see :func:`~skillwiki_sdk.validate`).
     """
     project = os.fspath(project)
-    if not os.path.isfile(os.path.join(project, "pyproject.toml")) and not os.path.isfile(os.path.join(project, "setup.py")):
+    if not os.path.isfile(os.path.join(project, "pyproject.toml")) and not os.path.isfile(
+        os.path.join(project, "setup.py")
+    ):
         raise BuildError(f"{project}: not a Python project (no pyproject.toml)")
     outdir = os.fspath(outdir) if outdir is not None else os.path.join(project, "dist")
     if validate_artifacts and settings is None:
@@ -159,7 +166,16 @@ def build_project(
             progress("creating an isolated build environment")
         try:
             with DefaultIsolatedEnv() as fresh:
-                return build_project(project, outdir, progress=progress, validate_artifacts=validate_artifacts, env=fresh, registry=registry, settings=settings, keep_failed=keep_failed)
+                return build_project(
+                    project,
+                    outdir,
+                    progress=progress,
+                    validate_artifacts=validate_artifacts,
+                    env=fresh,
+                    registry=registry,
+                    settings=settings,
+                    keep_failed=keep_failed,
+                )
         except (OSError, subprocess.CalledProcessError) as error:
             raise BuildError(f"cannot create an isolated build environment: {error}") from error
     with tempfile.TemporaryDirectory(prefix="skillwiki-build-") as tmp:

@@ -32,7 +32,10 @@ def installed(registry: Any, name: str) -> Any:
 
     known = ", ".join(sorted(registry.domains)) or "none installed"
     hint = closest(name, registry.domains) if registry.domains else ""
-    raise NotFoundError(f"no installed domain named '{clean(name)}' (installed: {known})" + (f"; {hint}" if hint.startswith("did") else ""))
+    raise NotFoundError(
+        f"no installed domain named '{clean(name)}' (installed: {known})"
+        + (f"; {hint}" if hint.startswith("did") else "")
+    )
 
 
 def axis_options(items: list[str] | None) -> dict[str, list[str]]:

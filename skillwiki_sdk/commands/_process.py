@@ -13,11 +13,13 @@ import contextlib
 import io
 import os
 import sys
-from typing import Any, Callable, Iterable, Iterator, TextIO
+from collections.abc import Callable, Iterable, Iterator
+from typing import Any, TextIO
 
 __all__ = ["AtomPool", "TimeBudget", "TIMEOUT_ENV", "owned_stdout"]
 
 TIMEOUT_ENV = "SKILLWIKI_PLUGIN_TIMEOUT"
+WATCHDOG = "skillwiki-time-budget"  # the name of the time budget's watchdog thread
 DEFAULT_TIMEOUT = 10.0
 
 
@@ -69,7 +71,7 @@ class TimeBudget:
         self._wake = threading.Condition()
         stop = threading.Event()
         main = threading.main_thread().ident
-        watchdog = threading.Thread(target=self._watch, args=(stop, main), name="skillwiki-time-budget", daemon=True)
+        watchdog = threading.Thread(target=self._watch, args=(stop, main), name=WATCHDOG, daemon=True)
         watchdog.start()
         self._active = True
         try:
@@ -230,10 +232,12 @@ class AtomPool:
 
 def _may_fork() -> bool:
     """A pool of forked workers only while this process runs no other thread (a
-    fork copies one thread and whatever locks the others held)."""
+    fork copies one thread and whatever locks the others held), but the time
+    budget's watchdog, which waits on its own condition between pieces of plugin
+    code and is not needed in a worker."""
     import threading
 
-    return threading.active_count() == 1
+    return all(thread is threading.current_thread() or thread.name == WATCHDOG for thread in threading.enumerate())
 
 
 def threads_left() -> bool:

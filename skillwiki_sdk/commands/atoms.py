@@ -19,7 +19,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("name", metavar="NAME")
     parser.add_argument("--kind", action="append", metavar="K", help="only atoms of this kind (repeatable)")
     parser.add_argument("--tag", action="append", metavar="T", help="only atoms with this tag (repeatable)")
-    parser.add_argument("--axis", action="append", metavar="AXIS=VALUE", help="only atoms with this value on this axis (repeatable)")
+    parser.add_argument(
+        "--axis", action="append", metavar="AXIS=VALUE", help="only atoms with this value on this axis (repeatable)"
+    )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
@@ -44,10 +46,7 @@ def run(args: argparse.Namespace, out) -> int:
             "version": entry.version,
             "filters": filters,
             "count": len(found),
-            "atoms": [
-                {**atom_fields(atom), "related": list(atom.related)}
-                for atom in found
-            ],
+            "atoms": [{**atom_fields(atom), "related": list(atom.related)} for atom in found],
         }
         out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
@@ -63,12 +62,22 @@ def _text(entry, found, filters, color: bool) -> str:
     said = [f"kind={v}" for v in filters["kind"]] + [f"tag={v}" for v in filters["tag"]]
     said += [f"{axis}={value}" for axis, values in filters["axis"].items() for value in values]
     total = len(entry.bundle.atoms)
-    head = f"{entry.name}: {len(found)} of {total} atom{'s' if total != 1 else ''}" + (f" ({', '.join(said)})" if said else "")
+    head = f"{entry.name}: {len(found)} of {total} atom{'s' if total != 1 else ''}" + (
+        f" ({', '.join(said)})" if said else ""
+    )
     lines = [head]
     if found:
         rows = [("KIND", "ID", "TITLE", "QUALITY", "LINKS")]
         for atom in found:
-            rows.append((atom.kind or "?", atom.id, atom.title, f"{atom.quality:.1f}" if atom.quality is not None else "-", str(len(atom.related))))
+            rows.append(
+                (
+                    atom.kind or "?",
+                    atom.id,
+                    atom.title,
+                    f"{atom.quality:.1f}" if atom.quality is not None else "-",
+                    str(len(atom.related)),
+                )
+            )
         widths = [max(len(row[i]) for row in rows) for i in range(5)]
         lines.append("")
         for number, row in enumerate(rows):

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-
 SUMMARY = "build the wheel and sdist, then validate both"
 
 
@@ -19,18 +18,34 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "its bundle, a version that differs, ...), 2 when the settings are refused.",
     )
     parser.add_argument("project", nargs="?", default=".", metavar="PROJECT", help="the plugin project (default: .)")
-    parser.add_argument("--outdir", "-o", default=None, metavar="DIR", help="where to write the archives (default: PROJECT/dist)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="format of the validation report (default: text)")
-    parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None, help="warnings fail too (default: strict of [tool.skillwiki])")
-    parser.add_argument("--against", metavar="OLD", default=None, help="first check the project against this release, as skillwiki compat does (e.g. index: for the last published one; default: against in [tool.skillwiki.compat])")
-    parser.add_argument("--no-against", action="store_true", help="skip that check even when [tool.skillwiki.compat] names a baseline")
+    parser.add_argument(
+        "--outdir", "-o", default=None, metavar="DIR", help="where to write the archives (default: PROJECT/dist)"
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="format of the validation report (default: text)"
+    )
+    parser.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="warnings fail too (default: strict of [tool.skillwiki])",
+    )
+    parser.add_argument(
+        "--against",
+        metavar="OLD",
+        default=None,
+        help="first check the project against this release, as skillwiki compat does (e.g. index: for the last published one; default: against in [tool.skillwiki.compat])",
+    )
+    parser.add_argument(
+        "--no-against", action="store_true", help="skip that check even when [tool.skillwiki.compat] names a baseline"
+    )
 
 
 def run(args: argparse.Namespace, out) -> int:
     import os
 
-    from ._build import BuildError, build_project
     from ..report import render
+    from ._build import BuildError, build_project
 
     def shown(path: str) -> str:
         relative = os.path.relpath(path)
@@ -59,7 +74,9 @@ def run(args: argparse.Namespace, out) -> int:
         out.note(f"skillwiki: {error}")
         out.note(f"skillwiki build: FAILED: nothing was written to {shown(outdir)}")
         return 1
-    out.write(render(result.reports, args.format, strict=bool(args.strict), color=args.format == "text" and out.color()))
+    out.write(
+        render(result.reports, args.format, strict=bool(args.strict), color=args.format == "text" and out.color())
+    )
     if result.written:
         for artifact in (result.sdist, result.wheel):
             out.note(f"skillwiki build: built {shown(artifact)}")

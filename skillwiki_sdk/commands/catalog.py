@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import Any
 
 SUMMARY = "write a static marketplace site of domains"
 
@@ -19,12 +20,40 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "was published, 1 when some were left out, 2 on a usage error (such as a DIR that is not empty and not a previous catalog).",
     )
     parser.add_argument("sources", nargs="*", metavar="SOURCE")
-    parser.add_argument("--out", "-o", required=True, metavar="DIR", help="the site's folder: new, empty, or a previous catalog (rebuilt where it changed)")
-    parser.add_argument("--index", action="append", default=[], metavar="URL", help="also every skillwiki-* project of this PEP 691/503 simple index (its newest release; repeatable)")
-    parser.add_argument("--installed", action="store_true", default=None, help="also the installed domains (the default when no SOURCE and no --index is given)")
-    parser.add_argument("--title", default="Skill Wiki", help="the site's name in every page's header (default: Skill Wiki)")
-    parser.add_argument("--format", choices=("text", "json"), default="text", help="what to print when done (default: text)")
-    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="processes to read and render with (default: one a core)")
+    parser.add_argument(
+        "--out",
+        "-o",
+        required=True,
+        metavar="DIR",
+        help="the site's folder: new, empty, or a previous catalog (rebuilt where it changed)",
+    )
+    parser.add_argument(
+        "--index",
+        action="append",
+        default=[],
+        metavar="URL",
+        help="also every skillwiki-* project of this PEP 691/503 simple index (its newest release; repeatable)",
+    )
+    parser.add_argument(
+        "--installed",
+        action="store_true",
+        default=None,
+        help="also the installed domains (the default when no SOURCE and no --index is given)",
+    )
+    parser.add_argument(
+        "--title", default="Skill Wiki", help="the site's name in every page's header (default: Skill Wiki)"
+    )
+    parser.add_argument(
+        "--format", choices=("text", "json"), default="text", help="what to print when done (default: text)"
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes to read and render with (default: one a core)",
+    )
 
 
 def run(args: argparse.Namespace, out: Any) -> int:
@@ -50,7 +79,15 @@ def run(args: argparse.Namespace, out: Any) -> int:
         raise UsageError(f"--jobs must be 1 or more, got {args.jobs}")
     jobs = args.jobs if args.jobs is not None else min(_cores(), 8)
     result = build_catalog(
-        args.sources, args.out, installed=args.installed, index_results=indexes, title=args.title, progress=note, jobs=1, mapper=_pool(jobs), batches=jobs,
+        args.sources,
+        args.out,
+        installed=args.installed,
+        index_results=indexes,
+        title=args.title,
+        progress=note,
+        jobs=1,
+        mapper=_pool(jobs),
+        batches=jobs,
         registry=out.registry,
     )
     if args.format == "json":
@@ -64,7 +101,9 @@ def run(args: argparse.Namespace, out: Any) -> int:
             f"  files: {result.written} written, {result.unchanged} unchanged, {result.removed} removed; {_count(len(result.rendered), 'domain')} rendered",
         ]
         if result.rejections:
-            lines.append(f"left out, {_count(len(result.rejections), 'source')} (see {os.path.join(where, 'problems.html')}):")
+            lines.append(
+                f"left out, {_count(len(result.rejections), 'source')} (see {os.path.join(where, 'problems.html')}):"
+            )
             for item in result.rejections:
                 domain = f" ({item['domain']})" if item.get("domain") else ""
                 lines.append(f"  {item['source']}{domain}: {item['reason']}")
@@ -94,7 +133,9 @@ def _pool(jobs: int) -> Callable[[Callable[..., Any], Sequence[tuple[Any, ...]]]
         if jobs <= 1 or len(items) <= 1:
             return [function(*item) for item in items]
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-        with ProcessPoolExecutor(max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context(method)) as pool:
+        with ProcessPoolExecutor(
+            max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context(method)
+        ) as pool:
             return list(pool.map(_call, [function] * len(items), items))
 
     return run

@@ -13,7 +13,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 SUMMARY = "what changed between two releases, and whether the version bump covers it"
 FORMATS = ("text", "json", "github", "sarif")
@@ -32,10 +33,30 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "Exit 0 when NEW's version bump covers every change, 1 when it does not (or a release cannot be read), 2 on a usage error.",
     )
     parser.add_argument("new", nargs="?", default=".", metavar="NEW")
-    parser.add_argument("--against", metavar="OLD", default=None, help="the baseline (default: against in [tool.skillwiki.compat])")
-    parser.add_argument("--format", choices=FORMATS, default=None, help="output format (default: github when GITHUB_ACTIONS=true, else text)")
-    parser.add_argument("--ignore", action="append", default=None, metavar="CODE:SUBJECT", help="drop one finding, e.g. SW602:old-atom (also ignore in [tool.skillwiki.compat])")
-    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="processes to read atoms with (default: by the size of the work)")
+    parser.add_argument(
+        "--against", metavar="OLD", default=None, help="the baseline (default: against in [tool.skillwiki.compat])"
+    )
+    parser.add_argument(
+        "--format",
+        choices=FORMATS,
+        default=None,
+        help="output format (default: github when GITHUB_ACTIONS=true, else text)",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        default=None,
+        metavar="CODE:SUBJECT",
+        help="drop one finding, e.g. SW602:old-atom (also ignore in [tool.skillwiki.compat])",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="processes to read atoms with (default: by the size of the work)",
+    )
 
 
 class _GitError(Exception):
@@ -49,7 +70,9 @@ def _git(cwd: str, *args: str, input: bytes | None = None) -> bytes:
     env = {k: v for k, v in os.environ.items() if not k.startswith("GIT_")}
     env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C", GIT_OPTIONAL_LOCKS="0")
     try:
-        done = subprocess.run(["git", "-C", cwd, *args], input=input, capture_output=True, timeout=_GIT_TIMEOUT, env=env, check=False)
+        done = subprocess.run(
+            ["git", "-C", cwd, *args], input=input, capture_output=True, timeout=_GIT_TIMEOUT, env=env, check=False
+        )
     except FileNotFoundError as error:
         raise _GitError("git is not installed (git:REF needs it)") from error
     except subprocess.TimeoutExpired as error:
@@ -111,10 +134,16 @@ def _git_release(new: str, ref: str) -> Iterator[tuple[str, str]]:
         total += int(size)
         blobs.append((sha.decode(), name, int(size)))
         if len(blobs) > LIMITS.archive_members or total > LIMITS.archive_bytes:
-            raise UsageError(f"git:{ref}: {relative or '.'} holds more than {LIMITS.archive_members:,} files or {LIMITS.archive_bytes >> 20} MiB at that revision")
+            raise UsageError(
+                f"git:{ref}: {relative or '.'} holds more than {LIMITS.archive_members:,} files or {LIMITS.archive_bytes >> 20} MiB at that revision"
+            )
     try:
         # (no bundle at that revision: an empty folder, which compat reports as such)
-        out = _git(top, "cat-file", "--batch", input=b"".join(sha.encode() + b"\n" for sha, _, _ in blobs)) if blobs else b""
+        out = (
+            _git(top, "cat-file", "--batch", input=b"".join(sha.encode() + b"\n" for sha, _, _ in blobs))
+            if blobs
+            else b""
+        )
     except _GitError as error:
         raise UsageError(f"git:{ref}: {error}") from error
     tmp = tempfile.mkdtemp(prefix="skillwiki-git-")
@@ -180,7 +209,9 @@ def run(args: argparse.Namespace, out) -> int:
     settings = load_compat_settings(args.new if os.path.exists(args.new) else ".")
     against = args.against or settings.against
     if not against:
-        raise UsageError("compat needs a baseline: --against OLD (a path, git:REF or index:SPEC), or against in [tool.skillwiki.compat]")
+        raise UsageError(
+            "compat needs a baseline: --against OLD (a path, git:REF or index:SPEC), or against in [tool.skillwiki.compat]"
+        )
     ignore = settings.ignore + (parse_ignores(",".join(args.ignore).split(","), "--ignore") if args.ignore else ())
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     try:
@@ -207,6 +238,9 @@ def _internal_error(new: str, against: str, error: Exception) -> Any:
         file=new,
         hint="this is a bug in skillwiki-sdk; please report it with both releases",
     )
-    result = CompatResult(old={"release": against, "label": against, "domain": None, "version": None}, new={"release": new, "label": new, "domain": None, "version": None})
+    result = CompatResult(
+        old={"release": against, "label": against, "domain": None, "version": None},
+        new={"release": new, "label": new, "domain": None, "version": None},
+    )
     result.changes.append(Change(finding, None, None, ""))
     return result

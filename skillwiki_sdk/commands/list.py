@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import argparse
 
-
 SUMMARY = "list installed domains and broken plugins"
 
 
@@ -18,7 +17,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when any plugin has a problem")
-    parser.add_argument("--overlaps", action="store_true", help="show the tags several domains claim, and the links between domains")
+    parser.add_argument(
+        "--overlaps", action="store_true", help="show the tags several domains claim, and the links between domains"
+    )
 
 
 def run(args: argparse.Namespace, out) -> int:
@@ -42,7 +43,9 @@ def run(args: argparse.Namespace, out) -> int:
     if not listing["autoload"]:
         out.note(f"skillwiki: plugin autoloading is off ({DISABLE_AUTOLOAD_ENV} is set)")
     elif listing["selected"] is not None:
-        out.note(f"skillwiki: only these plugins were loaded ({LOAD_PLUGINS_ENV}): {', '.join(listing['selected']) or 'none'}")
+        out.note(
+            f"skillwiki: only these plugins were loaded ({LOAD_PLUGINS_ENV}): {', '.join(listing['selected']) or 'none'}"
+        )
     return 1 if failed else 0
 
 
@@ -50,11 +53,13 @@ def _listing(out) -> dict:
     """What to list (:meth:`Registry.listing`): from the snapshot of the last
     discovery while nothing in the environment changed (the SDK's model and the
     plugins are then not even imported), else from the registry."""
-    from ..cache import Cache
-    from ..snapshot import listing
+    from ..snapshot import environment_key, listing
 
-    if out.nothing_loaded():
-        found = listing(Cache.default())
+    cache = out.cache()
+    if out.nothing_loaded() and cache is not None:
+        # computed once for this command: the registry uses it too if the snapshot missed
+        key = cache.memo["environment"] = environment_key()
+        found = listing(cache, key)
         if found is not None:
             return found
     return out.registry().listing()
@@ -67,7 +72,16 @@ def _text(listing: dict, color: bool) -> str:
     if domains:
         rows = [("DOMAIN", "VERSION", "DISTRIBUTION", "ATOMS", "TAGS", "AXES")]
         for entry in domains:
-            rows.append((entry["name"], entry["version"], entry["distribution"], str(entry["atoms"]), str(entry["tags"]), str(entry["axes"])))
+            rows.append(
+                (
+                    entry["name"],
+                    entry["version"],
+                    entry["distribution"],
+                    str(entry["atoms"]),
+                    str(entry["tags"]),
+                    str(entry["axes"]),
+                )
+            )
         widths = [max(len(row[i]) for row in rows) for i in range(len(rows[0]))]
         for number, row in enumerate(rows):
             cells = [cell.rjust(widths[i]) if i >= 3 else cell.ljust(widths[i]) for i, cell in enumerate(row)]
@@ -85,6 +99,8 @@ def _text(listing: dict, color: bool) -> str:
         lines.append(f"{red}{count} plugin problem{'s' if count != 1 else ''}:{reset}")
         for problem in problems:
             domain = f", domain '{problem['domain']}'" if problem["domain"] else ""
-            lines.append(f"  {bold}{problem['distribution']} {problem['version']}{reset} (entry point '{problem['entry_point']}'{domain}): {problem['stage']}: {problem['reason']}")
+            lines.append(
+                f"  {bold}{problem['distribution']} {problem['version']}{reset} (entry point '{problem['entry_point']}'{domain}): {problem['stage']}: {problem['reason']}"
+            )
             lines.append(f"    {dim}what to do: {problem['action']}{reset}")
     return "\n".join(lines) + "\n"

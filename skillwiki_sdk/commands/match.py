@@ -30,7 +30,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("brief", metavar="BRIEF")
     parser.add_argument("--top", type=_positive, default=10, metavar="N", help="how many atoms (default: 10)")
     parser.add_argument("--domain", action="append", metavar="D", help="match only in this domain (repeatable)")
-    parser.add_argument("--axis", action="append", metavar="AXIS=VALUE", help="only atoms with this value on this axis (repeatable)")
+    parser.add_argument(
+        "--axis", action="append", metavar="AXIS=VALUE", help="only atoms with this value on this axis (repeatable)"
+    )
     parser.add_argument("--explain", action="store_true", help="say why each result ranks where it does")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
@@ -47,7 +49,9 @@ def run(args: argparse.Namespace, out) -> int:
 
         brief = sys.stdin.read(BRIEF_CHARS * 4 + 1)
     if not brief.strip():
-        raise UsageError("the brief is empty; say what you are working on, for example: skillwiki match 'our checkout spans three services'")
+        raise UsageError(
+            "the brief is empty; say what you are working on, for example: skillwiki match 'our checkout spans three services'"
+        )
     axes = axis_options(args.axis)
     found = out.registry()
     for name in args.domain or ():
@@ -76,10 +80,16 @@ def run(args: argparse.Namespace, out) -> int:
         out.note(f"skillwiki: {clean(note)}")
     if not result.domains:
         if not any("no words" in note for note in result.notes):
-            out.note("skillwiki: nothing matches this brief; try other words, or see the domains' vocabularies with 'skillwiki show NAME'")
+            out.note(
+                "skillwiki: nothing matches this brief; try other words, or see the domains' vocabularies with 'skillwiki show NAME'"
+            )
         return 1
     if not result.atoms:
-        out.note("skillwiki: no atom of the signalled domains matches (with these --axis filters)" if axes else "skillwiki: no atom matches")
+        out.note(
+            "skillwiki: no atom of the signalled domains matches (with these --axis filters)"
+            if axes
+            else "skillwiki: no atom matches"
+        )
         return 1
     return 0
 
@@ -100,13 +110,17 @@ def _text(result, explain: bool, color: bool) -> str:
         signals = ", ".join(d.signals) if d.signals else "-"
         lines.append(f"  {d.name:<{name_width}}  {d.score:7.2f}  signals: {signals}")
         if explain:
-            lines.append(f"    {dim}vocabulary {d.tag_score:.2f} · text {d.text_score:.2f} · best atom {d.atom_score:.2f}{reset}")
+            lines.append(
+                f"    {dim}vocabulary {d.tag_score:.2f} · text {d.text_score:.2f} · best atom {d.atom_score:.2f}{reset}"
+            )
             if d.words:
                 lines.append(f"    {dim}words met in its atoms and manifest: {', '.join(d.words)}{reset}")
             for word, tags in d.tags.items():
                 lines.append(f"    {dim}'{word}' met the tag{'s' if len(tags) > 1 else ''} {', '.join(tags)}{reset}")
             for word, names in d.shared.items():
-                lines.append(f"    {dim}'{word}' is shared with {', '.join(n for n in names if n != d.name)}: it counts 1/{len(names)}{reset}")
+                lines.append(
+                    f"    {dim}'{word}' is shared with {', '.join(n for n in names if n != d.name)}: it counts 1/{len(names)}{reset}"
+                )
     lines += ["", f"{bold}Atoms{reset}"]
     if not result.atoms:
         lines.append("  none")

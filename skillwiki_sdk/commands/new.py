@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 import os
 
-
 SUMMARY = "create a domain plugin project"
 
 
@@ -17,7 +16,11 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "a bundle with one atom of each kind, README.md, tests and .gitignore. It validates, passes its tests, "
         "builds and installs unchanged. Never overwrites: the folder must not exist or be empty.",
     )
-    parser.add_argument("name", metavar="NAME", help="the domain name: lowercase words joined by hyphens, such as 'backend-architecture'")
+    parser.add_argument(
+        "name",
+        metavar="NAME",
+        help="the domain name: lowercase words joined by hyphens, such as 'backend-architecture'",
+    )
     parser.add_argument("--path", metavar="DIR", default=None, help="the project folder to create (default: ./NAME)")
     parser.add_argument("--title", default=None, help="display title (default: NAME in title case)")
     parser.add_argument("--description", default=None, help="one line on what the domain covers")

@@ -16,12 +16,16 @@ def write_overlaps(registry: Any, format: str, out: Any) -> int:
     if format == "json":
         import json
 
-        out.write(json.dumps({"domains": sorted(registry.domains), **found.to_dict()}, indent=2, ensure_ascii=False) + "\n")
+        out.write(
+            json.dumps({"domains": sorted(registry.domains), **found.to_dict()}, indent=2, ensure_ascii=False) + "\n"
+        )
         return 0
     lines = []
     if found.tags:
         width = max(len(tag) for tag in found.tags)
-        lines.append(f"{len(found.tags)} tag{'s' if len(found.tags) != 1 else ''} claimed by several domains (each counts less in 'skillwiki match'):")
+        lines.append(
+            f"{len(found.tags)} tag{'s' if len(found.tags) != 1 else ''} claimed by several domains (each counts less in 'skillwiki match'):"
+        )
         lines += [f"  {tag:<{width}}  {', '.join(names)}" for tag, names in found.tags.items()]
     else:
         lines.append("no tag is claimed by more than one installed domain")

@@ -5,7 +5,6 @@ from __future__ import annotations
 import argparse
 from typing import Any
 
-
 SUMMARY = "list the finding codes, or explain one"
 
 
@@ -59,7 +58,9 @@ def _example(rule: Any, item: Any) -> list[str]:
     from ..explain import COMPAT, REGISTRY
 
     if item.judge == COMPAT:
-        out = [f"Example{f' ({item.note})' if item.note else ''}: two releases, old/ and new/, each {_BASE_SHOWN} changed as shown (version 0.3.0 unless domain.yaml is shown)"]
+        out = [
+            f"Example{f' ({item.note})' if item.note else ''}: two releases, old/ and new/, each {_BASE_SHOWN} changed as shown (version 0.3.0 unless domain.yaml is shown)"
+        ]
         for side, files in (("old/", item.old), ("new/", item.files)):
             out += _files(files, side) if files else [f"  {side}: the valid bundle, unchanged"]
         out.append(f"  then: skillwiki compat new/{item.target} --against old/{item.target}")
@@ -106,7 +107,9 @@ def _found(rule: Any, item: Any) -> list[str]:
             lines = []
             for finding in findings[:1]:
                 where = (finding.file or ".").replace(os.path.join(tmp, ""), "")
-                where += "".join(f":{n}" for n in (finding.line, finding.column if finding.line else None) if n is not None)
+                where += "".join(
+                    f":{n}" for n in (finding.line, finding.column if finding.line else None) if n is not None
+                )
                 lines.append(f"{where}: {finding.code} {finding.message.replace(os.path.join(tmp, ''), '')}")
                 if finding.hint:
                     lines.append(f"    hint: {finding.hint}")
@@ -162,7 +165,11 @@ def run(args: argparse.Namespace, out) -> int:
         rule = next((r for r in found if r.code == code), None)
         if rule is None:
             close = nearest_code(code, [r.code for r in found])
-            raise UsageError(f"no rule has the code {args.code!r}" + (f"; did you mean {close}?" if close else "") + " (run 'skillwiki rules' for the list)")
+            raise UsageError(
+                f"no rule has the code {args.code!r}"
+                + (f"; did you mean {close}?" if close else "")
+                + " (run 'skillwiki rules' for the list)"
+            )
         item = explanation(code)
         if args.format == "json":
             import json
@@ -177,7 +184,13 @@ def run(args: argparse.Namespace, out) -> int:
     if args.format == "json":
         import json
 
-        out.write(json.dumps([{"code": r.code, "severity": r.severity.value, "name": r.name, "summary": r.summary} for r in found], indent=2) + "\n")
+        out.write(
+            json.dumps(
+                [{"code": r.code, "severity": r.severity.value, "name": r.name, "summary": r.summary} for r in found],
+                indent=2,
+            )
+            + "\n"
+        )
         return 0
     lines = [f"{r.code}  {r.severity.value:<7}  {r.name:<28}  {r.summary}" for r in found]
     out.write("\n".join(lines) + "\n")

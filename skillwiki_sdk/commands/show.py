@@ -6,7 +6,6 @@ from __future__ import annotations
 import argparse
 import os
 
-
 SUMMARY = "show a domain's card, or one atom (NAME/ID)"
 
 
@@ -63,7 +62,9 @@ def run(args: argparse.Namespace, out) -> int:
         width = min(100, shutil.get_terminal_size((88, 24)).columns) if out.color() else 88
         out.write(render_card(card, width=width, color=out.color()))
     if errors:
-        out.note(f"skillwiki: {target} has {errors} error{'s' if errors != 1 else ''}: the card may be incomplete; run 'skillwiki validate {target}'")
+        out.note(
+            f"skillwiki: {target} has {errors} error{'s' if errors != 1 else ''}: the card may be incomplete; run 'skillwiki validate {target}'"
+        )
         return 1
     return 0
 

@@ -21,17 +21,28 @@ def run_atom(target: str, args: argparse.Namespace, out: Any) -> int:
 
     parsed = parse_ref(target)
     if parsed is None:
-        raise UsageError(f"'{clean(target)}' is not a path, nor NAME/ID of an atom (for example backend-architecture/saga)")
+        raise UsageError(
+            f"'{clean(target)}' is not a path, nor NAME/ID of an atom (for example backend-architecture/saga)"
+        )
     name, atom_id = parsed
     found = out.registry()
     entry = installed(found, name)
     atom = next((a for a in entry.bundle.atoms if a.id == atom_id), None)
     if atom is None:
-        raise NotFoundError(f"domain '{name}' has no atom '{clean(atom_id)}'; {closest(atom_id, entry.bundle.atom_ids())} (skillwiki atoms {name} lists them)")
+        raise NotFoundError(
+            f"domain '{name}' has no atom '{clean(atom_id)}'; {closest(atom_id, entry.bundle.atom_ids())} (skillwiki atoms {name} lists them)"
+        )
     rows = []
     for link in atom.related:
         linked = resolve(found.domains, link, name)
-        rows.append({"link": link, "ref": linked.ref if linked else None, "title": linked.title if linked else None, "resolved": linked is not None})
+        rows.append(
+            {
+                "link": link,
+                "ref": linked.ref if linked else None,
+                "title": linked.title if linked else None,
+                "resolved": linked is not None,
+            }
+        )
     problem = None
     try:
         body = atom.body
@@ -56,7 +67,9 @@ def run_atom(target: str, args: argparse.Namespace, out: Any) -> int:
     return 0
 
 
-def render_atom(atom: Any, domain: str, rows: list[dict[str, Any]], body: str, *, width: int = 88, color: bool = False) -> str:
+def render_atom(
+    atom: Any, domain: str, rows: list[dict[str, Any]], body: str, *, width: int = 88, color: bool = False
+) -> str:
     """The atom as text: kind and ref, title, summary, its figures, links, sources and body."""
     bold = (lambda s: f"\033[1m{s}\033[0m") if color else (lambda s: s)
     dim = (lambda s: f"\033[2m{s}\033[0m") if color else (lambda s: s)
@@ -66,7 +79,14 @@ def render_atom(atom: Any, domain: str, rows: list[dict[str, Any]], body: str, *
     label = 9
 
     def field(name: str, lines: list[str]) -> None:
-        wrapped = [part for line in lines or ["-"] for part in textwrap.wrap(line, width - label, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False) or [""]]
+        wrapped = [
+            part
+            for line in lines or ["-"]
+            for part in textwrap.wrap(
+                line, width - label, subsequent_indent="  ", break_on_hyphens=False, break_long_words=False
+            )
+            or [""]
+        ]
         for number, line in enumerate(wrapped):
             out.append(f"{(name if number == 0 else ''):<{label}}{line}")
 
@@ -103,7 +123,16 @@ def wrap_markdown(text: str, width: int) -> list[str]:
     def flush() -> None:
         nonlocal paragraph
         if paragraph:
-            lines.extend(textwrap.wrap(" ".join(paragraph), width, initial_indent=indent[0], subsequent_indent=indent[1], break_on_hyphens=False, break_long_words=False))
+            lines.extend(
+                textwrap.wrap(
+                    " ".join(paragraph),
+                    width,
+                    initial_indent=indent[0],
+                    subsequent_indent=indent[1],
+                    break_on_hyphens=False,
+                    break_long_words=False,
+                )
+            )
             paragraph = []
 
     for raw in text.split("\n"):
@@ -125,7 +154,7 @@ def wrap_markdown(text: str, width: int) -> list[str]:
         if item:
             flush()
             indent = (item.group(0), " " * len(item.group(0)))
-            paragraph = [line[item.end():]]
+            paragraph = [line[item.end() :]]
             continue
         if not paragraph:
             indent = ("", "")

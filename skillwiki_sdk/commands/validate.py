@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import argparse
 import os
-from typing import Any, Sequence
+from collections.abc import Sequence
+from typing import Any
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -28,13 +29,37 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         default=None,
         help="output format (default: github when GITHUB_ACTIONS=true, else text)",
     )
-    parser.add_argument("--select", action="append", metavar="CODES", help="report only these warnings (codes or prefixes, comma-separated, e.g. SW2,SW301); errors are always reported")
-    parser.add_argument("--ignore", action="append", metavar="CODES", help="do not report these warnings (codes or prefixes, comma-separated, e.g. SW211,SW11); an error is silenced only in its atom (x-skillwiki-ignore)")
-    parser.add_argument("--strict", action=argparse.BooleanOptionalAction, default=None, help="warnings fail too (--no-strict overrides the project's strict = true)")
-    parser.add_argument("--jobs", "-j", type=int, default=None, metavar="N", help="worker processes that read atom files (default: one per core from 2,000 files on, else none)")
+    parser.add_argument(
+        "--select",
+        action="append",
+        metavar="CODES",
+        help="report only these warnings (codes or prefixes, comma-separated, e.g. SW2,SW301); errors are always reported",
+    )
+    parser.add_argument(
+        "--ignore",
+        action="append",
+        metavar="CODES",
+        help="do not report these warnings (codes or prefixes, comma-separated, e.g. SW211,SW11); an error is silenced only in its atom (x-skillwiki-ignore)",
+    )
+    parser.add_argument(
+        "--strict",
+        action=argparse.BooleanOptionalAction,
+        default=None,
+        help="warnings fail too (--no-strict overrides the project's strict = true)",
+    )
+    parser.add_argument(
+        "--jobs",
+        "-j",
+        type=int,
+        default=None,
+        metavar="N",
+        help="worker processes that read atom files (default: one per core from 2,000 files on, else none)",
+    )
 
 
-def _codes(values: Sequence[str] | None, known: Sequence[Any], option: str, warnings_only: bool = False) -> tuple[str, ...] | None:
+def _codes(
+    values: Sequence[str] | None, known: Sequence[Any], option: str, warnings_only: bool = False
+) -> tuple[str, ...] | None:
     from ..config import parse_codes
 
     if values is None:
@@ -42,7 +67,9 @@ def _codes(values: Sequence[str] | None, known: Sequence[Any], option: str, warn
     return parse_codes(",".join(values), known, option, warnings_only=warnings_only)
 
 
-def validate_paths(paths: Sequence[str], manager: Any, jobs: int | None, registry: Any = None, guard: Any = None) -> list[Any]:
+def validate_paths(
+    paths: Sequence[str], manager: Any, jobs: int | None, registry: Any = None, guard: Any = None
+) -> list[Any]:
     """A report for every path, in order. Atom files are spread over a pool of
     worker processes when there are enough of them (see ``_process.AtomPool``);
     the reports are the same either way. An unexpected exception while validating
@@ -82,8 +109,14 @@ def run(args: argparse.Namespace, out) -> int:
     # every setting is checked before any work: a usage error stops the whole call
     select = _codes(args.select, known, "--select")
     ignore = _codes(args.ignore, known, "--ignore", warnings_only=True)
-    settings = [merge_settings(load_settings(path, known), select=select, ignore=ignore, strict=args.strict) for path in args.paths]
-    reports = [apply_settings(report, setting) for report, setting in zip(validate_paths(args.paths, manager, args.jobs, out.registry, out.guard), settings)]
+    settings = [
+        merge_settings(load_settings(path, known), select=select, ignore=ignore, strict=args.strict)
+        for path in args.paths
+    ]
+    reports = [
+        apply_settings(report, setting)
+        for report, setting in zip(validate_paths(args.paths, manager, args.jobs, out.registry, out.guard), settings)
+    ]
     strict = bool(args.strict)
     out.write(render(reports, fmt, strict=strict, color=fmt == "text" and out.color(), rules=catalogue))
     if fmt == "github":

@@ -258,6 +258,13 @@ class SkillwikiProject:
         """A registry of only ``plugins``; see :func:`isolated_registry`."""
         return isolated_registry(*plugins)
 
-    def make_bundle(self, directory: str | os.PathLike[str], domain: Mapping[str, Any] | str | None = None, atoms: Iterable[Mapping[str, Any]] = (), *, folder: str | None = None) -> Path:
+    def make_bundle(
+        self,
+        directory: str | os.PathLike[str],
+        domain: Mapping[str, Any] | str | None = None,
+        atoms: Iterable[Mapping[str, Any]] = (),
+        *,
+        folder: str | None = None,
+    ) -> Path:
         """See :func:`make_bundle`."""
         return make_bundle(directory, domain, atoms, folder=folder)
