@@ -184,12 +184,11 @@ class AtomPool:
     """A ``map`` for :func:`skillwiki_sdk.validation.load_bundle` that spreads atom
     files over worker processes when there are enough of them to pay for a pool
     (``jobs`` given, or :data:`PARALLEL_THRESHOLD` files and more), and is the
-    built-in ``map`` otherwise. The pool is made at the first use and kept for the
-    next bundles; :meth:`close` (or leaving it as a context manager) ends it."""
+    built-in ``map`` otherwise. Each call has a pool of its own, ended as soon as its
+    results are in: the workers' memory is given back before the bundle is checked."""
 
     def __init__(self, jobs: int | None = None) -> None:
         self.jobs = jobs
-        self._pool: Any = None
 
     def workers(self, count: int) -> int:
         if self.jobs is not None:
@@ -206,22 +205,26 @@ class AtomPool:
         workers = self.workers(count)
         if workers <= 1 or not _may_fork():
             return map(function, *columns)
-        if self._pool is None or self._pool._max_workers != workers:
-            self.close()
-            import multiprocessing
-            from concurrent.futures import ProcessPoolExecutor
+        import multiprocessing
+        from concurrent.futures import ProcessPoolExecutor
 
-            # fork: workers start at once with what is imported and compiled here
-            # (the schema checks); spawn where there is no fork
-            method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
-            self._pool = ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method))
+        # fork: workers start at once with what is imported and compiled here (the
+        # schema checks); spawn where there is no fork
+        method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         size = max(1, min(CHUNK, -(-count // (workers * 4))))
-        return list(self._pool.map(function, *columns, chunksize=size))
+        import gc
+
+        # what exists now is shared with the forked workers page by page; frozen, no
+        # collection in a worker walks it and copies those pages
+        gc.freeze()
+        try:
+            with ProcessPoolExecutor(max_workers=workers, mp_context=multiprocessing.get_context(method)) as pool:
+                return list(pool.map(function, *columns, chunksize=size))
+        finally:
+            gc.unfreeze()
 
     def close(self) -> None:
-        if self._pool is not None:
-            self._pool.shutdown(wait=True, cancel_futures=True)
-            self._pool = None
+        """Nothing is left running between calls; kept for ``with``."""
 
     def __enter__(self) -> AtomPool:
         return self
