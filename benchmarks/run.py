@@ -301,53 +301,44 @@ def main(argv: list[str] | None = None) -> int:
             ratio <= 3,
         )
     )
-    inproc = subprocess.run(
-        [python, os.path.join(HERE, "inprocess.py"), "discover"], capture_output=True, text=True, check=True
-    ).stdout.split()
-    rows.append(
+
+    def inprocess(interpreter: str, *arguments: str) -> list[str]:
+        """What benchmarks/inprocess.py prints for ``arguments``, as words."""
+        done = subprocess.run(
+            [interpreter, os.path.join(HERE, "inprocess.py"), *arguments], capture_output=True, text=True, check=True
+        )
+        return done.stdout.split()
+
+    warm_discover, first_discover = inprocess(python, "discover")
+    plain, ours = inprocess(python, "register")
+    general, direct = inprocess(args.python, "yaml", main_bundle)
+    (compile_seconds,) = inprocess(python, "compile")
+    rows += [
         (
             f"Registry.discover() in-process, warm ({plugins} plugins)",
-            f"{float(inproc[0]) * 1000:.1f} ms (first {float(inproc[1]) * 1000:.0f} ms)",
+            f"{float(warm_discover) * 1000:.1f} ms (first {float(first_discover) * 1000:.0f} ms)",
             "",
             None,
-        )
-    )
-    plain = subprocess.run(
-        [python, os.path.join(HERE, "inprocess.py"), "register"], capture_output=True, text=True, check=True
-    ).stdout.split()
-    rows.append(
+        ),
         (
             f"registering {plugins} plugins: plain pluggy / ours",
-            f"{float(plain[0]) * 1000:.1f} ms / {float(plain[1]) * 1000:.1f} ms",
+            f"{float(plain) * 1000:.1f} ms / {float(ours) * 1000:.1f} ms",
             "",
             None,
-        )
-    )
-    general, direct = subprocess.run(
-        [args.python, os.path.join(HERE, "inprocess.py"), "yaml", main_bundle],
-        capture_output=True,
-        text=True,
-        check=True,
-    ).stdout.split()
-    rows.append(
+        ),
         (
             f"YAML of {main_size:,} frontmatters: PyYAML's construction / direct",
             f"{float(general):.2f}s / {float(direct):.2f}s",
             "",
             None,
-        )
-    )
-    compile_ms = subprocess.run(
-        [python, os.path.join(HERE, "inprocess.py"), "compile"], capture_output=True, text=True, check=True
-    ).stdout.split()
-    rows.append(
+        ),
         (
             "schema checks compiled at first use (fastjsonschema)",
-            f"{float(compile_ms[0]) * 1000:.0f} ms a process",
+            f"{float(compile_seconds) * 1000:.0f} ms a process",
             "",
             None,
-        )
-    )
+        ),
+    ]
 
     # compat: two releases of main_size atoms against validating one (bench_compat.py)
     note(f"compat: two releases of {main_size} atoms")
