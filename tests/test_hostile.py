@@ -247,9 +247,26 @@ def warm(tmp_path_factory: pytest.TempPathFactory) -> None:
     run_in_process(["validate", "--format", "json", str(bundle)])
 
 
+def _enterable_by_all(folder: str) -> bool:
+    """Whether every folder from ``/`` down to ``folder`` lets other users through."""
+    current = os.path.realpath(folder)
+    while True:
+        try:
+            if not os.stat(current).st_mode & stat.S_IXOTH:
+                return False
+        except OSError:
+            return False
+        parent = os.path.dirname(current)
+        if parent == current:
+            return True
+        current = parent
+
+
 def _world_readable_workdir() -> Path:
-    """A temporary folder that user ``nobody`` can enter (pytest's own is root-only)."""
-    path = Path(tempfile.mkdtemp(prefix="skillwiki-hostile-"))
+    """A temporary folder that user ``nobody`` can enter (pytest's own is root-only,
+    and a TMPDIR inside a private folder, as nox's sessions may set, is not either)."""
+    base = next((folder for folder in (tempfile.gettempdir(), "/tmp", "/var/tmp") if _enterable_by_all(folder)), None)
+    path = Path(tempfile.mkdtemp(prefix="skillwiki-hostile-", dir=base))
     path.chmod(0o755)
     return path
 
