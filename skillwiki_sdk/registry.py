@@ -113,6 +113,10 @@ class Registry:
         self.domains: dict[str, InstalledDomain] = dict(sorted(domains.items()))
         self.problems: list[Problem] = problems
         self.plugins = plugins or InstalledPlugins()
+        # the token of the discovery's snapshot this registry was read from or kept
+        # in (see skillwiki_sdk.snapshot), or None: what is derived from the registry
+        # (the match index of `skillwiki match`) may be kept under it
+        self.snapshot: str | None = None
 
     @classmethod
     def discover(
@@ -625,15 +629,22 @@ class _Snapshot:
         return self._key
 
     def load(self) -> Registry | None:
-        from .snapshot import load
+        from .snapshot import load, registry_data
 
-        data = load(self.cache, self.key())
-        if data is None:
+        key = self.key()
+        head = load(self.cache, key)
+        if head is None or key is None:
+            return None
+        data = registry_data(self.cache, key, head)
+        if not isinstance(data, dict):
             return None
         try:
-            return _registry_from_data(data["registry"])
+            registry = _registry_from_data(data)
         except (KeyError, TypeError, ValueError, AttributeError):
             return None
+        if registry is not None:
+            registry.snapshot = head["body"]
+        return registry
 
     def store(self, registry: Registry, roots: list[Any]) -> None:
         from .snapshot import store
@@ -643,7 +654,7 @@ class _Snapshot:
         on_disk = [_on_disk(root) for root in roots]
         if any(path is None for path in on_disk):
             return  # a bundle inside a zip: its files cannot be told from here
-        store(
+        registry.snapshot = store(
             self.cache,
             self.key(),
             [p for p in on_disk if p is not None],

@@ -1,18 +1,21 @@
 """The last discovery of an environment, kept in the cache while nothing it depends
 on has changed: what stevedore does for entry points, carried on to the bundles.
 
-The key is made without importing any plugin: the SDK and its schemas, the
-interpreter, ``sys.path`` and the modification time of each of its folders (an
-install or uninstall changes the folder it writes into), the entry points of group
-``skillwiki`` with the size and time of their distributions' METADATA and RECORD,
-and the variables that select plugins. Kept beside it and checked as well: the files
+The key is made without importing any plugin or reading any metadata: the SDK and
+its schemas, the interpreter, ``sys.path`` and the modification time of each of its
+folders (an install or uninstall changes the folder it writes into), the size and
+time of every distribution's entry points, METADATA and RECORD there, and the
+variables that select plugins. Kept beside it and checked as well: the files
 of the plugins' modules (an editable install changes them in place) and every file of
 every bundle. Whatever differs, discovery runs again (with the cache of each bundle)
 and writes the snapshot anew.
 
-This module reads and checks a snapshot as plain data, without the SDK's model, so
-that ``skillwiki list`` answered from it loads neither the model nor any plugin
-(:func:`listing`); :mod:`skillwiki_sdk.registry` makes its objects from the same data.
+A snapshot is two entries: a head (what it depends on, and the listing) and a body
+(the registry: every domain with its atoms' fields). This module reads and checks
+them as plain data, without the SDK's model, so that ``skillwiki list`` answered
+from the head loads neither the model nor any plugin, nor the atoms of every domain
+(:func:`listing`); ``skillwiki match`` keeps its index under the head's token;
+:mod:`skillwiki_sdk.registry` makes its objects from the body.
 """
 
 from __future__ import annotations
@@ -23,9 +26,19 @@ from typing import Any
 
 from . import __version__
 from .cache import Cache, digest
-from .environment import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP, LOAD_PLUGINS_ENV
+from .environment import DISABLE_AUTOLOAD_ENV, LOAD_PLUGINS_ENV
 
-__all__ = ["environment_key", "file_state", "key_of", "listing", "load", "name", "store", "tree_state"]
+__all__ = [
+    "environment_key",
+    "file_state",
+    "key_of",
+    "listing",
+    "load",
+    "name",
+    "registry_data",
+    "store",
+    "tree_state",
+]
 
 
 def name() -> str:
@@ -67,25 +80,36 @@ def tree_state(root: str) -> list[Any] | None:
     return state
 
 
-def environment_key() -> str | None:
-    """What the entry points and the plugins found depend on; ``None`` when the
-    metadata cannot be scanned (discovery then says what is wrong)."""
-    from importlib import metadata
-
+def environment_key() -> str:
+    """What the entry points and the plugins found depend on, told without reading
+    any metadata (``importlib.metadata`` is not even imported): every folder of
+    ``sys.path`` with its modification time (an install or uninstall writes into the
+    folder), and in it every ``*.dist-info`` and ``*.egg-info`` with the size and time
+    of its entry points, METADATA and RECORD (a reinstall, or an entry point edited in
+    place); the SDK and its schemas, the interpreter and the variables that select
+    plugins."""
     from .schema_files import schema_digest
 
-    try:
-        points = []
-        for ep in metadata.entry_points(group=ENTRY_POINT_GROUP):
-            dist = getattr(ep, "dist", None)
-            where = os.fspath(getattr(dist, "_path", "") or "")
-            files = [file_state(os.path.join(where, part)) for part in ("METADATA", "RECORD")] if where else None
-            points.append([where, files, ep.name, ep.value])
-    except Exception:  # noqa: BLE001 - damaged metadata somewhere
-        return None
-    folders = [[entry, file_state(entry or ".")] for entry in sys.path]
+    folders = []
+    for entry in sys.path:
+        folder = entry or "."
+        state = file_state(folder)
+        dists: list[Any] = []
+        if state is not None and os.path.isdir(folder):
+            try:
+                names = sorted(name for name in os.listdir(folder) if name.endswith(_METADATA_FOLDERS))
+            except OSError:
+                names = []  # (nor can importlib.metadata find a distribution there)
+            for name in names:
+                where = os.path.join(folder, name)
+                dists.append([name, file_state(where), *(file_state(os.path.join(where, f)) for f in _METADATA_FILES)])
+        folders.append([entry, state, dists])
     selection = [os.environ.get(LOAD_PLUGINS_ENV), os.environ.get(DISABLE_AUTOLOAD_ENV)]
-    return digest([__version__, schema_digest(), sys.version, sys.prefix, folders, sorted(points), selection])
+    return digest([__version__, schema_digest(), sys.version, sys.prefix, folders, selection])
+
+
+_METADATA_FOLDERS = (".dist-info", ".egg-info")
+_METADATA_FILES = ("entry_points.txt", "METADATA", "PKG-INFO", "RECORD")
 
 
 def key_of(cache: Cache) -> str | None:
@@ -99,13 +123,14 @@ def key_of(cache: Cache) -> str | None:
 
 
 def load(cache: Cache, key: str | None = None) -> dict[str, Any] | None:
-    """The snapshot's data while it still holds: every plugin file and every bundle
-    file as they were; else ``None``."""
+    """The snapshot's head while it still holds: every plugin file and every bundle
+    file as they were; else ``None``. The head holds the listing and names its body
+    (:func:`registry_data`), which only a caller that needs the registry reads."""
     key = key if key is not None else key_of(cache)
     if key is None:
         return None
     data = cache.get(name(), key)
-    if not isinstance(data, dict):
+    if not isinstance(data, dict) or not isinstance(data.get("body"), str):
         return None
     try:
         for path, state in data["files"]:
@@ -119,25 +144,43 @@ def load(cache: Cache, key: str | None = None) -> dict[str, Any] | None:
     return data
 
 
-def store(cache: Cache, key: str | None, roots: list[str], files: list[str], registry: Any, listing: Any) -> bool:
-    """Keep a discovery: the bundle folders and plugin files it depends on, the
-    registry as plain data and its listing (what ``skillwiki list --format json``
-    prints of it); whether it was kept."""
-    if key is None:
-        return False
+def registry_data(cache: Cache, key: str, head: dict[str, Any]) -> Any:
+    """The registry, as plain data, that the snapshot's ``head`` was written with,
+    or ``None`` (missing, or written by another discovery since)."""
+    return cache.get(_body_name(), f"{key} {head['body']}")
+
+
+def _body_name() -> str:
+    return name() + " registry"
+
+
+def store(cache: Cache, key: str | None, roots: list[str], files: list[str], registry: Any, listing: Any) -> str | None:
+    """Keep a discovery: the bundle folders and plugin files it depends on and its
+    listing (what ``skillwiki list --format json`` prints of it) in the head, the
+    registry as plain data in a body of its own, so that a listing does not read the
+    atoms of every domain; the token that names the body, or ``None`` when it was
+    not kept.
+
+    The body is written first, under a token the head names: two discoveries writing
+    at once leave a head and a body that either belong together or are both ignored."""
+    if key is None or registry is None:
+        return None
     trees = []
     for path in dict.fromkeys(roots):
         tree = tree_state(path)
         if tree is None:
-            return False
+            return None
         trees.append([path, tree])
+    token = os.urandom(12).hex()
+    if not cache.put(_body_name(), f"{key} {token}", registry):
+        return None
     data = {
         "files": [[path, file_state(path)] for path in files],
         "roots": trees,
-        "registry": registry,
         "listing": listing,
+        "body": token,
     }
-    return registry is not None and cache.put(name(), key, data)
+    return token if cache.put(name(), key, data) else None
 
 
 def listing(cache: Cache | None, key: str | None = None) -> dict[str, Any] | None:

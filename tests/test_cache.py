@@ -102,7 +102,7 @@ def test_a_warm_discovery_parses_no_atom_file_and_gives_the_same_registry(
     reads = _Reads(monkeypatch)
     cold = Registry.discover(cache=cache)
     assert sorted(reads.atoms) == ["four", "one", "three", "two"] and reads.yaml == 6
-    assert cache.info().entries == 3  # two bundles and the discovery
+    assert cache.info().entries == 4  # two bundles and the discovery (its head and its body)
     reads.reset()
     warm = Registry.discover(cache=cache)
     assert reads.atoms == [] and reads.yaml == 0
@@ -165,7 +165,7 @@ def test_a_damaged_foreign_or_future_entry_is_ignored_and_rewritten(
     cache = Cache(str(tmp_path / "cache"))
     cold = _listing(Registry.discover(cache=cache))
     entries = sorted((tmp_path / "cache" / "bundles").glob("*.json"))
-    assert len(entries) == 3
+    assert len(entries) == 4  # two bundles, the discovery's head and its body
     for entry in entries:
         text = entry.read_text(encoding="utf-8")
         entry.write_text(
@@ -188,6 +188,34 @@ def test_a_damaged_foreign_or_future_entry_is_ignored_and_rewritten(
         assert json.loads(entry.read_text(encoding="utf-8"))["skillwiki-cache"] == FORMAT
     reads.reset()
     assert _listing(Registry.discover(cache=cache)) == cold and reads.atoms == []
+
+
+def test_the_listing_reads_the_snapshots_head_only_and_its_body_belongs_to_it(
+    plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from skillwiki_sdk import snapshot
+
+    cache = Cache(str(tmp_path / "cache"))
+    cold = Registry.discover(cache=cache)
+    documents = {}
+    for entry in (tmp_path / "cache" / "bundles").glob("*.json"):
+        documents[json.loads(entry.read_text(encoding="utf-8"))["name"]] = entry
+    (body,) = [entry for name, entry in documents.items() if name.endswith(" registry")]
+    (head,) = [entry for name, entry in documents.items() if name.startswith("discovery") and entry != body]
+    assert head.stat().st_size < body.stat().st_size  # the atoms' fields are in the body only
+    # without its body, the head still gives the listing (it never opens the body) ...
+    body.unlink()
+    assert snapshot.listing(cache) == cold.listing()
+    # ... while a registry asked for is discovered again (from each bundle's entry)
+    reads = _Reads(monkeypatch)
+    assert _listing(Registry.discover(cache=cache)) == _listing(cold) and reads.atoms == []
+    assert body.exists()
+    # a body written by another discovery (another token) is not taken for this head's
+    document = json.loads(body.read_text(encoding="utf-8"))
+    document["key"] = document["key"].split(" ")[0] + " " + "0" * 24
+    body.write_text(json.dumps(document), encoding="utf-8")
+    assert _Reads(monkeypatch) and _listing(Registry.discover(cache=cache)) == _listing(cold)
+    assert json.loads(body.read_text(encoding="utf-8"))["key"] != document["key"]  # rewritten
 
 
 def test_an_entry_whose_data_has_another_shape_is_ignored(plugin_site: Path, tmp_path: Path) -> None:
@@ -217,8 +245,8 @@ def test_clear_removes_only_the_entries(plugin_site: Path, tmp_path: Path) -> No
     cache = Cache(str(folder))
     Registry.discover(cache=cache)
     info = cache.info()
-    assert info.entries == 3 and info.bytes > 0
-    assert cache.clear() == 3
+    assert info.entries == 4 and info.bytes > 0
+    assert cache.clear() == 4
     assert sorted(p.name for p in folder.rglob("*")) == ["bundles", "mine.json", "notes.txt"]
 
 
@@ -357,3 +385,34 @@ def test_a_discovery_with_a_plugin_that_failed_to_import_is_not_kept(plugin_site
         json.loads(p.read_text(encoding="utf-8"))["name"] for p in (tmp_path / "cache" / "bundles").glob("*.json")
     ]
     assert not [name for name in entries if name.startswith("discovery")] and len(entries) == 2  # the two bundles only
+
+
+def test_a_warm_list_imports_no_metadata_model_yaml_pluggy_or_plugin(tmp_path: Path) -> None:
+    """The snapshot's key is told from the files of the environment (folders, and the
+    size and time of each distribution's metadata files), without importlib.metadata."""
+    from consumer_site import LOAD, write_site
+
+    site = write_site(tmp_path / "site")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    environ.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS=LOAD, SKILLWIKI_CACHE_DIR=str(tmp_path / "cache"))
+    work = tmp_path / "work"  # a folder of its own: sys.path[0] of `python -m`
+    work.mkdir()
+
+    def listing() -> tuple[str, set[str]]:
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "skillwiki_sdk", "list", "--format", "json"],
+            env=environ,
+            cwd=work,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        lines = done.stderr.splitlines()
+        return done.stdout, {line.split("|")[-1].strip() for line in lines if line.startswith("import time:")}
+
+    cold, cold_modules = listing()
+    warm, warm_modules = listing()
+    assert warm == cold and "importlib.metadata" in cold_modules
+    assert warm_modules & {"importlib.metadata", "skillwiki_sdk.model", "yaml", "pluggy", "dataclasses"} == set()
+    assert {"yaml", "skillwiki_sdk.model", "pluggy"} <= cold_modules  # (what the check above would see)

@@ -326,3 +326,48 @@ def test_markdown_is_wrapped_but_code_headings_and_tables_are_kept() -> None:
     assert item and lines[lines.index(item[0]) + 1].startswith("  long")
     prose = [line for line in lines if line.startswith("word")]
     assert len(prose) > 1 and all(len(line) <= 40 for line in prose)
+
+
+def test_a_warm_match_reads_the_index_kept_with_the_snapshot_and_no_atom(tmp_path: Path) -> None:
+    """The second match reads the index kept under the discovery's snapshot: no
+    metadata, no plugin, no PyYAML and no registry of atoms; the answer is the one of a
+    cold cache and of no cache, and an atom edited since is seen."""
+    site = write_site(tmp_path / "site")
+    work = tmp_path / "work"  # a folder of its own: the snapshot's sys.path[0]
+    work.mkdir()
+    brief = "our checkout spans three services and we cannot run one transaction across them"
+
+    def match(*args: str, cache: bool = True) -> subprocess.CompletedProcess:
+        env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+        env.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS=LOAD, SKILLWIKI_CACHE_DIR=str(tmp_path / "cache"))
+        if not cache:
+            env["SKILLWIKI_NO_CACHE"] = "1"
+        return subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "skillwiki_sdk", "match", *args, "--format", "json"],
+            env=env,
+            cwd=work,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+
+    def imported(done: subprocess.CompletedProcess) -> set[str]:
+        return {line.split("|")[-1].strip() for line in done.stderr.splitlines() if line.startswith("import time:")}
+
+    cold, warm, off = match(brief), match(brief), match(brief, cache=False)
+    assert cold.returncode == 0 and json.loads(cold.stdout)["atoms"][0]["ref"] == "@backend-architecture/saga"
+    assert warm.stdout == cold.stdout == off.stdout
+    assert not imported(warm) & {
+        "importlib.metadata",
+        "yaml",
+        "pluggy",
+        "skillwiki_sdk.registry",
+        "skillwiki_sdk.loading",
+    }, "a warm match made the registry"
+    assert {"yaml", "skillwiki_sdk.registry", "pluggy"} <= imported(cold)  # (what the check above would see)
+    # an atom edited in place: the snapshot no longer holds, the index is built again
+    atom = next(site.rglob("saga.md"))
+    atom.write_text(atom.read_text(encoding="utf-8").replace("summary: ", "summary: Zyzzyva. ", 1), encoding="utf-8")
+    edited = json.loads(match("zyzzyva").stdout)
+    assert [a["ref"] for a in edited["atoms"]] == ["@backend-architecture/saga"]
+    assert json.loads(match("zyzzyva").stdout) == edited == json.loads(match("zyzzyva", cache=False).stdout)

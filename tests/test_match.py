@@ -69,6 +69,13 @@ def test_the_index_is_plain_data_and_gives_the_same_answers_from_json(index: M.M
     assert json.dumps(again.to_dict()) == text
 
 
+def _packed(typecode: str, numbers: list[int]) -> str:
+    import base64
+    from array import array
+
+    return base64.b64encode(array(typecode, numbers).tobytes()).decode("ascii")
+
+
 @pytest.mark.parametrize(
     "damage",
     [
@@ -81,6 +88,10 @@ def test_the_index_is_plain_data_and_gives_the_same_answers_from_json(index: M.M
         lambda d: d["domains"][0].update(term_ids=d["domains"][0]["term_ids"][::-1]),
         lambda d: d.update(vocabulary="\n".join(reversed(d["vocabulary"].split("\n")))),
         lambda d: d.update(df=""),
+        lambda d: d["domains"][0].update(number_type="q"),
+        # the postings name an atom the domain does not have (a query would index past its atoms)
+        lambda d: d["domains"][0].update(atoms=d["domains"][0]["atoms"][:1]),
+        lambda d: d["domains"][0].update(starts=_packed("I", [0, 5, 3, 10**6])),
     ],
 )
 def test_a_damaged_index_is_refused_not_used(index: M.MatchIndex, damage) -> None:

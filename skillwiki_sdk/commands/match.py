@@ -39,9 +39,9 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
 
 def run(args: argparse.Namespace, out) -> int:
     from ..errors import UsageError
-    from ..match import BRIEF_CHARS, cached_index, match
+    from ..match import BRIEF_CHARS, match
     from ..query import QueryError
-    from ._consumers import axis_options, cache_folder, clean, installed
+    from ._consumers import axis_options, clean
 
     brief = args.brief
     if brief == "-":
@@ -53,14 +53,7 @@ def run(args: argparse.Namespace, out) -> int:
             "the brief is empty; say what you are working on, for example: skillwiki match 'our checkout spans three services'"
         )
     axes = axis_options(args.axis)
-    found = out.registry()
-    for name in args.domain or ():
-        installed(found, name)
-    if not found.domains:
-        from ..errors import NotFoundError
-
-        raise NotFoundError("no domains installed to match against (pip install a skillwiki-<domain> plugin)")
-    index = cached_index(found.domains, cache_folder())
+    index = _index(out, args.domain or [])
     try:
         result = match(index, brief, top=args.top, domains=args.domain, axes=axes)
     except QueryError as error:
@@ -92,6 +85,100 @@ def run(args: argparse.Namespace, out) -> int:
         )
         return 1
     return 0
+
+
+def _index(out, wanted: list[str]):
+    """The match index of the installed domains.
+
+    Kept in the cache under the token of the discovery's snapshot (see
+    :mod:`skillwiki_sdk.snapshot`): while the snapshot holds, its head names the
+    token and the index is read without making the registry (10,000 atoms' objects
+    are not made, no atom is read). Missing, the registry is discovered and the index
+    taken from :func:`cached_index` (kept under the domains' fingerprint) and kept
+    under the token of the registry's snapshot. With no snapshot (the cache off, a
+    bundle in a zip), :func:`cached_index` alone."""
+    from ..match import cached_index
+
+    kept = _kept(out)
+    token = kept.token_of_head() if kept is not None and out.nothing_loaded() else None
+    if token is not None and kept is not None and kept.names_all(wanted):
+        index = kept.read(token)
+        if index is not None:
+            return index
+    from ._consumers import cache_folder, installed
+
+    found = out.registry()
+    for name in wanted:
+        installed(found, name)
+    if not found.domains:
+        from ..errors import NotFoundError
+
+        raise NotFoundError("no domains installed to match against (pip install a skillwiki-<domain> plugin)")
+    if kept is None or found.snapshot is None:
+        return cached_index(found.domains, cache_folder())
+    index = kept.read(found.snapshot)
+    if index is None:
+        # (an environment that changed elsewhere has a new snapshot, not new domains:
+        # the index kept under their fingerprint is read, not built again)
+        index = cached_index(found.domains, cache_folder())
+        kept.keep(found.snapshot, index)
+    return index
+
+
+class _Kept:
+    """The match index kept under a snapshot's token, in the cache of this command."""
+
+    def __init__(self, cache) -> None:
+        from ..cache import Cache
+        from ..snapshot import name
+
+        self.cache = cache
+        self.store = Cache(cache.folder, kind="match")
+        self.name = "index " + name()
+        self.names: set[str] = set()
+
+    def token_of_head(self) -> str | None:
+        """The token of the snapshot's head while it holds (and the domains it lists)."""
+        from ..snapshot import environment_key, load
+
+        key = self.cache.memo["environment"] = environment_key()  # once: discovery uses it too
+        head = load(self.cache, key) if key is not None else None
+        listing = head.get("listing") if head is not None else None
+        domains = listing.get("domains") if isinstance(listing, dict) else None
+        if head is None or not isinstance(domains, list):
+            return None
+        self.names = {entry.get("name") for entry in domains if isinstance(entry, dict)}
+        return head["body"]  # type: ignore[no-any-return]
+
+    def names_all(self, wanted: list[str]) -> bool:
+        """Whether the head lists domains, and every one of ``wanted`` (else the
+        registry says why not)."""
+        return bool(self.names) and all(name in self.names for name in wanted)
+
+    def _key(self, token: str) -> str:
+        from ..cache import digest
+        from ..match import analysis
+
+        return digest([analysis(), token])
+
+    def read(self, token: str):
+        from ..match import MatchIndex
+
+        data = self.store.get(self.name, self._key(token))
+        if data is None:
+            return None
+        try:
+            return MatchIndex.from_dict(data)
+        except ValueError:
+            return None  # damaged: built again
+
+    def keep(self, token: str, index) -> None:
+        self.store.put(self.name, self._key(token), index.to_dict())
+
+
+def _kept(out) -> _Kept | None:
+    cache = out.cache()
+    return _Kept(cache) if cache is not None else None
 
 
 def _one_line(text: str, limit: int = 100) -> str:
