@@ -153,7 +153,7 @@ class Registry:
         problems.sort(key=lambda p: (p.distribution.lower(), p.entry_point, p.stage))
         registry = cls(domains, problems, installed)
         if snapshot is not None:
-            snapshot.store(registry, discovery.roots)
+            snapshot.store(registry, discovery)
         return registry
 
     @classmethod
@@ -363,6 +363,10 @@ class _Discovery:
         self._key_base: list[Any] | None = None
         # every root named, and whether it is a folder on disk whose files can be told
         self.roots: list[Any] = []
+        # the tree of each bundle folder, as its cache key saw it (the snapshot keeps
+        # it), and each bundle's data as its cache entry holds it, by the bundle's id
+        self.trees: dict[str, list[Any]] = {}
+        self.kept: dict[int, dict[str, Any]] = {}
 
     def load(self, plugins: list[LoadedPlugin]) -> dict[str, InstalledDomain]:
         impls: dict[int, list[Any]] = {}  # each plugin's skillwiki_domains, in calling order
@@ -453,6 +457,7 @@ class _Discovery:
         tree = tree_state(path)
         if tree is None:
             return None
+        self.trees[path] = tree
         return digest([self._key_base, path, tree, hashes])
 
     def _read(self, root: Any, hashes: list[Any]) -> _Read:
@@ -463,11 +468,13 @@ class _Discovery:
             if data is not None:
                 read = _read_from_data(data)
                 if read is not None:
+                    self.kept[id(read.bundle)] = data
                     return read
         read = self._read_root(root)
         if key is not None and path is not None and self.cache is not None and read.bundle is not None:
             data = _read_to_data(read)
             if data is not None:
+                self.kept[id(read.bundle)] = data
                 self.cache.put(path, key, data)
         return read
 
@@ -646,12 +653,12 @@ class _Snapshot:
             registry.snapshot = head["body"]
         return registry
 
-    def store(self, registry: Registry, roots: list[Any]) -> None:
+    def store(self, registry: Registry, discovery: _Discovery) -> None:
         from .snapshot import store
 
         if any(problem.stage in ("import", "hook") for problem in registry.problems):
             return
-        on_disk = [_on_disk(root) for root in roots]
+        on_disk = [_on_disk(root) for root in discovery.roots]
         if any(path is None for path in on_disk):
             return  # a bundle inside a zip: its files cannot be told from here
         registry.snapshot = store(
@@ -659,8 +666,9 @@ class _Snapshot:
             self.key(),
             [p for p in on_disk if p is not None],
             _plugin_files(registry.plugins.plugins),
-            _registry_to_data(registry),
+            _registry_to_data(registry, discovery.kept),
             registry.listing(),
+            seen=discovery.trees,
         )
 
 
@@ -699,11 +707,17 @@ def _problem_from(data: list[Any]) -> Problem:
     )
 
 
-def _registry_to_data(registry: Registry) -> dict[str, Any] | None:
+def _registry_to_data(registry: Registry, kept: Mapping[int, dict[str, Any]]) -> dict[str, Any] | None:
+    """The registry as plain data; ``kept``: the data each bundle's cache entry holds,
+    by the bundle's ``id`` (taken as it is, not made and checked again)."""
     installed = registry.plugins
     domains = []
     for entry in registry:
-        read = _read_to_data(_Read(entry.path, entry.bundle, []))
+        known = kept.get(id(entry.bundle))
+        if known is not None and known["shown"] == entry.path:
+            read: dict[str, Any] | None = {**known, "findings": [], "links": []}
+        else:
+            read = _read_to_data(_Read(entry.path, entry.bundle, []))
         if read is None:
             return None
         domains.append(

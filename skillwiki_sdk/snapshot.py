@@ -22,6 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Mapping
 from typing import Any
 
 from . import __version__
@@ -154,20 +155,31 @@ def _body_name() -> str:
     return name() + " registry"
 
 
-def store(cache: Cache, key: str | None, roots: list[str], files: list[str], registry: Any, listing: Any) -> str | None:
+def store(
+    cache: Cache,
+    key: str | None,
+    roots: list[str],
+    files: list[str],
+    registry: Any,
+    listing: Any,
+    *,
+    seen: Mapping[str, list[Any]] | None = None,
+) -> str | None:
     """Keep a discovery: the bundle folders and plugin files it depends on and its
     listing (what ``skillwiki list --format json`` prints of it) in the head, the
     registry as plain data in a body of its own, so that a listing does not read the
     atoms of every domain; the token that names the body, or ``None`` when it was
     not kept.
 
-    The body is written first, under a token the head names: two discoveries writing
+    ``seen``: the tree of a bundle folder as the discovery saw it (one that changed
+    since makes the snapshot stale at once, never wrong). The body is written first, under a token the head names: two discoveries writing
     at once leave a head and a body that either belong together or are both ignored."""
     if key is None or registry is None:
         return None
     trees = []
     for path in dict.fromkeys(roots):
-        tree = tree_state(path)
+        tree = seen.get(path) if seen is not None else None
+        tree = tree if tree is not None else tree_state(path)
         if tree is None:
             return None
         trees.append([path, tree])
