@@ -680,7 +680,8 @@ def _explain(error: yaml.YAMLError, text: str) -> Explained | None:
         if ": " in before.lstrip(" -") or before.rstrip().endswith(":"):
             fix = quoted(problem_mark)
             return (
-                "this value holds a colon followed by a space (or ending the line), which YAML reads as the start of another key",
+                "this value holds a colon followed by a space (or ending the line), which YAML reads as the start of "
+                "another key",
                 f"put the value in quotes: {fix}" if fix else "put the value in quotes",
                 (problem_mark.line, problem_mark.column),
             )
@@ -723,7 +724,8 @@ def _explain(error: yaml.YAMLError, text: str) -> Explained | None:
         )
     if "document start" in problem and problem_mark is not None:
         return (
-            "this line comes after the end of the YAML document (the '...' or '---' line above it); the file holds one document",
+            "this line comes after the end of the YAML document (the '...' or '---' line above it); the file holds "
+            "one document",
             "remove that line",
             (problem_mark.line, problem_mark.column),
         )
@@ -743,7 +745,8 @@ def _indentation(lines: list[str], number: int) -> Explained:
     before = [other for other in lines[:number] if other.strip() and not other.lstrip().startswith("#")]
     near = len(before[-1]) - len(before[-1].lstrip(" ")) if before else 0
     return (
-        f"this line is indented by {indent} space{'s' if indent != 1 else ''}, the line above by {near}: YAML reads indentation as structure, and this one fits none",
+        f"this line is indented by {indent} space{'s' if indent != 1 else ''}, the line above by {near}: YAML reads "
+        "indentation as structure, and this one fits none",
         "indent it exactly as the keys it stands beside",
         (number, indent),
     )

@@ -26,13 +26,13 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from .model import Atom, Bundle
 
 __all__ = ["Overlaps", "QueryError", "Related", "atoms", "body_reader", "overlaps", "parse_ref", "related", "resolve"]
 
-Values = Union[str, Iterable[str], None]
+Values = str | Iterable[str] | None
 
 _REF = re.compile(r"^@?([a-z0-9]+(?:-[a-z0-9]+)*)/([^/\s]+)$")
 

@@ -125,7 +125,8 @@ def format_summary(reports: Sequence[Report], *, strict: bool = False, color: bo
         warnings = sum(r.warnings for r in reports)
         failed = sum(1 for r in reports if r.failed(strict))
         lines.append(
-            f"{_plural(len(reports), 'path')}, {_plural(atoms, 'atom')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}; {failed} failed"
+            f"{_plural(len(reports), 'path')}, {_plural(atoms, 'atom')}, {_plural(errors, 'error')}, "
+            f"{_plural(warnings, 'warning')}; {failed} failed"
         )
     return printable("\n".join(lines))
 

@@ -153,7 +153,7 @@ def _fast_check(name: str) -> Any:
     def check(data: Any) -> bool:
         try:
             compiled(data)
-        except Exception:  # invalid, or data it cannot handle: let jsonschema judge
+        except Exception:  # noqa: BLE001 - invalid, or data it cannot handle: let jsonschema judge
             return False
         return True
 
@@ -260,7 +260,10 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
             return [invalid_rule.finding(message, file=source, path=path)]
         hint = None
         if "string" in expected and isinstance(instance, bool):
-            hint = "YAML reads yes/no, on/off and true/false as true or false: put the value in quotes so that it stays text"
+            hint = (
+                "YAML reads yes/no, on/off and true/false as true or false: put the value in quotes so that it "
+                "stays text"
+            )
         elif instance is None:
             hint = "write a value after the colon (YAML reads an empty value as null), or remove the key"
         elif (
