@@ -16,10 +16,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from . import rules
 from .loading import find_bundles
@@ -143,8 +144,10 @@ _MAGIC = (
     (b"(\xb5/\xfd", "zst", "zstd-compressed"),
     (b"PK\x03\x04", "zip", "a zip archive"),
 )
+# the modes tarfile.open reads with
+_ReadMode = Literal["r:gz", "r:bz2", "r:xz", "r:", "r:*"]
 # suffix, the mode pip opens it with, the compression it says, in words
-_TAR_MODES = (
+_TAR_MODES: tuple[tuple[str, _ReadMode, str, str], ...] = (
     (".tar.gz", "r:gz", "gz", "a gzip-compressed tar"),
     (".tgz", "r:gz", "gz", "a gzip-compressed tar"),
     (".tar.bz2", "r:bz2", "bz2", "a bzip2-compressed tar"),
@@ -153,7 +156,7 @@ _TAR_MODES = (
 )
 
 
-def _tar_mode(path: str) -> str:
+def _tar_mode(path: str) -> _ReadMode:
     """The mode pip opens an sdist of this name with (``r:gz`` for ``.tar.gz``)."""
     lowered = path.lower()
     return next((mode for suffix, mode, _, _ in _TAR_MODES if lowered.endswith(suffix)), "r:*")
@@ -641,19 +644,18 @@ def _check_wheel(findings: list[Finding], tmp: str, display: str) -> tuple[_Meta
 
 
 def _pyproject(path: str) -> dict[str, Any]:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ImportError:  # pragma: no cover - Python 3.10
+    else:  # pragma: no cover - Python 3.10
         try:
-            import tomli as tomllib  # type: ignore[no-redef]
+            import tomli as tomllib
         except ImportError:
             return {}
     try:
         with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+            return tomllib.load(handle)  # a table: always a dict
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _check_sdist(findings: list[Finding], tmp: str, display: str) -> tuple[_Metadata | None, list[str]]:

@@ -38,7 +38,7 @@ from typing import Any
 
 from . import rules
 from .errors import UsageError
-from .model import Atom, Domain, Finding, Report, Rule, Severity
+from .model import Atom, Domain, Finding, Path, Report, Rule, Severity
 
 __all__ = [
     "BUMPS",
@@ -430,7 +430,7 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-    from .index import PackageIndex, PackageIndexError, configured_index_urls, newest_file, redact_url
+    from .index import IndexFile, PackageIndex, PackageIndexError, configured_index_urls, newest_file, redact_url
 
     text = spec[len("index:") :].strip()
     release = Release(spec=spec, label=spec, display=spec)
@@ -450,7 +450,7 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
         ) from error
     urls = list(index_urls) if index_urls is not None else configured_index_urls()
     shown_urls = ", ".join(redact_url(url) for url in urls)
-    files = []
+    files: list[tuple[PackageIndex, IndexFile]] = []
     errors: list[PackageIndexError] = []
     for url in urls:
         try:
@@ -696,7 +696,7 @@ class _Collector:
         message: str,
         *,
         file: Any,
-        path: tuple = (),
+        path: Path = (),
         key: bool = False,
         line: int | None = None,
         hint: str | None = None,
@@ -809,7 +809,7 @@ def _compare_domains(old: Domain, new: Domain, out: _Collector) -> None:
     new_kinds = set(new.kinds)
     for index, kind in enumerate(old.kinds):
         if kind not in new_kinds:
-            where = (
+            where: dict[str, Any] = (
                 {"file": old.source, "path": ("kinds", index)}
                 if "kinds" in old.raw
                 else {"file": new.source, "path": ("kinds",), "key": True}
@@ -1129,13 +1129,13 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
         if atom_id not in renamed_to:
             out.add(rules.ATOM_ADDED, atom_id, f"atom '{atom_id}' was added", file=atom.source, path=("id",))
     ignores = set(ignore)
-    changes = []
+    changes: list[Change] = []
     for change in out.changes:
         (result.ignored if (change.finding.code, change.subject) in ignores else changes).append(change)
     # the verdict: which bump is needed, which was made
     major = 0
     versions = []
-    for release in (old, new):
+    for release, domain in ((old, old.domain), (new, new.domain)):
         try:
             versions.append(Version(release.version or ""))
         except InvalidVersion:
@@ -1143,10 +1143,10 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
                 rules.VERSION_UNUSABLE.finding(
                     f"{release.label}: version {release.version!r} is not a PEP 440 version, so the bump cannot be "
                     "judged",
-                    file=release.domain.source,
+                    file=domain.source,
                     path=("version",),
                 )
-            )  # type: ignore[union-attr]
+            )
     if len(versions) == 2:
         major = versions[0].release[0] if versions[0].release else 0
         result.actual_bump = bump_between(versions[0], versions[1])

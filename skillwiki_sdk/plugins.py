@@ -402,7 +402,8 @@ def checks_of(manager: pluggy.PluginManager, guard: Guard = no_guard) -> list[Ch
     for impl in manager.hook.skillwiki_checks.get_hookimpls():  # registration order
         name = manager.get_name(impl.plugin) or ""
         if not name.startswith(INSTALLED_PREFIX):
-            for item in impl.function() or ():
+            produced: Any = impl.function()  # a plugin's hook: anything at all
+            for item in produced or ():
                 if not isinstance(item, Check):
                     raise TypeError(f"skillwiki_checks returned {item!r}, which is not a skillwiki_sdk.Check")
                 found.append(item)
@@ -410,7 +411,8 @@ def checks_of(manager: pluggy.PluginManager, guard: Guard = no_guard) -> list[Ch
         owner = name[len(INSTALLED_PREFIX) :].split(":")[0]
         try:
             with guard(f"the skillwiki_checks hook of {owner}"):
-                items = list(impl.function() or ())
+                produced = impl.function()
+                items = list(produced or ())
             bad = next((item for item in items if not isinstance(item, Check)), None)
             if bad is not None:
                 raise TypeError(f"skillwiki_checks returned {bad!r:.200}, which is not a skillwiki_sdk.Check")

@@ -159,7 +159,7 @@ def resolve(domains: Mapping[str, Any], link: str, within: str | None = None) ->
     entry = domains.get(name)
     if entry is None:
         return None
-    bundle = entry.bundle if hasattr(entry, "bundle") else entry
+    bundle: Bundle = entry.bundle if hasattr(entry, "bundle") else entry
     for atom in bundle.atoms:
         if atom.id == atom_id:
             return atom

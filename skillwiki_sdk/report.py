@@ -160,7 +160,7 @@ def _relative(path: str) -> str:
     return os.path.normpath(path).replace(os.sep, "/")
 
 
-def to_json_document(reports: Sequence[Report], *, strict: bool = False) -> dict:
+def to_json_document(reports: Sequence[Report], *, strict: bool = False) -> dict[str, Any]:
     """The stable JSON shape (see the README, "JSON output").
 
     Each finding has, beside ``file``, its ``archive`` and ``member`` (both ``null``
@@ -281,7 +281,7 @@ def _sarif_rule(code: str, rule: Rule | None, severity: Severity) -> dict[str, A
     }
 
 
-def to_sarif_document(reports: Sequence[Report], *, strict: bool = False, rules: Iterable[Rule] = ()) -> dict:
+def to_sarif_document(reports: Sequence[Report], *, strict: bool = False, rules: Iterable[Rule] = ()) -> dict[str, Any]:
     """A SARIF 2.1.0 log: one run, one rule a finding code, one result a finding.
 
     A result's ``physicalLocation.artifactLocation`` has the file's URI relative to

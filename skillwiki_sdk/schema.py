@@ -42,7 +42,8 @@ def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema ``name`` as a dictionary."""
     import json
 
-    return json.loads(schema_text(name))
+    schema: dict[str, Any] = json.loads(schema_text(name))
+    return schema
 
 
 @functools.cache
@@ -248,7 +249,7 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
 
     if kind in ("type", "anyOf", "oneOf"):
         if kind == "type":
-            expected = value if isinstance(value, list) else [value]
+            expected: list[str] = value if isinstance(value, list) else [value]
         else:
             expected = [sub.validator_value for sub in error.context]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
@@ -370,7 +371,7 @@ def _required_hint(name: str, path: Path, key: str) -> str | None:
     if path:
         return None
     properties = load_schema(name)["properties"]
-    description = properties.get(key, {}).get("description")
+    description: str | None = properties.get(key, {}).get("description")
     return description
 
 

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .. import __version__, rules
 from ..hookspecs import hookimpl
-from ..model import Bundle, Finding, check
+from ..model import Bundle, Check, Finding, check
 
 SUPPORTED_SCHEMA = 1
 
@@ -73,5 +73,5 @@ def _sdk_allowed(requires: str) -> bool | None:
 
 
 @hookimpl
-def skillwiki_checks() -> list:
+def skillwiki_checks() -> list[Check]:
     return [manifest_versions]
