@@ -75,7 +75,8 @@ def write_wheel(out: str, index: int) -> str:
         ).encode()
     info = f"{dist}-{version}.dist-info"
     files[f"{info}/METADATA"] = (
-        f"Metadata-Version: 2.1\nName: swbench-domain-{index:03d}\nVersion: {version}\nSummary: Benchmark domain {index}\n"
+        f"Metadata-Version: 2.1\nName: swbench-domain-{index:03d}\nVersion: {version}\n"
+        f"Summary: Benchmark domain {index}\n"
     ).encode()
     files[f"{info}/WHEEL"] = (
         b"Wheel-Version: 1.0\nGenerator: skillwiki-bench\nRoot-Is-Purelib: true\nTag: py3-none-any\n"

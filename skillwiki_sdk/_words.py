@@ -25,7 +25,7 @@ def slugify(text: str) -> str | None:
     return slug if is_slug(slug) else None
 
 
-def nearest(word: str, choices: Iterable[str], n: int = 3) -> list[str]:
+def nearest(word: str, choices: Iterable[object], n: int = 3) -> list[str]:
     """The declared ``choices`` closest to ``word`` (difflib), best first; case and
     ``_``/``-`` do not count as a difference."""
     import difflib

@@ -2,10 +2,11 @@
 
 A brief and an atom meet on *terms*: lowercase words of letters and digits, with
 number words written as digits (``twelve-factor`` and ``12factor`` meet on ``12``
-and ``factor``), a few shorthands written out (``k8s``, ``db``, ``repo``), stop words left out, and each word cut to its stem by a small
-English suffix stripper (``services``/``service``, ``partitioning``/``partition``,
-``retries``/``retry``). Adjacent words are also joined (``circuit breaker`` gives
-``circuitbreaker``) so that compound and hyphenated spellings meet.
+and ``factor``), a few shorthands written out (``k8s``, ``db``, ``repo``), stop words
+left out, and each word cut to its stem by a small English suffix stripper
+(``services``/``service``, ``partitioning``/``partition``, ``retries``/``retry``).
+Adjacent words are also joined (``circuit breaker`` gives ``circuitbreaker``) so that
+compound and hyphenated spellings meet.
 
 Plain functions over text; nothing here reads files or keeps state beyond a bounded
 cache of stems.
@@ -131,5 +132,7 @@ def compounds(items: list[str]) -> list[str]:
     ``circuitbreak``): so that a compound written as one word meets one written
     as two."""
     return [
-        stem(first + second) for first, second in zip(items, items[1:]) if not (first.isdigit() and second.isdigit())
+        stem(first + second)
+        for first, second in zip(items, items[1:], strict=False)
+        if not (first.isdigit() and second.isdigit())
     ]

@@ -16,10 +16,11 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
+import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
-from typing import IO, Any
+from typing import IO, Any, Literal
 
 from . import rules
 from .loading import find_bundles
@@ -143,8 +144,10 @@ _MAGIC = (
     (b"(\xb5/\xfd", "zst", "zstd-compressed"),
     (b"PK\x03\x04", "zip", "a zip archive"),
 )
+# the modes tarfile.open reads with
+_ReadMode = Literal["r:gz", "r:bz2", "r:xz", "r:", "r:*"]
 # suffix, the mode pip opens it with, the compression it says, in words
-_TAR_MODES = (
+_TAR_MODES: tuple[tuple[str, _ReadMode, str, str], ...] = (
     (".tar.gz", "r:gz", "gz", "a gzip-compressed tar"),
     (".tgz", "r:gz", "gz", "a gzip-compressed tar"),
     (".tar.bz2", "r:bz2", "bz2", "a bzip2-compressed tar"),
@@ -153,7 +156,7 @@ _TAR_MODES = (
 )
 
 
-def _tar_mode(path: str) -> str:
+def _tar_mode(path: str) -> _ReadMode:
     """The mode pip opens an sdist of this name with (``r:gz`` for ``.tar.gz``)."""
     lowered = path.lower()
     return next((mode for suffix, mode, _, _ in _TAR_MODES if lowered.endswith(suffix)), "r:*")
@@ -173,7 +176,10 @@ def _tar_problem(path: str, error: BaseException) -> str:
     if actual is None and head[257:262] == b"ustar":  # a tar header's magic: no compression at all
         actual = ("", "an uncompressed tar")
     if said is not None and actual is not None and actual[0] != said[0]:
-        return f"its name says {said[1]}, but the file is {actual[1]}; pip unpacks an sdist by its name and refuses this one"
+        return (
+            f"its name says {said[1]}, but the file is {actual[1]}; "
+            "pip unpacks an sdist by its name and refuses this one"
+        )
     return f"not a readable tar archive: {error}"
 
 
@@ -205,7 +211,8 @@ def _bounded_members(tar: Any) -> list[Any]:
             raise ArchiveError(f"refused: more than {LIMITS.archive_members:,} members, the limit for one archive")
         if total > LIMITS.archive_bytes:
             raise ArchiveError(
-                f"refused: its members add up to more than {LIMITS.archive_bytes // 2**20} MiB, the limit for one archive"
+                f"refused: its members add up to more than {LIMITS.archive_bytes // 2**20} MiB, the limit for one "
+                "archive"
             )
 
 
@@ -278,7 +285,8 @@ def _strange_member_findings(archive: Archive, display: str) -> list[Finding]:
         if "\\" in member.name:
             findings.append(
                 rules.UNSAFE_MEMBER.finding(
-                    f"member '{member.name}' is refused: '\\' separates folders on Windows and is part of the name elsewhere, "
+                    f"member '{member.name}' is refused: '\\' separates folders on Windows and is part of the name "
+                    "elsewhere, "
                     f"so the file lands in different places{refused}",
                     file=shown,
                     hint=hint,
@@ -307,7 +315,8 @@ def _strange_member_findings(archive: Archive, display: str) -> list[Finding]:
             findings.append(
                 rules.UNSAFE_MEMBER.finding(
                     f"member '{member.name}' is refused: its name differs from member '{other.name}' only in case "
-                    f"(or Unicode normalisation, or trailing dots): on macOS and Windows one replaces the other{refused}",
+                    "(or Unicode normalisation, or trailing dots): on macOS and Windows one replaces the "
+                    f"other{refused}",
                     file=shown,
                     hint="give the two files names that differ in more than case, then rebuild",
                 )
@@ -318,7 +327,8 @@ def _strange_member_findings(archive: Archive, display: str) -> list[Finding]:
         if member.kind != "dir" and key in folders:
             findings.append(
                 rules.UNSAFE_MEMBER.finding(
-                    f"member '{member.name}' is refused: it is a file, and other members put files inside it as a folder{refused}",
+                    f"member '{member.name}' is refused: it is a file, and other members put files inside it as a "
+                    f"folder{refused}",
                     file=f"{display}!{member.name}",
                     hint=hint,
                 )
@@ -334,7 +344,8 @@ def _strange_member_findings(archive: Archive, display: str) -> list[Finding]:
     if sum(max(member.size, 0) for member in archive.members) > LIMITS.archive_bytes:
         findings.append(
             rules.UNSAFE_MEMBER.finding(
-                f"the archive is refused: its members add up to more than {LIMITS.archive_bytes // 2**20} MiB uncompressed, the limit for one archive",
+                f"the archive is refused: its members add up to more than {LIMITS.archive_bytes // 2**20} MiB "
+                "uncompressed, the limit for one archive",
                 file=display,
                 hint=hint,
             )
@@ -398,7 +409,8 @@ class Unpacked:
                     "the packaged bundle has domain.yaml but no atom files: they were not included",
                     file=bundle.domain.source.display,
                     line=1,
-                    hint="include the bundle's .md files as package data (check excludes in pyproject.toml), then rebuild",
+                    hint="include the bundle's .md files as package data (check excludes in pyproject.toml), then "
+                    "rebuild",
                 )
             )
         return findings
@@ -444,7 +456,7 @@ def unpacked(target: str, display: str | None = None) -> Iterator[Unpacked]:
             )
             yield result
             return
-        except Exception as error:  # zipfile and tarfile raise their own errors on damaged data
+        except Exception as error:  # noqa: BLE001 - zipfile and tarfile raise their own errors on damaged data
             result.findings.append(
                 rules.ARCHIVE_UNREADABLE.finding(
                     f"cannot be extracted: {type(error).__name__}: {error}",
@@ -482,7 +494,8 @@ def _read_metadata(path: str, shown: str, findings: list[Finding]) -> _Metadata 
         column = error.start - (data.rfind(b"\n", 0, error.start) + 1) + 1
         findings.append(
             rules.METADATA_INVALID.finding(
-                f"the core metadata is not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded, and pip refuses a distribution whose metadata is not UTF-8",
+                f"the core metadata is not UTF-8: byte 0x{data[error.start]:02x} cannot be decoded, and pip refuses a "
+                "distribution whose metadata is not UTF-8",
                 file=shown,
                 line=line,
                 column=column,
@@ -544,7 +557,8 @@ def _version_findings(bundle: Bundle, metadata: _Metadata | None) -> Iterator[Fi
         return  # SW106 already says the version is not PEP 440
     if not same:
         yield rules.VERSION_MISMATCH.finding(
-            f"domain version {domain.version} differs from the distribution's version {metadata.version} ({metadata.file})",
+            f"domain version {domain.version} differs from the distribution's version {metadata.version} "
+            f"({metadata.file})",
             file=domain.source,
             path=("version",),
             hint="make them equal: set the same version in domain.yaml and pyproject.toml",
@@ -591,7 +605,8 @@ def _check_wheel(findings: list[Finding], tmp: str, display: str) -> tuple[_Meta
     if not entry_points:
         findings.append(
             rules.NO_ENTRY_POINT.finding(
-                f"{metadata.name} {metadata.version} has no entry point in the group '{ENTRY_POINT_GROUP}', so an install registers nothing",
+                f"{metadata.name} {metadata.version} has no entry point in the group '{ENTRY_POINT_GROUP}', so an "
+                "install registers nothing",
                 file=_shown(tmp, os.path.join(info, "entry_points.txt"), display),
                 hint='declare it in pyproject.toml: [project.entry-points.skillwiki] my-domain = "my_package"',
             )
@@ -617,9 +632,11 @@ def _check_wheel(findings: list[Finding], tmp: str, display: str) -> tuple[_Meta
         if not found:
             findings.append(
                 rules.BUNDLE_NOT_PACKAGED.finding(
-                    f"the wheel has no domain.yaml inside package '{ep.module}' (entry point '{ep.name}'): the bundle files were not included",
+                    f"the wheel has no domain.yaml inside package '{ep.module}' (entry point '{ep.name}'): the bundle "
+                    "files were not included",
                     file=_shown(tmp, search, display),
-                    hint="include the bundle's .yaml and .md files as package data (hatchling: do not exclude them; setuptools: package-data or MANIFEST.in), then rebuild",
+                    hint="include the bundle's .yaml and .md files as package data (hatchling: do not exclude them; "
+                    "setuptools: package-data or MANIFEST.in), then rebuild",
                 )
             )
         roots.extend(found)
@@ -627,19 +644,18 @@ def _check_wheel(findings: list[Finding], tmp: str, display: str) -> tuple[_Meta
 
 
 def _pyproject(path: str) -> dict[str, Any]:
-    try:
+    if sys.version_info >= (3, 11):
         import tomllib
-    except ImportError:  # pragma: no cover - Python 3.10
+    else:  # pragma: no cover - Python 3.10
         try:
-            import tomli as tomllib  # type: ignore[no-redef]
+            import tomli as tomllib
         except ImportError:
             return {}
     try:
         with open(path, "rb") as handle:
-            data = tomllib.load(handle)
+            return tomllib.load(handle)  # a table: always a dict
     except (OSError, ValueError):
         return {}
-    return data if isinstance(data, dict) else {}
 
 
 def _check_sdist(findings: list[Finding], tmp: str, display: str) -> tuple[_Metadata | None, list[str]]:
@@ -675,7 +691,8 @@ def _check_sdist(findings: list[Finding], tmp: str, display: str) -> tuple[_Meta
         if project and not declared and not dynamic:
             findings.append(
                 rules.NO_ENTRY_POINT.finding(
-                    f"{metadata.name} {metadata.version} declares no entry point in the group '{ENTRY_POINT_GROUP}' in pyproject.toml",
+                    f"{metadata.name} {metadata.version} declares no entry point in the group '{ENTRY_POINT_GROUP}' "
+                    "in pyproject.toml",
                     file=_shown(tmp, os.path.join(top, "pyproject.toml"), display),
                     hint='declare it: [project.entry-points.skillwiki] my-domain = "my_package"',
                 )
@@ -686,7 +703,8 @@ def _check_sdist(findings: list[Finding], tmp: str, display: str) -> tuple[_Meta
             rules.BUNDLE_NOT_PACKAGED.finding(
                 "the sdist has no domain.yaml: the bundle files were not included",
                 file=_shown(tmp, top, display),
-                hint="include the bundle in the sdist (hatchling: [tool.hatch.build.targets.sdist]; setuptools: MANIFEST.in), then rebuild",
+                hint="include the bundle in the sdist (hatchling: [tool.hatch.build.targets.sdist]; setuptools: "
+                "MANIFEST.in), then rebuild",
             )
         )
     return metadata, roots

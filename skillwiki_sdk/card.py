@@ -100,7 +100,8 @@ def render_card(card: dict[str, Any], *, width: int = 88, color: bool = False) -
     out += textwrap.wrap(card["description"], width) or [""]
     out += [
         "",
-        f"v{card['version']} · {_count(counts['atoms'], 'atom')} · {_count(counts['tags'], 'tag')} · {_count(counts['axes'], 'axis', 'axes')}",
+        f"v{card['version']} · {_count(counts['atoms'], 'atom')} · {_count(counts['tags'], 'tag')} · "
+        f"{_count(counts['axes'], 'axis', 'axes')}",
         "",
     ]
     out.append(bold("Atom counts by kind"))

@@ -38,7 +38,7 @@ from typing import Any
 
 from . import rules
 from .errors import UsageError
-from .model import Atom, Domain, Finding, Report, Rule, Severity
+from .model import Atom, Domain, Finding, Path, Report, Rule, Severity
 
 __all__ = [
     "BUMPS",
@@ -430,7 +430,7 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
     from packaging.requirements import InvalidRequirement, Requirement
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
 
-    from .index import PackageIndex, PackageIndexError, configured_index_urls, newest_file, redact_url
+    from .index import IndexFile, PackageIndex, PackageIndexError, configured_index_urls, newest_file, redact_url
 
     text = spec[len("index:") :].strip()
     release = Release(spec=spec, label=spec, display=spec)
@@ -450,7 +450,7 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
         ) from error
     urls = list(index_urls) if index_urls is not None else configured_index_urls()
     shown_urls = ", ".join(redact_url(url) for url in urls)
-    files = []
+    files: list[tuple[PackageIndex, IndexFile]] = []
     errors: list[PackageIndexError] = []
     for url in urls:
         try:
@@ -471,8 +471,8 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
             reason = "; ".join(str(e) for e in errors)
             _unreadable(
                 release,
-                f"no release of {wanted} on {shown_urls} (yanked and pre-releases count only when the specifier names them)"
-                + (f"; also: {reason}" if reason else ""),
+                f"no release of {wanted} on {shown_urls} (yanked and pre-releases count only when the specifier names "
+                "them)" + (f"; also: {reason}" if reason else ""),
                 "a first release has no baseline: drop --against; else check the name and the specifier",
             )
         yield release
@@ -641,7 +641,7 @@ def _sides(old: Release, new: Release, map: Any) -> tuple[_Side, _Side]:
     # reading, comparing and parsing of each file happen there
     results = load_atoms(items + old_only, map, loader=_load_item)
     old_side, new_side = sides
-    for (path, shown, stem, old_path, old_shown), outcome in zip(items + old_only, results):
+    for (_path, shown, stem, old_path, old_shown), outcome in zip(items + old_only, results, strict=True):
         if outcome[0] == "same":
             old_side.same_ids.add(stem)
             new_side.same_ids.add(stem)
@@ -655,10 +655,11 @@ def _sides(old: Release, new: Release, map: Any) -> tuple[_Side, _Side]:
         elif outcome[0] == "pair":
             new_side.add(outcome[1], outcome[2], outcome[3], shown, stem)
             old_side.add(outcome[4], outcome[5], outcome[6], old_shown or old_path or shown, stem)
-    for (path, shown, stem, _, _), outcome in zip(items, results):
+    # results go on with those of old_only: only the first len(items) are paired
+    for (_path, shown, stem, _, _), outcome in zip(items, results, strict=False):
         if outcome[0] == "one":
             new_side.add(outcome[1], outcome[2], outcome[3], shown, stem)
-    for (path, shown, stem, _, _), outcome in zip(old_only, results[len(items) :]):
+    for (_path, shown, stem, _, _), outcome in zip(old_only, results[len(items) :], strict=True):
         old_side.add(outcome[1], outcome[2], outcome[3], shown, stem)
     return sides
 
@@ -695,7 +696,7 @@ class _Collector:
         message: str,
         *,
         file: Any,
-        path: tuple = (),
+        path: Path = (),
         key: bool = False,
         line: int | None = None,
         hint: str | None = None,
@@ -726,7 +727,8 @@ def _compare_domains(old: Domain, new: Domain, out: _Collector) -> None:
         out.add(
             rules.DOMAIN_RENAMED,
             old.name or "?",
-            f"the domain was renamed from '{old.name}' to '{new.name}': every @{old.name}/id link and every install by name breaks",
+            f"the domain was renamed from '{old.name}' to '{new.name}': every @{old.name}/id link and every install "
+            "by name breaks",
             file=new.source,
             path=("name",),
             hint="keep the name; publish a new domain beside the old one instead",
@@ -807,7 +809,7 @@ def _compare_domains(old: Domain, new: Domain, out: _Collector) -> None:
     new_kinds = set(new.kinds)
     for index, kind in enumerate(old.kinds):
         if kind not in new_kinds:
-            where = (
+            where: dict[str, Any] = (
                 {"file": old.source, "path": ("kinds", index)}
                 if "kinds" in old.raw
                 else {"file": new.source, "path": ("kinds",), "key": True}
@@ -850,7 +852,8 @@ def _compare_domains(old: Domain, new: Domain, out: _Collector) -> None:
             out.add(
                 rules.REQUIRES_SDK_NARROWED,
                 "requires-sdk",
-                f"requires-sdk narrowed from '{old.requires_sdk}' to '{new.requires_sdk}': skillwiki-sdk {narrowed} was accepted and is not any more",
+                f"requires-sdk narrowed from '{old.requires_sdk}' to '{new.requires_sdk}': skillwiki-sdk {narrowed} "
+                "was accepted and is not any more",
                 file=new.source,
                 path=("requires-sdk",),
                 hint="users on the SDK versions left out keep the older release",
@@ -859,7 +862,8 @@ def _compare_domains(old: Domain, new: Domain, out: _Collector) -> None:
             out.add(
                 rules.REQUIRES_SDK_CHANGED,
                 "requires-sdk",
-                f"requires-sdk changed from '{old.requires_sdk}' to '{new.requires_sdk}' and accepts every SDK version it did",
+                f"requires-sdk changed from '{old.requires_sdk}' to '{new.requires_sdk}' and accepts every SDK "
+                "version it did",
                 file=new.source,
                 path=("requires-sdk",),
             )
@@ -1069,7 +1073,8 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
             out.add(
                 rules.ATOM_ALIASED,
                 old_atom.id,
-                f"atom '{old_atom.id}' was renamed to '{target.id}', which keeps '{old_atom.id}' as an alias: links to it still resolve",
+                f"atom '{old_atom.id}' was renamed to '{target.id}', which keeps '{old_atom.id}' as an alias: links "
+                "to it still resolve",
                 file=target.source,
                 path=("aliases", target.aliases.index(old_atom.id)),
             )
@@ -1102,10 +1107,13 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
             out.add(
                 rules.ATOM_RENAMED,
                 old_atom.id,
-                f"atom '{old_atom.id}' looks renamed to '{twin.id}' (same {'body' if by_body.get(old_side.digests.get(old_atom.id) or b'') is twin else 'summary'}): links to '{old_atom.id}' break",
+                f"atom '{old_atom.id}' looks renamed to '{twin.id}' (same "
+                f"{'body' if by_body.get(old_side.digests.get(old_atom.id) or b'') is twin else 'summary'}): links to "
+                f"'{old_atom.id}' break",
                 file=twin.source,
                 path=("id",),
-                hint=f"add 'aliases: [{old_atom.id}]' to '{twin.id}' to keep the old id alive (then it is an edit), or bump the major version",
+                hint=f"add 'aliases: [{old_atom.id}]' to '{twin.id}' to keep the old id alive (then it is an edit), "
+                "or bump the major version",
             )
             continue
         out.add(
@@ -1114,29 +1122,31 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
             f"atom '{old_atom.id}' was removed: links to @{old.name}/{old_atom.id} break",
             file=old_atom.source,
             path=("id",),
-            hint='deprecate it first (deprecated: "why, and what to use instead") and remove it in a later minor release, or bump the major version',
+            hint='deprecate it first (deprecated: "why, and what to use instead") and remove it in a later minor '
+            "release, or bump the major version",
         )
     for atom_id, atom in added.items():
         if atom_id not in renamed_to:
             out.add(rules.ATOM_ADDED, atom_id, f"atom '{atom_id}' was added", file=atom.source, path=("id",))
     ignores = set(ignore)
-    changes = []
+    changes: list[Change] = []
     for change in out.changes:
         (result.ignored if (change.finding.code, change.subject) in ignores else changes).append(change)
     # the verdict: which bump is needed, which was made
     major = 0
     versions = []
-    for release in (old, new):
+    for release, domain in ((old, old.domain), (new, new.domain)):
         try:
             versions.append(Version(release.version or ""))
         except InvalidVersion:
             problems.append(
                 rules.VERSION_UNUSABLE.finding(
-                    f"{release.label}: version {release.version!r} is not a PEP 440 version, so the bump cannot be judged",
-                    file=release.domain.source,
+                    f"{release.label}: version {release.version!r} is not a PEP 440 version, so the bump cannot be "
+                    "judged",
+                    file=domain.source,
                     path=("version",),
                 )
-            )  # type: ignore[union-attr]
+            )
     if len(versions) == 2:
         major = versions[0].release[0] if versions[0].release else 0
         result.actual_bump = bump_between(versions[0], versions[1])
@@ -1162,10 +1172,13 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
         worst = next(c for c in changes if c.bump == needed)
         problems.append(
             rules.BUMP_TOO_SMALL.finding(
-                f"the changes need a {needed} bump from {old.version} ({worst.finding.code} {worst.subject}, and others) but {old.version} -> {new.version} is {'no bump' if made == 'none' else 'a ' + made + ' one'}",
+                f"the changes need a {needed} bump from {old.version} ({worst.finding.code} {worst.subject}, and "
+                f"others) but {old.version} -> {new.version} is "
+                f"{'no bump' if made == 'none' else 'a ' + made + ' one'}",
                 file=new.domain.source,
                 path=("version",),
-                hint=f"set version to {_suggest(versions[0], needed)} (in domain.yaml and pyproject.toml), or undo the changes",
+                hint=f"set version to {_suggest(versions[0], needed)} (in domain.yaml and pyproject.toml), or undo "
+                "the changes",
             )
         )
     result.changes = [Change(f, None, None, "") for f in problems] + changes
@@ -1207,7 +1220,8 @@ def _summary_line(result: CompatResult) -> str:
     made = result.actual_bump if result.actual_bump is not None else "unknown"
     verdict = "ok" if result.ok else "FAILED"
     return (
-        f"compat: {new.get('domain') or '?'} {new.get('version') or '?'} ({new['label']}) against {old.get('version') or '?'} ({old['label']}): "
+        f"compat: {new.get('domain') or '?'} {new.get('version') or '?'} ({new['label']}) against "
+        f"{old.get('version') or '?'} ({old['label']}): "
         f"{', '.join(parts)}; required bump: {result.required_bump}, made: {made} [{verdict}]"
     )
 

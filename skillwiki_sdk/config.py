@@ -154,7 +154,8 @@ def _error_refused(where: str, entry: str, errors: Sequence[str], warnings: Sequ
     return (
         f"{where}: {what}, and an error cannot be silenced from outside the bundle: the wheel does not "
         f"carry this setting, so an installed plugin would still be refused for it. Fix the finding, or silence "
-        f"it in the atom it belongs to (x-skillwiki-ignore: [{normalize_code(entry) or errors[0]}] in its frontmatter, which ships with it){instead}"
+        f"it in the atom it belongs to (x-skillwiki-ignore: [{normalize_code(entry) or errors[0]}] in its "
+        f"frontmatter, which ships with it){instead}"
     )
 
 

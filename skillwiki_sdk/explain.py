@@ -14,7 +14,6 @@ import io
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from typing import Union
 
 __all__ = ["BASE", "Big", "Explanation", "Link", "explanation", "explanations", "write_example", "write_releases"]
 
@@ -33,7 +32,7 @@ class Big:
     size: int
 
 
-Content = Union[str, bytes, Link, Big, None, Mapping[str, str]]
+Content = str | bytes | Link | Big | None | Mapping[str, str]
 """A file's text or bytes, a link, a large file, ``None`` (the file removed) or, for
 a name ending in ``.whl`` or ``.tar.gz``, the members of that archive."""
 
@@ -153,7 +152,8 @@ def _wheel(
 
 
 def _atom(base: str, old: str, new: str) -> str:
-    assert old in base, old
+    if old not in base:  # an example written against a base it does not match
+        raise ValueError(f"not in the base: {old!r}")
     return base.replace(old, new, 1)
 
 
@@ -174,8 +174,14 @@ def skillwiki_checks():
 _SCALE = "  scale:\n    description: How big the system is.\n    values: [small]\n"
 _RENAMED = "bundle/atoms/cache-close-to-reads.md"
 _CLOSE = _atom(CACHE, "id: cache-near-reads", "id: cache-close-to-reads")
-_ADDITION = "Nothing is wrong: an addition needs a minor bump (0.3.0 to 0.4.0), and compat reports it as an error only when the bump made is smaller."
-_EDIT = "Nothing is wrong: an edit needs a patch bump (0.3.0 to 0.3.1), and compat reports it as an error only when the version is not bumped."
+_ADDITION = (
+    "Nothing is wrong: an addition needs a minor bump (0.3.0 to 0.4.0), and compat reports it as an error only when "
+    "the bump made is smaller."
+)
+_EDIT = (
+    "Nothing is wrong: an edit needs a patch bump (0.3.0 to 0.3.1), and compat reports it as an error only when the "
+    "version is not bumped."
+)
 
 
 def _release(
@@ -193,8 +199,10 @@ _E = Explanation
 EXPLANATIONS: tuple[Explanation, ...] = (
     _E(
         "SW101",
-        "The path holds no domain.yaml, so it is no bundle; nor does any folder inside it (a plugin project is searched, its tests and build output skipped).",
-        "Point at the bundle folder (the one holding domain.yaml) or at the plugin project; create domain.yaml with 'skillwiki new'.",
+        "The path holds no domain.yaml, so it is no bundle; nor does any folder inside it (a plugin project is "
+        "searched, its tests and build output skipped).",
+        "Point at the bundle folder (the one holding domain.yaml) or at the plugin project; create domain.yaml with "
+        "'skillwiki new'.",
         {D: None},
     ),
     _E(
@@ -211,8 +219,10 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW104",
-        "A value in domain.yaml has the wrong type or breaks its rule (a name that is not a slug, tags that are not a list, ...).",
-        "Write the value the message asks for; names, tags, kinds and axis values are lowercase words joined by hyphens.",
+        "A value in domain.yaml has the wrong type or breaks its rule (a name that is not a slug, tags that are not "
+        "a list, ...).",
+        "Write the value the message asks for; names, tags, kinds and axis values are lowercase words joined by "
+        "hyphens.",
         {D: _atom(DOMAIN, "name: tiny-domain", "name: Tiny_Domain")},
     ),
     _E(
@@ -235,7 +245,8 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW108",
-        "This skillwiki-sdk does not satisfy the domain's requires-sdk: the domain needs another SDK release, and an installed plugin is left out as incompatible.",
+        "This skillwiki-sdk does not satisfy the domain's requires-sdk: the domain needs another SDK release, and an "
+        "installed plugin is left out as incompatible.",
         "Install a skillwiki-sdk in the range, or widen requires-sdk if the domain works with this one.",
         {D: _atom(DOMAIN, 'requires-sdk: ">=0.1"', 'requires-sdk: ">=9"')},
     ),
@@ -265,19 +276,22 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW202",
-        "An atom's frontmatter has a key the format does not define. Usually a typo; extensions are keys that begin with x-.",
+        "An atom's frontmatter has a key the format does not define. Usually a typo; extensions are keys that begin "
+        "with x-.",
         "Fix the spelling (the hint names the nearest key), or prefix the key with x-.",
         {C: _atom(CACHE, "tags:", "author: Ann\ntags:")},
     ),
     _E(
         "SW203",
-        "A value in an atom's frontmatter has the wrong type or breaks its rule (quality above 5, tags that are not a list, ...).",
+        "A value in an atom's frontmatter has the wrong type or breaks its rule (quality above 5, tags that are not "
+        "a list, ...).",
         "Write the value the message asks for.",
         {C: _atom(CACHE, "related:", "quality: 7\nrelated:")},
     ),
     _E(
         "SW204",
-        "An atom's id differs from its file's name without .md: links and 'skillwiki show NAME/ID' use the id, people look for the file.",
+        "An atom's id differs from its file's name without .md: links and 'skillwiki show NAME/ID' use the id, "
+        "people look for the file.",
         "Rename the file or change the id so that they agree; both are slugs.",
         {C: _atom(CACHE, "id: cache-near-reads", "id: cache-close-to-reads")},
     ),
@@ -289,7 +303,8 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW206",
-        "An atom's kind is not one of the domain's kinds (principle, pattern and rule unless domain.yaml declares kinds).",
+        "An atom's kind is not one of the domain's kinds (principle, pattern and rule unless domain.yaml declares "
+        "kinds).",
         "Use a declared kind (the hint names the nearest), or add the kind to kinds in domain.yaml.",
         {C: _atom(CACHE, "kind: principle", "kind: principal")},
     ),
@@ -308,7 +323,8 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     _E(
         "SW209",
         "An atom names a value its axis does not declare, so retrieval can never match it.",
-        "Use a declared value (the hint names the nearest and lists them), or add the value to the axis's values in domain.yaml.",
+        "Use a declared value (the hint names the nearest and lists them), or add the value to the axis's values in "
+        "domain.yaml.",
         {C: _atom(CACHE, "  layer: [data]", "  layer: [orbit]")},
     ),
     _E(
@@ -343,7 +359,8 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW303",
-        "A related link names a domain that is not installed. Only the registry reports it: a plugin's CI need not install every domain it links to.",
+        "A related link names a domain that is not installed. Only the registry reports it: a plugin's CI need not "
+        "install every domain it links to.",
         "Install the plugin that provides the domain, or fix the domain's name in the link.",
         {C: _atom(CACHE, "related: [queue-writes]", 'related: [queue-writes, "@other-domain/retries"]')},
         judge=REGISTRY,
@@ -367,7 +384,8 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW305",
-        "An atom's aliases (its former ids, which keep old links alive after a rename) name another atom's id, its own id, or an alias another atom has too: a link to that id could mean either atom.",
+        "An atom's aliases (its former ids, which keep old links alive after a rename) name another atom's id, its "
+        "own id, or an alias another atom has too: a link to that id could mean either atom.",
         "Remove the alias, or keep it on one atom only: an alias is an id that no atom of the domain has any more.",
         {Q: _atom(QUEUE, "kind:", "aliases: [cache-near-reads]\nkind:")},
     ),
@@ -380,7 +398,8 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW402",
-        "An archive member has an absolute path, '..', a link or a name given twice: extracting it could write outside its folder, so nothing of it is extracted.",
+        "An archive member has an absolute path, '..', a link or a name given twice: extracting it could write "
+        "outside its folder, so nothing of it is extracted.",
         "Build the archive with a standard tool (python -m build, skillwiki build).",
         {
             SDIST: {
@@ -399,14 +418,16 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW404",
-        "The bundle's files are not inside the built distribution (left out of the wheel or sdist, or outside the entry point's package).",
+        "The bundle's files are not inside the built distribution (left out of the wheel or sdist, or outside the "
+        "entry point's package).",
         "Keep the bundle inside the package and include its .yaml and .md files as package data, then rebuild.",
         {WHEEL: _wheel(bundle=False)},
         target=WHEEL,
     ),
     _E(
         "SW405",
-        "The domain's version (domain.yaml) differs from its distribution's version (pyproject.toml): an install would register one version under the other's name.",
+        "The domain's version (domain.yaml) differs from its distribution's version (pyproject.toml): an install "
+        "would register one version under the other's name.",
         "Make them equal: the same version in domain.yaml and in pyproject.toml.",
         {WHEEL: _wheel(version="0.4.0")},
         target=WHEEL,
@@ -428,7 +449,8 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     _E(
         "SW408",
         "A check of an installed plugin raised an exception, so the bundle was not fully checked.",
-        "Report it to the plugin's authors, or run with SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD=1 to leave installed plugins out.",
+        "Report it to the plugin's authors, or run with SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD=1 to leave installed "
+        "plugins out.",
         judge=PLUGIN,
         plugin=_FAILING_CHECK,
         note="with this plugin installed",
@@ -447,7 +469,8 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW503",
-        "YAML that does not parse: an unclosed bracket or quote, a tab used for indentation, a ': ' in an unquoted value.",
+        "YAML that does not parse: an unclosed bracket or quote, a tab used for indentation, a ': ' in an unquoted "
+        "value.",
         "Fix the YAML at the line and column given; quote values that hold ': ' or begin with a special character.",
         {C: _atom(CACHE, "tags: [caching]", "tags: [caching")},
     ),
@@ -459,7 +482,8 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW505",
-        "A YAML tag that safe loading does not allow (such as !!python/object): it could run code in a reader that is not safe.",
+        "A YAML tag that safe loading does not allow (such as !!python/object): it could run code in a reader that "
+        "is not safe.",
         "Remove the tag and write a plain value.",
         {C: _atom(CACHE, "related:", "quality: !!python/object/apply:os.getcwd []\nrelated:")},
     ),
@@ -483,7 +507,8 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW509",
-        "A file crosses a limit that no honest bundle reaches (1 MiB a file, 100,000 characters a line, deep or huge YAML): it is not read.",
+        "A file crosses a limit that no honest bundle reaches (1 MiB a file, 100,000 characters a line, deep or huge "
+        "YAML): it is not read.",
         "Split the file, or shorten it.",
         {C: Big(1024 * 1024 + 1)},
     ),
@@ -504,45 +529,57 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW599",
-        "Validating a path raised an unexpected error; the other paths were still validated. A bug in skillwiki-sdk or in a plugin's check, not in the bundle.",
-        "Report it with the file; a plugin's check that raises is reported this way when it is not installed as an entry point.",
+        "Validating a path raised an unexpected error; the other paths were still validated. A bug in skillwiki-sdk "
+        "or in a plugin's check, not in the bundle.",
+        "Report it with the file; a plugin's check that raises is reported this way when it is not installed as an "
+        "entry point.",
         judge=INTERNAL,
         plugin=_FAILING_CHECK,
         note="a check registered without an entry point raises",
     ),
     _release(
         "SW600",
-        "A release given to compat is not one readable domain: it holds no domain.yaml, several bundles, a domain.yaml that does not load, or it is another domain (no atom in common), so there is nothing to compare.",
-        "Point each side at one bundle of the same domain (its folder, plugin project, wheel or sdist); a first release has no baseline, so drop --against.",
+        "A release given to compat is not one readable domain: it holds no domain.yaml, several bundles, a "
+        "domain.yaml that does not load, or it is another domain (no atom in common), so there is nothing to compare.",
+        "Point each side at one bundle of the same domain (its folder, plugin project, wheel or sdist); a first "
+        "release has no baseline, so drop --against.",
         old={D: None},
     ),
     _release(
         "SW601",
-        "The domain's name changed between the releases: every @name/id link to its atoms and every install by name breaks.",
+        "The domain's name changed between the releases: every @name/id link to its atoms and every install by name "
+        "breaks.",
         "Keep the name; publish the renamed domain as a new domain beside the old one.",
         {D: _atom(DOMAIN, "name: tiny-domain", "name: tiny-wiki")},
     ),
     _release(
         "SW602",
-        "An atom of OLD is not in NEW, and no atom of NEW keeps its id as an alias: links to @domain/id break. (An alias OLD had that NEW dropped is reported the same way.)",
-        'Deprecate the atom first (deprecated: "why, and what to use instead") and remove it in a later minor release, keep its id as an alias of the atom that replaces it, or bump the major version (the minor below 1.0).',
+        "An atom of OLD is not in NEW, and no atom of NEW keeps its id as an alias: links to @domain/id break. (An "
+        "alias OLD had that NEW dropped is reported the same way.)",
+        'Deprecate the atom first (deprecated: "why, and what to use instead") and remove it in a later minor '
+        "release, keep its id as an alias of the atom that replaces it, or bump the major version (the minor below "
+        "1.0).",
         old={R: RETRY},
     ),
     _release(
         "SW603",
-        "An atom's id is gone and an atom NEW added has its body or summary: it looks renamed, and links to the old id break.",
-        "Add 'aliases: [old-id]' to the renamed atom so that the old id still resolves (then it is an edit, SW616), or bump the major version (the minor below 1.0).",
+        "An atom's id is gone and an atom NEW added has its body or summary: it looks renamed, and links to the old "
+        "id break.",
+        "Add 'aliases: [old-id]' to the renamed atom so that the old id still resolves (then it is an edit, SW616), "
+        "or bump the major version (the minor below 1.0).",
         {C: None, _RENAMED: _CLOSE},
     ),
     _release(
         "SW604",
         "An atom's kind changed: readers and tools that select atoms by kind lose it.",
-        "Keep the kind and add a new atom of the other kind instead (deprecating the old one), or bump the major version (the minor below 1.0).",
+        "Keep the kind and add a new atom of the other kind instead (deprecating the old one), or bump the major "
+        "version (the minor below 1.0).",
         {C: _atom(CACHE, "kind: principle", "kind: pattern")},
     ),
     _release(
         "SW605",
-        "A tag of OLD's vocabulary is not in NEW's: briefs that name it no longer signal the domain, and other tools' filters on it match nothing.",
+        "A tag of OLD's vocabulary is not in NEW's: briefs that name it no longer signal the domain, and other "
+        "tools' filters on it match nothing.",
         "Keep the tag (a tag no atom uses is only a warning, SW110), or bump the major version (the minor below 1.0).",
         old={D: _atom(DOMAIN, "tags: [caching, queues]", "tags: [caching, queues, latency]")},
     ),
@@ -560,14 +597,17 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _release(
         "SW608",
-        "A kind of OLD (principle, pattern and rule unless domain.yaml declares kinds) is not one of NEW's kinds: atoms of it elsewhere, and tools that select by it, break.",
+        "A kind of OLD (principle, pattern and rule unless domain.yaml declares kinds) is not one of NEW's kinds: "
+        "atoms of it elsewhere, and tools that select by it, break.",
         "Keep the kind, or bump the major version (the minor below 1.0).",
         {D: _atom(DOMAIN, "axes:", "kinds: [principle, pattern]\naxes:")},
     ),
     _release(
         "SW609",
-        "An atom that OLD deprecated is not in NEW: the removal its deprecation announced, a retirement that needs a minor bump.",
-        "Nothing is wrong: a retirement needs a minor bump (0.3.0 to 0.4.0), and compat reports it as an error only when the bump made is smaller.",
+        "An atom that OLD deprecated is not in NEW: the removal its deprecation announced, a retirement that needs a "
+        "minor bump.",
+        "Nothing is wrong: a retirement needs a minor bump (0.3.0 to 0.4.0), and compat reports it as an error only "
+        "when the bump made is smaller.",
         old={R: _atom(RETRY, "tags:", 'deprecated: "merged into queue-writes"\ntags:')},
     ),
     _release("SW610", "NEW has an atom that OLD did not.", _ADDITION, {R: RETRY}),
@@ -603,14 +643,18 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _release(
         "SW615",
-        "An atom is deprecated in NEW and was not in OLD: it announces the atom's removal, which a later minor release may make (SW609).",
-        "Nothing is wrong: a deprecation needs a minor bump (0.3.0 to 0.4.0); say in the notice why, and what to use instead.",
+        "An atom is deprecated in NEW and was not in OLD: it announces the atom's removal, which a later minor "
+        "release may make (SW609).",
+        "Nothing is wrong: a deprecation needs a minor bump (0.3.0 to 0.4.0); say in the notice why, and what to use "
+        "instead.",
         {C: _atom(CACHE, "related:", 'deprecated: "use queue-writes; its worker keeps a cache"\nrelated:')},
     ),
     _release(
         "SW616",
-        "An atom's id is gone, and an atom of NEW keeps it as an alias: a rename, and links to the old id still resolve.",
-        "Nothing is wrong: a rename with an alias is an edit, a patch bump (0.3.0 to 0.3.1). Keep the alias while links to the old id may exist.",
+        "An atom's id is gone, and an atom of NEW keeps it as an alias: a rename, and links to the old id still "
+        "resolve.",
+        "Nothing is wrong: a rename with an alias is an edit, a patch bump (0.3.0 to 0.3.1). Keep the alias while "
+        "links to the old id may exist.",
         {C: None, _RENAMED: _atom(_CLOSE, "kind:", "aliases: [cache-near-reads]\nkind:")},
     ),
     _release(
@@ -682,14 +726,16 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _release(
         "SW629",
-        "Another key differs between the releases: the title, authors, license or homepage of domain.yaml, an axis's description, or an atom's deprecation notice.",
+        "Another key differs between the releases: the title, authors, license or homepage of domain.yaml, an axis's "
+        "description, or an atom's deprecation notice.",
         _EDIT,
         {D: _atom(DOMAIN, "tags:", "license: CC-BY-4.0\ntags:")},
         old={D: _atom(DOMAIN, "tags:", "license: MIT\ntags:")},
     ),
     _release(
         "SW630",
-        "NEW's requires-sdk accepts fewer skillwiki-sdk versions than OLD's: users on the versions left out keep the older release.",
+        "NEW's requires-sdk accepts fewer skillwiki-sdk versions than OLD's: users on the versions left out keep the "
+        "older release.",
         "Nothing is wrong: an edit, a patch bump. Narrow requires-sdk only when the domain needs it.",
         {D: _atom(DOMAIN, 'requires-sdk: ">=0.1"', 'requires-sdk: ">=0.1,<1"')},
     ),
@@ -701,14 +747,17 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _release(
         "SW640",
-        "NEW's version is not bumped enough for its changes: a breaking change needs a major bump (a minor below 1.0), a retirement or an addition a minor one, an edit a patch. The message names the change that needs the most.",
+        "NEW's version is not bumped enough for its changes: a breaking change needs a major bump (a minor below "
+        "1.0), a retirement or an addition a minor one, an edit a patch. The message names the change that needs the "
+        "most.",
         "Set the version the hint gives, in domain.yaml and pyproject.toml; or undo the changes that need it.",
         {D: _atom(DOMAIN, 'version: "0.3.0"', 'version: "0.3.1"'), R: RETRY},
     ),
     _release(
         "SW641",
         "A release's version is missing or not PEP 440, or NEW's is lower than OLD's, so the bump cannot be judged.",
-        "Give NEW a PEP 440 version higher than OLD's (in domain.yaml and pyproject.toml), and check that --against names an earlier release.",
+        "Give NEW a PEP 440 version higher than OLD's (in domain.yaml and pyproject.toml), and check that --against "
+        "names an earlier release.",
         {D: _atom(DOMAIN, 'version: "0.3.0"', 'version: "0.2.0"')},
     ),
 )

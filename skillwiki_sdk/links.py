@@ -58,7 +58,8 @@ def external_findings(
                     f"related link '{target}' names domain '{domain}', which is not installed",
                     file=atom.source,
                     path=("related", index),
-                    hint=f"install the plugin that provides '{domain}' to check this link (skillwiki list shows what is installed)",
+                    hint=f"install the plugin that provides '{domain}' to check this link (skillwiki list shows what "
+                    "is installed)",
                 )
             continue
         if atom_id not in ids:

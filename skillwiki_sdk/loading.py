@@ -12,7 +12,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, cast
 
 import yaml
 
@@ -112,7 +112,7 @@ class _Unusual(Exception):
     complex keys, or a limit crossed): the direct path gives way to it."""
 
 
-class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
+class _Loader(_BaseLoader):
     """Safe loading that reports duplicate and non-text keys instead of hiding them.
 
     A document of plain mappings, lists and scalars (what atoms are made of) is built
@@ -156,7 +156,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
                 return self.DEFAULT_MAPPING_TAG
             elif kind is yaml.SequenceNode:
                 return self.DEFAULT_SEQUENCE_TAG
-        return super().resolve(kind, value, implicit)
+        # types-PyYAML leaves BaseResolver.resolve unannotated: it returns the tag, a str
+        return super().resolve(kind, value, implicit)  # type: ignore[no-any-return,no-untyped-call]
 
     def get_single_data(self) -> Any:
         node = self.get_single_node()
@@ -212,8 +213,8 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
             mapping[key] = build(value_node, depth)
         if len(mapping) != len(node.value):
             self._report_duplicates(node.value)
-        if not text_keys:
-            mapping = self._text_keys(node, mapping)
+        if not text_keys:  # (a mapping node: the kinds above have returned)
+            mapping = self._text_keys(cast("yaml.MappingNode", node), mapping)
         return mapping
 
     def _at(self, node: yaml.Node) -> tuple[int, int]:
@@ -222,7 +223,7 @@ class _Loader(_BaseLoader):  # type: ignore[misc,valid-type]
 
     def construct_mapping(self, node: yaml.MappingNode, deep: bool = False) -> dict[Any, Any]:
         pairs = node.value[:]  # as written: merging (<<) rewrites node.value in place
-        mapping = super().construct_mapping(node, deep=deep)
+        mapping: dict[Any, Any] = super().construct_mapping(node, deep=deep)
         if len(mapping) != len(pairs):
             # fewer keys than pairs: one is repeated (or a << merge is at work)
             self._report_duplicates(pairs)
@@ -680,7 +681,8 @@ def _explain(error: yaml.YAMLError, text: str) -> Explained | None:
         if ": " in before.lstrip(" -") or before.rstrip().endswith(":"):
             fix = quoted(problem_mark)
             return (
-                "this value holds a colon followed by a space (or ending the line), which YAML reads as the start of another key",
+                "this value holds a colon followed by a space (or ending the line), which YAML reads as the start of "
+                "another key",
                 f"put the value in quotes: {fix}" if fix else "put the value in quotes",
                 (problem_mark.line, problem_mark.column),
             )
@@ -723,7 +725,8 @@ def _explain(error: yaml.YAMLError, text: str) -> Explained | None:
         )
     if "document start" in problem and problem_mark is not None:
         return (
-            "this line comes after the end of the YAML document (the '...' or '---' line above it); the file holds one document",
+            "this line comes after the end of the YAML document (the '...' or '---' line above it); the file holds "
+            "one document",
             "remove that line",
             (problem_mark.line, problem_mark.column),
         )
@@ -743,7 +746,8 @@ def _indentation(lines: list[str], number: int) -> Explained:
     before = [other for other in lines[:number] if other.strip() and not other.lstrip().startswith("#")]
     near = len(before[-1]) - len(before[-1].lstrip(" ")) if before else 0
     return (
-        f"this line is indented by {indent} space{'s' if indent != 1 else ''}, the line above by {near}: YAML reads indentation as structure, and this one fits none",
+        f"this line is indented by {indent} space{'s' if indent != 1 else ''}, the line above by {near}: YAML reads "
+        "indentation as structure, and this one fits none",
         "indent it exactly as the keys it stands beside",
         (number, indent),
     )

@@ -312,7 +312,7 @@ class Atom:
         axes: dict[str, tuple[str, ...]] = {}
         axes_raw = data.get("axes")
         axes_ok = isinstance(axes_raw, dict)  # and every entry an axis id with a list of text
-        if axes_ok:
+        if isinstance(axes_raw, dict):
             for axis_id, values in axes_raw.items():
                 if isinstance(axis_id, str) and isinstance(values, list):
                     axes[sys.intern(axis_id)] = words = _words(values)
@@ -324,6 +324,7 @@ class Atom:
             quality = None
         sources = data.get("sources")
         sources_ok = isinstance(sources, list) and all(isinstance(item, dict) for item in sources)
+        kept_sources = tuple(sources) if isinstance(sources, list) and sources_ok else ()
         kind = _str(data.get("kind"))
         atom = cls(
             id=_str(data.get("id"), stem),
@@ -338,7 +339,7 @@ class Atom:
             source=source,
             body_chars=body_chars,
             body_line=body_line,
-            sources=tuple(sources) if sources_ok else (),
+            sources=kept_sources,
             aliases=_words(data.get("aliases")),
             deprecated=_str(data.get("deprecated")),
         )

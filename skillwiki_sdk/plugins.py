@@ -31,7 +31,7 @@ import importlib
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, ContextManager
+from typing import TYPE_CHECKING, Any
 
 from .environment import DISABLE_AUTOLOAD_ENV, ENTRY_POINT_GROUP, LOAD_PLUGINS_ENV, normalize, selection
 from .model import Check, Finding, Rule
@@ -73,13 +73,13 @@ INSTALLED_PREFIX = "entry-point:"
 
 STAGES = ("import", "hook", "bundle", "compatibility", "conflict")
 
-Guard = Callable[[str], ContextManager[None]]
+Guard = Callable[[str], contextlib.AbstractContextManager[None]]
 """Runs plugin code: called with what is about to run (``"importing skillwiki-foo"``),
 it returns the context manager that the code runs in. An exception it raises (a
 time budget that ran out) is that plugin's problem, as the plugin's own would be."""
 
 
-def no_guard(what: str) -> ContextManager[None]:
+def no_guard(what: str) -> contextlib.AbstractContextManager[None]:
     """The library's guard: plugin code runs as it is."""
     return contextlib.nullcontext()
 
@@ -392,9 +392,9 @@ def _guarded(item: Check, owner: str) -> Check:
 def checks_of(manager: pluggy.PluginManager, guard: Guard = no_guard) -> list[Check]:
     """All checks contributed by the registered plugins, built-in ones first.
 
-    An installed plugin's hook is called on its own (inside ``guard``): if it raises or returns something that is not a check, that plugin
-    contributes one check that reports it (SW408), and the other plugins' checks
-    still run.
+    An installed plugin's hook is called on its own (inside ``guard``): if it raises or
+    returns something that is not a check, that plugin contributes one check that
+    reports it (SW408), and the other plugins' checks still run.
     """
     from . import rules
 
@@ -402,7 +402,8 @@ def checks_of(manager: pluggy.PluginManager, guard: Guard = no_guard) -> list[Ch
     for impl in manager.hook.skillwiki_checks.get_hookimpls():  # registration order
         name = manager.get_name(impl.plugin) or ""
         if not name.startswith(INSTALLED_PREFIX):
-            for item in impl.function() or ():
+            produced: Any = impl.function()  # a plugin's hook: anything at all
+            for item in produced or ():
                 if not isinstance(item, Check):
                     raise TypeError(f"skillwiki_checks returned {item!r}, which is not a skillwiki_sdk.Check")
                 found.append(item)
@@ -410,7 +411,8 @@ def checks_of(manager: pluggy.PluginManager, guard: Guard = no_guard) -> list[Ch
         owner = name[len(INSTALLED_PREFIX) :].split(":")[0]
         try:
             with guard(f"the skillwiki_checks hook of {owner}"):
-                items = list(impl.function() or ())
+                produced = impl.function()
+                items = list(produced or ())
             bad = next((item for item in items if not isinstance(item, Check)), None)
             if bad is not None:
                 raise TypeError(f"skillwiki_checks returned {bad!r:.200}, which is not a skillwiki_sdk.Check")

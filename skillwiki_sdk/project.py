@@ -144,7 +144,8 @@ def project_findings(project: Project) -> list[Finding]:
     if "dependencies" not in project.dynamic and not _depends_on_sdk(project):
         findings.append(
             rules.NO_SDK_DEPENDENCY.finding(
-                f"{name} does not declare a dependency on {SDK}, so installing it does not bring the SDK that registers it",
+                f"{name} does not declare a dependency on {SDK}, so installing it does not bring the SDK that "
+                "registers it",
                 file=project.file,
                 line=project.line_of("project", "dependencies") or project.line_of("project") or 1,
                 hint='add it to [project] dependencies, e.g. "skillwiki-sdk>=0.1,<0.2"',
@@ -183,7 +184,8 @@ def bundle_findings(project: Project, bundle: Bundle, root: str) -> Iterator[Fin
             same = True  # SW106 says the version is not PEP 440
         if not same:
             yield rules.VERSION_MISMATCH.finding(
-                f"domain version {domain.version} differs from the project's version {version} ({project.file}:{project.line_of('project', 'version') or 1})",
+                f"domain version {domain.version} differs from the project's version {version} "
+                f"({project.file}:{project.line_of('project', 'version') or 1})",
                 file=domain.source,
                 path=("version",),
                 hint="make them equal: set the same version in domain.yaml and pyproject.toml",
@@ -217,10 +219,12 @@ def bundle_findings(project: Project, bundle: Bundle, root: str) -> Iterator[Fin
         pattern, file = excluded
         line = project.line_of("tool.hatch.build.targets.wheel", "exclude") or 1
         yield rules.BUNDLE_NOT_PACKAGED.finding(
-            f"the wheel would not ship the bundle's files: exclude pattern '{pattern}' ({project.file}:{line}) leaves out {file}",
+            f"the wheel would not ship the bundle's files: exclude pattern '{pattern}' ({project.file}:{line}) leaves "
+            f"out {file}",
             file=domain.source.display,
             line=1,
-            hint="remove the pattern from [tool.hatch.build.targets.wheel] exclude, or narrow it so that the bundle's .yaml and .md files stay",
+            hint="remove the pattern from [tool.hatch.build.targets.wheel] exclude, or narrow it so that the "
+            "bundle's .yaml and .md files stay",
         )
 
 
@@ -233,7 +237,7 @@ def _excluded(project: Project, root: str, bundle: Bundle) -> tuple[str, str] | 
         return None
     shown = [bundle.domain.source.display] + [atom.source.display for atom in bundle.atoms]
     on_disk = [os.path.join(root, "domain.yaml")] + [atom.source.path for atom in bundle.atoms]
-    for display, path in zip(shown, on_disk):
+    for display, path in zip(shown, on_disk, strict=True):
         relative = os.path.relpath(path, project.root).replace(os.sep, "/")
         for pattern in project.wheel_excludes:
             bare = pattern.strip("/")

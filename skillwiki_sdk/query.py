@@ -26,13 +26,13 @@ import os
 import re
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from typing import Any, Union
+from typing import Any
 
 from .model import Atom, Bundle
 
 __all__ = ["Overlaps", "QueryError", "Related", "atoms", "body_reader", "overlaps", "parse_ref", "related", "resolve"]
 
-Values = Union[str, Iterable[str], None]
+Values = str | Iterable[str] | None
 
 _REF = re.compile(r"^@?([a-z0-9]+(?:-[a-z0-9]+)*)/([^/\s]+)$")
 
@@ -159,7 +159,7 @@ def resolve(domains: Mapping[str, Any], link: str, within: str | None = None) ->
     entry = domains.get(name)
     if entry is None:
         return None
-    bundle = entry.bundle if hasattr(entry, "bundle") else entry
+    bundle: Bundle = entry.bundle if hasattr(entry, "bundle") else entry
     for atom in bundle.atoms:
         if atom.id == atom_id:
             return atom

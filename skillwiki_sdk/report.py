@@ -125,7 +125,8 @@ def format_summary(reports: Sequence[Report], *, strict: bool = False, color: bo
         warnings = sum(r.warnings for r in reports)
         failed = sum(1 for r in reports if r.failed(strict))
         lines.append(
-            f"{_plural(len(reports), 'path')}, {_plural(atoms, 'atom')}, {_plural(errors, 'error')}, {_plural(warnings, 'warning')}; {failed} failed"
+            f"{_plural(len(reports), 'path')}, {_plural(atoms, 'atom')}, {_plural(errors, 'error')}, "
+            f"{_plural(warnings, 'warning')}; {failed} failed"
         )
     return printable("\n".join(lines))
 
@@ -159,7 +160,7 @@ def _relative(path: str) -> str:
     return os.path.normpath(path).replace(os.sep, "/")
 
 
-def to_json_document(reports: Sequence[Report], *, strict: bool = False) -> dict:
+def to_json_document(reports: Sequence[Report], *, strict: bool = False) -> dict[str, Any]:
     """The stable JSON shape (see the README, "JSON output").
 
     Each finding has, beside ``file``, its ``archive`` and ``member`` (both ``null``
@@ -280,7 +281,7 @@ def _sarif_rule(code: str, rule: Rule | None, severity: Severity) -> dict[str, A
     }
 
 
-def to_sarif_document(reports: Sequence[Report], *, strict: bool = False, rules: Iterable[Rule] = ()) -> dict:
+def to_sarif_document(reports: Sequence[Report], *, strict: bool = False, rules: Iterable[Rule] = ()) -> dict[str, Any]:
     """A SARIF 2.1.0 log: one run, one rule a finding code, one result a finding.
 
     A result's ``physicalLocation.artifactLocation`` has the file's URI relative to

@@ -167,7 +167,8 @@ MANIFEST_CHANGED = Rule(
     "SW629",
     W,
     "manifest-changed",
-    "Edit: another key changed (title, authors, license or homepage of domain.yaml, an axis's description, an atom's deprecation notice)",
+    "Edit: another key changed (title, authors, license or homepage of domain.yaml, an axis's description, an atom's "
+    "deprecation notice)",
 )
 REQUIRES_SDK_NARROWED = Rule(
     "SW630", W, "requires-sdk-narrowed", "Edit: requires-sdk accepts fewer skillwiki-sdk versions than before"
@@ -179,7 +180,8 @@ BUMP_TOO_SMALL = Rule(
     "SW640",
     E,
     "bump-too-small",
-    "The version bump does not cover the changes (breaking needs major, or minor below 1.0; an addition minor; an edit patch)",
+    "The version bump does not cover the changes (breaking needs major, or minor below 1.0; an addition minor; an "
+    "edit patch)",
 )
 VERSION_UNUSABLE = Rule(
     "SW641",

@@ -42,7 +42,8 @@ def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema ``name`` as a dictionary."""
     import json
 
-    return json.loads(schema_text(name))
+    schema: dict[str, Any] = json.loads(schema_text(name))
+    return schema
 
 
 @functools.cache
@@ -153,7 +154,7 @@ def _fast_check(name: str) -> Any:
     def check(data: Any) -> bool:
         try:
             compiled(data)
-        except Exception:  # invalid, or data it cannot handle: let jsonschema judge
+        except Exception:  # noqa: BLE001 - invalid, or data it cannot handle: let jsonschema judge
             return False
         return True
 
@@ -248,7 +249,7 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
 
     if kind in ("type", "anyOf", "oneOf"):
         if kind == "type":
-            expected = value if isinstance(value, list) else [value]
+            expected: list[str] = value if isinstance(value, list) else [value]
         else:
             expected = [sub.validator_value for sub in error.context]
         words = " or ".join(_TYPE_WORDS.get(t, t) for t in expected)
@@ -260,7 +261,10 @@ def _translate(name: str, error: Any, root: Any, source: Source) -> list[Finding
             return [invalid_rule.finding(message, file=source, path=path)]
         hint = None
         if "string" in expected and isinstance(instance, bool):
-            hint = "YAML reads yes/no, on/off and true/false as true or false: put the value in quotes so that it stays text"
+            hint = (
+                "YAML reads yes/no, on/off and true/false as true or false: put the value in quotes so that it "
+                "stays text"
+            )
         elif instance is None:
             hint = "write a value after the colon (YAML reads an empty value as null), or remove the key"
         elif (
@@ -367,7 +371,7 @@ def _required_hint(name: str, path: Path, key: str) -> str | None:
     if path:
         return None
     properties = load_schema(name)["properties"]
-    description = properties.get(key, {}).get("description")
+    description: str | None = properties.get(key, {}).get("description")
     return description
 
 

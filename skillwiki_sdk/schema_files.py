@@ -8,14 +8,17 @@ without loading the SDK's model.
 from __future__ import annotations
 
 import os
-from typing import Any
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from importlib.abc import Traversable
 
 __all__ = ["SCHEMA_NAMES", "schema_digest", "schema_file", "schema_text"]
 
 SCHEMA_NAMES = ("domain", "atom")
 
 
-def schema_file(name: str) -> Any:
+def schema_file(name: str) -> str | Traversable:
     """The file of schema ``name``: a path on disk, else (the package imported from a
     zip) a traversable of importlib.resources."""
     if name not in SCHEMA_NAMES:

@@ -226,7 +226,7 @@ def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, map
     unloaded: set[str] = set()
     mapper = map if map is not None else builtins.map
     loaded = mapper(load_atom, [f[0] for f in files], [f[1] for f in files], [f[2] for f in files]) if files else ()
-    for (_, _, stem), (atom, atom_findings) in zip(files, loaded):
+    for (_, _, stem), (atom, atom_findings) in zip(files, loaded, strict=True):
         findings.extend(atom_findings)
         if atom is None:
             unloaded.add(stem)
@@ -275,7 +275,7 @@ def load_atoms(
     if not files:
         return []
     mapper = map if map is not None else builtins.map
-    return list(mapper(loader or load_atom, *zip(*files)))
+    return list(mapper(loader or load_atom, *zip(*files, strict=True)))
 
 
 def validate_bundle(bundle: Bundle, manager: Any = None, *, checks: Sequence[Any] | None = None) -> list[Finding]:
@@ -477,7 +477,8 @@ def _validate_file(
     if os.path.relpath(os.path.abspath(target), os.path.abspath(root)).split(os.sep)[0] != ATOMS:
         report.findings.append(
             rules.STRAY_FILE.finding(
-                f"this file is not under the atoms/ folder of the bundle {_display(root)}, so it is not an atom and is not checked",
+                f"this file is not under the atoms/ folder of the bundle {_display(root)}, so it is not an atom and "
+                "is not checked",
                 file=shown,
                 hint="atoms live in <bundle>/atoms/**/<id>.md",
             )

@@ -37,9 +37,8 @@ def example_dists(outdir: Path) -> Path:
 def plain_wheel(outdir: Path, name: str = "skillwiki-plain") -> Path:
     """The wheel of a package with no ``skillwiki`` entry point and no bundle."""
     if name not in _BUILT:
-        from build.env import DefaultIsolatedEnv
-
         from build import ProjectBuilder
+        from build.env import DefaultIsolatedEnv
 
         project = outdir / name
         package = project / name.replace("-", "_")

@@ -108,5 +108,6 @@ def test_not_a_project(cli, tmp_path: Path) -> None:
     result = cli("build", str(tmp_path))
     assert (result.code, result.err) == (
         1,
-        f"skillwiki: {tmp_path}: not a Python project (no pyproject.toml)\nskillwiki build: FAILED: nothing was written to {tmp_path / 'dist'}\n",
+        f"skillwiki: {tmp_path}: not a Python project (no pyproject.toml)\n"
+        f"skillwiki build: FAILED: nothing was written to {tmp_path / 'dist'}\n",
     )

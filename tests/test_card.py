@@ -97,7 +97,10 @@ def test_show_text_prints_the_card(cli) -> None:
     for axis in EXPECTED["axes"]:
         assert f"{axis['id']} · {axis['matches']} matches" in out
     for sample in EXPECTED["samples"]:
-        block = f"  {sample['kind']} @backend-architecture\n  {sample['title']}\n  {sample['excerpt']}\n  backend-architecture ↗ {sample['related']} · q{sample['quality']:.1f}\n"
+        block = (
+            f"  {sample['kind']} @backend-architecture\n  {sample['title']}\n  {sample['excerpt']}\n"
+            f"  backend-architecture ↗ {sample['related']} · q{sample['quality']:.1f}\n"
+        )
         assert block in out
     assert out.rstrip().endswith(
         "See all 18 atoms in backend-architecture: skillwiki atoms backend-architecture"

@@ -149,8 +149,8 @@ def test_rules_code_of_compat_prints_both_releases_and_what_compat_reports(cli) 
     assert "  new/: the valid bundle, unchanged" in lines
     assert "  then: skillwiki compat new/bundle --against old/bundle" in lines
     assert (
-        "  old/bundle/atoms/retry-later.md:2:1: SW602 atom 'retry-later' was removed: links to @tiny-domain/retry-later break"
-        in lines
+        "  old/bundle/atoms/retry-later.md:2:1: SW602 atom 'retry-later' was removed: links to "
+        "@tiny-domain/retry-later break" in lines
     )
     assert lines[-1].startswith("  Deprecate the atom first")
     document = json.loads(cli("rules", "SW616", "--format", "json").out)

@@ -133,7 +133,8 @@ def test_github_lines_are_workflow_commands_with_relative_paths(broken: Path, cl
     result = cli("validate", "--format", "github", str(broken))  # absolute path in, relative out
     assert result.code == 1
     assert result.out.splitlines() == [
-        f"::error file=bundle/atoms/principles/cache-near-reads.md,line=5,col=17,title=SW207::{SW207}%0Ahint: {SW207_HINT}",
+        f"::error file=bundle/atoms/principles/cache-near-reads.md,line=5,col=17,title=SW207::{SW207}%0Ahint: "
+        f"{SW207_HINT}",
         f"::warning file=bundle/domain.yaml,line=7,col=25,title=SW110::{SW110}%0Ahint: {SW110_HINT}",
     ]
     assert all(GITHUB_LINE.match(line) for line in result.out.splitlines())
@@ -159,7 +160,8 @@ def test_github_escapes_properties_and_message(tmp_path: Path, monkeypatch, cli)
 def test_github_annotates_an_archive_member_on_the_archive() -> None:
     lines = format_github([archive_report()]).splitlines()
     assert lines == [
-        f"::error file=dist/tiny-1.0-py3-none-any.whl,title=SW207::tiny/bundle/atoms/a b.md:5:17: {SW207}%0Ahint: {SW207_HINT}",
+        f"::error file=dist/tiny-1.0-py3-none-any.whl,title=SW207::tiny/bundle/atoms/a b.md:5:17: {SW207}%0Ahint: "
+        f"{SW207_HINT}",
         "::error file=dist/tiny-1.0-py3-none-any.whl,title=SW404::the bundle is not in the wheel",
         f"::warning file=dist/tiny-1.0-py3-none-any.whl,title=SW110::tiny/bundle/domain.yaml:7: {SW110}",
     ]

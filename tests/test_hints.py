@@ -47,7 +47,8 @@ def finding_of(tmp_path: Path, atom: dict, code: str):
             {"id": "a", "tags": ["Latency"]},
             "SW207",
             5,
-            "did you mean 'latency'? Else tags are lowercase words joined by hyphens: write 'latency' and add it to tags in domain.yaml",
+            "did you mean 'latency'? Else tags are lowercase words joined by hyphens: write 'latency' and add it to "
+            "tags in domain.yaml",
         ),
         ({"id": "a", "tags": ["xyzzy"]}, "SW207", 5, "add it to tags in domain.yaml, or use a tag that is there"),
         ({"id": "a", "axes": {"layer": ["dta"]}}, "SW209", 6, "did you mean 'data'?; declared values: data, transport"),
@@ -75,7 +76,8 @@ def test_the_hint_names_the_nearest_declared_word(tmp_path: Path, atom: dict, co
         (
             "Least_Privilege.md",
             "Least Privilege",
-            "rename the file to least-privilege.md and set id: least-privilege (ids are lowercase words joined by hyphens)",
+            "rename the file to least-privilege.md and set id: least-privilege (ids are lowercase words joined by "
+            "hyphens)",
         ),
     ],
 )

@@ -151,7 +151,8 @@ def test_file_index(tmp_path: Path) -> None:
 def test_configured_index_urls(tmp_path: Path) -> None:
     config = tmp_path / "pip.conf"
     config.write_text(
-        "[global]\nindex-url = https://a.example/simple\nextra-index-url =\n  https://b.example/simple\n[install]\nindex_url = https://c.example/simple\n"
+        "[global]\nindex-url = https://a.example/simple\nextra-index-url =\n  https://b.example/simple\n"
+        "[install]\nindex_url = https://c.example/simple\n"
     )
     env = {"PIP_CONFIG_FILE": str(config), "HOME": str(tmp_path), "XDG_CONFIG_DIRS": str(tmp_path / "none")}
     assert configured_index_urls(env) == ["https://c.example/simple", "https://b.example/simple"]

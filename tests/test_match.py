@@ -172,7 +172,7 @@ def test_signal_words_that_several_domains_claim_are_said(index: M.MatchIndex) -
     shared = {word for d in result.domains for word in d.shared}
     assert {"config", "logs"} <= shared
     for d in result.domains:
-        for word, names in d.shared.items():
+        for names in d.shared.values():
             assert d.name in names and len(names) > 1
     assert any(note.startswith("signal words claimed by several domains") for note in result.notes)
 

@@ -106,8 +106,8 @@ def test_the_version_message_names_both_places(project: Path, cli) -> None:
     edit(PY, 'version = "0.1.0"', 'version = "0.2.0"')(project)
     result = cli("validate", "tiny")
     assert (
-        f"SW405 domain version 0.1.0 differs from the project's version 0.2.0 (tiny/pyproject.toml:{line_of(project, PY, 'version = ')})"
-        in result.out
+        "SW405 domain version 0.1.0 differs from the project's version 0.2.0 "
+        f"(tiny/pyproject.toml:{line_of(project, PY, 'version = ')})" in result.out
     )
 
 

@@ -51,10 +51,10 @@ def test_a_body_is_read_within_the_loaders_limits(copied: dict) -> None:
         "---\nid: x\n---\n" + ("word " * 1000 + "\n") * (LIMITS.file_bytes // 5000 + 2), encoding="utf-8"
     )
     with pytest.raises(ValueError, match="SW509"):
-        atom.body
+        _ = atom.body
     Path(atom.source.path).unlink()
     with pytest.raises(OSError):
-        atom.body
+        _ = atom.body
 
 
 def test_a_bundle_may_be_given_its_own_body_reader(domains: dict) -> None:
@@ -240,8 +240,8 @@ def test_a_body_reader_for_a_traversable_reads_the_atoms_it_holds(tmp_path: Path
     stray = Atom.from_raw({"id": "x"}, type(bundle.atoms[0].source)("elsewhere/atoms/x.md", "/nowhere"), "x")
     stray.origin = bundle.origin
     with pytest.raises(FileNotFoundError):
-        stray.body
+        _ = stray.body
     climbing = Atom.from_raw({"id": "x"}, type(bundle.atoms[0].source)("shown/here/../../etc/passwd", "/nowhere"), "x")
     climbing.origin = bundle.origin
     with pytest.raises(FileNotFoundError):
-        climbing.body
+        _ = climbing.body

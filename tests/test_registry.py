@@ -365,7 +365,8 @@ def test_show_by_name_finds_installed_domain_and_explains_a_left_out_one(site: P
     )
     assert skewed.returncode == 1 and skewed.stdout == ""
     assert skewed.stderr.startswith(
-        "skillwiki: domain 'rt-skew' of skillwiki-rt-skew 1.0.1 is installed but was left out (bundle: domain version 1.0.0 differs"
+        "skillwiki: domain 'rt-skew' of skillwiki-rt-skew 1.0.1 is installed but was left out (bundle: domain "
+        "version 1.0.0 differs"
     )
 
 

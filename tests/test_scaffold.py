@@ -197,7 +197,10 @@ def test_broken_bundle_fails_its_own_test_naming_code_file_and_line(tmp_path: Pa
     result = _pytest(root)
 
     assert result.returncode == 1
-    expected = f"{BUNDLE}/atoms/principles/one-idea-per-atom.md:{number}:19: SW207 tag 'atomz' is not in the domain's tag vocabulary"
+    expected = (
+        f"{BUNDLE}/atoms/principles/one-idea-per-atom.md:{number}:19: SW207 tag 'atomz' is not in the domain's tag "
+        "vocabulary"
+    )
     assert expected in result.stdout.splitlines()
     assert ".: demo-domain: 3 atoms, 1 error, 0 warnings [FAILED]" in result.stdout.splitlines()
     assert "FAILED tests/test_bundle.py::test_bundle_is_valid" in result.stdout

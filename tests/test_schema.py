@@ -95,7 +95,10 @@ def test_the_wheel_ships_the_same_schemas(tmp_path: Path) -> None:
         [sys.executable, "-m", "pip", "install", "--no-deps", "--quiet", "--target", str(target), str(wheel)],
         check=True,
     )
-    code = "import sys; sys.path.insert(0, sys.argv[1]); import skillwiki_sdk.schema_files as s, pathlib; f = s.schema_file('atom'); print(f); print(s.schema_text('atom'), end='')"
+    code = (
+        "import sys; sys.path.insert(0, sys.argv[1]); import skillwiki_sdk.schema_files as s, pathlib; "
+        "f = s.schema_file('atom'); print(f); print(s.schema_text('atom'), end='')"
+    )
     out = subprocess.run(
         [sys.executable, "-c", code, str(target)], check=True, capture_output=True, text=True, cwd=tmp_path
     ).stdout

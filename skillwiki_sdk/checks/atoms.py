@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from .. import rules
 from .._words import did_you_mean, is_slug, slugify
 from ..hookspecs import hookimpl
-from ..model import Bundle, Finding, check
+from ..model import Bundle, Check, Finding, check
 
 
 @check(rules.ID_MISMATCH, rules.DUPLICATE_ID)
@@ -59,7 +59,8 @@ def atom_vocabulary(bundle: Bundle) -> Iterator[Finding]:
         return
     kinds = set(domain.kinds)
     tags = set(domain.tags) if domain.tags is not None else None
-    axes = {axis_id: set(axis.values) for axis_id, axis in domain.axes.items()} if domain.axes is not None else None
+    declared = domain.axes
+    axes = {axis_id: set(axis.values) for axis_id, axis in declared.items()} if declared is not None else None
     for atom in bundle.atoms:
         if atom.kind is not None and atom.kind not in kinds:
             yield rules.UNKNOWN_KIND.finding(
@@ -80,7 +81,7 @@ def atom_vocabulary(bundle: Bundle) -> Iterator[Finding]:
                         path=("tags", index),
                         hint=_tag_hint(tag, domain.tags or ()),
                     )
-        if axes is not None:
+        if axes is not None and declared is not None:
             for axis_id, values in atom.axes.items():
                 if axis_id not in axes:
                     yield rules.UNKNOWN_AXIS.finding(
@@ -98,7 +99,7 @@ def atom_vocabulary(bundle: Bundle) -> Iterator[Finding]:
                             file=atom.source,
                             path=("axes", axis_id, index),
                             hint=_joined(
-                                did_you_mean(value, domain.axes[axis_id].values),
+                                did_you_mean(value, declared[axis_id].values),
                                 f"declared values: {', '.join(sorted(axes[axis_id]))}",
                             ),
                         )
@@ -132,5 +133,5 @@ def atom_bodies(bundle: Bundle) -> Iterator[Finding]:
 
 
 @hookimpl
-def skillwiki_checks() -> list:
+def skillwiki_checks() -> list[Check]:
     return [atom_ids, atom_vocabulary, atom_bodies]

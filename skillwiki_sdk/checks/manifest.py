@@ -7,7 +7,7 @@ from collections.abc import Iterator
 
 from .. import __version__, rules
 from ..hookspecs import hookimpl
-from ..model import Bundle, Finding, check
+from ..model import Bundle, Check, Finding, check
 
 SUPPORTED_SCHEMA = 1
 
@@ -23,7 +23,8 @@ def manifest_versions(bundle: Bundle) -> Iterator[Finding]:
     schema = domain.schema
     if isinstance(schema, int) and not isinstance(schema, bool) and schema > SUPPORTED_SCHEMA:
         yield rules.SCHEMA_TOO_NEW.finding(
-            f"this bundle is written in format version {schema}, but skillwiki-sdk {__version__} understands version {SUPPORTED_SCHEMA} only",
+            f"this bundle is written in format version {schema}, but skillwiki-sdk {__version__} understands version "
+            f"{SUPPORTED_SCHEMA} only",
             file=domain.source,
             path=("schema",),
             hint="upgrade skillwiki-sdk: pip install --upgrade skillwiki-sdk",
@@ -43,7 +44,9 @@ def manifest_versions(bundle: Bundle) -> Iterator[Finding]:
         allowed = _sdk_allowed(domain.requires_sdk)
         if allowed is None:
             yield rules.REQUIRES_SDK_INVALID.finding(
-                f"requires-sdk '{domain.requires_sdk if len(domain.requires_sdk) <= 60 else domain.requires_sdk[:57] + '...'}' is not a PEP 440 specifier set",
+                "requires-sdk "
+                f"'{domain.requires_sdk if len(domain.requires_sdk) <= 60 else domain.requires_sdk[:57] + '...'}' is "
+                "not a PEP 440 specifier set",
                 file=domain.source,
                 path=("requires-sdk",),
                 hint='write it like ">=0.1,<0.2"',
@@ -70,5 +73,5 @@ def _sdk_allowed(requires: str) -> bool | None:
 
 
 @hookimpl
-def skillwiki_checks() -> list:
+def skillwiki_checks() -> list[Check]:
     return [manifest_versions]

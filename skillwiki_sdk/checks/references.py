@@ -10,7 +10,7 @@ from collections.abc import Iterator
 
 from .. import rules
 from ..hookspecs import hookimpl
-from ..model import Bundle, Finding, check
+from ..model import Bundle, Check, Finding, check
 
 
 @check(rules.DANGLING_RELATED, rules.SELF_RELATED)
@@ -64,5 +64,5 @@ def alias_conflicts(bundle: Bundle) -> Iterator[Finding]:
 
 
 @hookimpl
-def skillwiki_checks() -> list:
+def skillwiki_checks() -> list[Check]:
     return [related_links, alias_conflicts]

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from .. import rules
 from ..hookspecs import hookimpl
-from ..model import Bundle, Finding, check
+from ..model import Bundle, Check, Finding, check
 
 
 @check(rules.UNUSED_TAG, rules.UNUSED_AXIS_VALUE, rules.NO_ATOMS)
@@ -44,5 +44,5 @@ def unused_vocabulary(bundle: Bundle) -> Iterator[Finding]:
 
 
 @hookimpl
-def skillwiki_checks() -> list:
+def skillwiki_checks() -> list[Check]:
     return [unused_vocabulary]

@@ -19,7 +19,7 @@ import subprocess
 import tempfile
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import Any, Literal
 
 from ..errors import SkillwikiError
 from ..model import Report
@@ -82,7 +82,9 @@ def _tail(text: str, lines: int = 15) -> str:
     return "\n".join(f"    {line}" for line in kept)
 
 
-def _build_one(env: Any, srcdir: str, distribution: str, outdir: str, progress: Progress | None) -> str:
+def _build_one(
+    env: Any, srcdir: str, distribution: Literal["sdist", "wheel"], outdir: str, progress: Progress | None
+) -> str:
     from build import BuildBackendException, BuildException, ProjectBuilder
 
     log: list[str] = []
@@ -220,7 +222,8 @@ def _compare(sdist: Any, wheel: Any) -> None:
                 f"the wheel holds {wheel.atoms} atom{'s' if wheel.atoms != 1 else ''}, the sdist {sdist.atoms}: "
                 "atom files were left out of the wheel",
                 file=wheel.target,
-                hint="include every file of the bundle as package data (check excludes in pyproject.toml), then rebuild",
+                hint="include every file of the bundle as package data (check excludes in pyproject.toml), "
+                "then rebuild",
             )
         )
 

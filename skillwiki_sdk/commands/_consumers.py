@@ -26,7 +26,8 @@ def installed(registry: Any, name: str) -> Any:
     for problem in registry.problems:
         if problem.domain == name:
             raise NotFoundError(
-                f"domain '{name}' of {problem.distribution} {problem.version} is installed but was left out ({problem.stage}: {problem.reason}); {problem.action}"
+                f"domain '{name}' of {problem.distribution} {problem.version} is installed but was left out "
+                f"({problem.stage}: {problem.reason}); {problem.action}"
             )
     from ..query import closest
 

@@ -4,11 +4,17 @@ and axis value (the card's "See all N atoms")."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..cli import Output
+    from ..model import Atom
+    from ..registry import InstalledDomain
 
 SUMMARY = "list a domain's atoms, filtered by kind, tag and axis value"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "atoms",
         help=SUMMARY,
@@ -25,7 +31,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
-def run(args: argparse.Namespace, out) -> int:
+def run(args: argparse.Namespace, out: Output) -> int:
     from ..errors import UsageError
     from ..query import QueryError, atoms
     from ._consumers import atom_fields, axis_options, clean, installed
@@ -57,7 +63,7 @@ def run(args: argparse.Namespace, out) -> int:
     return 0
 
 
-def _text(entry, found, filters, color: bool) -> str:
+def _text(entry: InstalledDomain, found: list[Atom], filters: dict[str, Any], color: bool) -> str:
     bold, reset = ("\033[1m", "\033[0m") if color else ("", "")
     said = [f"kind={v}" for v in filters["kind"]] + [f"tag={v}" for v in filters["tag"]]
     said += [f"{axis}={value}" for axis, values in filters["axis"].items() for value in values]

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..cli import Output
 
 SUMMARY = "build the wheel and sdist, then validate both"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "build",
         help=SUMMARY,
@@ -34,14 +38,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--against",
         metavar="OLD",
         default=None,
-        help="first check the project against this release, as skillwiki compat does (e.g. index: for the last published one; default: against in [tool.skillwiki.compat])",
+        help="first check the project against this release, as skillwiki compat does "
+        "(e.g. index: for the last published one; default: against in [tool.skillwiki.compat])",
     )
     parser.add_argument(
         "--no-against", action="store_true", help="skip that check even when [tool.skillwiki.compat] names a baseline"
     )
 
 
-def run(args: argparse.Namespace, out) -> int:
+def run(args: argparse.Namespace, out: Output) -> int:
     import os
 
     from ..report import render

@@ -5,19 +5,23 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Callable, Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..cli import Output
 
 SUMMARY = "write a static marketplace site of domains"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "catalog",
         help=SUMMARY,
-        description="Write a static site (Browse with search and filters, a page per domain and per atom, catalog.json, "
-        "a sitemap and a page of the sources left out) into DIR. SOURCE: a bundle, a plugin project, a wheel, an sdist, "
-        "or a folder of them; none: the installed domains. Only what validates is published. Exit 0 when every source "
-        "was published, 1 when some were left out, 2 on a usage error (such as a DIR that is not empty and not a previous catalog).",
+        description="Write a static site (Browse with search and filters, a page per domain and per atom, "
+        "catalog.json, a sitemap and a page of the sources left out) into DIR. SOURCE: a bundle, a plugin project, "
+        "a wheel, an sdist, or a folder of them; none: the installed domains. Only what validates is published. "
+        "Exit 0 when every source was published, 1 when some were left out, 2 on a usage error (such as a DIR that "
+        "is not empty and not a previous catalog).",
     )
     parser.add_argument("sources", nargs="*", metavar="SOURCE")
     parser.add_argument(
@@ -56,7 +60,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
 
 
-def run(args: argparse.Namespace, out: Any) -> int:
+def run(args: argparse.Namespace, out: Output) -> int:
     """Build the catalog; 0 when every source was published, 1 when some were left out."""
     from ..errors import SkillwikiError
 
@@ -97,8 +101,10 @@ def run(args: argparse.Namespace, out: Any) -> int:
     else:
         where = os.path.relpath(result.out) if not os.path.relpath(result.out).startswith("..") else result.out
         lines = [
-            f"catalog: {_count(len(result.domains), 'domain')}, {_count(result.atoms, 'atom')}, {_count(result.pages, 'page')} in {where}",
-            f"  files: {result.written} written, {result.unchanged} unchanged, {result.removed} removed; {_count(len(result.rendered), 'domain')} rendered",
+            f"catalog: {_count(len(result.domains), 'domain')}, {_count(result.atoms, 'atom')}, "
+            f"{_count(result.pages, 'page')} in {where}",
+            f"  files: {result.written} written, {result.unchanged} unchanged, {result.removed} removed; "
+            f"{_count(len(result.rendered), 'domain')} rendered",
         ]
         if result.rejections:
             lines.append(

@@ -14,7 +14,10 @@ import argparse
 import contextlib
 import os
 from collections.abc import Iterator
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..cli import Output
 
 SUMMARY = "what changed between two releases, and whether the version bump covers it"
 FORMATS = ("text", "json", "github", "sarif")
@@ -23,14 +26,15 @@ FORMATS = ("text", "json", "github", "sarif")
 _GIT_TIMEOUT = 120
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "compat",
         help=SUMMARY,
         description="Compare release NEW (a bundle, a plugin project, a wheel or an sdist; default '.') with OLD: "
         "the same kinds, git:REF (this project at a git revision) or index:SPEC (the newest release on the package "
-        "index pip is configured with that matches SPEC, e.g. index:skillwiki-foo<2; 'index:' alone: NEW's distribution). "
-        "Exit 0 when NEW's version bump covers every change, 1 when it does not (or a release cannot be read), 2 on a usage error.",
+        "index pip is configured with that matches SPEC, e.g. index:skillwiki-foo<2; 'index:' alone: NEW's "
+        "distribution). Exit 0 when NEW's version bump covers every change, 1 when it does not (or a release cannot "
+        "be read), 2 on a usage error.",
     )
     parser.add_argument("new", nargs="?", default=".", metavar="NEW")
     parser.add_argument(
@@ -71,7 +75,12 @@ def _git(cwd: str, *args: str, input: bytes | None = None) -> bytes:
     env.update(GIT_TERMINAL_PROMPT="0", LC_ALL="C", GIT_OPTIONAL_LOCKS="0")
     try:
         done = subprocess.run(
-            ["git", "-C", cwd, *args], input=input, capture_output=True, timeout=_GIT_TIMEOUT, env=env, check=False
+            ["git", "-C", cwd, *args],  # noqa: S607 - the user's git, found on PATH as they would run it
+            input=input,
+            capture_output=True,
+            timeout=_GIT_TIMEOUT,
+            env=env,
+            check=False,
         )
     except FileNotFoundError as error:
         raise _GitError("git is not installed (git:REF needs it)") from error
@@ -125,17 +134,18 @@ def _git_release(new: str, ref: str) -> Iterator[tuple[str, str]]:
         if not entry:
             continue
         meta, _, path = entry.partition(b"\t")
-        mode, kind, sha, size = meta.split()
+        mode, kind, object_id, length = meta.split()
         if kind != b"blob" or mode not in (b"100644", b"100755"):
             continue  # links and submodules are not followed
         name = path.decode("utf-8", "surrogateescape")
         if not _wanted(name):
             continue  # only what finding and reading a bundle looks at
-        total += int(size)
-        blobs.append((sha.decode(), name, int(size)))
+        total += int(length)
+        blobs.append((object_id.decode(), name, int(length)))
         if len(blobs) > LIMITS.archive_members or total > LIMITS.archive_bytes:
             raise UsageError(
-                f"git:{ref}: {relative or '.'} holds more than {LIMITS.archive_members:,} files or {LIMITS.archive_bytes >> 20} MiB at that revision"
+                f"git:{ref}: {relative or '.'} holds more than {LIMITS.archive_members:,} files or "
+                f"{LIMITS.archive_bytes >> 20} MiB at that revision"
             )
     try:
         # (no bundle at that revision: an empty folder, which compat reports as such)
@@ -150,7 +160,7 @@ def _git_release(new: str, ref: str) -> Iterator[tuple[str, str]]:
     try:
         root = os.path.realpath(tmp)
         at = 0
-        for sha, name, size in blobs:
+        for _sha, name, size in blobs:
             header_end = out.index(b"\n", at)
             header = out[at:header_end].split()
             if len(header) != 3 or header[1] != b"blob" or int(header[2]) != size:
@@ -201,7 +211,7 @@ def check_release(new: str, against: str, *, ignore: tuple[tuple[str, str], ...]
                 return compare(old_release, new_release, ignore=ignore, map=pool)
 
 
-def run(args: argparse.Namespace, out) -> int:
+def run(args: argparse.Namespace, out: Output) -> int:
     from ..compat import load_compat_settings, parse_ignores, render_compat, summary_line
     from ..errors import UsageError
     from ..plugins import make_plugin_manager, rules_of
@@ -210,7 +220,8 @@ def run(args: argparse.Namespace, out) -> int:
     against = args.against or settings.against
     if not against:
         raise UsageError(
-            "compat needs a baseline: --against OLD (a path, git:REF or index:SPEC), or against in [tool.skillwiki.compat]"
+            "compat needs a baseline: --against OLD (a path, git:REF or index:SPEC), "
+            "or against in [tool.skillwiki.compat]"
         )
     ignore = settings.ignore + (parse_ignores(",".join(args.ignore).split(","), "--ignore") if args.ignore else ())
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")

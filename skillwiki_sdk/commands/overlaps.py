@@ -24,7 +24,8 @@ def write_overlaps(registry: Any, format: str, out: Any) -> int:
     if found.tags:
         width = max(len(tag) for tag in found.tags)
         lines.append(
-            f"{len(found.tags)} tag{'s' if len(found.tags) != 1 else ''} claimed by several domains (each counts less in 'skillwiki match'):"
+            f"{len(found.tags)} tag{'s' if len(found.tags) != 1 else ''} claimed by several domains "
+            "(each counts less in 'skillwiki match'):"
         )
         lines += [f"  {tag:<{width}}  {', '.join(names)}" for tag, names in found.tags.items()]
     else:

@@ -3,12 +3,15 @@
 from __future__ import annotations
 
 import argparse
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..cli import Output
 
 SUMMARY = "list the finding codes, or explain one"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "rules",
         help=SUMMARY,
@@ -38,7 +41,10 @@ def _content(content: Any) -> list[str]:
     return lines
 
 
-_BASE_SHOWN = "a valid bundle/ (domain.yaml declares tags caching, queues and axis layer: data, transport; atoms cache-near-reads and queue-writes)"
+_BASE_SHOWN = (
+    "a valid bundle/ (domain.yaml declares tags caching, queues and axis layer: data, transport; "
+    "atoms cache-near-reads and queue-writes)"
+)
 
 
 def _files(files: Any, prefix: str = "") -> list[str]:
@@ -59,7 +65,8 @@ def _example(rule: Any, item: Any) -> list[str]:
 
     if item.judge == COMPAT:
         out = [
-            f"Example{f' ({item.note})' if item.note else ''}: two releases, old/ and new/, each {_BASE_SHOWN} changed as shown (version 0.3.0 unless domain.yaml is shown)"
+            f"Example{f' ({item.note})' if item.note else ''}: two releases, old/ and new/, each {_BASE_SHOWN} "
+            "changed as shown (version 0.3.0 unless domain.yaml is shown)"
         ]
         for side, files in (("old/", item.old), ("new/", item.files)):
             out += _files(files, side) if files else [f"  {side}: the valid bundle, unchanged"]
@@ -153,7 +160,7 @@ def nearest_code(code: str, codes: list[str]) -> str | None:
     return close[0] if close else None
 
 
-def run(args: argparse.Namespace, out) -> int:
+def run(args: argparse.Namespace, out: Output) -> int:
     from ..errors import UsageError
     from ..plugins import make_plugin_manager, rules_of
 

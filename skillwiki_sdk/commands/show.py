@@ -5,11 +5,17 @@ from __future__ import annotations
 
 import argparse
 import os
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..cli import Output
+    from ..model import Bundle, Finding
+    from ..registry import Registry
 
 SUMMARY = "show a domain's card, or one atom (NAME/ID)"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "show",
         help=SUMMARY,
@@ -20,7 +26,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
-def run(args: argparse.Namespace, out) -> int:
+def run(args: argparse.Namespace, out: Output) -> int:
     from ..card import figures, render_card
     from ..errors import NotFoundError
 
@@ -63,13 +69,14 @@ def run(args: argparse.Namespace, out) -> int:
         out.write(render_card(card, width=width, color=out.color()))
     if errors:
         out.note(
-            f"skillwiki: {target} has {errors} error{'s' if errors != 1 else ''}: the card may be incomplete; run 'skillwiki validate {target}'"
+            f"skillwiki: {target} has {errors} error{'s' if errors != 1 else ''}: the card may be incomplete; "
+            f"run 'skillwiki validate {target}'"
         )
         return 1
     return 0
 
 
-def _installed(name: str, registry):
+def _installed(name: str, registry: Registry) -> tuple[Bundle, list[Finding]]:
     """The bundle of the installed domain ``name`` and its findings, from the registry
     (which checked it as ``validate`` does)."""
     from ..errors import NotFoundError

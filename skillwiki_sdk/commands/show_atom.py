@@ -30,7 +30,8 @@ def run_atom(target: str, args: argparse.Namespace, out: Any) -> int:
     atom = next((a for a in entry.bundle.atoms if a.id == atom_id), None)
     if atom is None:
         raise NotFoundError(
-            f"domain '{name}' has no atom '{clean(atom_id)}'; {closest(atom_id, entry.bundle.atom_ids())} (skillwiki atoms {name} lists them)"
+            f"domain '{name}' has no atom '{clean(atom_id)}'; {closest(atom_id, entry.bundle.atom_ids())} "
+            f"(skillwiki atoms {name} lists them)"
         )
     rows = []
     for link in atom.related:
