@@ -344,8 +344,12 @@ class _Read:
 
 @dataclass
 class _Candidate:
+    """A read bundle accepted: ``bundle`` is ``read.bundle``, ``name`` its domain's."""
+
     loaded: LoadedPlugin
     read: _Read
+    bundle: Bundle
+    name: str
 
 
 class _Discovery:
@@ -385,7 +389,8 @@ class _Discovery:
                         _problem(
                             loaded,
                             "hook",
-                            f"skillwiki_domains() returned {root!s:.200}, a bundle of {owner.distribution} (it is in that distribution's RECORD)",
+                            f"skillwiki_domains() returned {root!s:.200}, a bundle of {owner.distribution} "
+                            "(it is in that distribution's RECORD)",
                             _report_to(loaded),
                         )
                     )
@@ -424,7 +429,8 @@ class _Discovery:
                     _problem(
                         loaded,
                         "hook",
-                        f"skillwiki_domains() returned {_safe_repr(roots)}, not a list of bundle roots (paths or importlib.resources traversables)",
+                        f"skillwiki_domains() returned {_safe_repr(roots)}, not a list of bundle roots "
+                        "(paths or importlib.resources traversables)",
                         _report_to(loaded),
                     )
                 )
@@ -526,7 +532,8 @@ class _Discovery:
                         loaded,
                         "compatibility",
                         summary,
-                        f"install a skillwiki-sdk that it supports, or upgrade {loaded.distribution} (pip install --upgrade {loaded.distribution})",
+                        f"install a skillwiki-sdk that it supports, or upgrade {loaded.distribution} "
+                        f"(pip install --upgrade {loaded.distribution})",
                         name,
                         errors,
                     )
@@ -543,14 +550,18 @@ class _Discovery:
                     )
                 )
             return None
-        assert bundle.domain is not None and name  # no errors means a usable manifest
-        if loaded.version and not _same_version(bundle.domain.version or "", loaded.version):
+        domain = bundle.domain
+        if domain is None or not name:
+            # no errors means a usable manifest: its absence and a missing name are errors
+            # (SW101, SW102) in domain.yaml, which no atom can silence
+            raise RuntimeError(f"bundle {shown} has no errors, yet no domain name")
+        if loaded.version and not _same_version(domain.version or "", loaded.version):
             # "" is a plugin of Registry.from_plugins that is not installed
             from .loading import resolve_locations
 
             finding = rules.VERSION_MISMATCH.finding(
-                f"domain version {bundle.domain.version} differs from the distribution's version {loaded.version}",
-                file=bundle.domain.source,
+                f"domain version {domain.version} differs from the distribution's version {loaded.version}",
+                file=domain.source,
                 path=("version",),
             )
             resolve_locations([finding])
@@ -565,7 +576,7 @@ class _Discovery:
                 )
             )
             return None
-        return _Candidate(loaded, read)
+        return _Candidate(loaded, read, bundle, name)
 
     def _check_links(self, domains: dict[str, tuple[InstalledDomain, _Read]]) -> dict[str, InstalledDomain]:
         """Check the ``@other-domain/id`` links among the domains that loaded: a
@@ -598,7 +609,10 @@ class _Discovery:
             errors = tuple(f for f in extra if f.severity is Severity.ERROR)
             if errors:
                 first = errors[0]
-                reason = f"{len(errors)} error{'s' if len(errors) != 1 else ''}, first {first.file}:{first.line}: {first.code} {first.message}"
+                reason = (
+                    f"{len(errors)} error{'s' if len(errors) != 1 else ''}, "
+                    f"first {first.file}:{first.line}: {first.code} {first.message}"
+                )
                 self.problems.append(
                     Problem(
                         entry.distribution,
@@ -870,7 +884,8 @@ def _read_to_data(read: _Read) -> dict[str, Any] | None:
     """A read as plain data for the cache, or ``None`` when it does not survive JSON
     unchanged (a date among an atom's extension keys, say)."""
     bundle = read.bundle
-    assert bundle is not None
+    if bundle is None:
+        raise ValueError("a read that failed has no bundle to keep")
     domain = bundle.domain
     data = {
         "shown": read.shown,
@@ -992,21 +1007,18 @@ def _resolve_conflicts(
     """Domains by name; a name claimed twice is a conflict for every claimant."""
     by_name: dict[str, list[_Candidate]] = {}
     for candidate in candidates:
-        bundle = candidate.read.bundle
-        assert bundle is not None and bundle.domain is not None
-        by_name.setdefault(bundle.domain.name or "", []).append(candidate)
+        by_name.setdefault(candidate.name, []).append(candidate)
     domains: dict[str, tuple[InstalledDomain, _Read]] = {}
     for name, claimants in by_name.items():
         if len(claimants) == 1:
             only = claimants[0]
-            assert only.read.bundle is not None
             entry = InstalledDomain(
                 name=name,
                 version=only.loaded.version,
                 distribution=only.loaded.distribution,
                 entry_point=only.loaded.entry_point,
                 path=only.read.shown,
-                bundle=only.read.bundle,
+                bundle=only.bundle,
                 findings=[f for f in only.read.findings if f.severity is not Severity.ERROR],
             )
             domains[name] = (entry, only.read)

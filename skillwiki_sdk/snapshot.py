@@ -172,8 +172,9 @@ def store(
     not kept.
 
     ``seen``: the tree of a bundle folder as the discovery saw it (one that changed
-    since makes the snapshot stale at once, never wrong). The body is written first, under a token the head names: two discoveries writing
-    at once leave a head and a body that either belong together or are both ignored."""
+    since makes the snapshot stale at once, never wrong). The body is written first,
+    under a token the head names: two discoveries writing at once leave a head and a
+    body that either belong together or are both ignored."""
     if key is None or registry is None:
         return None
     trees = []
