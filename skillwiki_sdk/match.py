@@ -246,7 +246,7 @@ class _DomainIndex:
             ):
                 raise ValueError(f"atom {item[0]!r} has a quality or axis values out of range")
 
-    def postings(self, term_id: int) -> tuple[array, array, array] | None:
+    def postings(self, term_id: int) -> tuple[array[int], array[int], array[int]] | None:
         """The postings of the term numbered ``term_id``, or ``None``."""
         at = bisect.bisect_left(self.term_ids, term_id)
         if at == len(self.term_ids) or self.term_ids[at] != term_id:
@@ -275,7 +275,7 @@ class _DomainIndex:
         }
 
 
-def _increasing(values: array, *, strictly: bool = False) -> bool:
+def _increasing(values: array[int], *, strictly: bool = False) -> bool:
     """Whether each number is above (or, not ``strictly``, at least) the one before."""
     import operator
     from itertools import islice
@@ -283,7 +283,7 @@ def _increasing(values: array, *, strictly: bool = False) -> bool:
     return all(map(operator.lt if strictly else operator.le, values, islice(values, 1, None)))
 
 
-def _pack(values: array) -> str:
+def _pack(values: array[int]) -> str:
     """An array as base64 text of its little-endian bytes."""
     import base64
 
@@ -293,7 +293,7 @@ def _pack(values: array) -> str:
     return base64.b64encode(values.tobytes()).decode("ascii")
 
 
-def _unpack(typecode: str, text: str) -> array:
+def _unpack(typecode: str, text: str) -> array[int]:
     import base64
 
     values = array(typecode)
@@ -351,8 +351,8 @@ def _domain_postings(
     scale = (K1 + 1) * _SCALE  # (at most 2,200: a weight fits in 16 bits)
     for number, (tf, mask, length) in enumerate(docs):
         norm = K1 * (1 - B + B * (length / average if average else 1.0))
-        for term, count in tf.items():
-            weight = int(count * scale / (count + norm) + 0.5) or 1
+        for term, frequency in tf.items():
+            weight = int(frequency * scale / (frequency + norm) + 0.5) or 1
             entry = (number, weight, mask[term])
             found = by_term.get(term)
             if found is None:
@@ -372,10 +372,10 @@ def _domain_postings(
         (axis, value): number
         for number, (axis, value) in enumerate((axis, value) for axis, values in axes.items() for value in values)
     }
-    for item in atoms_data:  # an atom's axis values as numbers into the domain's (in that order)
-        item[4] = sorted(
+    for atom_data in atoms_data:  # an atom's axis values as numbers into the domain's (in that order)
+        atom_data[4] = sorted(
             number_of[(axis, value)]
-            for axis, values in item[4].items()
+            for axis, values in atom_data[4].items()
             for value in values
             if (axis, value) in number_of
         )
@@ -393,7 +393,7 @@ def _domain_postings(
 
 
 def _pairs(items: list[str]) -> list[str]:
-    return [f"{first} {second}" for first, second in zip(items, items[1:])]
+    return [f"{first} {second}" for first, second in zip(items, items[1:], strict=False)]
 
 
 def _body(atom: Atom) -> str:
@@ -460,7 +460,7 @@ class MatchIndex:
     The vocabulary (every term, sorted) is one list, terms looked up by bisection;
     each term's document frequency over all atoms is one array beside it."""
 
-    def __init__(self, vocabulary: list[str], df: array, domains: list[_DomainIndex], bodies: bool) -> None:
+    def __init__(self, vocabulary: list[str], df: array[int], domains: list[_DomainIndex], bodies: bool) -> None:
         self.vocabulary = vocabulary
         self.df = df
         self.domains: dict[str, _DomainIndex] = {d.name: d for d in domains}
@@ -486,9 +486,10 @@ class MatchIndex:
             self._profile_average = sum(d.length for d in self.domains.values()) / len(self.domains)
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> MatchIndex:
-        """The index from :meth:`to_dict`'s data; :class:`ValueError` when it is of
-        another format or analyzer, or damaged (build it again)."""
+    def from_dict(cls, data: object) -> MatchIndex:
+        """The index from :meth:`to_dict`'s data (a mapping, as read from JSON);
+        :class:`ValueError` when it is of another format or analyzer, or damaged
+        (build it again)."""
         if not isinstance(data, Mapping) or data.get("format") != FORMAT or data.get("analyzer") != ANALYZER:
             raise ValueError("the match index is of another format or analysis; build it again")
         try:
@@ -555,7 +556,7 @@ def _brief_terms(brief: str) -> tuple[dict[str, str], set[str]]:
     kept = [word for word in brief_words if word not in STOP_WORDS and not (len(word) == 1 and word.isdigit())]
     for word in kept:
         found.setdefault(stem(word), word)
-    for first, second in zip(kept, kept[1:]):
+    for first, second in zip(kept, kept[1:], strict=False):
         found.setdefault(f"{stem(first)} {stem(second)}", f"{first} {second}")
     joined = set(compounds(brief_words))
     for word in brief_words:
@@ -614,7 +615,7 @@ def match(
     brief: one with no words gives no domains and a note.
     """
     notes: list[str] = []
-    text = brief if isinstance(brief, str) else str(brief)
+    text = str(brief)  # the brief itself when it is text; anything else as text
     if len(text) > BRIEF_CHARS:
         notes.append(f"the brief is {len(text):,} characters long; only its first {BRIEF_CHARS:,} were read")
         text = text[:BRIEF_CHARS]
@@ -695,8 +696,8 @@ def _check(index: MatchIndex, domains: Iterable[str] | None, axes: Mapping[str, 
             raise QueryError(f"no installed domain named '{name}'; {closest(name, index.domains)}")
     declared: dict[str, set[str]] = {}
     for name in names:
-        for axis, values in index.domains[name].axes.items():
-            declared.setdefault(axis, set()).update(values)
+        for axis, declared_values in index.domains[name].axes.items():
+            declared.setdefault(axis, set()).update(declared_values)
     for axis, values in sorted((axes or {}).items()):
         if axis not in declared:
             raise QueryError(f"no axis '{axis}' in the domains matched; {closest(axis, declared)}")
@@ -730,7 +731,7 @@ def _score_atoms(
         idf = index.idf(number) / _SCALE
         numbers, weights, _ = posting
         try:
-            for atom_number, weight in zip(numbers, weights):
+            for atom_number, weight in zip(numbers, weights, strict=True):
                 totals[atom_number] += idf * weight
         except IndexError:  # a damaged index names an atom that is not there: the term is left out
             lists.pop()
@@ -751,7 +752,7 @@ def _score_atoms(
     # why, for the chosen only
     met: dict[int, dict[str, list[str]]] = {item[2]: {} for item in chosen}
     for word, (numbers, _, masks) in lists:
-        for atom_number, mask in zip(numbers, masks):
+        for atom_number, mask in zip(numbers, masks, strict=True):
             by_field = met.get(atom_number)
             if by_field is not None:
                 for bit, field_name in enumerate(FIELDS):
