@@ -36,10 +36,11 @@ import time
 import urllib.error
 import urllib.parse
 import urllib.request
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
+from typing import TYPE_CHECKING, Any, Protocol, cast
 
 from packaging.specifiers import SpecifierSet
 from packaging.utils import (
@@ -52,6 +53,9 @@ from packaging.utils import (
 from packaging.version import InvalidVersion, Version
 
 from .errors import SkillwikiError
+
+if TYPE_CHECKING:
+    from email.message import Message
 
 __all__ = [
     "DEFAULT_INDEX_URL",
@@ -82,6 +86,19 @@ _HASH_PREFERENCE = (
     "sha1",
     "md5",
 )
+
+
+class _Response(Protocol):
+    """What is read of an answer of ``urlopen``: an HTTP response, or a local file's."""
+
+    @property
+    def headers(self) -> Message: ...
+
+    def geturl(self) -> str: ...
+
+    def read(self, amount: int, /) -> bytes: ...
+
+    def close(self) -> None: ...
 
 
 class PackageIndexError(SkillwikiError):
@@ -196,9 +213,9 @@ def configured_index_urls(environ: Mapping[str, str] | None = None) -> list[str]
                 for key, value in parser.items(section):
                     settings[key.replace("_", "-")] = value
     for key in ("index-url", "extra-index-url", "no-index"):
-        value = env.get("PIP_" + key.replace("-", "_").upper())
-        if value is not None:
-            settings[key] = value
+        env_value = env.get("PIP_" + key.replace("-", "_").upper())
+        if env_value is not None:
+            settings[key] = env_value
     urls = [] if _truthy(settings.get("no-index", "")) else [settings.get("index-url", "").strip() or DEFAULT_INDEX_URL]
     for url in settings.get("extra-index-url", "").split():
         if url not in urls:
@@ -297,14 +314,16 @@ class PackageIndex:
             local = Path(urllib.request.url2pathname(parts.path))
             if local.is_dir():
                 url = urllib.parse.urljoin(url if url.endswith("/") else url + "/", "index.html")
-        return urllib.request.Request(url, headers=headers)
+        return urllib.request.Request(url, headers=headers)  # noqa: S310 - _open, its only caller, checks the scheme
 
-    def _open(self, url: str, accept: str):  # -> response
+    def _open(self, url: str, accept: str) -> _Response:
         scheme = urllib.parse.urlsplit(url).scheme.lower()
         if scheme not in {"http", "https", "file"}:
             raise PackageIndexError(f"not an http, https or file URL: {scheme or 'no scheme'}", url)
         try:
-            return urllib.request.urlopen(self._request(url, accept), timeout=self.timeout)  # noqa: S310 - schemes checked
+            # (typeshed types urlopen's answer as Any)
+            response = urllib.request.urlopen(self._request(url, accept), timeout=self.timeout)  # noqa: S310 - schemes checked
+            return cast("_Response", response)
         except urllib.error.HTTPError as error:
             error.close()
             raise PackageIndexError(f"the index answered HTTP {error.code} {error.reason}", url) from error
@@ -313,7 +332,7 @@ class PackageIndex:
         except (OSError, ValueError, http.client.HTTPException) as error:
             raise PackageIndexError(f"the index cannot be reached: {error}", url) from error
 
-    def _read(self, response, url: str, limit: int, sink=None) -> bytes:
+    def _read(self, response: _Response, url: str, limit: int, sink: Callable[[bytes], None] | None = None) -> bytes:
         """Read the whole answer (or stream it into ``sink``), within the size limit
         and the deadline."""
         start = time.monotonic()
@@ -360,7 +379,7 @@ class PackageIndex:
         return final, content_type, body
 
     @staticmethod
-    def _json(body: bytes, url: str) -> dict:
+    def _json(body: bytes, url: str) -> dict[str, Any]:
         try:
             document = json.loads(body)
         except (ValueError, RecursionError) as error:
@@ -429,7 +448,7 @@ class PackageIndex:
                 filename, href = entry.get("filename"), entry.get("url")
                 if not isinstance(filename, str) or not isinstance(href, str):
                     continue
-                hashes = entry.get("hashes")
+                entry_hashes = entry.get("hashes")
                 yanked = entry.get("yanked", False)
                 requires = entry.get("requires-python")
                 size = entry.get("size")
@@ -440,7 +459,9 @@ class PackageIndex:
                         name,
                         filename,
                         urllib.parse.urljoin(final, href),
-                        {str(k).lower(): str(v).lower() for k, v in hashes.items()} if isinstance(hashes, dict) else {},
+                        {str(k).lower(): str(v).lower() for k, v in entry_hashes.items()}
+                        if isinstance(entry_hashes, dict)
+                        else {},
                         requires if isinstance(requires, str) else None,
                         (yanked if isinstance(yanked, str) else "") if yanked else None,
                         size if isinstance(size, int) and not isinstance(size, bool) else None,
@@ -480,7 +501,15 @@ class PackageIndex:
         return theirs in ("http", "https") or (mine == "file" and theirs == "file")
 
     @staticmethod
-    def _file(project, filename, url, hashes, requires_python, yanked, size) -> IndexFile:
+    def _file(
+        project: str,
+        filename: str,
+        url: str,
+        hashes: Mapping[str, str],
+        requires_python: str | None,
+        yanked: str | None,
+        size: int | None,
+    ) -> IndexFile:
         kind, version = _file_kind(filename)
         return IndexFile(project, filename, url, version, kind, hashes, requires_python, yanked, size)
 
@@ -506,6 +535,7 @@ class PackageIndex:
             raise PackageIndexError(
                 f"{name} is {file.size} bytes, more than the limit of {self.max_file_bytes}", file.url
             )
+        expected = file.hashes[algorithm] if algorithm else None
         digest = hashlib.new(algorithm) if algorithm else None
         folder = Path(tempfile.mkdtemp(prefix="skillwiki-download-", dir=directory))
         target = folder / name
@@ -519,9 +549,10 @@ class PackageIndex:
                     out.write(chunk)
 
                 self._read(response, file.url, self.max_file_bytes, sink)
-            if digest is not None and digest.hexdigest() != file.hashes[algorithm]:
+            if digest is not None and digest.hexdigest() != expected:
                 raise PackageIndexError(
-                    f"{name} does not match its {algorithm} hash on the index (expected {file.hashes[algorithm]}, got {digest.hexdigest()})",
+                    f"{name} does not match its {algorithm} hash on the index "
+                    f"(expected {expected}, got {digest.hexdigest()})",
                     file.url,
                 )
         except BaseException:
