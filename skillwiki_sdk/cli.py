@@ -13,10 +13,14 @@ import importlib
 import os
 import sys
 from collections.abc import Sequence
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, Literal, TextIO
 
 from . import __version__
 from .errors import SkillwikiError, UsageError
+
+if TYPE_CHECKING:
+    from .cache import Cache
+    from .registry import Registry
 
 __all__ = ["main", "console", "COMMANDS", "Output"]
 
@@ -48,10 +52,10 @@ class Output:
         # what plugin code runs in (the console script's time budget); none in-process
         self.guard = guard if guard is not None else _no_guard
         self._plugins: Any = None
-        self._registry: Any = None
-        self._cache: Any = False
+        self._registry: Registry | None = None
+        self._cache: Cache | None | Literal[False] = False  # False: not asked yet
 
-    def cache(self) -> Any:
+    def cache(self) -> Cache | None:
         """The cache of checked bundles for this command (``None`` when it is off)."""
         if self._cache is False:
             from .cache import Cache
@@ -75,7 +79,7 @@ class Output:
         answered from the snapshot of the last discovery)."""
         return self._plugins is None and self._registry is None
 
-    def registry(self) -> Any:
+    def registry(self) -> Registry:
         """The registry of the installed domains, discovered once for this command."""
         if self._registry is None:
             from .registry import Registry
@@ -129,7 +133,7 @@ def _direct(parser: argparse.ArgumentParser, out: TextIO) -> None:
     for action in parser._actions:
         if isinstance(action, argparse._SubParsersAction):
             for sub in action.choices.values():
-                sub.out = out  # type: ignore[attr-defined]
+                sub.out = out  # a _Parser (the parser_class of build_parser)
 
 
 def build_parser(argv: Sequence[str] | None = None) -> argparse.ArgumentParser:

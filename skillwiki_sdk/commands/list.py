@@ -3,17 +3,22 @@
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..cli import Output
 
 SUMMARY = "list installed domains and broken plugins"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "list",
         help=SUMMARY,
         description="List the domains of the installed plugins (entry-point group 'skillwiki'), then the plugins "
         "that were left out and why. Exit 0 when the registry loaded, even with problems; with --strict, 1 when "
-        "there are problems. SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD=1 loads no plugin; SKILLWIKI_LOAD_PLUGINS=a,b only those.",
+        "there are problems. SKILLWIKI_DISABLE_PLUGIN_AUTOLOAD=1 loads no plugin; SKILLWIKI_LOAD_PLUGINS=a,b only "
+        "those.",
     )
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
     parser.add_argument("--strict", action="store_true", help="exit 1 when any plugin has a problem")
@@ -22,7 +27,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     )
 
 
-def run(args: argparse.Namespace, out) -> int:
+def run(args: argparse.Namespace, out: Output) -> int:
     from .. import __version__
     from ..environment import DISABLE_AUTOLOAD_ENV, LOAD_PLUGINS_ENV
 
@@ -43,13 +48,12 @@ def run(args: argparse.Namespace, out) -> int:
     if not listing["autoload"]:
         out.note(f"skillwiki: plugin autoloading is off ({DISABLE_AUTOLOAD_ENV} is set)")
     elif listing["selected"] is not None:
-        out.note(
-            f"skillwiki: only these plugins were loaded ({LOAD_PLUGINS_ENV}): {', '.join(listing['selected']) or 'none'}"
-        )
+        selected = ", ".join(listing["selected"]) or "none"
+        out.note(f"skillwiki: only these plugins were loaded ({LOAD_PLUGINS_ENV}): {selected}")
     return 1 if failed else 0
 
 
-def _listing(out) -> dict:
+def _listing(out: Output) -> dict[str, Any]:
     """What to list (:meth:`Registry.listing`): from the snapshot of the last
     discovery while nothing in the environment changed (the SDK's model and the
     plugins are then not even imported), else from the registry."""
@@ -65,7 +69,7 @@ def _listing(out) -> dict:
     return out.registry().listing()
 
 
-def _text(listing: dict, color: bool) -> str:
+def _text(listing: dict[str, Any], color: bool) -> str:
     bold, dim, red, reset = ("\033[1m", "\033[2m", "\033[31m", "\033[0m") if color else ("", "", "", "")
     lines: list[str] = []
     domains, problems = listing["domains"], listing["problems"]
@@ -100,7 +104,8 @@ def _text(listing: dict, color: bool) -> str:
         for problem in problems:
             domain = f", domain '{problem['domain']}'" if problem["domain"] else ""
             lines.append(
-                f"  {bold}{problem['distribution']} {problem['version']}{reset} (entry point '{problem['entry_point']}'{domain}): {problem['stage']}: {problem['reason']}"
+                f"  {bold}{problem['distribution']} {problem['version']}{reset} "
+                f"(entry point '{problem['entry_point']}'{domain}): {problem['stage']}: {problem['reason']}"
             )
             lines.append(f"    {dim}what to do: {problem['action']}{reset}")
     return "\n".join(lines) + "\n"
