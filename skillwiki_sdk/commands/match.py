@@ -4,6 +4,12 @@ that answer it best."""
 from __future__ import annotations
 
 import argparse
+from typing import TYPE_CHECKING, cast
+
+if TYPE_CHECKING:
+    from ..cache import Cache
+    from ..cli import Output
+    from ..match import MatchIndex, MatchResult
 
 SUMMARY = "match a free-text brief to domains and atoms"
 
@@ -18,7 +24,7 @@ def _positive(text: str) -> int:
     return number
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "match",
         help=SUMMARY,
@@ -37,7 +43,7 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
-def run(args: argparse.Namespace, out) -> int:
+def run(args: argparse.Namespace, out: Output) -> int:
     from ..errors import UsageError
     from ..match import BRIEF_CHARS, match
     from ..query import QueryError
@@ -50,7 +56,8 @@ def run(args: argparse.Namespace, out) -> int:
         brief = sys.stdin.read(BRIEF_CHARS * 4 + 1)
     if not brief.strip():
         raise UsageError(
-            "the brief is empty; say what you are working on, for example: skillwiki match 'our checkout spans three services'"
+            "the brief is empty; say what you are working on, for example: "
+            "skillwiki match 'our checkout spans three services'"
         )
     axes = axis_options(args.axis)
     index = _index(out, args.domain or [])
@@ -74,7 +81,8 @@ def run(args: argparse.Namespace, out) -> int:
     if not result.domains:
         if not any("no words" in note for note in result.notes):
             out.note(
-                "skillwiki: nothing matches this brief; try other words, or see the domains' vocabularies with 'skillwiki show NAME'"
+                "skillwiki: nothing matches this brief; try other words, or see the domains' vocabularies with "
+                "'skillwiki show NAME'"
             )
         return 1
     if not result.atoms:
@@ -87,7 +95,7 @@ def run(args: argparse.Namespace, out) -> int:
     return 0
 
 
-def _index(out, wanted: list[str]):
+def _index(out: Output, wanted: list[str]) -> MatchIndex:
     """The match index of the installed domains.
 
     Kept in the cache under the token of the discovery's snapshot (see
@@ -128,7 +136,7 @@ def _index(out, wanted: list[str]):
 class _Kept:
     """The match index kept under a snapshot's token, in the cache of this command."""
 
-    def __init__(self, cache) -> None:
+    def __init__(self, cache: Cache) -> None:
         from ..cache import Cache
         from ..snapshot import name
 
@@ -142,13 +150,15 @@ class _Kept:
         from ..snapshot import environment_key, load
 
         key = self.cache.memo["environment"] = environment_key()  # once: discovery uses it too
-        head = load(self.cache, key) if key is not None else None
+        head = load(self.cache, key)
         listing = head.get("listing") if head is not None else None
         domains = listing.get("domains") if isinstance(listing, dict) else None
         if head is None or not isinstance(domains, list):
             return None
-        self.names = {entry.get("name") for entry in domains if isinstance(entry, dict)}
-        return head["body"]  # type: ignore[no-any-return]
+        self.names = {
+            entry["name"] for entry in domains if isinstance(entry, dict) and isinstance(entry.get("name"), str)
+        }
+        return cast("str", head["body"])  # load() checked that it is text
 
     def names_all(self, wanted: list[str]) -> bool:
         """Whether the head lists domains, and every one of ``wanted`` (else the
@@ -161,7 +171,7 @@ class _Kept:
 
         return digest([analysis(), token])
 
-    def read(self, token: str):
+    def read(self, token: str) -> MatchIndex | None:
         from ..match import MatchIndex
 
         data = self.store.get(self.name, self._key(token))
@@ -172,11 +182,11 @@ class _Kept:
         except ValueError:
             return None  # damaged: built again
 
-    def keep(self, token: str, index) -> None:
+    def keep(self, token: str, index: MatchIndex) -> None:
         self.store.put(self.name, self._key(token), index.to_dict())
 
 
-def _kept(out) -> _Kept | None:
+def _kept(out: Output) -> _Kept | None:
     cache = out.cache()
     return _Kept(cache) if cache is not None else None
 
@@ -186,7 +196,7 @@ def _one_line(text: str, limit: int = 100) -> str:
     return text if len(text) <= limit else text[: limit - 1].rstrip() + "…"
 
 
-def _text(result, explain: bool, color: bool) -> str:
+def _text(result: MatchResult, explain: bool, color: bool) -> str:
     bold, dim, reset = ("\033[1m", "\033[2m", "\033[0m") if color else ("", "", "")
     lines = [f"brief: {_one_line(result.brief)}", ""]
     if not result.domains:
@@ -206,7 +216,8 @@ def _text(result, explain: bool, color: bool) -> str:
                 lines.append(f"    {dim}'{word}' met the tag{'s' if len(tags) > 1 else ''} {', '.join(tags)}{reset}")
             for word, names in d.shared.items():
                 lines.append(
-                    f"    {dim}'{word}' is shared with {', '.join(n for n in names if n != d.name)}: it counts 1/{len(names)}{reset}"
+                    f"    {dim}'{word}' is shared with {', '.join(n for n in names if n != d.name)}: "
+                    f"it counts 1/{len(names)}{reset}"
                 )
     lines += ["", f"{bold}Atoms{reset}"]
     if not result.atoms:
