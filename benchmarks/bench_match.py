@@ -28,7 +28,7 @@ import subprocess
 import sys
 import tempfile
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from typing import Any
 
 HERE = os.path.dirname(os.path.abspath(__file__))
@@ -122,7 +122,8 @@ def fts5(bundles: dict[str, Any]) -> Callable[[str], Any] | None:
     connection = sqlite3.connect(":memory:")
     try:
         connection.execute(
-            "create virtual table atoms using fts5(domain unindexed, id unindexed, title, tags, summary, body, tokenize='porter unicode61')"
+            "create virtual table atoms using fts5(domain unindexed, id unindexed, title, tags, summary, body, "
+            "tokenize='porter unicode61')"
         )
     except sqlite3.OperationalError:
         return None
@@ -138,7 +139,8 @@ def fts5(bundles: dict[str, Any]) -> Callable[[str], Any] | None:
             return [], []
         query = " OR ".join(f'"{w}"' for w in dict.fromkeys(words))
         rows = connection.execute(
-            "select domain, id from atoms where atoms match ? order by bm25(atoms, 0, 0, 3.0, 2.0, 1.5, 1.0), domain, id limit 5",
+            "select domain, id from atoms where atoms match ? "
+            "order by bm25(atoms, 0, 0, 3.0, 2.0, 1.5, 1.0), domain, id limit 5",
             (query,),
         ).fetchall()
         return ([rows[0][0]] if rows else []), [(d, i) for d, i in rows]
@@ -168,6 +170,12 @@ def bm25s_stemmed(bundles: dict[str, Any]) -> Callable[[str], Any] | None:
     return ask
 
 
+def _text(rng: random.Random, words: Sequence[str], own: list[str], count: int) -> str:
+    """``count`` words of an atom: four in five from the shared vocabulary, the others
+    the domain's own."""
+    return " ".join(rng.choice(words) if rng.random() < 0.8 else rng.choice(own) for _ in range(count))
+
+
 def synthetic_domains(root: str, domains: int, atoms: int) -> list[str]:
     """``domains`` bundles of ``atoms`` atoms each under ``root`` (written once):
     each domain has 20 words of its own beside the benchmark's shared vocabulary, so
@@ -190,14 +198,14 @@ def synthetic_domains(root: str, domains: int, atoms: int) -> list[str]:
             stream.write(manifest)
         for index in range(atoms):
             atom_id = f"atom-{index:05d}"
-            text = lambda count: " ".join(
-                rng.choice(WORDS) if rng.random() < 0.8 else rng.choice(own) for _ in range(count)
-            )
             axes = "\n".join(f"  {axis}: [{', '.join(rng.sample(values, 2))}]" for axis, values in AXES.items())
             with open(os.path.join(bundle, "atoms", atom_id + ".md"), "w", encoding="utf-8") as stream:
                 stream.write(
-                    f"---\nid: {atom_id}\nkind: {KINDS[index % 3]}\nsummary: {text(25)}.\ntags: [{', '.join(own[k] for k in rng.sample(range(5), 2))}]\n"
-                    f"axes:\n{axes}\nquality: {rng.randint(20, 50) / 10}\n---\n\n## What it is\n\n{text(120)}.\n\n## Trade-offs\n\n{text(120)}.\n"
+                    f"---\nid: {atom_id}\nkind: {KINDS[index % 3]}\nsummary: {_text(rng, WORDS, own, 25)}.\n"
+                    f"tags: [{', '.join(own[k] for k in rng.sample(range(5), 2))}]\n"
+                    f"axes:\n{axes}\nquality: {rng.randint(20, 50) / 10}\n---\n\n"
+                    f"## What it is\n\n{_text(rng, WORDS, own, 120)}.\n\n"
+                    f"## Trade-offs\n\n{_text(rng, WORDS, own, 120)}.\n"
                 )
         open(os.path.join(bundle, ".complete"), "w").close()
     return roots
@@ -270,7 +278,10 @@ def index_memory_mb(python: str, path: str) -> tuple[float, float]:
 
 
 def rows_of(name: str, figures: dict[str, float]) -> str:
-    return f"{name:<44} {figures['routing@1']:>9.3f} {figures['hit@3']:>6.3f} {figures['mrr@5']:>6.3f} {figures['ms']:>8.2f}"
+    return (
+        f"{name:<44} {figures['routing@1']:>9.3f} {figures['hit@3']:>6.3f} {figures['mrr@5']:>6.3f} "
+        f"{figures['ms']:>8.2f}"
+    )
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -289,9 +300,8 @@ def main(argv: list[str] | None = None) -> int:
     rows: list[tuple[str, str, str, bool | None]] = []
     briefs = load_briefs(args.briefs)
     bundles = real_bundles()
-    print(
-        f"{len(briefs)} briefs over {len(bundles)} domains ({sum(len(b.atoms) for b in bundles.values())} atoms): {args.briefs}"
-    )
+    atom_count = sum(len(b.atoms) for b in bundles.values())
+    print(f"{len(briefs)} briefs over {len(bundles)} domains ({atom_count} atoms): {args.briefs}")
     quality = evaluate(briefs, ours(bundles))
     for measure, target in TARGETS.items():
         rows.append(
