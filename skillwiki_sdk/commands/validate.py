@@ -5,7 +5,10 @@ from __future__ import annotations
 import argparse
 import os
 from collections.abc import Sequence
-from typing import Any
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from ..cli import Output
 
 FORMATS = ("text", "json", "github", "sarif")
 
@@ -13,7 +16,7 @@ FORMATS = ("text", "json", "github", "sarif")
 SUMMARY = "validate bundles, plugin projects, wheels and sdists"
 
 
-def add_parser(sub: argparse._SubParsersAction) -> None:
+def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = sub.add_parser(
         "validate",
         help=SUMMARY,
@@ -33,13 +36,15 @@ def add_parser(sub: argparse._SubParsersAction) -> None:
         "--select",
         action="append",
         metavar="CODES",
-        help="report only these warnings (codes or prefixes, comma-separated, e.g. SW2,SW301); errors are always reported",
+        help="report only these warnings (codes or prefixes, comma-separated, e.g. SW2,SW301); "
+        "errors are always reported",
     )
     parser.add_argument(
         "--ignore",
         action="append",
         metavar="CODES",
-        help="do not report these warnings (codes or prefixes, comma-separated, e.g. SW211,SW11); an error is silenced only in its atom (x-skillwiki-ignore)",
+        help="do not report these warnings (codes or prefixes, comma-separated, e.g. SW211,SW11); "
+        "an error is silenced only in its atom (x-skillwiki-ignore)",
     )
     parser.add_argument(
         "--strict",
@@ -84,7 +89,7 @@ def validate_paths(
         for path in paths:
             try:
                 reports.append(validate(path, manager=manager, registry=registry, map=pool, guard=guard))
-            except Exception as error:  # one bad path never stops the others
+            except Exception as error:  # noqa: BLE001 - one bad path never stops the others: its finding SW599
                 report = Report(target=path)
                 report.findings.append(
                     rules.INTERNAL_ERROR.finding(
@@ -97,7 +102,7 @@ def validate_paths(
     return reports
 
 
-def run(args: argparse.Namespace, out) -> int:
+def run(args: argparse.Namespace, out: Output) -> int:
     from ..config import apply_settings, load_settings, merge_settings
     from ..plugins import make_plugin_manager, rules_of
     from ..report import format_summary, render
@@ -115,7 +120,9 @@ def run(args: argparse.Namespace, out) -> int:
     ]
     reports = [
         apply_settings(report, setting)
-        for report, setting in zip(validate_paths(args.paths, manager, args.jobs, out.registry, out.guard), settings)
+        for report, setting in zip(
+            validate_paths(args.paths, manager, args.jobs, out.registry, out.guard), settings, strict=True
+        )
     ]
     strict = bool(args.strict)
     out.write(render(reports, fmt, strict=strict, color=fmt == "text" and out.color(), rules=catalogue))
