@@ -373,3 +373,82 @@ def test_a_page_removed_from_a_catalog_is_written_again(tmp_path: Path) -> None:
         json.loads((out / "domains/backend-architecture/domain.json").read_text(encoding="utf-8"))["name"]
         == "backend-architecture"
     )
+
+
+def _contents(root: Path) -> dict[str, bytes]:
+    return {path.relative_to(root).as_posix(): path.read_bytes() for path in sorted(root.rglob("*")) if path.is_file()}
+
+
+def _edit(path: Path, old: str, new: str) -> None:
+    text = path.read_text(encoding="utf-8")
+    assert old in text
+    path.write_text(text.replace(old, new), encoding="utf-8")
+
+
+def test_a_rebuild_is_byte_for_byte_a_fresh_build(tmp_path: Path) -> None:
+    sources = _domains(tmp_path / "src", 3)
+    _edit(sources[0] / "atoms" / "atom-1.md", "related: []", 'related: ["@domain-2/atom-3"]')
+    out = tmp_path / "site"
+    assert run_cli("catalog", *map(str, sources), "--out", str(out)).code == 0
+
+    # a body and an atom gone (domain-1), a summary shown on the Browse page (domain-2);
+    # domain-0 is taken back from the previous build
+    _edit(sources[1] / "atoms" / "atom-2.md", "The body of atom-2.", "A new body for atom-2.")
+    (sources[1] / "atoms" / "atom-4.md").unlink()
+    _edit(sources[2] / "atoms" / "atom-0.md", "A short summary of atom-0.", "Another summary of atom-0.")
+    again = run_cli("catalog", *map(str, sources), "--out", str(out), "--format", "json")
+    assert again.code == 0, again.err
+    report = json.loads(again.out)
+    assert report["rendered"] == ["domain-1", "domain-2"] and report["reused_sources"] == 1
+    fresh = tmp_path / "fresh"
+    assert run_cli("catalog", *map(str, sources), "--out", str(fresh)).code == 0
+    assert _contents(out) == _contents(fresh)
+
+    # a domain leaves: the link to it becomes text, as in a fresh build without it
+    third = run_cli("catalog", *map(str, sources[:2]), "--out", str(out), "--format", "json")
+    assert json.loads(third.out)["rendered"] == ["domain-0"]
+    assert "domain-2" not in (out / "index.html").read_text(encoding="utf-8")
+    fresh = tmp_path / "fresh-2"
+    assert run_cli("catalog", *map(str, sources[:2]), "--out", str(fresh)).code == 0
+    assert _contents(out) == _contents(fresh)
+
+    # another title: in every page's header
+    fourth = run_cli("catalog", *map(str, sources[:2]), "--out", str(out), "--title", "Other", "--format", "json")
+    assert json.loads(fourth.out)["rendered"] == ["domain-0", "domain-1"]
+    fresh = tmp_path / "fresh-3"
+    assert run_cli("catalog", *map(str, sources[:2]), "--out", str(fresh), "--title", "Other").code == 0
+    assert _contents(out) == _contents(fresh)
+
+
+def test_a_body_edited_rewrites_its_page_and_data_only(tmp_path: Path) -> None:
+    sources = _domains(tmp_path / "src", 3)
+    out = tmp_path / "site"
+    assert run_cli("catalog", *map(str, sources), "--out", str(out)).code == 0
+    before = {path: (info.st_ino, info.st_mtime_ns) for path, info in _stats(out).items()}
+
+    _edit(sources[1] / "atoms" / "atom-2.md", "The body of atom-2.", "A new body for atom-2.")
+    again = run_cli("catalog", *map(str, sources), "--out", str(out), "--format", "json")
+    report = json.loads(again.out)
+    assert report["rendered"] == ["domain-1"] and report["reused_sources"] == 2
+    after = {path: (info.st_ino, info.st_mtime_ns) for path, info in _stats(out).items()}
+    assert sorted(path for path in after if after[path] != before.get(path)) == [
+        ".skillwiki-catalog.json",
+        "domains/domain-1/atoms/atom-2.html",
+        "domains/domain-1/domain.json",
+    ]
+
+
+def _stats(root: Path) -> dict[str, os.stat_result]:
+    return {path.relative_to(root).as_posix(): path.stat() for path in root.rglob("*") if path.is_file()}
+
+
+def test_a_damaged_record_of_a_domain_has_its_source_read_again(tmp_path: Path) -> None:
+    sources = _domains(tmp_path / "src", 2)
+    out = tmp_path / "site"
+    assert run_cli("catalog", *map(str, sources), "--out", str(out)).code == 0
+    expected = _contents(out)
+    (out / "domains/domain-0/.pieces.json").write_text("{}", encoding="utf-8")
+    again = run_cli("catalog", *map(str, sources), "--out", str(out), "--format", "json")
+    report = json.loads(again.out)
+    assert again.code == 0 and report["reused_sources"] == 1 and report["rendered"] == []
+    assert _contents(out) == expected

@@ -8,14 +8,17 @@ and writes into one folder (see :mod:`.site`)::
     domains/<name>/atoms.html         every atom of the domain
     domains/<name>/atoms/<id>.html    one atom, its body rendered from Markdown
     domains/<name>/domain.json        the domain's data with the atoms' bodies
+    domains/<name>/.pieces.json       what the pages about every domain show of it
     catalog.json                      every domain and atom's figures, for programs
     sitemap.html                      every page
     problems.html                     the sources left out, with their findings
     assets/style.css, assets/catalog.js
 
 The pages work opened from disk (the Browse page's data is inside it) and load
-nothing from the network. A second build into the same folder renders only the
-domains whose source changed (or whose links to other domains did), and writes only
+nothing from the network. A second build into the same folder reads again only the
+sources whose files changed, renders only the domains whose data changed (or whose
+links to other domains did), makes the pages about every domain again only when
+what they show changed (from each domain's pieces, not its data), and writes only
 the files whose content changed.
 
 The rendering libraries (Jinja2, cmarkgfm, nh3) are the extra ``skillwiki-sdk[catalog]``;
@@ -30,12 +33,15 @@ import os
 import re
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .. import __version__
 from .render import MissingDependency
-from .site import MANIFEST, OutputRefused, Site
+from .site import MANIFEST, OutputRefused, Site, digest
 from .sources import SourceResult
+
+if TYPE_CHECKING:
+    from .render import Renderer
 
 __all__ = [
     "CatalogResult",
@@ -140,7 +146,8 @@ def build_catalog(
     site = Site(out)
     result = CatalogResult(out=site.out)
     previous_sources = site.previous_section("sources")
-    previous_domains = _previous_catalog(site)
+    previous_listings = _previous_listings(site)
+    pieces: dict[str, Any] = {}  # domain name -> its pieces, as the file of them read back (bytes) or made
 
     from ..plugins import checks_of, make_plugin_manager, rules_of
     from .sources import choose, expand, fingerprint_file, fingerprint_folder, rejection, verdict_key
@@ -151,24 +158,26 @@ def build_catalog(
     verdict = verdict_key(checks)
     results: list[SourceResult] = []
 
-    present: set[str] = set()  # domains whose every page was found as the previous build left it
-
     def reuse(key: str, fingerprint: str) -> SourceResult | None:
         record = previous_sources.get(key)
         if not isinstance(record, dict) or record.get("fingerprint") != fingerprint:
             return None
         names = record.get("domains") or []
         if not all(
-            name in previous_domains and site.still_there(_domain_files(previous_domains[name])) for name in names
+            name in previous_listings and site.still_there(_domain_files(name, previous_listings[name]["ids"]))
+            for name in names
         ):
             return None  # a page of it is gone: read it again to render it
-        present.update(names)
+        found_pieces = {name: site.read_previous(_pieces_file(name)) for name in names}
+        if None in found_pieces.values():
+            return None  # gone or changed by hand: read it again
+        pieces.update(found_pieces)
         found = SourceResult(
             key,
             record.get("display", key),
             record.get("kind", ""),
             fingerprint,
-            [previous_domains[n] for n in names],
+            [previous_listings[n] for n in names],
             list(record.get("rejections") or []),
         )
         result.reused += 1
@@ -246,16 +255,15 @@ def build_catalog(
     _render(
         site,
         renderer,
-        theme_key(),
+        _digest(theme_key(), title),  # the title is in every page's header
         domains,
         results,
         result,
-        previous_domains,
         progress,
         mapper,
         batches,
         title,
-        present,
+        pieces,
     )
     return result
 
@@ -283,9 +291,8 @@ def read_sources(items: Sequence[tuple[int, str, str, str]], jobs: int | None = 
 
 def _publishable(entry: dict[str, Any], results: list[SourceResult]) -> bool:
     """Names and ids become paths: only slugs (validation has made sure of it)."""
-    if _SLUG.match(entry.get("name") or "") and all(
-        _SLUG.match(atom.get("id") or "") for atom in entry.get("atoms", [])
-    ):
+    ids = entry["ids"] if _is_listing(entry) else [atom.get("id") for atom in entry.get("atoms", [])]
+    if _SLUG.match(entry.get("name") or "") and all(_SLUG.match(atom or "") for atom in ids):
         return True
     for found in results:
         if entry in found.domains:
@@ -301,26 +308,111 @@ def _publishable(entry: dict[str, Any], results: list[SourceResult]) -> bool:
     return False
 
 
-def _previous_catalog(site: Site) -> dict[str, dict[str, Any]]:
-    """The domains of the previous build's catalog.json (without bodies), by name."""
-    data = site.read_previous("catalog.json")
-    if data is None:
-        return {}
-    try:
-        catalog = json.loads(data)
-    except ValueError:
-        return {}
+# A domain's listing: the little that a rebuild needs of a published domain without
+# reading it (its name, version and origin, its atoms' ids, its links to other
+# domains, the digests of its data and of what the pages about every domain show of
+# it), kept in the manifest. Its pieces: what those pages (Browse, catalog.json, the
+# sitemap) are made of, the JSON already as text, kept in domains/<name>/.pieces.json
+# and read only when one of those pages is made again.
+_LISTING = {
+    "name": str,
+    "version": str,
+    "origin": dict,
+    "digest": str,
+    "ids": list,
+    "refs": list,
+    "shown": str,
+    "mapped": str,
+}
+
+
+def _is_listing(entry: dict[str, Any]) -> bool:
+    """Whether ``entry`` is a listing taken back from the previous build (which has
+    ``ids``), not a domain's data (which has ``atoms``)."""
+    return "ids" in entry
+
+
+def _listing(entry: dict[str, Any]) -> tuple[dict[str, Any], dict[str, Any], str]:
+    """The listing of a domain entry, its pieces and their JSON (see :data:`_LISTING`)."""
+    from .render import json_for_script, script_safe
+
+    name = entry["name"]
+    atoms = entry["atoms"]
+    catalog = _compact(
+        {
+            **_without_bodies(entry),
+            "pages": {
+                "domain": f"domains/{name}/index.html",
+                "atoms": f"domains/{name}/atoms.html",
+                "data": f"domains/{name}/domain.json",
+            },
+        }
+    )
+    browse = {"n": name, "t": entry["title"], "d": entry["description"], "v": entry["version"], "tags": entry["tags"]}
+    rows = [
+        [
+            a["id"],
+            a["kind"],
+            a["title"],
+            a["summary"],
+            a["excerpt"],
+            a["tags"],
+            [f"{axis}={value}" for axis, values in a["axes"].items() for value in values],
+            a["quality"],
+            len(a["related"]),
+        ]
+        for a in atoms
+    ]
+    pieces = {
+        "summary": _summary(entry),
+        "kinds": sorted({atom["kind"] for atom in atoms} | set(entry["kinds"])),
+        "tags": entry["tags"],
+        "axes": [[axis["id"], axis["values"]] for axis in entry["axes"]],
+        "browse": json_for_script(browse),
+        # each atom's row of the Browse data but its first item, the domain's place,
+        # made safe at once (compact JSON has no line breaks)
+        "rows": [row[1:] for row in script_safe("\n".join(map(_compact, rows))).split("\n")] if rows else [],
+        "sitemap": [[atom["id"], atom["title"], atom["kind"]] for atom in atoms],
+        "catalog": catalog,
+    }
+    text = _compact(pieces)
+    listing = {
+        "name": name,
+        "version": entry.get("version"),
+        "origin": entry.get("origin") or {},
+        "digest": entry.get("digest") or _digest(entry),  # of its data: the same data renders the same pages
+        "ids": [atom["id"] for atom in atoms],
+        "refs": sorted({ref for atom in atoms for ref in atom["related"] if ref.startswith("@")}),
+        "shown": digest(text.encode()),  # the Browse page and catalog.json are made of the pieces
+        "mapped": _digest(entry.get("version"), pieces["sitemap"]),  # the sitemap of these alone
+    }
+    return listing, pieces, text
+
+
+def _pieces_file(name: str) -> str:
+    return f"domains/{name}/.pieces.json"
+
+
+def _previous_listings(site: Site) -> dict[str, dict[str, Any]]:
+    """The listings the previous build recorded, by domain name (a record of an
+    older SDK has none: its domains are read again)."""
     found = {}
-    for entry in catalog.get("domains", []) if isinstance(catalog, dict) else []:
-        if isinstance(entry, dict) and isinstance(entry.get("name"), str):
-            found[entry["name"]] = entry
+    for name, record in site.previous_section("domains").items():
+        listing = record.get("listing") if isinstance(record, dict) else None
+        if (
+            isinstance(listing, dict)
+            and listing.get("name") == name
+            and _SLUG.match(name)
+            and all(isinstance(listing.get(key), kind) for key, kind in _LISTING.items() if key != "version")
+        ):
+            found[name] = listing
     return found
 
 
-def _domain_files(entry: dict[str, Any]) -> list[str]:
-    base = f"domains/{entry['name']}"
+def _domain_files(name: str, ids: list[str]) -> list[str]:
+    base = f"domains/{name}"
     return [f"{base}/index.html", f"{base}/atoms.html", f"{base}/domain.json"] + [
-        f"{base}/atoms/{atom['id']}.html" for atom in entry["atoms"]
+        f"{base}/atoms/{atom}.html" for atom in ids
     ]
 
 
@@ -332,50 +424,67 @@ def _digest(*parts: Any) -> str:
     ).hexdigest()
 
 
+def _json_object(items: list[tuple[str, str]]) -> str:
+    """A JSON object (as ``json.dumps`` writes it compact) of values already JSON text."""
+    return "{" + ",".join(f"{json.dumps(key)}:{value}" for key, value in items) + "}"
+
+
+def _compact(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, separators=(",", ":"))
+
+
 def _render(
     site: Site,
-    renderer: Any,
+    renderer: Renderer,
     theme: str,
     domains: list[dict[str, Any]],
     results: list[SourceResult],
     result: CatalogResult,
-    previous_domains: dict[str, Any],
     progress: Progress,
     mapper: Mapper,
     batches: int,
     title: str,
-    present: set[str] = frozenset(),  # type: ignore[assignment]
+    pieces: dict[str, Any],
 ) -> None:
-    from .render import json_for_script, static_files
+    from .render import static_files
 
-    ids = {entry["name"]: sorted({atom["id"] for atom in entry["atoms"]}) for entry in domains}
-    idsets = {name: set(values) for name, values in ids.items()}
+    listings: list[dict[str, Any]] = []
+    texts: dict[str, str] = {}  # domain name -> the JSON of its pieces, when made here
     previous_state = site.previous_section("domains")
     previous_files = site.previous_files()
     state_domains: dict[str, Any] = {}
     work: list[tuple[dict[str, Any], dict[str, str]]] = []
     missing: set[str] = set()
     for entry in domains:
-        name = entry["name"]
-        refs = sorted({ref for atom in entry["atoms"] for ref in atom["related"] if ref.startswith("@")})
-        resolved = [ref for ref in refs if _resolve(ref, idsets)]
+        if _is_listing(entry):
+            listings.append(entry)
+        else:
+            listing, pieces[entry["name"]], texts[entry["name"]] = _listing(entry)
+            listings.append(listing)
+    ids = {listing["name"]: listing["ids"] for listing in listings}
+    idsets = {name: set(values) for name, values in ids.items()}
+    for entry, listing in zip(domains, listings, strict=True):
+        name = listing["name"]
+        resolved = [ref for ref in listing["refs"] if _resolve(ref, idsets)]
         record = previous_state.get(name) if isinstance(previous_state.get(name), dict) else {}
-        content = entry.get("digest") or _digest(entry)  # of its data: the same data renders the same pages
-        key = _digest(theme, content, resolved)
-        files = _domain_files(entry)
-        state_domains[name] = {"content": content, "render": key}
-        if record.get("render") == key and (
-            (name in present and entry is previous_domains.get(name)) or site.still_there(files)
-        ):
-            site.keep(files)
-            continue
-        full = entry if not entry["atoms"] or "body" in entry["atoms"][0] else _full_entry(site, name)
-        if full is None:
-            # its data file was changed by hand: left out now, its source read again next time
-            del state_domains[name]
-            missing.add(name)
-            continue
-        work.append((full, {relative: previous_files[relative] for relative in files if relative in previous_files}))
+        key = _digest(theme, listing["digest"], resolved)
+        files = _domain_files(name, listing["ids"])
+        state_domains[name] = {"content": listing["digest"], "render": key, "listing": listing}
+        if record.get("render") == key and (_is_listing(entry) or site.still_there(files)):
+            site.keep(files)  # (a listing is taken back only when every page of it is still there)
+        else:
+            full = _full_entry(site, name) if _is_listing(entry) else entry
+            if full is None:
+                # its data file was changed by hand: left out now, its source read again next time
+                del state_domains[name]
+                missing.add(name)
+                continue
+            previous = {relative: previous_files[relative] for relative in files if relative in previous_files}
+            work.append((full, previous))
+        if _is_listing(entry):
+            site.keep([_pieces_file(name)])  # (read back, the same)
+        else:
+            site.write(_pieces_file(name), texts[name])
     if work:
         progress(f"rendering {len(work)} domain{'s' if len(work) != 1 else ''}")
         wanted = {ref for full, _ in work for atom in full["atoms"] for ref in atom["related"] if ref.startswith("@")}
@@ -398,7 +507,7 @@ def _render(
                 result.rendered.append(name)
     result.rendered.sort()
     if missing:
-        domains = [entry for entry in domains if entry["name"] not in missing]
+        listings = [listing for listing in listings if listing["name"] not in missing]
         for found in results:
             for entry in found.domains:
                 if entry["name"] in missing:
@@ -413,93 +522,92 @@ def _render(
                         }
                     )
 
-    # what every build writes: the Browse page, catalog.json, sitemap, problems, assets
-    previous_pages = site.previous_section("pages")
+    # the pages about every domain, each made again only when what it is made of
+    # changed (the listings say), and then from the domains' pieces alone
     for relative, data in static_files().items():
         site.write(relative, data)
-    summaries = [_summary(entry) for entry in domains]
-    atom_total = sum(len(entry["atoms"]) for entry in domains)
-    kinds = sorted(
-        {atom["kind"] for entry in domains for atom in entry["atoms"]}
-        | {k for entry in domains for k in entry["kinds"]}
-    )
-    tags = sorted({tag for entry in domains for tag in entry["tags"]})
-    axes: dict[str, set[str]] = {}
-    for entry in domains:
-        for axis in entry["axes"]:
-            axes.setdefault(axis["id"], set()).update(axis["values"])
-    data = {
-        "domains": [
-            {"n": e["name"], "t": e["title"], "d": e["description"], "v": e["version"], "tags": e["tags"]}
-            for e in domains
-        ],
-        "atoms": [
-            [
-                index,
-                a["id"],
-                a["kind"],
-                a["title"],
-                a["summary"],
-                a["excerpt"],
-                a["tags"],
-                [f"{axis}={value}" for axis, values in a["axes"].items() for value in values],
-                a["quality"],
-                len(a["related"]),
-            ]
-            for index, e in enumerate(domains)
-            for a in e["atoms"]
-        ],
-    }
+    previous_pages = site.previous_section("pages")
+    pages_state: dict[str, str] = {}
+
+    def page(relative: str, key: str, make: Callable[[], str]) -> None:
+        pages_state[relative] = key
+        if previous_pages.get(relative) == key and site.still_there([relative]):
+            site.keep([relative])
+        else:
+            site.write(relative, make())
+
+    def parts() -> list[dict[str, Any]]:
+        """Every listed domain's pieces, in order (those read back parsed now)."""
+        for listing in listings:
+            if isinstance(pieces[listing["name"]], bytes):
+                pieces[listing["name"]] = json.loads(pieces[listing["name"]])  # (checked by its digest)
+        return [pieces[listing["name"]] for listing in listings]
+
     problems = result.rejections
-    site.write(
-        "index.html",
-        renderer.page(
+    pages = ["index.html", "sitemap.html", "problems.html"] + [
+        relative
+        for listing in listings
+        for relative in _domain_files(listing["name"], listing["ids"])
+        if relative.endswith(".html")
+    ]
+
+    def browse() -> str:
+        every = parts()
+        axes: dict[str, set[str]] = {}
+        for each in every:
+            for axis, values in each["axes"]:
+                axes.setdefault(axis, set()).update(values)
+        data = _json_object(
+            [
+                ("domains", "[" + ",".join(each["browse"] for each in every) + "]"),
+                (
+                    "atoms",
+                    "[" + ",".join(f"[{index},{row}" for index, each in enumerate(every) for row in each["rows"]) + "]",
+                ),
+            ]
+        )
+        return renderer.page(
             "browse",
             root="",
-            domains=summaries,
-            atom_total=atom_total,
-            kinds=kinds,
-            tags=tags,
+            domains=[each["summary"] for each in every],
+            atom_total=sum(len(listing["ids"]) for listing in listings),
+            kinds=sorted({kind for each in every for kind in each["kinds"]}),
+            tags=sorted({tag for each in every for tag in each["tags"]}),
             axes=[(a, sorted(v)) for a, v in sorted(axes.items())],
-            data=json_for_script(data),
+            data=data,
             problems=problems,
-        ),
-    )
-    pages = ["index.html", "sitemap.html", "problems.html"] + [
-        page for entry in domains for page in _domain_files(entry) if page.endswith(".html")
-    ]
-    rows = [
-        (e["name"], e["version"], [(a["id"], a["title"], a["kind"]) for a in e["atoms"]]) for e in domains
-    ]  # tuples: no attribute lookups in the loop
-    # the sitemap lists names and titles only: unchanged by most edits, and 10,000 links to render
-    sitemap_key = _digest(theme, rows, len(pages), len(problems))
-    if previous_pages.get("sitemap.html") == sitemap_key and site.still_there(["sitemap.html"]):
-        site.keep(["sitemap.html"])
-    else:
-        site.write(
-            "sitemap.html", renderer.page("sitemap", root="", domains=rows, pages=len(pages), problems=len(problems))
         )
-    site.write("problems.html", renderer.page("problems", root="", problems=problems, duplicates=result.duplicates))
-    catalog = {
-        "format": 1,
-        "generator": f"skillwiki-sdk {__version__}",
-        "domains": [
-            {
-                **_without_bodies(entry),
-                "pages": {
-                    "domain": f"domains/{entry['name']}/index.html",
-                    "atoms": f"domains/{entry['name']}/atoms.html",
-                    "data": f"domains/{entry['name']}/domain.json",
-                },
-            }
-            for entry in domains
-        ],
-        "problems": problems,
-        "duplicates": result.duplicates,
-        "pages": pages,
-    }
-    # compact: json's C encoder does not indent, and 10,000 atoms take it 1 s more
-    site.write("catalog.json", json.dumps(catalog, ensure_ascii=False, separators=(",", ":")) + "\n")
+
+    def sitemap() -> str:
+        rows = [
+            (listing["name"], listing["version"], each["sitemap"])
+            for listing, each in zip(listings, parts(), strict=True)
+        ]
+        return renderer.page("sitemap", root="", domains=rows, pages=len(pages), problems=len(problems))
+
+    def catalog() -> str:
+        # compact: json's C encoder does not indent, and 10,000 atoms take it 1 s more
+        items = [
+            ("format", "1"),
+            ("generator", _compact(f"skillwiki-sdk {__version__}")),
+            ("domains", "[" + ",".join(each["catalog"] for each in parts()) + "]"),
+            ("problems", _compact(problems)),
+            ("duplicates", _compact(result.duplicates)),
+            ("pages", _compact(pages)),
+        ]
+        return _json_object(items) + "\n"
+
+    shown = [listing["shown"] for listing in listings]
+    page("index.html", _digest(theme, shown, problems), browse)
+    # the sitemap lists names and titles only: unchanged by most edits, and 10,000 links to render
+    mapped = [(listing["name"], listing["mapped"]) for listing in listings]
+    page("sitemap.html", _digest(theme, mapped, len(pages), len(problems)), sitemap)
+    page(
+        "problems.html",
+        _digest(theme, problems, result.duplicates),
+        lambda: renderer.page("problems", root="", problems=problems, duplicates=result.duplicates),
+    )
+    page("catalog.json", _digest(theme, shown, problems, result.duplicates), catalog)
     sources_state = {found.key: found.to_dict() for found in results if found.fingerprint}
     site.finish(
         {
@@ -507,17 +615,20 @@ def _render(
             "theme": theme,
             "sources": sources_state,
             "domains": state_domains,
-            "pages": {"sitemap.html": sitemap_key},
+            "pages": pages_state,
         }
     )
-    result.domains = [entry["name"] for entry in domains]
-    result.atoms = atom_total
+    result.domains = [listing["name"] for listing in listings]
+    result.atoms = sum(len(listing["ids"]) for listing in listings)
     result.pages = len(pages)
     result.written, result.unchanged, result.removed = site.written, site.unchanged, site.removed
 
 
 def _without_bodies(entry: dict[str, Any]) -> dict[str, Any]:
-    light = dict(entry)
+    """A domain entry as catalog.json has it: without the atoms' bodies, and without
+    the digest of its data that the build keys its pages by (an edit of a body does
+    not change catalog.json)."""
+    light = {key: value for key, value in entry.items() if key != "digest"}
     light["atoms"] = [{key: value for key, value in atom.items() if key != "body"} for atom in entry["atoms"]]
     return light
 

@@ -35,6 +35,7 @@ __all__ = [
     "json_for_script",
     "markdown_to_html",
     "require_libraries",
+    "script_safe",
     "static_files",
     "theme_key",
 ]
@@ -167,7 +168,12 @@ def external_url(url: Any) -> str | None:
 def json_for_script(data: Any) -> str:
     """``data`` as JSON that is safe inside ``<script type="application/json">``: no
     ``<``, ``>`` or ``&`` that could end the element or open a comment."""
-    text = json.dumps(data, ensure_ascii=False, separators=(",", ":"))
+    return script_safe(json.dumps(data, ensure_ascii=False, separators=(",", ":")))
+
+
+def script_safe(text: str) -> str:
+    """JSON text made safe as :func:`json_for_script` makes it (character by
+    character: the pieces of a text made safe make the whole text safe)."""
     return (
         text.replace("<", "\\u003c")
         .replace(">", "\\u003e")
@@ -217,11 +223,13 @@ class Renderer:
     """The compiled templates of one build; renders each page to text."""
 
     def __init__(self, title: str = "Skill Wiki") -> None:
-        self.env, self._templates = _compiled(title)
+        self.env = _environment(title)
 
     def page(self, name: str, *, root: str, **context: Any) -> str:
-        """The page ``name`` with ``root`` the relative path back to the site's top."""
-        return self._templates[name].render(root=root, **context)
+        """The page ``name`` with ``root`` the relative path back to the site's top
+        (its template compiled when first asked for: a rebuild needs few of them)."""
+        text: str = self.env.get_template(f"{name}.html").render(root=root, **context)
+        return text
 
     def body(self, text: str) -> Any:
         """An atom's body as markup for a template."""
@@ -231,10 +239,10 @@ class Renderer:
 
 
 @functools.lru_cache(maxsize=4)
-def _compiled(title: str) -> tuple[Any, dict[str, Any]]:
-    """The environment and compiled templates for a site called ``title``, once a
-    process (compiling them costs more than rendering a small domain). The templates
-    are the package's own files, which do not change while it runs."""
+def _environment(title: str) -> Any:
+    """The environment for a site called ``title``, once a process: it keeps the
+    templates it compiled (compiling them costs more than rendering a small domain).
+    The templates are the package's own files, which do not change while it runs."""
     jinja2, _, _ = require_libraries()
     env = jinja2.Environment(
         loader=jinja2.FileSystemLoader(TEMPLATES),
@@ -250,6 +258,4 @@ def _compiled(title: str) -> tuple[Any, dict[str, Any]]:
     env.filters["nrelated"] = lambda related: related if isinstance(related, int) else len(related)
     env.globals["site_title"] = title
     env.globals["version"] = __version__
-    return env, {
-        name: env.get_template(f"{name}.html") for name in ("browse", "domain", "atoms", "atom", "sitemap", "problems")
-    }
+    return env

@@ -15,7 +15,6 @@ import errno
 import hashlib
 import json
 import os
-import stat
 import tempfile
 from typing import Any
 
@@ -142,18 +141,26 @@ class Site:
 
     def still_there(self, relatives: list[str]) -> bool:
         """Whether every one of ``relatives`` is a regular file (not a link) that the
-        previous build wrote. One ``lstat`` a file: a rebuild asks it of every page."""
+        previous build wrote. One listing of each folder, not a ``stat`` of each file:
+        a rebuild asks it of every page."""
         recorded = self.previous_files()
-        prefix = os.path.join(self.out, "")
+        folders: dict[str, set[str]] = {}
         for relative in relatives:
             if relative not in recorded:
                 return False  # (so it is a path this SDK wrote: no '..' in it)
-            try:
-                if not stat.S_ISREG(os.lstat(prefix + relative).st_mode):
-                    return False
-            except (OSError, ValueError):
+            folder, _, name = relative.rpartition("/")
+            if folder not in folders:
+                folders[folder] = self._regular_files(folder)
+            if name not in folders[folder]:
                 return False
         return True
+
+    def _regular_files(self, folder: str) -> set[str]:
+        try:
+            with os.scandir(os.path.join(self.out, folder)) as listing:
+                return {entry.name for entry in listing if entry.is_file(follow_symlinks=False)}
+        except (OSError, ValueError):
+            return set()
 
     def keep(self, relatives: list[str]) -> None:
         """Record files of the previous build as part of this one, unread."""

@@ -132,12 +132,13 @@ def _count(number: int, one: str) -> str:
 def _pool(jobs: int) -> Callable[[Callable[..., Any], Sequence[tuple[Any, ...]]], list[Any]]:
     """A mapper (see skillwiki_sdk.catalog.Mapper) over ``jobs`` forked processes:
     the command owns its process; the library only runs what it is given."""
-    import multiprocessing
-    from concurrent.futures import ProcessPoolExecutor
 
     def run(function: Callable[..., Any], items: Sequence[tuple[Any, ...]]) -> list[Any]:
         if jobs <= 1 or len(items) <= 1:
             return [function(*item) for item in items]
+        import multiprocessing  # (here: a rebuild of one domain needs no pool)
+        from concurrent.futures import ProcessPoolExecutor
+
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         with ProcessPoolExecutor(
             max_workers=min(jobs, len(items)), mp_context=multiprocessing.get_context(method)
