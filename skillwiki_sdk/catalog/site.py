@@ -61,7 +61,8 @@ class Site:
                 manifest = os.path.join(out, MANIFEST)
                 if MANIFEST not in names or not os.path.isfile(manifest):
                     raise OutputRefused(
-                        f"--out {out} is not empty and is not a previous catalog (it has no {MANIFEST}); nothing was written or deleted. "
+                        f"--out {out} is not empty and is not a previous catalog (it has no {MANIFEST}); "
+                        "nothing was written or deleted. "
                         "Name an empty or new folder, or a folder that skillwiki catalog made"
                     )
                 self.previous = self._read_manifest(manifest)
@@ -105,9 +106,9 @@ class Site:
                     return  # the same build again: nothing to record
         except (OSError, ValueError):
             pass
-        handle, temporary = tempfile.mkstemp(prefix=".skillwiki-catalog-", dir=self.out)
+        descriptor, temporary = tempfile.mkstemp(prefix=".skillwiki-catalog-", dir=self.out)
         try:
-            with os.fdopen(handle, "w", encoding="utf-8") as stream:
+            with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
                 stream.write(text)
             os.chmod(temporary, 0o644)  # as readable as the pages it records
             os.replace(temporary, path)
