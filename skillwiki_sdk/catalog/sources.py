@@ -231,7 +231,8 @@ def domain_entry(bundle: Bundle, origin: dict[str, Any], warnings: Iterable[Find
 
     entry = figures(bundle)
     domain = bundle.domain
-    assert domain is not None
+    if domain is None:  # every caller passes a bundle whose domain.yaml loaded
+        raise ValueError(f"{bundle.root}: a bundle without a domain cannot be published")
     raw = domain.raw if isinstance(domain.raw, dict) else {}
     entry["license"] = _text(raw.get("license")) or None
     entry["homepage"] = _text(raw.get("homepage")) or None
@@ -384,7 +385,7 @@ def _project_name(path: str) -> str | None:
             data = tomllib.load(handle)
     except (OSError, ValueError):
         return None
-    project = data.get("project") if isinstance(data, dict) else None
+    project = data.get("project")  # (tomllib's document is always a table; its entries may be anything)
     name = project.get("name") if isinstance(project, dict) else None
     return name if isinstance(name, str) else None
 
@@ -489,5 +490,7 @@ def _duplicate(left_out: dict[str, Any], kept: dict[str, Any]) -> dict[str, Any]
         "domain": left_out["name"],
         "version": left_out.get("version"),
         "source": left_out["origin"].get("source"),
-        "reason": f"domain {kept['name']} {kept.get('version')} is published from {kept['origin'].get('source')} instead",
+        "reason": (
+            f"domain {kept['name']} {kept.get('version')} is published from {kept['origin'].get('source')} instead"
+        ),
     }
