@@ -466,7 +466,9 @@ def _render(
     for entry, listing in zip(domains, listings, strict=True):
         name = listing["name"]
         resolved = [ref for ref in listing["refs"] if _resolve(ref, idsets)]
-        record = previous_state.get(name) if isinstance(previous_state.get(name), dict) else {}
+        record = previous_state.get(name)
+        if not isinstance(record, dict):  # (the manifest is read from disk: anything)
+            record = {}
         key = _digest(theme, listing["digest"], resolved)
         files = _domain_files(name, listing["ids"])
         state_domains[name] = {"content": listing["digest"], "render": key, "listing": listing}
