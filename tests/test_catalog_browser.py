@@ -14,6 +14,7 @@ import shutil
 import tempfile
 import time
 from html.parser import HTMLParser
+from itertools import pairwise
 from pathlib import Path
 from urllib.parse import unquote, urlsplit
 
@@ -123,7 +124,8 @@ def _open(browser, page: Path) -> None:
 
 def _texts(browser, selector: str) -> list[str]:
     return browser.execute_script(
-        f"return Array.from(document.querySelectorAll({json.dumps(selector)}), e => e.textContent.replace(/\\s+/g, ' ').trim())"
+        f"return Array.from(document.querySelectorAll({json.dumps(selector)}),"
+        " e => e.textContent.replace(/\\s+/g, ' ').trim())"
     )
 
 
@@ -156,7 +158,8 @@ def test_the_domain_page_shows_the_card_s_figures(browser, site: Path) -> None:
     ]
     assert " ".join(figures_shown) in seed  # v1.0.0 18 atoms 22 tags 3 axes
     rows = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#kind-counts tbody tr'), r => [r.cells[0].textContent.trim(), Number(r.cells[1].textContent)])"
+        "return Array.from(document.querySelectorAll('#kind-counts tbody tr'),"
+        " r => [r.cells[0].textContent.trim(), Number(r.cells[1].textContent)])"
     )
     assert dict(rows) == card["kinds"]
     for kind, count in card["kinds"].items():
@@ -164,26 +167,30 @@ def test_the_domain_page_shows_the_card_s_figures(browser, site: Path) -> None:
     assert _texts(browser, "#tag-vocabulary li") == card["tags"]
     assert "".join(card["tags"]) in seed
     axes = browser.execute_script(
-        "return Array.from(document.querySelectorAll('.axis'), s => ({id: s.dataset.axis, heading: s.querySelector('h3').textContent.replace(/\\s+/g, ' ').trim(),"
-        " description: s.querySelector('p').textContent, values: Array.from(s.querySelectorAll('li'), li => li.textContent.trim())}))"
+        "return Array.from(document.querySelectorAll('.axis'), s => ({id: s.dataset.axis,"
+        " heading: s.querySelector('h3').textContent.replace(/\\s+/g, ' ').trim(),"
+        " description: s.querySelector('p').textContent,"
+        " values: Array.from(s.querySelectorAll('li'), li => li.textContent.trim())}))"
     )
     assert [axis["id"] for axis in axes] == [axis["id"] for axis in card["axes"]]
-    for shown, axis in zip(axes, card["axes"]):
+    for shown, axis in zip(axes, card["axes"], strict=True):
         assert shown["heading"] == f"{axis['id']} · {axis['matches']} matches"
         assert shown["heading"] in seed
         assert shown["values"] == axis["values"]
         assert " ".join(shown["description"].split()) == " ".join(axis["description"].split())
     samples = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#sample-atoms .atom-card'), c => ({kind: c.querySelector('.kind').textContent, title: c.querySelector('.atom-title').textContent.trim(),"
-        " excerpt: c.querySelector('.atom-excerpt').textContent, meta: c.querySelector('.atom-meta').textContent.replace(/\\s+/g, ' ').trim()}))"
+        "return Array.from(document.querySelectorAll('#sample-atoms .atom-card'),"
+        " c => ({kind: c.querySelector('.kind').textContent, title: c.querySelector('.atom-title').textContent.trim(),"
+        " excerpt: c.querySelector('.atom-excerpt').textContent,"
+        " meta: c.querySelector('.atom-meta').textContent.replace(/\\s+/g, ' ').trim()}))"
     )
     assert len(samples) == len(card["samples"]) == 12
-    for shown, sample in zip(samples, card["samples"]):
+    for shown, sample in zip(samples, card["samples"], strict=True):
         assert (shown["kind"], shown["title"], shown["excerpt"]) == (sample["kind"], sample["title"], sample["excerpt"])
         assert shown["meta"] == f"{card['name']} ↗ {sample['related']} · q{sample['quality']:.1f}"
         assert (
-            f"{sample['title']}\n\n{sample['excerpt']}\n\n{card['name']} ↗ {sample['related']} · q{sample['quality']:.1f}"
-            in seed
+            f"{sample['title']}\n\n{sample['excerpt']}\n\n"
+            f"{card['name']} ↗ {sample['related']} · q{sample['quality']:.1f}" in seed
         )
     see_all = browser.find_element("id", "see-all")
     assert see_all.text.startswith(f"See all {card['counts']['atoms']} atoms in {card['name']}")
@@ -204,7 +211,8 @@ def test_search_finds_the_saga_from_compensating_transaction(browser, site: Path
     assert "match" in browser.find_element("id", "status").text
     # the domain is listed as having the match; the others are hidden
     visible = browser.execute_script(
-        "return Array.from(document.querySelectorAll('#domain-list .domain-card'), li => [li.dataset.domain, !li.hidden])"
+        "return Array.from(document.querySelectorAll('#domain-list .domain-card'),"
+        " li => [li.dataset.domain, !li.hidden])"
     )
     assert dict(visible)["backend-architecture"] is True and dict(visible)["linked-a"] is False
 
@@ -319,7 +327,8 @@ def test_every_link_resolves(browser, site: Path) -> None:
         if url == start:  # the atoms the script lists are links too
             assert _wait(lambda: browser.execute_script("return document.documentElement.dataset.ready") == "true")
         links = browser.execute_script(
-            "return [].concat(Array.from(document.querySelectorAll('a[href]'), a => a.href), Array.from(document.querySelectorAll('link[href]'), l => l.href),"
+            "return [].concat(Array.from(document.querySelectorAll('a[href]'), a => a.href),"
+            " Array.from(document.querySelectorAll('link[href]'), l => l.href),"
             " Array.from(document.querySelectorAll('script[src]'), s => s.src))"
         )
         for link in links:
@@ -355,11 +364,14 @@ def _no_payload_ran(browser) -> None:
         pass
     state = browser.execute_script(
         "const bad = []; for (const el of document.querySelectorAll('*')) { for (const a of el.attributes) {"
-        " if (/^on/i.test(a.name) || /^(srcdoc|formaction)$/i.test(a.name) || (/^(href|src|action|data)$/i.test(a.name) && /^\\s*(javascript|data|vbscript):/i.test(a.value)))"
+        " if (/^on/i.test(a.name) || /^(srcdoc|formaction)$/i.test(a.name)"
+        " || (/^(href|src|action|data)$/i.test(a.name) && /^\\s*(javascript|data|vbscript):/i.test(a.value)))"
         " bad.push(el.tagName + ' ' + a.name + '=' + a.value); } }"
         " return {pwned: window.__pwned === undefined ? null : String(window.__pwned), bad: bad,"
-        " tags: Array.from(document.querySelectorAll('svg, iframe, img, object, embed, math, style, base, frame'), e => e.tagName),"
-        " scripts: Array.from(document.scripts, s => s.src ? new URL(s.src).pathname.split('/').slice(-2).join('/') : s.type)}"
+        " tags: Array.from(document.querySelectorAll('svg, iframe, img, object, embed, math, style, base, frame'),"
+        " e => e.tagName),"
+        " scripts: Array.from(document.scripts,"
+        " s => s.src ? new URL(s.src).pathname.split('/').slice(-2).join('/') : s.type)}"
     )
     assert state["pwned"] is None, f"a payload ran: {state['pwned']}"
     assert state["bad"] == [] and state["tags"] == []
@@ -390,7 +402,7 @@ def test_a_hostile_bundle_runs_none_of_its_script(browser, site: Path) -> None:
     for element in browser.find_elements("css selector", "main *")[:200]:
         try:
             ActionChains(browser).move_to_element(element).perform()
-        except Exception:  # noqa: BLE001 - elements without a box cannot be hovered
+        except Exception:  # noqa: BLE001, S112 - elements without a box cannot be hovered: skipped
             continue
     _no_payload_ran(browser)
     problems = site / "problems.html"
@@ -400,8 +412,10 @@ def test_a_hostile_bundle_runs_none_of_its_script(browser, site: Path) -> None:
 
 def _outline(browser) -> dict:
     return browser.execute_script(
-        "return {lang: document.documentElement.lang, levels: Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6'), h => Number(h.tagName[1])),"
-        " unlabelled: Array.from(document.querySelectorAll('input, select, textarea'), c => c).filter(c => !(c.labels && c.labels.length) && !c.getAttribute('aria-label')).map(c => c.id),"
+        "return {lang: document.documentElement.lang,"
+        " levels: Array.from(document.querySelectorAll('h1,h2,h3,h4,h5,h6'), h => Number(h.tagName[1])),"
+        " unlabelled: Array.from(document.querySelectorAll('input, select, textarea'), c => c)"
+        ".filter(c => !(c.labels && c.labels.length) && !c.getAttribute('aria-label')).map(c => c.id),"
         " main: document.querySelectorAll('main').length, title: document.title,"
         " overflow: document.documentElement.scrollWidth - window.innerWidth}"
     )
@@ -426,7 +440,7 @@ def test_pages_are_accessible_and_fit_a_phone(browser, site: Path) -> None:
                 assert outline["lang"] == "en" and outline["main"] == 1 and outline["title"], page
                 levels = outline["levels"]
                 assert levels[0] == 1 and levels.count(1) == 1, (page, levels)
-                assert all(after <= before + 1 for before, after in zip(levels, levels[1:])), (page, levels)
+                assert all(after <= before + 1 for before, after in pairwise(levels)), (page, levels)
                 assert outline["unlabelled"] == [], page
                 assert outline["overflow"] <= 1, (
                     f"{page.name} is wider than a {width}px window by {outline['overflow']}px"
@@ -444,7 +458,10 @@ def test_pages_are_accessible_and_fit_a_phone(browser, site: Path) -> None:
 def test_pages_print_without_their_controls(browser, site: Path) -> None:
     _open(browser, site / "index.html")
     assert _wait(lambda: browser.execute_script("return document.documentElement.dataset.ready") == "true")
-    shown = "return ['finder', 'status'].map(id => getComputedStyle(document.getElementById(id)).display).concat([getComputedStyle(document.querySelector('.site-header')).display])"
+    shown = (
+        "return ['finder', 'status'].map(id => getComputedStyle(document.getElementById(id)).display)"
+        ".concat([getComputedStyle(document.querySelector('.site-header')).display])"
+    )
     assert "none" not in browser.execute_script(shown)
     browser.execute_cdp_cmd("Emulation.setEmulatedMedia", {"media": "print"})
     try:
