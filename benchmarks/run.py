@@ -275,8 +275,12 @@ def main(argv: list[str] | None = None) -> int:
     scan = [python, "-c", "import importlib.metadata as m; m.entry_points(group='skillwiki')"]
     run([skillwiki, "list"])  # warm the cache
     discovery = best({"entry_points": scan, "list": [skillwiki, "list"]}, 3 * repeat)  # short runs: more rounds
+    # the floor of any discovery that reads the bundles: import the plugins, parse their YAML
+    floor_scan = [python, os.path.join(HERE, "discovery_floor.py")]
     cold = best(
-        {"entry_points": scan, "list": [skillwiki, "list"]}, repeat, before={"list": [skillwiki, "cache", "clear"]}
+        {"entry_points": scan, "list": [skillwiki, "list"], "floor": floor_scan},
+        repeat,
+        before={"list": [skillwiki, "cache", "clear"]},
     )
     plugins = subprocess.run(
         [python, "-c", "import importlib.metadata as m; print(len(m.entry_points(group='skillwiki')))"],
@@ -299,6 +303,15 @@ def main(argv: list[str] | None = None) -> int:
             f"{ratio:.2f}  ({cold['list']:.3f}s / {cold['entry_points']:.3f}s)",
             "<= 3",
             ratio <= 3,
+        )
+    )
+    rows.append(
+        (
+            "  the floor: import the plugins, parse their YAML, nothing else",
+            f"{cold['floor'] / cold['entry_points']:.2f}  "
+            f"({cold['floor']:.3f}s; cold list {cold['list'] / cold['floor']:.2f}x it)",
+            "",
+            None,
         )
     )
 

@@ -274,7 +274,10 @@ def _words(value: Any) -> tuple[str, ...]:
     """Text items of a list, interned: tags, axis values and ids repeat in every atom,
     and one shared copy of each keeps a 100,000-atom bundle much smaller."""
     if isinstance(value, list):
-        return tuple(sys.intern(item) for item in value if isinstance(item, str))
+        try:
+            return tuple(map(sys.intern, value))  # (in C; a list of text, as nearly always)
+        except TypeError:  # an item that is not text is left out; text of a str subclass is kept as it is
+            return tuple(sys.intern(item) if type(item) is str else item for item in value if isinstance(item, str))
     return ()
 
 
