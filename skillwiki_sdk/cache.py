@@ -26,7 +26,7 @@ import math
 import os
 from typing import Any
 
-__all__ = ["CACHE_DIR_ENV", "FORMAT", "NO_CACHE_ENV", "Cache", "CacheInfo", "digest", "is_plain"]
+__all__ = ["KINDS", "CACHE_DIR_ENV", "FORMAT", "NO_CACHE_ENV", "Cache", "CacheInfo", "digest", "is_plain"]
 
 CACHE_DIR_ENV = "SKILLWIKI_CACHE_DIR"
 NO_CACHE_ENV = "SKILLWIKI_NO_CACHE"
@@ -99,6 +99,11 @@ def disabled() -> bool:
     """Whether ``SKILLWIKI_NO_CACHE`` turns the cache off."""
     value = os.environ.get(NO_CACHE_ENV, "")
     return value.strip().lower() not in ("", "0", "false", "no")
+
+
+KINDS = ("bundles", "match")
+"""The kinds of entries the SDK keeps in a cache folder, each in a sub-folder: the
+checked bundles and the discovery's snapshot; the match index."""
 
 
 class Cache:

@@ -327,9 +327,15 @@ def test_cache_info_and_clear_say_where_and_what(site: Path, tmp_path: Path) -> 
     )
     text = _run(site, cache, "cache", "info").stdout
     assert f"folder:  {cache}" in text and "state:   on" in text
+    # the index that match keeps there is counted, and cleared, too
+    assert _run(site, cache, "match", "healthy linker skew").returncode in (0, 1)
+    assert list((cache / "match").glob("*.json"))
+    matched = json.loads(_run(site, cache, "cache", "info", "--format", "json").stdout)
+    assert matched["entries"] > document["entries"] and matched["bytes"] > document["bytes"]
     cleared = _run(site, cache, "cache", "clear")
-    assert cleared.returncode == 0 and cleared.stdout.startswith(f"removed {document['entries']} entries from {cache}")
+    assert cleared.returncode == 0 and cleared.stdout.startswith(f"removed {matched['entries']} entries from {cache}")
     assert json.loads(_run(site, cache, "cache", "info", "--format", "json").stdout)["entries"] == 0
+    assert not list(cache.rglob("*.json"))
     off = _run(site, None, "cache", "info")
     assert "state:   off (SKILLWIKI_NO_CACHE is set)" in off.stdout
 

@@ -8,7 +8,7 @@ from typing import TYPE_CHECKING
 if TYPE_CHECKING:
     from ..cli import Output
 
-SUMMARY = "show or clear the cache of checked bundles"
+SUMMARY = "show or clear the cache of checked bundles and of the match index"
 
 
 def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -17,7 +17,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         help=SUMMARY,
         description="Discovery keeps what it learnt from each installed bundle in a per-user cache folder "
         "(SKILLWIKI_CACHE_DIR, else the platform's cache folder), keyed by the bundle's files, the SDK and its "
-        "schemas, and the plugins that add checks. 'info' says where it is and what it holds; 'clear' empties it. "
+        "schemas, and the plugins that add checks, and the index 'skillwiki match' reads. 'info' says where it is "
+        "and what it holds; 'clear' empties it. "
         "SKILLWIKI_NO_CACHE=1 turns it off.",
     )
     parser.add_argument("action", choices=("info", "clear"))
@@ -25,15 +26,17 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
-    from ..cache import Cache, default_folder, disabled
+    from ..cache import KINDS, Cache, CacheInfo, default_folder, disabled
 
-    cache = Cache(default_folder())
+    folder = default_folder()
+    caches = [Cache(folder, kind) for kind in KINDS]  # the checked bundles and the match index
     if args.action == "clear":
-        removed = cache.clear()
-        document = {"folder": cache.folder, "removed": removed}
-        text = f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {cache.folder}\n"
+        removed = sum(cache.clear() for cache in caches)
+        document = {"folder": folder, "removed": removed}
+        text = f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {folder}\n"
     else:
-        info = cache.info()
+        parts = [cache.info() for cache in caches]
+        info = CacheInfo(folder, sum(part.entries for part in parts), sum(part.bytes for part in parts))
         document = {**info.to_dict(), "enabled": not disabled()}
         state = "off (SKILLWIKI_NO_CACHE is set)" if disabled() else "on"
         text = f"folder:  {info.folder}\nstate:   {state}\nentries: {info.entries}\nsize:    {_size(info.bytes)}\n"
