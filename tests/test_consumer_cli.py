@@ -371,3 +371,10 @@ def test_a_warm_match_reads_the_index_kept_with_the_snapshot_and_no_atom(tmp_pat
     edited = json.loads(match("zyzzyva").stdout)
     assert [a["ref"] for a in edited["atoms"]] == ["@backend-architecture/saga"]
     assert json.loads(match("zyzzyva").stdout) == edited == json.loads(match("zyzzyva", cache=False).stdout)
+
+
+def test_match_says_what_brought_a_domain_that_no_tag_signals(sw) -> None:
+    done = sw("match", "we keep retrying a flaky payment provider and it takes the whole checkout down")
+    assert done.returncode == 0
+    lines = [line for line in done.stdout.splitlines() if "signals:" in line]
+    assert any("- (no tag; words met in its atoms: " in line for line in lines), done.stdout

@@ -204,7 +204,10 @@ def _text(result: MatchResult, explain: bool, color: bool) -> str:
     lines.append(f"{bold}Domains{reset}")
     name_width = max(len(d.name) for d in result.domains)
     for d in result.domains:
-        signals = ", ".join(d.signals) if d.signals else "-"
+        if d.signals:
+            signals = ", ".join(d.signals)
+        else:  # no tag of its vocabulary met: say what did bring it
+            signals = f"- (no tag; words met in its atoms: {', '.join(d.words)})" if d.words else "-"
         lines.append(f"  {d.name:<{name_width}}  {d.score:7.2f}  signals: {signals}")
         if explain:
             lines.append(
