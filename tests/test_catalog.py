@@ -169,15 +169,25 @@ def test_a_link_to_another_domain_follows_what_is_published(tmp_path: Path) -> N
     assert "domains/domain-a/atoms/one.html" in sitemap and "domain-b" not in sitemap
 
 
+def test_a_source_that_does_not_exist_is_a_usage_error_and_the_catalog_is_kept(tmp_path: Path) -> None:
+    """A mistyped SOURCE must not unpublish what the previous build published."""
+    out = tmp_path / "site"
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    before = {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()}
+    missing = tmp_path / "no-such-bundle"
+    result = run_cli("catalog", str(missing), "--out", str(out))
+    assert result.code == 2 and "no such file or folder" in result.err and str(missing) in result.err
+    assert "nothing was written" in result.err
+    assert {p: p.read_bytes() for p in sorted(out.rglob("*")) if p.is_file()} == before
+
+
 def test_sources_that_do_not_validate_are_listed_on_the_problems_page(tmp_path: Path) -> None:
     out = tmp_path / "site"
-    missing = tmp_path / "no-such-bundle"
-    result = run_cli("catalog", str(EXAMPLE), str(HOSTILE_INVALID), str(missing), "--out", str(out), "--format", "json")
+    result = run_cli("catalog", str(EXAMPLE), str(HOSTILE_INVALID), "--out", str(out), "--format", "json")
     assert result.code == 1
     report = json.loads(result.out)
     assert report["domains"] == ["backend-architecture"]
     reasons = {item["source"]: item for item in report["rejections"]}
-    assert reasons[str(missing)]["reason"] == "no such file or folder"
     invalid = reasons[str(HOSTILE_INVALID)]
     assert {finding["code"] for finding in invalid["findings"]} >= {"SW103", "SW104", "SW203"}
     problems = (out / "problems.html").read_text(encoding="utf-8")

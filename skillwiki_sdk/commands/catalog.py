@@ -82,6 +82,14 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
         raise UsageError(f"--jobs must be 1 or more, got {args.jobs}")
     jobs = args.jobs if args.jobs is not None else min(_cores(), 8)
+    missing = [source for source in args.sources if not os.path.lexists(source)]
+    if missing:  # (a mistyped SOURCE would unpublish what the last build published)
+        from ..errors import UsageError
+
+        raise UsageError(
+            f"no such file or folder: {', '.join(missing)}; nothing was written. "
+            "Name bundles, plugin projects, wheels, sdists or folders of them"
+        )
     result = build_catalog(
         args.sources,
         args.out,
