@@ -818,9 +818,12 @@ def cached_index(domains: Mapping[str, Any], folder: str | None) -> MatchIndex:
     data = cache.get("index", key)
     if data is not None:
         try:
-            return MatchIndex.from_dict(data)
+            kept = MatchIndex.from_dict(data)
         except (ValueError, TypeError, KeyError):
             pass  # damaged: build it again
+        else:
+            if set(kept.domains) == set(_bundles(domains)):
+                return kept  # (an index of other domains under this key is damaged too)
     index = build_index(domains)
     cache.put("index", key, index.to_dict())
     return index

@@ -37,6 +37,7 @@ __all__ = [
     "load",
     "name",
     "registry_data",
+    "sound_listing",
     "store",
     "tree_state",
 ]
@@ -131,7 +132,7 @@ def load(cache: Cache, key: str | None = None) -> dict[str, Any] | None:
     if key is None:
         return None
     data = cache.get(name(), key)
-    if not isinstance(data, dict) or not isinstance(data.get("body"), str):
+    if not isinstance(data, dict) or not isinstance(data.get("body"), str) or not sound_listing(data.get("listing")):
         return None
     try:
         for path, state in data["files"]:
@@ -194,6 +195,69 @@ def store(
         "body": token,
     }
     return token if cache.put(name(), key, data) else None
+
+
+def _is(value: Any, kinds: Any) -> bool:
+    """``isinstance``, but a bool is no number (only ``bool`` takes it)."""
+    kinds = kinds if isinstance(kinds, tuple) else (kinds,)
+    return bool in kinds if isinstance(value, bool) else isinstance(value, kinds)
+
+
+def _fits(value: Any, shape: Mapping[str, Any]) -> bool:
+    """Whether ``value`` is a mapping with each key of ``shape``, of its type(s)."""
+    return isinstance(value, dict) and all(key in value and _is(value[key], kinds) for key, kinds in shape.items())
+
+
+def sound_listing(listing: Any) -> bool:
+    """Whether a listing read from the cache has the shape :meth:`Registry.listing`
+    gives (every field that ``skillwiki list`` and ``match`` read, of its type): a
+    head that parses but was damaged or written by someone else is then not taken."""
+    text, number, maybe_text, maybe_number = str, int, (str, type(None)), (int, type(None))
+    finding = {
+        "code": text,
+        "severity": text,
+        "file": maybe_text,
+        "line": maybe_number,
+        "column": maybe_number,
+        "message": text,
+        "hint": maybe_text,
+    }
+    domain = {
+        "name": text,
+        "title": maybe_text,
+        "version": text,
+        "distribution": text,
+        "entry_point": text,
+        "path": text,
+        "atoms": number,
+        "tags": number,
+        "axes": number,
+        "kinds": dict,
+        "findings": list,
+    }
+    problem = {
+        "distribution": text,
+        "version": text,
+        "entry_point": text,
+        "stage": text,
+        "domain": maybe_text,
+        "reason": text,
+        "action": text,
+        "findings": list,
+    }
+    if not _fits(listing, {"autoload": bool, "domains": list, "problems": list}):
+        return False
+    selected = listing.get("selected")
+    if not (selected is None or (isinstance(selected, list) and all(isinstance(name, str) for name in selected))):
+        return False
+    for items, shape in ((listing["domains"], domain), (listing["problems"], problem)):
+        for item in items:
+            if not _fits(item, shape) or not all(_fits(f, finding) for f in item["findings"]):
+                return False
+    return all(
+        all(isinstance(kind, str) and _is(count, int) for kind, count in entry["kinds"].items())
+        for entry in listing["domains"]
+    )
 
 
 def listing(cache: Cache | None, key: str | None = None) -> dict[str, Any] | None:

@@ -422,3 +422,53 @@ def test_a_warm_list_imports_no_metadata_model_yaml_pluggy_or_plugin(tmp_path: P
     assert warm == cold and "importlib.metadata" in cold_modules
     assert warm_modules & {"importlib.metadata", "skillwiki_sdk.model", "yaml", "pluggy", "dataclasses"} == set()
     assert {"yaml", "skillwiki_sdk.model", "pluggy"} <= cold_modules  # (what the check above would see)
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda listing: listing.clear(),
+        lambda listing: listing["domains"][0].pop("atoms"),
+        lambda listing: listing["domains"][0].update(findings=None),
+        lambda listing: listing["domains"][0].update(name=7),
+        lambda listing: listing["domains"][0].update(atoms=True),
+        lambda listing: listing["domains"][0]["kinds"].update(rule="many"),
+        lambda listing: listing.update(problems={}),
+        lambda listing: listing.update(selected=[1]),
+        lambda listing: listing["domains"][0].update(findings=[{"code": "SW1"}]),
+    ],
+)
+def test_a_snapshot_head_that_parses_but_was_damaged_is_not_taken(tmp_path: Path, damage) -> None:
+    """Valid JSON with the wrong shape (a field gone, of another type) is discovered
+    again: the same output as a cold cache, never an internal error."""
+    from consumer_site import LOAD, write_site
+
+    site = write_site(tmp_path / "site")
+    cache = tmp_path / "cache"
+    work = tmp_path / "work"
+    work.mkdir()
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    environ.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS=LOAD, SKILLWIKI_CACHE_DIR=str(cache))
+
+    def sw(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "skillwiki_sdk", *argv], env=environ, cwd=work, capture_output=True, text=True
+        )
+
+    brief = ("match", "our checkout spans three services and we cannot run one transaction across them")
+    cold_list, cold_match = sw("list"), sw(*brief)
+    for entry in (cache / "bundles").glob("*.json"):
+        document = json.loads(entry.read_text(encoding="utf-8"))
+        if document["name"].startswith("discovery") and not document["name"].endswith(" registry"):
+            damage(document["data"]["listing"])
+            entry.write_text(json.dumps(document), encoding="utf-8")
+    for entry in (cache / "match").glob("*.json"):  # and every match index names no domain
+        document = json.loads(entry.read_text(encoding="utf-8"))
+        document["data"]["domains"] = []
+        entry.write_text(json.dumps(document), encoding="utf-8")
+    again_list, again_match = sw("list"), sw(*brief)
+    assert (
+        (again_list.returncode, again_list.stdout) == (cold_list.returncode, cold_list.stdout) == (0, cold_list.stdout)
+    )
+    assert (again_match.returncode, again_match.stdout) == (cold_match.returncode, cold_match.stdout)
+    assert "internal error" not in again_list.stderr + again_match.stderr

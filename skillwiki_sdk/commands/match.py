@@ -110,7 +110,7 @@ def _index(out: Output, wanted: list[str]) -> MatchIndex:
     kept = _kept(out)
     token = kept.token_of_head() if kept is not None and out.nothing_loaded() else None
     if token is not None and kept is not None and kept.names_all(wanted):
-        index = kept.read(token)
+        index = kept.read(token, kept.names)
         if index is not None:
             return index
     from ._consumers import cache_folder, installed
@@ -124,7 +124,7 @@ def _index(out: Output, wanted: list[str]) -> MatchIndex:
         raise NotFoundError("no domains installed to match against (pip install a skillwiki-<domain> plugin)")
     if kept is None or found.snapshot is None:
         return cached_index(found.domains, cache_folder())
-    index = kept.read(found.snapshot)
+    index = kept.read(found.snapshot, set(found.domains))
     if index is None:
         # (an environment that changed elsewhere has a new snapshot, not new domains:
         # the index kept under their fingerprint is read, not built again)
@@ -171,16 +171,18 @@ class _Kept:
 
         return digest([analysis(), token])
 
-    def read(self, token: str) -> MatchIndex | None:
+    def read(self, token: str, names: set[str]) -> MatchIndex | None:
+        """The index kept under ``token``, if it is sound and of the domains ``names``."""
         from ..match import MatchIndex
 
         data = self.store.get(self.name, self._key(token))
         if data is None:
             return None
         try:
-            return MatchIndex.from_dict(data)
+            index = MatchIndex.from_dict(data)
         except ValueError:
             return None  # damaged: built again
+        return index if set(index.domains) == names else None  # (of other domains: damaged too)
 
     def keep(self, token: str, index: MatchIndex) -> None:
         self.store.put(self.name, self._key(token), index.to_dict())
