@@ -50,10 +50,12 @@ def run(args: argparse.Namespace, out: Output) -> int:
     from ._consumers import axis_options, clean
 
     brief = args.brief
+    cut = False  # whether standard input held more than was read
     if brief == "-":
         import sys
 
         brief = sys.stdin.read(BRIEF_CHARS * 4 + 1)
+        cut = len(brief) > BRIEF_CHARS * 4
     if not brief.strip():
         raise UsageError(
             "the brief is empty; say what you are working on, for example: "
@@ -77,6 +79,10 @@ def run(args: argparse.Namespace, out: Output) -> int:
     for note in result.notes:
         if args.explain and note.startswith("signal words"):
             continue  # said in the explanation
+        if cut and note.startswith("the brief is "):  # (its length is not known: it was not all read)
+            note = (
+                f"the brief is more than {BRIEF_CHARS * 4:,} characters long; only its first {BRIEF_CHARS:,} were read"
+            )
         out.note(f"skillwiki: {clean(note)}")
     if not result.domains:
         if not any("no words" in note for note in result.notes):
