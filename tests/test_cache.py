@@ -472,3 +472,13 @@ def test_a_snapshot_head_that_parses_but_was_damaged_is_not_taken(tmp_path: Path
     )
     assert (again_match.returncode, again_match.stdout) == (cold_match.returncode, cold_match.stdout)
     assert "internal error" not in again_list.stderr + again_match.stderr
+
+
+def test_match_names_the_domains_it_could_not_match_against(site: Path, tmp_path: Path) -> None:
+    listed = json.loads(_run(site, tmp_path / "cache", "list", "--format", "json").stdout)
+    left_out = sorted({p["domain"] or p["distribution"] for p in listed["problems"]})
+    assert left_out
+    for _ in range(2):  # cold, then warm
+        done = _run(site, tmp_path / "cache", "match", "healthy hello link")
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr
+        assert f"not matched against, as their plugins did not load: {', '.join(left_out)}" in done.stderr

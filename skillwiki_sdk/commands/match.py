@@ -62,7 +62,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
             "skillwiki match 'our checkout spans three services'"
         )
     axes = axis_options(args.axis)
-    index = _index(out, args.domain or [])
+    index, left_out = _index(out, args.domain or [])
     try:
         result = match(index, brief, top=args.top, domains=args.domain, axes=axes)
     except QueryError as error:
@@ -84,6 +84,11 @@ def run(args: argparse.Namespace, out: Output) -> int:
                 f"the brief is more than {BRIEF_CHARS * 4:,} characters long; only its first {BRIEF_CHARS:,} were read"
             )
         out.note(f"skillwiki: {clean(note)}")
+    if left_out:
+        out.note(
+            f"skillwiki: not matched against, as their plugins did not load: {clean(', '.join(left_out))} "
+            "('skillwiki list' says why)"
+        )
     if not result.domains:
         if not any("no words" in note for note in result.notes):
             out.note(
@@ -101,7 +106,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
-def _index(out: Output, wanted: list[str]) -> MatchIndex:
+def _index(out: Output, wanted: list[str]) -> tuple[MatchIndex, list[str]]:
     """The match index of the installed domains.
 
     Kept in the cache under the token of the discovery's snapshot (see
@@ -118,7 +123,7 @@ def _index(out: Output, wanted: list[str]) -> MatchIndex:
     if token is not None and kept is not None and kept.names_all(wanted):
         index = kept.read(token, kept.names)
         if index is not None:
-            return index
+            return index, kept.left_out
     from ._consumers import cache_folder, installed
 
     found = out.registry()
@@ -128,15 +133,16 @@ def _index(out: Output, wanted: list[str]) -> MatchIndex:
         from ..errors import NotFoundError
 
         raise NotFoundError("no domains installed to match against (pip install a skillwiki-<domain> plugin)")
+    left_out = sorted({problem.domain or problem.distribution for problem in found.problems})
     if kept is None or found.snapshot is None:
-        return cached_index(found.domains, cache_folder())
+        return cached_index(found.domains, cache_folder()), left_out
     index = kept.read(found.snapshot, set(found.domains))
     if index is None:
         # (an environment that changed elsewhere has a new snapshot, not new domains:
         # the index kept under their fingerprint is read, not built again)
         index = cached_index(found.domains, cache_folder())
         kept.keep(found.snapshot, index)
-    return index
+    return index, left_out
 
 
 class _Kept:
@@ -150,6 +156,7 @@ class _Kept:
         self.store = Cache(cache.folder, kind="match")
         self.name = "index " + name()
         self.names: set[str] = set()
+        self.left_out: list[str] = []  # the domains (or distributions) discovery left out
 
     def token_of_head(self) -> str | None:
         """The token of the snapshot's head while it holds (and the domains it lists)."""
@@ -157,13 +164,11 @@ class _Kept:
 
         key = self.cache.memo["environment"] = environment_key()  # once: discovery uses it too
         head = load(self.cache, key)
-        listing = head.get("listing") if head is not None else None
-        domains = listing.get("domains") if isinstance(listing, dict) else None
-        if head is None or not isinstance(domains, list):
+        if head is None:
             return None
-        self.names = {
-            entry["name"] for entry in domains if isinstance(entry, dict) and isinstance(entry.get("name"), str)
-        }
+        listing = head["listing"]  # of the shape Registry.listing() gives: load() checked it (sound_listing)
+        self.names = {entry["name"] for entry in listing["domains"]}
+        self.left_out = sorted({problem["domain"] or problem["distribution"] for problem in listing["problems"]})
         return cast("str", head["body"])  # load() checked that it is text
 
     def names_all(self, wanted: list[str]) -> bool:
