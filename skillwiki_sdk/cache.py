@@ -185,6 +185,22 @@ class Cache:
         except OSError:
             return []
 
+    def problem(self) -> str | None:
+        """Why this cache cannot keep or give entries (its folder is a file, or cannot
+        be listed or written), or ``None``. Never an error: discovery then works
+        without the cache."""
+        for path in (self.folder, self._where):
+            if os.path.lexists(path) and not os.path.isdir(path):
+                return f"{path} is not a folder"
+        where = self._where if os.path.isdir(self._where) else self.folder
+        if not os.path.isdir(where):
+            return None  # (made when the first entry is kept)
+        if not os.access(where, os.R_OK | os.X_OK):
+            return f"{where} cannot be read (permission denied)"
+        if not os.access(where, os.W_OK | os.X_OK):
+            return f"{where} cannot be written (permission denied)"
+        return None
+
     def info(self) -> CacheInfo:
         """How many entries there are, and their size."""
         entries = self._entries()

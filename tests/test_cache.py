@@ -482,3 +482,34 @@ def test_match_names_the_domains_it_could_not_match_against(site: Path, tmp_path
         done = _run(site, tmp_path / "cache", "match", "healthy hello link")
         assert done.returncode in (0, 1) and "Traceback" not in done.stderr
         assert f"not matched against, as their plugins did not load: {', '.join(left_out)}" in done.stderr
+
+
+def test_cache_info_says_when_the_cache_folder_is_unusable(site: Path, tmp_path: Path) -> None:
+    folder = tmp_path / "a-file"
+    folder.write_text("not a folder", encoding="utf-8")
+    info = _run(site, folder, "cache", "info")
+    assert info.returncode == 0
+    assert f"state:   on, but unusable: {folder} is not a folder (discovery works without it)" in info.stdout
+    document = json.loads(_run(site, folder, "cache", "info", "--format", "json").stdout)
+    assert document["problems"] == [f"{folder} is not a folder"] and document["entries"] == 0
+    assert _run(site, folder, "list").returncode == 0 and folder.read_text(encoding="utf-8") == "not a folder"
+
+
+def test_cache_clear_says_what_it_could_not_remove(
+    plugin_site: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from conftest import run_cli
+
+    monkeypatch.setenv("SKILLWIKI_CACHE_DIR", str(tmp_path / "cache"))
+    Registry.discover(cache=Cache(str(tmp_path / "cache")))
+    kept = len(list((tmp_path / "cache").rglob("*.json")))
+    assert kept >= 3
+
+    def refuse(path: object, *args: object, **kwargs: object) -> None:
+        raise PermissionError(13, "Permission denied", str(path))
+
+    monkeypatch.setattr(os, "unlink", refuse)  # as a folder the user may not write behaves
+    result = run_cli("cache", "clear")
+    assert result.code == 1 and result.out.startswith("removed 0 entries")
+    assert f"skillwiki: {kept} entries are left in {tmp_path / 'cache'}" in result.err
+    assert len(list((tmp_path / "cache").rglob("*.json"))) == kept

@@ -30,15 +30,24 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
     folder = default_folder()
     caches = [Cache(folder, kind) for kind in KINDS]  # the checked bundles and the match index
+    problems = list(dict.fromkeys(problem for cache in caches if (problem := cache.problem()) is not None))
+    status = 0
     if args.action == "clear":
         removed = sum(cache.clear() for cache in caches)
-        document = {"folder": folder, "removed": removed}
+        left = sum(cache.info().entries for cache in caches)
+        document = {"folder": folder, "removed": removed, "left": left, "problems": problems}
         text = f"removed {removed} entr{'y' if removed == 1 else 'ies'} from {folder}\n"
+        if left:
+            status = 1
+            reason = "; ".join(problems) or "they could not be removed"
+            out.note(f"skillwiki: {left} entr{'y is' if left == 1 else 'ies are'} left in {folder}: {reason}")
     else:
         parts = [cache.info() for cache in caches]
         info = CacheInfo(folder, sum(part.entries for part in parts), sum(part.bytes for part in parts))
-        document = {**info.to_dict(), "enabled": not disabled()}
+        document = {**info.to_dict(), "enabled": not disabled(), "problems": problems}
         state = "off (SKILLWIKI_NO_CACHE is set)" if disabled() else "on"
+        if problems:
+            state += f", but unusable: {'; '.join(problems)} (discovery works without it)"
         text = f"folder:  {info.folder}\nstate:   {state}\nentries: {info.entries}\nsize:    {_size(info.bytes)}\n"
     if args.format == "json":
         import json
@@ -46,7 +55,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
         out.write(json.dumps(document, indent=2, ensure_ascii=False) + "\n")
     else:
         out.write(text)
-    return 0
+    return status
 
 
 def _size(count: int) -> str:
