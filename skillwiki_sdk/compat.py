@@ -267,25 +267,14 @@ def parse_ignores(values: Iterable[Any], where: str) -> tuple[tuple[str, str], .
 def load_compat_settings(path: str | os.PathLike[str]) -> CompatSettings:
     """``[tool.skillwiki.compat]`` of the project holding ``path`` (defaults when
     there is none); a wrong key or value is a :class:`UsageError`."""
-    from .config import find_pyproject, load_toml
+    from .config import find_pyproject, settings_table
 
     pyproject = find_pyproject(path)
     if pyproject is None:
         return CompatSettings()
-    tool = load_toml(pyproject).get("tool", {})
-    table = (
-        tool.get("skillwiki", {}).get("compat")
-        if isinstance(tool, dict) and isinstance(tool.get("skillwiki"), dict)
-        else None
-    )
+    table, where = settings_table(pyproject, COMPAT_KEYS, "compat")
     if table is None:
         return CompatSettings(source=pyproject)
-    where = f"{os.path.relpath(pyproject)}: [tool.skillwiki.compat]"
-    if not isinstance(table, dict):
-        raise UsageError(f"{where} must be a table")
-    unknown = sorted(key for key in table if key not in COMPAT_KEYS)
-    if unknown:
-        raise UsageError(f"{where}: unknown key {unknown[0]!r} (known keys: {', '.join(COMPAT_KEYS)})")
     ignore = table.get("ignore", [])
     if not isinstance(ignore, list):
         raise UsageError(f'{where}: ignore must be a list of "CODE:subject" entries')

@@ -43,6 +43,7 @@ __all__ = [
     "merge_settings",
     "normalize_code",
     "parse_codes",
+    "settings_table",
 ]
 
 # The keys [tool.skillwiki] may hold; another key is a typo and a usage error.
@@ -193,6 +194,31 @@ def load_toml(path: str) -> dict[str, Any]:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
 
 
+def settings_table(
+    pyproject: str, keys: Sequence[str], section: str | None = None
+) -> tuple[dict[str, Any] | None, str]:
+    """``[tool.skillwiki]`` of ``pyproject`` (or ``[tool.skillwiki.SECTION]``) and how
+    findings name it: ``None`` when there is none (a ``tool`` or ``tool.skillwiki``
+    that is not a table holds none of a section); :class:`ConfigError` when it is not
+    a table or has a key outside ``keys``."""
+    data = load_toml(pyproject)
+    tool = data.get("tool")
+    table = tool.get("skillwiki") if isinstance(tool, dict) else None
+    name = "[tool.skillwiki]"
+    if section is not None:
+        table = table.get(section) if isinstance(table, dict) else None
+        name = f"[tool.skillwiki.{section}]"
+    where = f"{os.path.relpath(pyproject)}: {name}"
+    if table is None:
+        return None, where
+    if not isinstance(table, dict):
+        raise ConfigError(f"{where} must be a table")
+    unknown = sorted(key for key in table if key not in keys)
+    if unknown:
+        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known keys: {', '.join(keys)})")
+    return table, where
+
+
 def load_settings(path: str | os.PathLike[str], known: Iterable[Any]) -> Settings:
     """The ``[tool.skillwiki]`` settings of the project holding ``path``.
 
@@ -202,15 +228,9 @@ def load_settings(path: str | os.PathLike[str], known: Iterable[Any]) -> Setting
     pyproject = find_pyproject(path)
     if pyproject is None:
         return Settings()
-    table = load_toml(pyproject).get("tool", {}).get("skillwiki")
+    table, where = settings_table(pyproject, CONFIG_KEYS)
     if table is None:
         return Settings(source=pyproject)
-    where = f"{os.path.relpath(pyproject)}: [tool.skillwiki]"
-    if not isinstance(table, dict):
-        raise ConfigError(f"{where} must be a table")
-    unknown = sorted(key for key in table if key not in CONFIG_KEYS)
-    if unknown:
-        raise ConfigError(f"{where}: unknown key {unknown[0]!r} (known keys: {', '.join(CONFIG_KEYS)})")
     known = tuple(known)
     strict = table.get("strict", False)
     if not isinstance(strict, bool):

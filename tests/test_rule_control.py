@@ -184,6 +184,22 @@ def test_pyproject_that_is_not_toml_is_a_usage_error(project: Path, cli) -> None
     assert result.code == 2 and "pyproject.toml: not valid TOML" in result.err
 
 
+@pytest.mark.parametrize("text", ["tool = 5\n", "[tool]\nskillwiki = 3\n", "[tool]\nskillwiki = [1]\n"])
+def test_a_tool_or_skillwiki_key_that_is_not_a_table(project: Path, cli, text: str) -> None:
+    """``tool = 5`` holds no [tool.skillwiki] (it was an internal error); ``skillwiki = 3``
+    is a table of the wrong type, for validate and compat alike."""
+    (project / "pyproject.toml").write_text(text)
+    result = cli("validate", "bundle")
+    assert "internal error" not in result.err
+    if text.startswith("tool"):
+        assert found(cli) == (1, ALL)
+    else:
+        assert result.code == 2 and "pyproject.toml: [tool.skillwiki] must be a table" in result.err
+    from skillwiki_sdk.compat import load_compat_settings
+
+    assert load_compat_settings(project / "bundle").against is None  # no [tool.skillwiki.compat] in any
+
+
 def test_a_pyproject_without_the_table_changes_nothing(project: Path, cli) -> None:
     pyproject(project, "[tool.other]\nselect = 1\n")
     assert found(cli) == (1, ALL)
