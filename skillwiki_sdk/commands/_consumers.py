@@ -16,8 +16,9 @@ def clean(text: str) -> str:
     return _CONTROL.sub("", text)
 
 
-def installed(registry: Any, name: str) -> Any:
-    """The installed domain ``name``, or :class:`NotFoundError` saying why not."""
+def installed(registry: Any, name: str, missing: str = "no installed domain named") -> Any:
+    """The installed domain ``name``, or :class:`NotFoundError` saying why not
+    (``missing`` begins the message for a name no plugin claims)."""
     from ..errors import NotFoundError
 
     entry = registry.get(name)
@@ -34,8 +35,7 @@ def installed(registry: Any, name: str) -> Any:
     known = ", ".join(sorted(registry.domains)) or "none installed"
     hint = closest(name, registry.domains) if registry.domains else ""
     raise NotFoundError(
-        f"no installed domain named '{clean(name)}' (installed: {known})"
-        + (f"; {hint}" if hint.startswith("did") else "")
+        f"{missing} '{clean(name)}' (installed: {known})" + (f"; {hint}" if hint.startswith("did") else "")
     )
 
 

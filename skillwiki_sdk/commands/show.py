@@ -79,16 +79,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
 def _installed(name: str, registry: Registry) -> tuple[Bundle, list[Finding]]:
     """The bundle of the installed domain ``name`` and its findings, from the registry
     (which checked it as ``validate`` does)."""
-    from ..errors import NotFoundError
+    from ._consumers import installed
 
-    entry = registry.get(name)
-    if entry is None:
-        for problem in registry.problems:
-            if problem.domain == name:
-                raise NotFoundError(
-                    f"domain '{name}' of {problem.distribution} {problem.version} is installed but was left out "
-                    f"({problem.stage}: {problem.reason}); {problem.action}"
-                )
-        known = ", ".join(sorted(registry.domains)) or "none installed"
-        raise NotFoundError(f"no such path, and no installed domain named '{name}' (installed: {known})")
+    entry = installed(registry, name, missing="no such path, and no installed domain named")
     return entry.bundle, entry.findings
