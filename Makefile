@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 EXAMPLE := examples/backend-architecture
 
-.PHONY: demo test test-fast bench fuzz clean lint lint-report coverage test-all
+.PHONY: demo test test-fast bench fuzz clean lint lint-report coverage test-all fast-checks
 
 $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
@@ -34,6 +34,10 @@ demo: $(STAMP)
 
 test: $(STAMP)
 	$(BIN)/python -m pytest -q
+
+# after a schema changed: the schema checks made ahead of time (skillwiki_sdk/_fast_*.py)
+fast-checks: $(STAMP)
+	$(BIN)/python scripts/generate_fast_checks.py
 
 test-fast: $(STAMP)
 	$(BIN)/python -m pytest -q -m 'not slow'

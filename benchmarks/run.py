@@ -325,7 +325,8 @@ def main(argv: list[str] | None = None) -> int:
     warm_discover, first_discover = inprocess(python, "discover")
     plain, ours = inprocess(python, "register")
     general, direct = inprocess(args.python, "yaml", main_bundle)
-    (compile_seconds,) = inprocess(python, "compile")
+    (compile_seconds,) = inprocess(python, "compile", "compile")
+    (generated_seconds,) = inprocess(python, "compile", "generated")
     rows += [
         (
             f"Registry.discover() in-process, warm ({plugins} plugins)",
@@ -346,8 +347,8 @@ def main(argv: list[str] | None = None) -> int:
             None,
         ),
         (
-            "schema checks compiled at first use (fastjsonschema)",
-            f"{float(compile_seconds) * 1000:.0f} ms a process",
+            "schema checks made ahead of time / compiled at first use",
+            f"{float(generated_seconds) * 1000:.1f} ms / {float(compile_seconds) * 1000:.1f} ms a process",
             "",
             None,
         ),

@@ -16,7 +16,16 @@ from . import rules
 from .model import Finding, Path, Rule, Source
 from .schema_files import SCHEMA_NAMES, schema_digest, schema_text
 
-__all__ = ["SCHEMA_NAMES", "load_schema", "schema_digest", "schema_findings", "schema_text", "validator"]
+__all__ = [
+    "SCHEMA_NAMES",
+    "generated_check_source",
+    "load_schema",
+    "prepare",
+    "schema_digest",
+    "schema_findings",
+    "schema_text",
+    "validator",
+]
 
 
 _SLUG_WORDS = "a slug: lowercase letters and digits, words joined by single hyphens (like api-gateway)"
@@ -132,6 +141,11 @@ def _fast_compatible(schema: Any) -> bool:
     return True
 
 
+# What the fast check is made with: a yes or no is all that is asked of it, and it
+# must leave the author's data as it is (no defaults filled in).
+_FAST_OPTIONS = {"use_default": False, "detailed_exceptions": False}
+
+
 @functools.cache
 def _fast_check(name: str) -> Any:
     """A compiled ``data -> bool`` that is true only for documents valid under schema
@@ -140,16 +154,22 @@ def _fast_check(name: str) -> Any:
     It is a shortcut, never the judge: when it says no (or fails), the document goes
     through :func:`validator`, which finds the problems and words them. It says no
     more often than jsonschema (it reads ``$`` as end of text), never less often.
+
+    The check is the module ``_fast_<name>`` that ``scripts/generate_fast_checks.py``
+    made ahead of time while it was made from the very schema loaded here; else
+    fastjsonschema compiles it now (about 10 ms a schema).
     """
     schema = load_schema(name)
     if not _fast_compatible(schema):
         return None
-    try:
-        import fastjsonschema
+    compiled = _generated_check(name)
+    if compiled is None:
+        try:
+            import fastjsonschema
 
-        compiled = fastjsonschema.compile(_as_draft_07(schema))
-    except Exception:  # noqa: BLE001 - missing, or a schema it cannot compile: jsonschema alone judges
-        return None
+            compiled = _compile(fastjsonschema.compile, _as_draft_07(schema))
+        except Exception:  # noqa: BLE001 - missing, or a schema it cannot compile: jsonschema alone judges
+            return None
 
     def check(data: Any) -> bool:
         try:
@@ -159,6 +179,59 @@ def _fast_check(name: str) -> Any:
         return True
 
     return check
+
+
+def prepare(name: str) -> None:
+    """Make the checks of schema ``name`` now rather than at their first use."""
+    _fast_check(name)
+
+
+def _compile(function: Any, definition: dict[str, Any]) -> Any:
+    try:
+        return function(definition, **_FAST_OPTIONS)
+    except TypeError:  # a fastjsonschema older than detailed_exceptions (2.19)
+        return function(definition, use_default=False)
+
+
+def _sha256(text: str) -> str:
+    import hashlib
+
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def _generated_check(name: str) -> Any:
+    """The check of the module generated for schema ``name``, or ``None`` when there
+    is none, it was made from another schema, or it cannot be imported (it imports
+    fastjsonschema's exceptions)."""
+    import importlib
+
+    try:
+        module = importlib.import_module(f"{__package__}._fast_{name}")
+    except Exception:  # noqa: BLE001 - missing, or a fastjsonschema without what it imports: compile instead
+        return None
+    if getattr(module, "SCHEMA_SHA256", None) != _sha256(schema_text(name)):
+        return None
+    return getattr(module, "check", None)
+
+
+def generated_check_source(name: str, text: str) -> str | None:
+    """The source of module ``_fast_<name>`` for the schema of ``text``: fastjsonschema's
+    ``compile_to_code`` of it, unedited, between a line naming the schema's SHA-256 and
+    one naming the check; ``None`` for a schema beyond the fast check's keywords."""
+    import json
+
+    import fastjsonschema
+
+    schema = json.loads(text)
+    if not _fast_compatible(schema):
+        return None
+    definition = _as_draft_07(schema)
+    function = _compile(fastjsonschema.compile, definition)
+    code = _compile(fastjsonschema.compile_to_code, definition)
+    return (
+        f'"""The fast check of schema {name!r}: made by scripts/generate_fast_checks.py, do not edit."""\n'
+        f'SCHEMA_SHA256 = "{_sha256(text)}"\n{code}\n\ncheck = {function.__name__}\n'
+    )
 
 
 def _as_draft_07(schema: dict[str, Any]) -> dict[str, Any]:
