@@ -12,7 +12,6 @@ from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any
 
 from . import rules
-from .archives import is_archive, unpacked
 from .links import external_findings, external_links
 from .loading import (
     LIMITS,
@@ -225,6 +224,8 @@ def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, map
     atoms: list[Atom] = []
     unloaded: set[str] = set()
     mapper = map if map is not None else builtins.map
+    if files and map is not None:
+        _ready_for_workers()
     loaded = mapper(load_atom, [f[0] for f in files], [f[1] for f in files], [f[2] for f in files]) if files else ()
     for (_, _, stem), (atom, atom_findings) in zip(files, loaded, strict=True):
         findings.extend(atom_findings)
@@ -275,7 +276,17 @@ def load_atoms(
     if not files:
         return []
     mapper = map if map is not None else builtins.map
+    if map is not None:
+        _ready_for_workers()
     return list(mapper(loader or load_atom, *zip(*files, strict=True)))
+
+
+def _ready_for_workers() -> None:
+    """Make the atom schema's check now, before ``map`` hands the files out: workers
+    forked from this process then have it, instead of each making its own."""
+    from .schema import prepare
+
+    prepare("atom")
 
 
 def validate_bundle(bundle: Bundle, manager: Any = None, *, checks: Sequence[Any] | None = None) -> list[Finding]:
@@ -342,6 +353,7 @@ def validate(
     archive's are removed when this returns): to read what the model does not hold,
     such as the atoms' bodies.
     """
+    from .archives import is_archive, unpacked  # (not imported by a discovery, which reads folders)
     from .plugins import make_plugin_manager
 
     target = os.fspath(path)
