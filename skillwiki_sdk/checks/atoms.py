@@ -62,6 +62,15 @@ def atom_vocabulary(bundle: Bundle) -> Iterator[Finding]:
     declared = domain.axes
     axes = {axis_id: set(axis.values) for axis_id, axis in declared.items()} if declared is not None else None
     for atom in bundle.atoms:
+        sound = (atom.kind is None or atom.kind in kinds) and (tags is None or tags.issuperset(atom.tags))
+        if sound and axes is not None:
+            for axis_id, values in atom.axes.items():
+                allowed = axes.get(axis_id)
+                if allowed is None or not allowed.issuperset(values):
+                    sound = False
+                    break
+        if sound:
+            continue  # (nearly every atom: one test of each of its sets, not one of each word)
         if atom.kind is not None and atom.kind not in kinds:
             yield rules.UNKNOWN_KIND.finding(
                 f"kind '{atom.kind}' is not one of the domain's kinds: {', '.join(domain.kinds)}",
