@@ -152,8 +152,6 @@ class Cache:
     def put(self, name: str, key: str, data: Any) -> bool:
         """Keep ``data`` (plain JSON values) for ``name`` under ``key``; whether it
         was written. Never raises for a folder that cannot be written."""
-        import tempfile
-
         try:
             text = json.dumps(
                 {_MAGIC: FORMAT, "name": name, "key": key, "data": data}, ensure_ascii=False, separators=(",", ":")
@@ -163,7 +161,11 @@ class Cache:
         temp = None
         try:
             os.makedirs(self._where, exist_ok=True)
-            handle, temp = tempfile.mkstemp(prefix=_TEMP_PREFIX, suffix=_SUFFIX, dir=self._where)
+            # a name no other writer picks, created only if it does not exist, readable
+            # by this user only: what tempfile.mkstemp does, without importing it (6 ms)
+            chosen = os.path.join(self._where, f"{_TEMP_PREFIX}{os.urandom(8).hex()}{_SUFFIX}")
+            handle = os.open(chosen, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_BINARY", 0), 0o600)
+            temp = chosen  # (ours to remove from now on)
             with open(handle, "w", encoding="utf-8", errors="surrogatepass") as out:
                 out.write(text)
             os.replace(temp, self._path(name))
