@@ -74,6 +74,37 @@ class Output:
             self._plugins = installed_plugins(guard=self.guard)
         return self._plugins
 
+    def check_manager(self) -> Any:
+        """A plugin manager with the checks a validation runs: the built-in ones and
+        those of the installed plugins. While the cache tells that no plugin of this
+        environment adds any (:func:`skillwiki_sdk.snapshot.adds_no_checks`), none is
+        imported: the same checks run. Else the plugins are loaded, and whether they
+        add checks is kept for the next command."""
+        from .plugins import make_plugin_manager
+
+        cache = self.cache()
+        key = None
+        if cache is not None:
+            from .snapshot import adds_no_checks, environment_key
+
+            key = cache.memo.get("environment") or environment_key()
+            cache.memo["environment"] = key  # once for this command: a discovery uses it too
+            if self._plugins is None and adds_no_checks(cache, key):
+                return make_plugin_manager(installed=False)
+        installed = self.plugins()
+        manager = make_plugin_manager(installed=installed)
+        if cache is not None and not installed.problems:  # (a failed import may not last)
+            from .snapshot import keep_checks, plugin_files
+
+            adding = {impl.plugin for impl in manager.hook.skillwiki_checks.get_hookimpls()}
+            keep_checks(
+                cache,
+                plugin_files(plugin.value for plugin in installed.plugins),
+                sorted({plugin.distribution for plugin in installed.plugins if plugin.plugin in adding}),
+                key,
+            )
+        return manager
+
     def nothing_loaded(self) -> bool:
         """Whether no plugin was loaded for this command yet (a registry may then be
         answered from the snapshot of the last discovery)."""

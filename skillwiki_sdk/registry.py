@@ -668,7 +668,7 @@ class _Snapshot:
         return registry
 
     def store(self, registry: Registry, discovery: _Discovery) -> None:
-        from .snapshot import store
+        from .snapshot import plugin_files, store
 
         if any(problem.stage in ("import", "hook") for problem in registry.problems):
             return
@@ -679,26 +679,11 @@ class _Snapshot:
             self.cache,
             self.key(),
             [p for p in on_disk if p is not None],
-            _plugin_files(registry.plugins.plugins),
+            plugin_files(plugin.value for plugin in registry.plugins.plugins),
             _registry_to_data(registry, discovery.kept),
             registry.listing(),
             seen=discovery.trees,
         )
-
-
-def _plugin_files(plugins: list[LoadedPlugin]) -> list[str]:
-    """The source files of the plugins' modules and of their packages' modules that
-    are imported now."""
-    import sys
-
-    tops = {plugin.value.split(":")[0].split(".")[0] for plugin in plugins}
-    files = set()
-    for name, module in list(sys.modules.items()):
-        if name.split(".")[0] in tops:
-            path = getattr(module, "__file__", None)
-            if isinstance(path, str):
-                files.add(path)
-    return sorted(files)
 
 
 def _problem_data(problem: Problem) -> list[Any]:

@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import os
 import sys
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
 from . import __version__
@@ -30,12 +30,15 @@ from .cache import Cache, digest
 from .environment import DISABLE_AUTOLOAD_ENV, LOAD_PLUGINS_ENV
 
 __all__ = [
+    "adds_no_checks",
     "environment_key",
     "file_state",
+    "keep_checks",
     "key_of",
     "listing",
     "load",
     "name",
+    "plugin_files",
     "registry_data",
     "sound_listing",
     "store",
@@ -195,6 +198,47 @@ def store(
         "body": token,
     }
     return token if cache.put(name(), key, data) else None
+
+
+def plugin_files(values: Iterable[str]) -> list[str]:
+    """The source files, imported now, of the modules and packages that the entry
+    point ``values`` (``module:attribute``) name: what an editable install of a
+    plugin changes in place."""
+    tops = {value.split(":")[0].split(".")[0] for value in values}
+    files = set()
+    for module_name, module in list(sys.modules.items()):
+        if module_name.split(".")[0] in tops:
+            path = getattr(module, "__file__", None)
+            if isinstance(path, str):
+                files.add(path)
+    return sorted(files)
+
+
+def _checks_name() -> str:
+    return name() + " checks"
+
+
+def keep_checks(cache: Cache, files: list[str], adding: list[str], key: str | None = None) -> None:
+    """Keep which installed plugins add checks (their distributions, ``adding``),
+    as a command that loaded every plugin of this environment found, beside the
+    files of the plugins' modules (:func:`plugin_files`)."""
+    key = key if key is not None else key_of(cache)
+    if key is not None:
+        cache.put(_checks_name(), key, {"files": [[path, file_state(path)] for path in files], "adding": adding})
+
+
+def adds_no_checks(cache: Cache, key: str | None = None) -> bool:
+    """Whether no installed plugin adds checks, as :func:`keep_checks` kept it for
+    this very environment, with every file of the plugins' modules as it was then:
+    a validation then runs the same checks without importing any plugin."""
+    key = key if key is not None else key_of(cache)
+    data = cache.get(_checks_name(), key) if key is not None else None
+    if not isinstance(data, dict) or data.get("adding") != [] or not isinstance(data.get("files"), list):
+        return False
+    try:
+        return all(file_state(path) == state for path, state in data["files"])
+    except (TypeError, ValueError):
+        return False
 
 
 def _is(value: Any, kinds: Any) -> bool:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 
 import pytest
-from plugin_factory import write_bundle, write_distribution
+from plugin_factory import HOOK, write_bundle, write_distribution
 from test_registry import _site
 
 from skillwiki_sdk import Registry
@@ -513,3 +513,80 @@ def test_cache_clear_says_what_it_could_not_remove(
     assert result.code == 1 and result.out.startswith("removed 0 entries")
     assert f"skillwiki: {kept} entries are left in {tmp_path / 'cache'}" in result.err
     assert len(list((tmp_path / "cache").rglob("*.json"))) == kept
+
+
+# --- which installed plugins add checks --------------------------------------------
+
+_ADDS_A_CHECK = """\
+from importlib.resources import files
+
+from skillwiki_sdk import Rule, check, hookimpl
+
+SHORT = Rule("ACME101", "warning", "short-summary", "A summary shorter than 500 characters")
+
+
+@check(SHORT)
+def short_summaries(bundle):
+    for atom in bundle.atoms:
+        yield SHORT.finding("summary is short", file=atom.source, path=("summary",))
+
+
+@hookimpl
+def skillwiki_domains():
+    return [files(__name__) / "bundle"]
+
+
+@hookimpl
+def skillwiki_checks():
+    return [short_summaries]
+"""
+
+
+def test_validate_imports_no_plugin_while_the_cache_tells_that_none_adds_checks(tmp_path: Path) -> None:
+    """The first validate loads the plugins and keeps whether any adds checks; the next
+    imports none of them (nor importlib.metadata) and says the same; a plugin edited in
+    place to add a check has its check run at once."""
+    marker = tmp_path / "imported"
+    count = "import os\nwith open(os.environ['CK_MARKER'], 'a') as out:\n    out.write('.')\n"
+    site = tmp_path / "site"
+    package = write_distribution(site, "skillwiki-ck-plain", "1.0.0", "ck_plain", code=count + HOOK)
+    write_bundle(package / "bundle", "ck-plain")
+    project = write_bundle(tmp_path / "project" / "bundle", "ck-project", atoms={"one": {}, "two": {}})
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    environ.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS="skillwiki-ck-plain", CK_MARKER=str(marker))
+    work = tmp_path / "work"  # a folder of its own: sys.path[0] of `python -m`
+    work.mkdir()
+
+    def validate(cache: bool) -> tuple[str, int, set[str]]:
+        before = marker.read_text() if marker.exists() else ""
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "skillwiki_sdk", "validate", "--format", "json", str(project)],
+            env={**environ, "SKILLWIKI_CACHE_DIR": str(tmp_path / "cache")}
+            if cache
+            else {**environ, "SKILLWIKI_NO_CACHE": "1"},
+            cwd=work,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode in (0, 1) and "Traceback" not in done.stderr, done.stderr
+        lines = done.stderr.splitlines()
+        imported = len(marker.read_text()) - len(before) if marker.exists() else 0
+        return done.stdout, imported, {line.split("|")[-1].strip() for line in lines if line.startswith("import time:")}
+
+    off, off_imports, _ = validate(cache=False)
+    cold, cold_imports, cold_modules = validate(cache=True)
+    warm, warm_imports, warm_modules = validate(cache=True)
+    assert off == cold == warm
+    assert (off_imports, cold_imports, warm_imports) == (1, 1, 0)
+    assert "importlib.metadata" in cold_modules and "importlib.metadata" not in warm_modules
+    # an editable install: the module changes in place, nothing in the site folder does
+    site_time = site.stat().st_mtime_ns
+    (package / "__init__.py").write_text(count + _ADDS_A_CHECK, encoding="utf-8")
+    os.utime(site, ns=(site_time, site_time))
+    edited, edited_imports, _ = validate(cache=True)
+    assert edited_imports == 1
+    assert [f["code"] for f in json.loads(edited)["results"][0]["findings"]] == ["ACME101", "ACME101"]
+    again, again_imports, _ = validate(cache=True)
+    assert (again, again_imports) == (edited, 1)  # a plugin that adds checks is loaded every time
+    assert validate(cache=False)[0] == edited

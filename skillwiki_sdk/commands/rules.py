@@ -162,9 +162,9 @@ def nearest_code(code: str, codes: list[str]) -> str | None:
 
 def run(args: argparse.Namespace, out: Output) -> int:
     from ..errors import UsageError
-    from ..plugins import make_plugin_manager, rules_of
+    from ..plugins import rules_of
 
-    found = rules_of(make_plugin_manager(installed=out.plugins()))
+    found = rules_of(out.check_manager())
     if args.code is not None:
         from ..explain import explanation
 

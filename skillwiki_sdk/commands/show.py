@@ -39,7 +39,6 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
             return run_atom(target, args, out)
     if os.path.exists(target):
-        from ..plugins import make_plugin_manager
         from ..validation import find_bundles, load_bundle, validate_bundle
 
         roots = find_bundles(target)
@@ -50,7 +49,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
 
             raise UsageError(f"{target} holds {len(roots)} bundles; show one of them: " + ", ".join(roots))
         bundle = load_bundle(roots[0])
-        findings = validate_bundle(bundle, make_plugin_manager(installed=out.plugins()))
+        findings = validate_bundle(bundle, out.check_manager())
     else:
         bundle, findings = _installed(target, out.registry())
     if bundle.domain is None:

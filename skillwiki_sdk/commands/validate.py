@@ -104,10 +104,10 @@ def validate_paths(
 
 def run(args: argparse.Namespace, out: Output) -> int:
     from ..config import apply_settings, load_settings, merge_settings
-    from ..plugins import make_plugin_manager, rules_of
+    from ..plugins import rules_of
     from ..report import format_summary, render
 
-    manager = make_plugin_manager(installed=out.plugins())
+    manager = out.check_manager()
     catalogue = rules_of(manager)
     known = list(catalogue)  # rules: an error code may not be ignored
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
