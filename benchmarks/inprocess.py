@@ -63,7 +63,13 @@ def register() -> None:
 def compile_checks(how: str) -> None:
     """The time a process spends to have both schema checks, fastjsonschema's import
     included: compiled at first use (``compile``: the plain design) or imported from
-    the modules made ahead of time (``generated``)."""
+    the modules made ahead of time (``generated``). Measured in a process that has
+    what a validation or a discovery has imported by then (some of what fastjsonschema
+    imports is there already)."""
+    import importlib.metadata  # noqa: F401
+
+    import skillwiki_sdk.registry
+    import skillwiki_sdk.validation  # noqa: F401
     from skillwiki_sdk import schema
 
     definitions = [schema._as_draft_07(schema.load_schema(name)) for name in schema.SCHEMA_NAMES]

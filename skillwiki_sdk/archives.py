@@ -23,7 +23,7 @@ from dataclasses import dataclass, field
 from typing import IO, Any, Literal
 
 from . import rules
-from .loading import find_bundles
+from .loading import find_bundles, is_archive
 from .model import Bundle, Finding
 
 __all__ = [
@@ -40,15 +40,9 @@ __all__ = [
     "Unpacked",
 ]
 
-ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tgz")
 WHEEL_SUFFIXES = (".whl",)
 SDK_DISTRIBUTION = "skillwiki-sdk"
 ENTRY_POINT_GROUP = "skillwiki"
-
-
-def is_archive(path: str) -> bool:
-    """Whether ``path`` names a wheel or an sdist (by its name)."""
-    return path.lower().endswith(ARCHIVE_SUFFIXES)
 
 
 class ArchiveError(Exception):

@@ -363,7 +363,8 @@ def open_release(
         with _open_index(spec, default_project, index_urls) as release:
             yield release
         return
-    from .archives import is_archive, opened_bundles
+    from .archives import opened_bundles
+    from .loading import is_archive
     from .validation import find_bundles
 
     release = Release(spec=spec, label=label or spec, display=display or spec)

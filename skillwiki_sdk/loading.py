@@ -25,6 +25,7 @@ except ImportError:  # pragma: no cover - depends on how PyYAML was built
     from yaml import SafeLoader as _BaseLoader  # type: ignore[assignment]
 
 __all__ = [
+    "ARCHIVE_SUFFIXES",
     "Document",
     "LIMITS",
     "load_yaml",
@@ -33,6 +34,7 @@ __all__ = [
     "read_text",
     "split_frontmatter",
     "describe_value",
+    "is_archive",
 ]
 
 _MERGE_TAG = "tag:yaml.org,2002:merge"
@@ -1063,6 +1065,15 @@ _SKIP_DIRS = {
     "venv",
     "env",
 }
+
+
+ARCHIVE_SUFFIXES = (".whl", ".tar.gz", ".zip", ".tgz")
+
+
+def is_archive(path: str) -> bool:
+    """Whether ``path`` names a wheel or an sdist (by its name; see
+    :mod:`skillwiki_sdk.archives`, which opens them)."""
+    return path.lower().endswith(ARCHIVE_SUFFIXES)
 
 
 def find_bundles(path: str) -> list[str]:

@@ -134,7 +134,7 @@ def format_summary(reports: Sequence[Report], *, strict: bool = False, color: bo
 def split_archive(file: str | None) -> tuple[str | None, str | None]:
     """``(archive, member)`` of a finding's file: ``("dist/x.whl", "pkg/a.md")`` for
     ``dist/x.whl!pkg/a.md``, ``(None, None)`` for a file that is not in an archive."""
-    from .archives import ARCHIVE_SUFFIXES
+    from .loading import ARCHIVE_SUFFIXES
 
     if not file:
         return None, None

@@ -17,6 +17,7 @@ from .loading import (
     LIMITS,
     MANIFEST,
     find_bundles,
+    is_archive,
     is_within,
     load_yaml,
     on_unread,
@@ -353,7 +354,6 @@ def validate(
     archive's are removed when this returns): to read what the model does not hold,
     such as the atoms' bodies.
     """
-    from .archives import is_archive, unpacked  # (not imported by a discovery, which reads folders)
     from .plugins import make_plugin_manager
 
     target = os.fspath(path)
@@ -363,6 +363,8 @@ def validate(
     checks = _Checks(manager, guard)
     known = _Known(registry, checks)
     if is_archive(target):
+        from .archives import unpacked  # (only for an archive: it imports tempfile and shutil)
+
         with unpacked(target, display) as archive:
             report.findings.extend(archive.findings)
             for root, shown in archive.bundles:
