@@ -41,9 +41,14 @@ def _by_file(report) -> dict[str, list[tuple]]:
 
 def _in_pool(root: str):
     import functools
+    import multiprocessing
     from concurrent.futures import ProcessPoolExecutor
 
-    with ProcessPoolExecutor(max_workers=2) as pool:
+    # as a host that runs threads (pytest may) should: forkserver where there is one
+    # (forking a process with threads warns from Python 3.12, and may deadlock)
+    methods = multiprocessing.get_all_start_methods()
+    context = multiprocessing.get_context("forkserver" if "forkserver" in methods else None)
+    with ProcessPoolExecutor(max_workers=2, mp_context=context) as pool:
         return validate(root, map=functools.partial(pool.map, chunksize=50))
 
 
@@ -89,3 +94,26 @@ def test_the_fast_schema_check_never_passes_what_jsonschema_fails(document: dict
         pytest.skip("fastjsonschema is not installed")
     if fast(document):
         assert validator("atom").is_valid(document), document
+
+
+def test_the_command_s_pool_forks_with_no_other_thread_and_its_time_budget_runs_again(damaged_bundle: str) -> None:
+    """The time budget's watchdog waits while `validate --jobs` forks its workers (a
+    fork of a process with threads may deadlock, and warns from Python 3.12); it runs
+    again afterwards, and the report is the one of a single process."""
+    import threading
+
+    from skillwiki_sdk.commands._process import WATCHDOG, AtomPool, TimeBudget
+
+    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+        pytest.skip("no fork here: the pool spawns")
+    seen: list[int] = []
+    os.register_at_fork(before=lambda: seen.append(threading.active_count()))
+    budget = TimeBudget(30)
+    with budget.installed():
+        assert WATCHDOG in {thread.name for thread in threading.enumerate()}
+        before = len(seen)
+        report = validate(damaged_bundle, map=AtomPool(2, forking=budget.without_watchdog))
+        forks = seen[before:]
+        assert WATCHDOG in {thread.name for thread in threading.enumerate()}  # running again
+    assert forks and set(forks) == {1}  # two workers forked, each while this was the only thread
+    assert [f.to_dict() for f in report.findings] == [f.to_dict() for f in validate(damaged_bundle).findings]

@@ -57,6 +57,7 @@ class TimeBudget:
         self._deadline: float | None = None
         self._serial = 0
         self._wake: Any = None
+        self._watchdog: tuple[Any, Any] | None = None  # (thread, its stop event) while it runs
 
     @contextlib.contextmanager
     def installed(self) -> Iterator[TimeBudget]:
@@ -69,23 +70,50 @@ class TimeBudget:
             return
         previous = {number: signal.signal(number, self._expire) for number in (signal.SIGALRM, signal.SIGUSR2)}
         self._wake = threading.Condition()
-        stop = threading.Event()
-        main = threading.main_thread().ident
-        watchdog = threading.Thread(target=self._watch, args=(stop, main), name=WATCHDOG, daemon=True)
-        watchdog.start()
+        self._start_watchdog()
         self._active = True
         try:
             yield self
         finally:
             self._active = False
             signal.setitimer(signal.ITIMER_REAL, 0)
-            with self._wake:
-                self._deadline = None
-                stop.set()
-                self._wake.notify()
-            watchdog.join(1)
+            self._stop_watchdog()
             for number, handler in previous.items():
                 signal.signal(number, handler)
+
+    @contextlib.contextmanager
+    def without_watchdog(self) -> Iterator[None]:
+        """No watchdog thread while the block runs, in which no plugin code may run:
+        for a fork (a child gets only the forking thread, and whatever locks the
+        others held). It runs again afterwards."""
+        if self._watchdog is None:
+            yield
+            return
+        self._stop_watchdog()
+        try:
+            yield
+        finally:
+            self._start_watchdog()
+
+    def _start_watchdog(self) -> None:
+        import threading
+
+        stop = threading.Event()
+        main = threading.main_thread().ident
+        watchdog = threading.Thread(target=self._watch, args=(stop, main), name=WATCHDOG, daemon=True)
+        watchdog.start()
+        self._watchdog = (watchdog, stop)
+
+    def _stop_watchdog(self) -> None:
+        if self._watchdog is None:
+            return
+        watchdog, stop = self._watchdog
+        self._watchdog = None
+        with self._wake:
+            self._deadline = None
+            stop.set()
+            self._wake.notify()
+        watchdog.join(1)
 
     def _watch(self, stop: Any, main: int | None) -> None:
         import signal
@@ -187,8 +215,10 @@ class AtomPool:
     built-in ``map`` otherwise. Each call has a pool of its own, ended as soon as its
     results are in: the workers' memory is given back before the bundle is checked."""
 
-    def __init__(self, jobs: int | None = None) -> None:
+    def __init__(self, jobs: int | None = None, *, forking: Callable[[], Any] | None = None) -> None:
         self.jobs = jobs
+        # what the pool's forks happen inside (the time budget's TimeBudget.without_watchdog)
+        self.forking = forking or contextlib.nullcontext
 
     def workers(self, count: int) -> int:
         if self.jobs is not None:
@@ -203,8 +233,15 @@ class AtomPool:
         columns = [list(column) for column in iterables]
         count = min((len(column) for column in columns), default=0)
         workers = self.workers(count)
-        if workers <= 1 or not _may_fork():
+        if workers <= 1:
             return map(function, *columns)
+        with self.forking():
+            if not _may_fork():
+                return list(map(function, *columns))
+            return self._forked(workers, count, function, columns)
+
+    def _forked(self, workers: int, count: int, function: Callable[..., Any], columns: list[list[Any]]) -> list[Any]:
+        import gc
         import multiprocessing
         from concurrent.futures import ProcessPoolExecutor
 
@@ -212,8 +249,6 @@ class AtomPool:
         # schema checks); spawn where there is no fork
         method = "fork" if "fork" in multiprocessing.get_all_start_methods() else "spawn"
         size = max(1, min(CHUNK, -(-count // (workers * 4))))
-        import gc
-
         # what exists now is shared with the forked workers page by page; frozen, no
         # collection in a worker walks it and copies those pages
         gc.freeze()
@@ -235,12 +270,10 @@ class AtomPool:
 
 def _may_fork() -> bool:
     """A pool of forked workers only while this process runs no other thread (a
-    fork copies one thread and whatever locks the others held), but the time
-    budget's watchdog, which waits on its own condition between pieces of plugin
-    code and is not needed in a worker."""
+    fork copies one thread and whatever locks the others held)."""
     import threading
 
-    return all(thread is threading.current_thread() or thread.name == WATCHDOG for thread in threading.enumerate())
+    return threading.active_count() == 1
 
 
 def threads_left() -> bool:

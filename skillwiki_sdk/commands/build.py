@@ -63,7 +63,9 @@ def run(args: argparse.Namespace, out: Output) -> int:
         from ..compat import load_compat_settings, render_compat, summary_line
         from .compat import check_release
 
-        checked = check_release(args.project, against, ignore=load_compat_settings(args.project).ignore)
+        checked = check_release(
+            args.project, against, ignore=load_compat_settings(args.project).ignore, guard=out.guard
+        )
         if checked.baseline_missing:
             out.note(f"skillwiki build: {against} names no published release yet: nothing to compare, building")
         elif not checked.ok:

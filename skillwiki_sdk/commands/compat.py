@@ -198,8 +198,11 @@ def open_baseline(spec: str, new: str, default_project: str | None) -> Iterator[
         yield release
 
 
-def check_release(new: str, against: str, *, ignore: tuple[tuple[str, str], ...] = (), jobs: int | None = None) -> Any:
-    """Compare ``new`` with the baseline ``against``; the :class:`CompatResult`."""
+def check_release(
+    new: str, against: str, *, ignore: tuple[tuple[str, str], ...] = (), jobs: int | None = None, guard: Any = None
+) -> Any:
+    """Compare ``new`` with the baseline ``against``; the :class:`CompatResult`.
+    ``guard``: the command's time budget, whose watchdog waits while workers fork."""
     from ..compat import compare, open_release
 
     with open_release(new) as new_release:
@@ -207,7 +210,7 @@ def check_release(new: str, against: str, *, ignore: tuple[tuple[str, str], ...]
         with open_baseline(against, new, project) as old_release:
             from ._process import AtomPool
 
-            with AtomPool(jobs) as pool:
+            with AtomPool(jobs, forking=getattr(guard, "without_watchdog", None)) as pool:
                 return compare(old_release, new_release, ignore=ignore, map=pool)
 
 
@@ -226,7 +229,7 @@ def run(args: argparse.Namespace, out: Output) -> int:
     ignore = settings.ignore + (parse_ignores(",".join(args.ignore).split(","), "--ignore") if args.ignore else ())
     fmt = args.format or ("github" if os.environ.get("GITHUB_ACTIONS") == "true" else "text")
     try:
-        result = check_release(args.new, against, ignore=ignore, jobs=args.jobs)
+        result = check_release(args.new, against, ignore=ignore, jobs=args.jobs, guard=out.guard)
     except (UsageError, KeyboardInterrupt):
         raise
     except Exception as error:  # a bug of ours: one finding, never a traceback

@@ -85,7 +85,7 @@ def validate_paths(
     from ._process import AtomPool
 
     reports = []
-    with AtomPool(jobs) as pool:
+    with AtomPool(jobs, forking=getattr(guard, "without_watchdog", None)) as pool:
         for path in paths:
             try:
                 reports.append(validate(path, manager=manager, registry=registry, map=pool, guard=guard))
