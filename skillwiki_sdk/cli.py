@@ -87,10 +87,14 @@ class Output:
         if cache is not None:
             from .snapshot import adds_no_checks, environment_key
 
-            key = cache.memo.get("environment") or environment_key()
-            cache.memo["environment"] = key  # once for this command: a discovery uses it too
-            if self._plugins is None and adds_no_checks(cache, key):
-                return make_plugin_manager(installed=False)
+            try:
+                key = cache.memo.get("environment") or environment_key()
+            except OSError:  # (the SDK's own schemas unreadable: then no cache for this command)
+                cache = None
+            else:
+                cache.memo["environment"] = key  # once for this command: a discovery uses it too
+                if self._plugins is None and adds_no_checks(cache, key):
+                    return make_plugin_manager(installed=False)
         installed = self.plugins()
         manager = make_plugin_manager(installed=installed)
         if cache is not None and not installed.problems:  # (a failed import may not last)

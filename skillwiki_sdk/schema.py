@@ -47,11 +47,16 @@ _TYPE_WORDS = {
 
 
 @functools.cache
+def _loaded_text(name: str) -> str:
+    return schema_text(name)
+
+
+@functools.cache
 def load_schema(name: str) -> dict[str, Any]:
     """The JSON Schema ``name`` as a dictionary."""
     import json
 
-    schema: dict[str, Any] = json.loads(schema_text(name))
+    schema: dict[str, Any] = json.loads(_loaded_text(name))
     return schema
 
 
@@ -209,7 +214,7 @@ def _generated_check(name: str) -> Any:
         module = importlib.import_module(f"{__package__}._fast_{name}")
     except Exception:  # noqa: BLE001 - missing, or a fastjsonschema without what it imports: compile instead
         return None
-    if getattr(module, "SCHEMA_SHA256", None) != _sha256(schema_text(name)):
+    if getattr(module, "SCHEMA_SHA256", None) != _sha256(_loaded_text(name)):  # the very text load_schema read
         return None
     return getattr(module, "check", None)
 

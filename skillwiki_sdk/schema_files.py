@@ -7,6 +7,7 @@ without loading the SDK's model.
 
 from __future__ import annotations
 
+import functools
 import os
 from typing import TYPE_CHECKING
 
@@ -44,9 +45,10 @@ def schema_text(name: str) -> str:
     return file.read_text(encoding="utf-8")
 
 
+@functools.cache
 def schema_digest() -> str:
     """A digest of the text of every schema: part of what the cache of checked
-    bundles is keyed by."""
+    bundles is keyed by (read once a process: the schemas of the SDK it runs)."""
     import hashlib
 
     return hashlib.sha256("\0".join(schema_text(name) for name in SCHEMA_NAMES).encode("utf-8")).hexdigest()

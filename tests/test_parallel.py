@@ -96,24 +96,43 @@ def test_the_fast_schema_check_never_passes_what_jsonschema_fails(document: dict
         assert validator("atom").is_valid(document), document
 
 
+_POOL_UNDER_A_BUDGET = """
+import json, os, sys, threading
+
+from skillwiki_sdk import validate
+from skillwiki_sdk.commands._process import WATCHDOG, AtomPool, TimeBudget
+
+seen = []
+os.register_at_fork(before=lambda: seen.append(threading.active_count()))
+budget = TimeBudget(30)
+with budget.installed():
+    running = WATCHDOG in {thread.name for thread in threading.enumerate()}
+    report = validate(sys.argv[1], map=AtomPool(2, forking=budget.without_watchdog))
+    again = WATCHDOG in {thread.name for thread in threading.enumerate()}
+findings = [f.to_dict() for f in report.findings]
+print(json.dumps({"forks": seen, "running": running, "again": again, "findings": findings}))
+"""
+
+
 def test_the_command_s_pool_forks_with_no_other_thread_and_its_time_budget_runs_again(damaged_bundle: str) -> None:
     """The time budget's watchdog waits while `validate --jobs` forks its workers (a
     fork of a process with threads may deadlock, and warns from Python 3.12); it runs
-    again afterwards, and the report is the one of a single process."""
-    import threading
+    again afterwards, and the report is the one of a single process. In a process of
+    its own, as the command is: this one may run threads of other tests."""
+    import json
+    import multiprocessing
+    import subprocess
 
-    from skillwiki_sdk.commands._process import WATCHDOG, AtomPool, TimeBudget
-
-    if "fork" not in __import__("multiprocessing").get_all_start_methods():
+    if "fork" not in multiprocessing.get_all_start_methods():
         pytest.skip("no fork here: the pool spawns")
-    seen: list[int] = []
-    os.register_at_fork(before=lambda: seen.append(threading.active_count()))
-    budget = TimeBudget(30)
-    with budget.installed():
-        assert WATCHDOG in {thread.name for thread in threading.enumerate()}
-        before = len(seen)
-        report = validate(damaged_bundle, map=AtomPool(2, forking=budget.without_watchdog))
-        forks = seen[before:]
-        assert WATCHDOG in {thread.name for thread in threading.enumerate()}  # running again
-    assert forks and set(forks) == {1}  # two workers forked, each while this was the only thread
-    assert [f.to_dict() for f in report.findings] == [f.to_dict() for f in validate(damaged_bundle).findings]
+    done = subprocess.run(
+        [sys.executable, "-X", "dev", "-W", "error", "-c", _POOL_UNDER_A_BUDGET, damaged_bundle],
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
+    assert done.returncode == 0 and done.stderr == "", done.stderr
+    seen = json.loads(done.stdout)
+    assert seen["running"] and seen["again"]  # the watchdog before the pool, and after it
+    assert seen["forks"] == [1, 1]  # two workers forked, each while this was the only thread
+    assert seen["findings"] == [f.to_dict() for f in validate(damaged_bundle).findings]
