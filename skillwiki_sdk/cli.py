@@ -103,7 +103,7 @@ class Output:
             adding = {impl.plugin for impl in manager.hook.skillwiki_checks.get_hookimpls()}
             keep_checks(
                 cache,
-                plugin_files(plugin.value for plugin in installed.plugins),
+                plugin_files((plugin.value for plugin in installed.plugins), installed.imported),
                 sorted({plugin.distribution for plugin in installed.plugins if plugin.plugin in adding}),
                 key,
             )

@@ -12,7 +12,7 @@ import re
 import sys
 from collections.abc import Callable, Iterable, Iterator, Mapping
 from dataclasses import dataclass, field, fields
-from typing import Any, NamedTuple
+from typing import Any, NamedTuple, SupportsIndex
 
 __all__ = [
     "Atom",
@@ -369,11 +369,14 @@ class Atom:
             atom.extra = extra
         return atom
 
-    def __reduce__(self) -> tuple[Any, ...]:
+    def __reduce_ex__(self, protocol: SupportsIndex) -> Any:
         # pickled as its field values in order, made again by __init__: a worker of
         # `validate --jobs` sends every atom back, and this is a fifth cheaper to
-        # pickle and unpickle than the state a slots dataclass pickles by default
-        return (type(self), _atom_values(self))
+        # pickle and unpickle than the state a slots dataclass pickles by default;
+        # a subclass, which may have fields of its own, is pickled the default way
+        if type(self) is Atom:
+            return (Atom, _atom_values(self))
+        return object.__reduce_ex__(self, protocol)
 
     @property
     def raw(self) -> dict[str, Any]:

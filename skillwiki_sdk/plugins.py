@@ -28,6 +28,7 @@ from __future__ import annotations
 import contextlib
 import functools
 import importlib
+import sys
 import types
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
@@ -150,6 +151,9 @@ class InstalledPlugins:
     autoload: bool = True
     selected: tuple[str, ...] | None = None
     manager: pluggy.PluginManager | None = field(default=None, repr=False, compare=False)
+    # the modules first imported while the plugins were (a plugin's own, and what it
+    # imports in turn): what a cache of this load must watch for edits in place
+    imported: tuple[str, ...] = field(default=(), repr=False, compare=False)
 
 
 def find_entry_points() -> tuple[list[tuple[str, str, Any]], list[Problem]]:
@@ -332,6 +336,7 @@ def installed_plugins(*, guard: Guard = no_guard) -> InstalledPlugins:
         return result
     found, problems = find_entry_points()
     result.problems.extend(problems)
+    before = set(sys.modules)
     for distribution, version, ep in found:
         if selected is not None and normalize(distribution) not in selected and normalize(ep.name) not in selected:
             continue
@@ -339,6 +344,7 @@ def installed_plugins(*, guard: Guard = no_guard) -> InstalledPlugins:
             continue  # two entry points of one distribution naming one module: one plugin
         outcome = load_entry_point(distribution, version, ep, result.manager, guard)
         (result.problems if isinstance(outcome, Problem) else result.plugins).append(outcome)  # type: ignore[arg-type]
+    result.imported = tuple(sorted(set(sys.modules) - before))
     return result
 
 

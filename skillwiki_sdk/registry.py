@@ -679,7 +679,7 @@ class _Snapshot:
             self.cache,
             self.key(),
             [p for p in on_disk if p is not None],
-            plugin_files(plugin.value for plugin in registry.plugins.plugins),
+            plugin_files((plugin.value for plugin in registry.plugins.plugins), registry.plugins.imported),
             _registry_to_data(registry, discovery.kept),
             registry.listing(),
             seen=discovery.trees,

@@ -200,14 +200,16 @@ def store(
     return token if cache.put(name(), key, data) else None
 
 
-def plugin_files(values: Iterable[str]) -> list[str]:
+def plugin_files(values: Iterable[str], imported: Iterable[str] = ()) -> list[str]:
     """The source files, imported now, of the modules and packages that the entry
-    point ``values`` (``module:attribute``) name: what an editable install of a
-    plugin changes in place."""
+    point ``values`` (``module:attribute``) name, and of the modules ``imported``
+    while the plugins were (a plugin's hooks may live in a module of another name):
+    what an editable install of a plugin changes in place."""
     tops = {value.split(":")[0].split(".")[0] for value in values}
+    named = set(imported)
     files = set()
     for module_name, module in list(sys.modules.items()):
-        if module_name.split(".")[0] in tops:
+        if module_name.split(".")[0] in tops or module_name in named:
             path = getattr(module, "__file__", None)
             if isinstance(path, str):
                 files.add(path)

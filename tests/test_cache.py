@@ -542,20 +542,13 @@ def skillwiki_checks():
 """
 
 
-def test_validate_imports_no_plugin_while_the_cache_tells_that_none_adds_checks(tmp_path: Path) -> None:
-    """The first validate loads the plugins and keeps whether any adds checks; the next
-    imports none of them (nor importlib.metadata) and says the same; a plugin edited in
-    place to add a check has its check run at once."""
-    marker = tmp_path / "imported"
-    count = "import os\nwith open(os.environ['CK_MARKER'], 'a') as out:\n    out.write('.')\n"
-    site = tmp_path / "site"
-    package = write_distribution(site, "skillwiki-ck-plain", "1.0.0", "ck_plain", code=count + HOOK)
-    write_bundle(package / "bundle", "ck-plain")
-    project = write_bundle(tmp_path / "project" / "bundle", "ck-project", atoms={"one": {}, "two": {}})
+def _validations(tmp_path: Path, site: Path, project: Path, marker: Path):
+    """Runs `skillwiki validate --format json PROJECT` with ``site`` on the path and its
+    ck-plain plugin selected: (stdout, plugin imports counted by ``marker``, modules)."""
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
     environ.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS="skillwiki-ck-plain", CK_MARKER=str(marker))
     work = tmp_path / "work"  # a folder of its own: sys.path[0] of `python -m`
-    work.mkdir()
+    work.mkdir(exist_ok=True)
 
     def validate(cache: bool) -> tuple[str, int, set[str]]:
         before = marker.read_text() if marker.exists() else ""
@@ -574,6 +567,24 @@ def test_validate_imports_no_plugin_while_the_cache_tells_that_none_adds_checks(
         imported = len(marker.read_text()) - len(before) if marker.exists() else 0
         return done.stdout, imported, {line.split("|")[-1].strip() for line in lines if line.startswith("import time:")}
 
+    return validate
+
+
+_COUNT_IMPORTS = "import os\nwith open(os.environ['CK_MARKER'], 'a') as out:\n    out.write('.')\n"
+
+
+def test_validate_imports_no_plugin_while_the_cache_tells_that_none_adds_checks(tmp_path: Path) -> None:
+    """The first validate loads the plugins and keeps whether any adds checks; the next
+    imports none of them (nor importlib.metadata) and says the same; a plugin edited in
+    place to add a check has its check run at once."""
+    marker = tmp_path / "imported"
+    count = _COUNT_IMPORTS
+    site = tmp_path / "site"
+    package = write_distribution(site, "skillwiki-ck-plain", "1.0.0", "ck_plain", code=count + HOOK)
+    write_bundle(package / "bundle", "ck-plain")
+    project = write_bundle(tmp_path / "project" / "bundle", "ck-project", atoms={"one": {}, "two": {}})
+    validate = _validations(tmp_path, site, project, marker)
+
     off, off_imports, _ = validate(cache=False)
     cold, cold_imports, cold_modules = validate(cache=True)
     warm, warm_imports, warm_modules = validate(cache=True)
@@ -590,3 +601,23 @@ def test_validate_imports_no_plugin_while_the_cache_tells_that_none_adds_checks(
     again, again_imports, _ = validate(cache=True)
     assert (again, again_imports) == (edited, 1)  # a plugin that adds checks is loaded every time
     assert validate(cache=False)[0] == edited
+
+
+def test_a_check_added_in_a_module_the_plugin_imports_is_seen_at_once(tmp_path: Path) -> None:
+    """The hooks of a plugin may live in a module of another name, which an editable
+    install changes in place: every module imported while the plugins were is watched."""
+    marker = tmp_path / "imported"
+    site = tmp_path / "site"
+    package = write_distribution(site, "skillwiki-ck-plain", "1.0.0", "ck_plain", code="from ck_helpers import *\n")
+    write_bundle(package / "bundle", "ck-plain")
+    helpers = site / "ck_helpers.py"
+    helpers.write_text(_COUNT_IMPORTS + HOOK.replace("files(__name__)", "files('ck_plain')"), encoding="utf-8")
+    project = write_bundle(tmp_path / "project" / "bundle", "ck-project", atoms={"one": {}, "two": {}})
+    validate = _validations(tmp_path, site, project, marker)
+    assert [validate(cache=True)[1] for _ in range(2)] == [1, 0]  # kept: no plugin adds checks
+    site_time = site.stat().st_mtime_ns
+    helpers.write_text(_COUNT_IMPORTS + _ADDS_A_CHECK.replace("files(__name__)", "files('ck_plain')"), encoding="utf-8")
+    os.utime(site, ns=(site_time, site_time))
+    edited, imports, _ = validate(cache=True)
+    assert imports == 1
+    assert [f["code"] for f in json.loads(edited)["results"][0]["findings"]] == ["ACME101", "ACME101"]

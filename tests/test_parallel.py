@@ -5,6 +5,7 @@ by file; and the schema's fast path never passes a document that jsonschema woul
 from __future__ import annotations
 
 import collections
+import dataclasses
 import os
 import sys
 
@@ -17,6 +18,7 @@ sys.path.insert(0, os.path.join(os.path.dirname(os.path.dirname(os.path.abspath(
 from generate import DAMAGES, generate_bundle
 
 from skillwiki_sdk import validate
+from skillwiki_sdk.model import Atom
 from skillwiki_sdk.schema import _fast_check, validator
 
 COUNT = 600
@@ -136,3 +138,31 @@ def test_the_command_s_pool_forks_with_no_other_thread_and_its_time_budget_runs_
     assert seen["running"] and seen["again"]  # the watchdog before the pool, and after it
     assert seen["forks"] == [1, 1]  # two workers forked, each while this was the only thread
     assert seen["findings"] == [f.to_dict() for f in validate(damaged_bundle).findings]
+
+
+@dataclasses.dataclass(slots=True)
+class _Noted(Atom):
+    """An application's atom with a field of its own (pickle finds it by name here)."""
+
+    note: str = "default"
+
+
+def test_an_atom_pickles_as_itself_and_a_subclass_keeps_its_own_fields() -> None:
+    import copy
+    import pickle
+
+    from skillwiki_sdk.model import Source
+
+    atom = Atom.from_raw(
+        {"id": "a", "kind": "rule", "summary": "S.", "tags": ["t"], "axes": {"x": ["y"]}, "x-note": [1, {"k": None}]},
+        Source("a.md", "/b/a.md", offset=1),
+        "a",
+        body_chars=12,
+        body_line=5,
+    )
+    back = pickle.loads(pickle.dumps(atom))  # noqa: S301 - its own objects, just pickled
+    assert back == atom and back.extra == atom.extra == {"x-note": [1, {"k": None}]} and back.source == atom.source
+
+    noted = _Noted(**{f.name: getattr(atom, f.name) for f in dataclasses.fields(Atom)}, note="kept")
+    for again in (pickle.loads(pickle.dumps(noted)), copy.copy(noted), copy.deepcopy(noted)):  # noqa: S301 - as above
+        assert type(again) is _Noted and again.note == "kept" and again == noted
