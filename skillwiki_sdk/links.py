@@ -37,11 +37,17 @@ def external_links(bundle: Bundle) -> Iterator[tuple[int, int, str, str, str]]:
 
 
 def external_findings(
-    bundle: Bundle, known: Mapping[str, set[str]], *, unknown_domains: bool = True
+    bundle: Bundle,
+    known: Mapping[str, set[str]],
+    *,
+    unknown_domains: bool = True,
+    left_out: Mapping[str, str] | None = None,
 ) -> Iterator[Finding]:
     """``@other-domain/id`` links of ``bundle`` checked against ``known`` (domain →
-    ids); a link to a domain not in ``known`` is SW303 only with ``unknown_domains``.
-    A link to the bundle's own domain is checked against its own atoms."""
+    ids); a link to a domain not in ``known`` is SW303 only with ``unknown_domains``,
+    and says why for a domain in ``left_out`` (installed, but left out of the
+    registry: domain → the reason). A link to the bundle's own domain is checked
+    against its own atoms."""
     own = bundle.domain.name if bundle.domain else None
     own_ids: set[str] | None = None
     for number, index, target, domain, atom_id in external_links(bundle):
@@ -53,7 +59,15 @@ def external_findings(
         elif domain in known:
             ids = known[domain]
         else:
-            if unknown_domains:
+            if unknown_domains and left_out and domain in left_out:
+                yield rules.UNKNOWN_DOMAIN_RELATED.finding(
+                    f"related link '{target}' names domain '{domain}', which is installed but was left out: "
+                    f"{left_out[domain]:.200}",
+                    file=atom.source,
+                    path=("related", index),
+                    hint=f"the link is checked once '{domain}' loads (skillwiki list says what keeps it out)",
+                )
+            elif unknown_domains:
                 yield rules.UNKNOWN_DOMAIN_RELATED.finding(
                     f"related link '{target}' names domain '{domain}', which is not installed",
                     file=atom.source,

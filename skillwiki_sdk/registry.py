@@ -583,9 +583,11 @@ class _Discovery:
         link to an atom another installed domain lacks leaves the domain out, as
         ``validate`` rejects it; a link to a domain not installed is a warning."""
         known = {name: entry.bundle.atom_ids() | entry.bundle.unloaded_ids for name, (entry, _) in domains.items()}
+        # installed, but left out before the links are checked (a bundle with errors, a conflict)
+        left_out = {p.domain: p.reason for p in self.problems if p.domain and p.domain not in known}
         accepted: dict[str, InstalledDomain] = {}
         for name, (entry, read) in domains.items():
-            extra = list(external_findings(entry.bundle, known))
+            extra = list(external_findings(entry.bundle, known, left_out=left_out))
             if extra:
                 from .validation import silenced
 

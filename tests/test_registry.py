@@ -67,7 +67,13 @@ def _site(root: Path) -> Path:
     write_bundle(ok / "bundle", "rt-healthy", atoms={"hello": {}, "world": {"related": ["hello"]}})
     linker = write_distribution(site, "skillwiki-rt-linker", "2.0", "rt_linker")
     write_bundle(
-        linker / "bundle", "rt-linker", "2.0", atoms={"link": {"related": ["'@rt-healthy/hello'", "'@rt-ghost/x'"]}}
+        linker / "bundle",
+        "rt-linker",
+        "2.0",
+        atoms={
+            "link": {"related": ["'@rt-healthy/hello'", "'@rt-ghost/x'"]},
+            "left": {"related": ["'@rt-invalid/hello'"]},
+        },
     )
     badlink = write_distribution(site, "skillwiki-rt-badlink", "1.0", "rt_badlink")
     write_bundle(
@@ -207,7 +213,15 @@ def test_links_to_other_domains_are_checked_against_the_registry(listed: dict, s
     got = [(f["code"], f["file"], f["line"], f["column"]) for f in linker["findings"]]
     # related: ['@rt-healthy/hello', '@rt-ghost/x'] on line 8: a domain not installed
     # is a warning at the second item (column 32); the domain still loads
-    assert got == [("SW303", atom, 8, 32)]
+    left = str(site / "rt_linker" / "bundle" / "atoms" / "left.md")
+    assert sorted(got) == sorted([("SW303", atom, 8, 32), ("SW303", left, 8, 11)])
+    messages = {f["file"]: f["message"] for f in linker["findings"]}
+    assert messages[atom] == "related link '@rt-ghost/x' names domain 'rt-ghost', which is not installed"
+    # an installed domain that was left out (its bundle has errors) is named as such, with why
+    assert messages[left].startswith(
+        "related link '@rt-invalid/hello' names domain 'rt-invalid', which is installed but was left out: "
+    )
+    assert "error" in messages[left]
 
 
 def test_a_link_to_an_atom_an_installed_domain_lacks_leaves_the_domain_out(listed: dict, site: Path) -> None:
