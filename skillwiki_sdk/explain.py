@@ -359,8 +359,9 @@ EXPLANATIONS: tuple[Explanation, ...] = (
     ),
     _E(
         "SW303",
-        "A related link names a domain that is not installed. Only the registry reports it: a plugin's CI need not "
-        "install every domain it links to.",
+        "A related link names a domain that is not installed, or that is installed but was left out of the "
+        "registry (the warning says why). Only the registry reports it: a plugin's CI need not install every domain "
+        "it links to.",
         "Install the plugin that provides the domain, or fix the domain's name in the link.",
         {C: _atom(CACHE, "related: [queue-writes]", 'related: [queue-writes, "@other-domain/retries"]')},
         judge=REGISTRY,
