@@ -59,21 +59,20 @@ def external_findings(
         elif domain in known:
             ids = known[domain]
         else:
-            if unknown_domains and left_out and domain in left_out:
+            if unknown_domains:
+                why = left_out.get(domain) if left_out else None
+                if why is None:
+                    said = "not installed"
+                    hint = f"install the plugin that provides '{domain}' to check this link (skillwiki list shows what "
+                    hint += "is installed)"
+                else:
+                    said = f"installed but was left out: {why:.200}"
+                    hint = f"the link is checked once '{domain}' loads (skillwiki list says what keeps it out)"
                 yield rules.UNKNOWN_DOMAIN_RELATED.finding(
-                    f"related link '{target}' names domain '{domain}', which is installed but was left out: "
-                    f"{left_out[domain]:.200}",
+                    f"related link '{target}' names domain '{domain}', which is {said}",
                     file=atom.source,
                     path=("related", index),
-                    hint=f"the link is checked once '{domain}' loads (skillwiki list says what keeps it out)",
-                )
-            elif unknown_domains:
-                yield rules.UNKNOWN_DOMAIN_RELATED.finding(
-                    f"related link '{target}' names domain '{domain}', which is not installed",
-                    file=atom.source,
-                    path=("related", index),
-                    hint=f"install the plugin that provides '{domain}' to check this link (skillwiki list shows what "
-                    "is installed)",
+                    hint=hint,
                 )
             continue
         if atom_id not in ids:

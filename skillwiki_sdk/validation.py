@@ -224,11 +224,7 @@ def load_bundle(root: str | os.PathLike[str], *, display: str | None = None, map
     findings.extend(file_findings)
     atoms: list[Atom] = []
     unloaded: set[str] = set()
-    mapper = map if map is not None else builtins.map
-    if files and map is not None:
-        _ready_for_workers()
-    loaded = mapper(load_atom, [f[0] for f in files], [f[1] for f in files], [f[2] for f in files]) if files else ()
-    for (_, _, stem), (atom, atom_findings) in zip(files, loaded, strict=True):
+    for (_, _, stem), (atom, atom_findings) in zip(files, load_atoms(files, map), strict=True):
         findings.extend(atom_findings)
         if atom is None:
             unloaded.add(stem)
@@ -277,7 +273,7 @@ def load_atoms(
     if not files:
         return []
     mapper = map if map is not None else builtins.map
-    if map is not None:
+    if map is not None and loader is None:
         _ready_for_workers()
     return list(mapper(loader or load_atom, *zip(*files, strict=True)))
 
