@@ -2,9 +2,9 @@
 on has changed: what stevedore does for entry points, carried on to the bundles.
 
 The key is made without importing any plugin or reading any metadata: the SDK and
-its schemas, the interpreter, ``sys.path`` and the modification time of each of its
-folders (an install or uninstall changes the folder it writes into), the size and
-time of every distribution's entry points, METADATA and RECORD there, and the
+its schemas, the interpreter, ``sys.path`` and, in each of its folders, the names an
+import can find there (an install or uninstall adds or removes some) and the size
+and time of every distribution's entry points, METADATA and RECORD, and the
 variables that select plugins. Kept beside it and checked as well: the files
 of the plugins' modules (an editable install changes them in place) and every file of
 every bundle. Whatever differs, discovery runs again (with the cache of each bundle)
@@ -88,24 +88,21 @@ def tree_state(root: str) -> list[Any] | None:
 def environment_key() -> str:
     """What the entry points and the plugins found depend on, told without reading
     any metadata (``importlib.metadata`` is not even imported): every folder of
-    ``sys.path`` with its modification time (an install or uninstall writes into the
-    folder), and in it every ``*.dist-info`` and ``*.egg-info`` with the size and time
-    of its entry points, METADATA and RECORD (a reinstall, or an entry point edited in
-    place); the SDK and its schemas, the interpreter and the variables that select
-    plugins."""
+    ``sys.path`` with the names an import can find there (:func:`_importable`), and in
+    it every ``*.dist-info`` and ``*.egg-info`` with the size and time of its entry
+    points, METADATA and RECORD (a reinstall, or an entry point edited in place); an
+    entry that is a file (a zip) with its size and time; the SDK and its schemas, the
+    interpreter and the variables that select plugins."""
     from .schema_files import schema_digest
 
     folders = []
     for entry in sys.path:
         folder = entry or "."
-        state = file_state(folder)
+        state: Any = file_state(folder)
         dists: list[Any] = []
         if state is not None and os.path.isdir(folder):
-            try:
-                names = sorted(name for name in os.listdir(folder) if name.endswith(_METADATA_FOLDERS))
-            except OSError:
-                names = []  # (nor can importlib.metadata find a distribution there)
-            for name in names:
+            state, metadata = _importable(folder)
+            for name in metadata:
                 where = os.path.join(folder, name)
                 dists.append([name, file_state(where), *(file_state(os.path.join(where, f)) for f in _METADATA_FILES)])
         folders.append([entry, state, dists])
@@ -115,6 +112,38 @@ def environment_key() -> str:
 
 _METADATA_FOLDERS = (".dist-info", ".egg-info")
 _METADATA_FILES = ("entry_points.txt", "METADATA", "PKG-INFO", "RECORD")
+
+
+def _importable(folder: str) -> tuple[list[str], list[str]]:
+    """What a folder of ``sys.path`` offers discovery: the names an import can find
+    there (a package or namespace folder, a module file), and its distributions'
+    metadata folders; both sorted, ``[], []`` when it cannot be listed (nor can an
+    import or ``importlib.metadata`` find anything there).
+
+    Names, not the folder's time: a project folder (``sys.path[0]`` of ``python -m``)
+    changes all day (an editor's save, a build's output) without changing what
+    discovery finds, and the snapshot would never be taken. A module added there
+    that shadows a plugin's is a new name."""
+    from importlib.machinery import all_suffixes
+
+    suffixes = tuple(all_suffixes())
+    names: list[str] = []
+    metadata: list[str] = []
+    try:
+        with os.scandir(folder) as entries:
+            for entry in entries:
+                name = entry.name
+                if name.endswith(_METADATA_FOLDERS):
+                    metadata.append(name)
+                elif name.partition(".")[0].isidentifier() and (
+                    name.endswith(suffixes) or ("." not in name and entry.is_dir())
+                ):
+                    names.append(name)
+    except OSError:
+        return [], []
+    names.sort()
+    metadata.sort()
+    return names, metadata
 
 
 def key_of(cache: Cache) -> str | None:

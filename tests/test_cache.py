@@ -12,6 +12,7 @@ import json
 import os
 import subprocess
 import sys
+import time
 from pathlib import Path
 
 import pytest
@@ -153,6 +154,55 @@ def test_new_content_under_an_unchanged_mtime_is_seen_through_the_record_hashes(
     again = Registry.discover(cache=cache)
     assert sorted(reads.atoms) == ["one", "two"]
     assert [a.summary for a in again["ca-wheel"].bundle.atoms if a.id == "one"] == ["A short summary of 1!!!"]
+
+
+def test_a_busy_working_folder_keeps_the_snapshot_and_a_shadowing_module_does_not(tmp_path: Path) -> None:
+    """``python -m skillwiki_sdk`` has its working folder as ``sys.path[0]``: files
+    saved, added and removed there (an editor, a build) leave the snapshot standing;
+    a module added there under a plugin's name shadows that plugin, and the next
+    list discovers again and shows it."""
+    from consumer_site import DISTRIBUTIONS, LOAD, PROJECTS, write_site
+
+    site = write_site(tmp_path / "site")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    environ.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS=LOAD, SKILLWIKI_CACHE_DIR=str(tmp_path / "cache"))
+    work = tmp_path / "work"
+    work.mkdir()
+    (work / "notes.md").write_text("first\n", encoding="utf-8")
+
+    def listing() -> tuple[dict, bool]:
+        done = subprocess.run(
+            [sys.executable, "-X", "importtime", "-m", "skillwiki_sdk", "list", "--format", "json"],
+            env=environ,
+            cwd=work,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert done.returncode == 0, done.stderr
+        discovered = any(line.split("|")[-1].strip() == "importlib.metadata" for line in done.stderr.splitlines())
+        return json.loads(done.stdout), discovered
+
+    cold, discovered = listing()
+    assert discovered
+    time.sleep(0.01)
+    (work / "notes.md.tmp").write_text("second\n", encoding="utf-8")  # an editor's save: write, then rename
+    os.replace(work / "notes.md.tmp", work / "notes.md")
+    (work / "build-output").mkdir()  # (not a name an import can find)
+    (work / "report.html").write_text("<p>built</p>", encoding="utf-8")
+    warm, discovered = listing()
+    assert warm == cold and not discovered
+
+    name = next(iter(PROJECTS))
+    module = next((PROJECTS[name] / "src").glob("skillwiki_*")).name
+    (work / f"{module}.py").write_text("raise ImportError('shadowed by the working folder')\n", encoding="utf-8")
+    shadowed, discovered = listing()
+    assert discovered
+    assert name not in {domain["name"] for domain in shadowed["domains"]}
+    assert any(
+        problem["distribution"] == DISTRIBUTIONS[name] and "shadowed by the working folder" in problem["reason"]
+        for problem in shadowed["problems"]
+    )
 
 
 @pytest.mark.parametrize(
