@@ -249,6 +249,28 @@ def test_match_of_a_megabyte_brief_with_control_characters(sw) -> None:
     assert "\x1b" not in text and "\x07" not in text
 
 
+def test_match_of_a_brief_with_bytes_of_no_encoding_shows_replacement_characters(sw, site: Path) -> None:
+    """A byte that is not UTF-8 in the brief (an argument, or standard input) is shown
+    as U+FFFD, never as the lone surrogate Python keeps it as: strict JSON parsers
+    refuse those, and a terminal shows them as escapes."""
+    brief = "sql injection \udcff\udcfe in our search form"  # b"\xff\xfe" as Python decodes argv
+    document = json.loads(sw("match", brief, "--format", "json").stdout)
+    assert document["brief"] == "sql injection \ufffd\ufffd in our search form"
+    assert document["atoms"][0]["ref"] == "@web-security/parameterized-queries"
+    assert "brief: sql injection \ufffd\ufffd in our search form" in sw("match", brief).stdout
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    env.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS=LOAD, SKILLWIKI_NO_CACHE="1", PYTHONIOENCODING="utf-8")
+    done = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "match", "-", "--format", "json"],
+        input=b"sql injection \xff in our search form",
+        env=env,
+        capture_output=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr  # (it was an internal error, exit 3: stdin was strict UTF-8)
+    assert json.loads(done.stdout.decode("utf-8"))["brief"] == "sql injection \ufffd in our search form"
+
+
 def test_list_overlaps(sw) -> None:
     document = json.loads(sw("list", "--overlaps", "--format", "json").stdout)
     tags = {item["tag"]: item["domains"] for item in document["shared_tags"]}

@@ -43,19 +43,34 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
+def _read_stdin(chars: int) -> str:
+    """At most about ``chars`` characters of standard input, in its encoding; a byte
+    not of that encoding is U+FFFD (a brief piped from a file of another encoding is
+    still words), never an error."""
+    import sys
+
+    stream = sys.stdin
+    if stream is None:
+        return ""
+    buffer = getattr(stream, "buffer", None)
+    if buffer is None:  # a text stream of a host's (no bytes under it)
+        return str(stream.read(chars))
+    raw = buffer.read(chars * 4)  # (no character takes more than 4 bytes)
+    return raw.decode(getattr(stream, "encoding", None) or "utf-8", "replace")[:chars]
+
+
 def run(args: argparse.Namespace, out: Output) -> int:
     from ..errors import UsageError
     from ..match import BRIEF_CHARS, match
     from ..query import QueryError
-    from ._consumers import axis_options, clean
+    from ._consumers import axis_options, clean, decoded
 
     brief = args.brief
     cut = False  # whether standard input held more than was read
     if brief == "-":
-        import sys
-
-        brief = sys.stdin.read(BRIEF_CHARS * 4 + 1)
+        brief = _read_stdin(BRIEF_CHARS * 4 + 1)
         cut = len(brief) > BRIEF_CHARS * 4
+    brief = decoded(brief)
     if not brief.strip():
         raise UsageError(
             "the brief is empty; say what you are working on, for example: "
