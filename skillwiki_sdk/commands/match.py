@@ -55,7 +55,7 @@ def _read_stdin(chars: int) -> str:
     buffer = getattr(stream, "buffer", None)
     if buffer is None:  # a text stream of a host's (no bytes under it)
         return str(stream.read(chars))
-    raw = buffer.read(chars * 4)  # (no character takes more than 4 bytes)
+    raw: bytes = buffer.read(chars * 4)  # (no character takes more than 4 bytes)
     return raw.decode(getattr(stream, "encoding", None) or "utf-8", "replace")[:chars]
 
 
