@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import json
 import os
+import shutil
 import subprocess
 import sys
 from pathlib import Path
@@ -269,6 +270,43 @@ def test_match_of_a_brief_with_bytes_of_no_encoding_shows_replacement_characters
     )
     assert done.returncode == 0, done.stderr  # (it was an internal error, exit 3: stdin was strict UTF-8)
     assert json.loads(done.stdout.decode("utf-8"))["brief"] == "sql injection \ufffd in our search form"
+
+
+def test_show_of_a_name_that_is_also_a_folder_here(site: Path, tmp_path: Path) -> None:
+    """``show NAME`` where the working folder has a folder NAME: one with no bundle
+    in it shows the installed domain (it said "no bundle here"); one holding a
+    bundle is shown, with a note naming ``show @NAME`` for the installed domain,
+    which ``@NAME`` shows whatever folder is there."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    env.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS=LOAD, SKILLWIKI_NO_CACHE="1", PYTHONIOENCODING="utf-8")
+
+    def show(target: str) -> tuple[int, dict, str]:
+        done = subprocess.run(
+            [sys.executable, "-m", "skillwiki_sdk", "show", target, "--format", "json"],
+            env=env,
+            cwd=tmp_path,
+            capture_output=True,
+            text=True,
+            timeout=120,
+        )
+        assert "Traceback" not in done.stderr and "internal error" not in done.stderr, done.stderr
+        return done.returncode, json.loads(done.stdout) if done.stdout else {}, done.stderr
+
+    installed = show("@web-security")
+    assert installed[0] == 0 and installed[1]["name"] == "web-security"
+    (tmp_path / "web-security").mkdir()  # notes, say: no bundle in it
+    (tmp_path / "web-security" / "notes.md").write_text("to read\n", encoding="utf-8")
+    assert show("web-security") == installed
+    local = tmp_path / "web-security"
+    shutil.rmtree(local)
+    shutil.copytree(BUNDLES["data-engineering"], local)
+    code, card, stderr = show("web-security")
+    assert code == 0 and card["name"] == "data-engineering"
+    assert "for the installed domain web-security, run 'skillwiki show @web-security'" in stderr
+    assert show("@web-security") == installed
+    assert show("./web-security")[1]["name"] == "data-engineering" and "show @" not in show("./web-security")[2]
+    code, card, stderr = show("@nope")
+    assert code == 1 and "no installed domain named 'nope'" in stderr and "no such path" not in stderr
 
 
 def test_list_overlaps(sw) -> None:

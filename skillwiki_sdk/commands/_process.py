@@ -55,7 +55,6 @@ class TimeBudget:
         self.seconds = _budget() if seconds is None else seconds
         self._active = False
         self._deadline: float | None = None
-        self._serial = 0
         self._wake: Any = None
         self._watchdog: tuple[Any, Any] | None = None  # (thread, its stop event) while it runs
 

@@ -19,18 +19,20 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
     parser = sub.add_parser(
         "show",
         help=SUMMARY,
-        description="Show the card of an installed domain (by NAME) or of a bundle or plugin project (by PATH), "
-        "or one atom of an installed domain (by NAME/ID or @NAME/ID): its figures, its links resolved and its body.",
+        description="Show the card of an installed domain (by NAME, or @NAME when a folder here has that name) or "
+        "of a bundle or plugin project (by PATH), or one atom of an installed domain (by NAME/ID or @NAME/ID): "
+        "its figures, its links resolved and its body.",
     )
-    parser.add_argument("target", metavar="NAME|PATH|NAME/ID")
+    parser.add_argument("target", metavar="NAME|@NAME|PATH|NAME/ID")
     parser.add_argument("--format", choices=("text", "json"), default="text", help="output format (default: text)")
 
 
 def run(args: argparse.Namespace, out: Output) -> int:
-    from ..card import figures, render_card
     from ..errors import NotFoundError
 
     target = args.target
+    if target.startswith("@") and "/" not in target:  # @NAME: the installed domain, whatever folder is here
+        return _show(target, *_installed(target[1:], out.registry(), "no installed domain named"), args, out)
     if not os.path.exists(target) and "/" in target:
         from ..query import parse_ref
 
@@ -42,6 +44,9 @@ def run(args: argparse.Namespace, out: Output) -> int:
         from ..validation import find_bundles, load_bundle, validate_bundle
 
         roots = find_bundles(target)
+        bare = _bare_name(target)  # a name as much as a path: an installed domain may be meant
+        if not roots and bare and bare in out.registry():
+            return _show(target, *_installed(bare, out.registry()), args, out)
         if not roots:
             raise NotFoundError(f"{target}: no bundle here (no domain.yaml in it or in its packages)")
         if len(roots) > 1:
@@ -50,8 +55,28 @@ def run(args: argparse.Namespace, out: Output) -> int:
             raise UsageError(f"{target} holds {len(roots)} bundles; show one of them: " + ", ".join(roots))
         bundle = load_bundle(roots[0])
         findings = validate_bundle(bundle, out.check_manager())
+        if bare and bare in out.registry():
+            out.note(
+                f"skillwiki: showing the bundle in the folder {target}; "
+                f"for the installed domain {bare}, run 'skillwiki show @{bare}'"
+            )
     else:
         bundle, findings = _installed(target, out.registry())
+    return _show(target, bundle, findings, args, out)
+
+
+def _bare_name(target: str) -> str | None:
+    """``target`` when it could name an installed domain as well as a folder here (a
+    word with no path separator, not ``.`` or ``..``); else ``None``."""
+    if os.sep in target or (os.altsep and os.altsep in target) or target in (".", "..") or not target:
+        return None
+    return target
+
+
+def _show(target: str, bundle: Bundle, findings: list[Finding], args: argparse.Namespace, out: Output) -> int:
+    from ..card import figures, render_card
+    from ..errors import NotFoundError
+
     if bundle.domain is None:
         raise NotFoundError(f"{target}: the bundle has no usable domain.yaml; run 'skillwiki validate {target}'")
     card = figures(bundle)
@@ -75,10 +100,12 @@ def run(args: argparse.Namespace, out: Output) -> int:
     return 0
 
 
-def _installed(name: str, registry: Registry) -> tuple[Bundle, list[Finding]]:
+def _installed(
+    name: str, registry: Registry, missing: str = "no such path, and no installed domain named"
+) -> tuple[Bundle, list[Finding]]:
     """The bundle of the installed domain ``name`` and its findings, from the registry
     (which checked it as ``validate`` does)."""
     from ._consumers import installed
 
-    entry = installed(registry, name, missing="no such path, and no installed domain named")
+    entry = installed(registry, name, missing=missing)
     return entry.bundle, entry.findings
