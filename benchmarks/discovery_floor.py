@@ -1,11 +1,16 @@
 """The floor of a cold discovery: the least any discovery that reads the bundles must do.
 
-    python benchmarks/discovery_floor.py
+    python benchmarks/discovery_floor.py [--checked]
 
 Scan the entry points of group ``skillwiki``, import each plugin's module, call its
 ``skillwiki_domains`` function, and parse every YAML document of every bundle it
 names (the manifest, each atom's frontmatter) with PyYAML's C loader: no schema, no
 checks, no cache, no report. Run as a whole process, as ``skillwiki list`` is.
+
+``--checked``: instead of parsing, load and check each bundle as the SDK does
+(``load_bundle`` and ``validate_bundle`` with the built-in checks): the least a
+discovery that gives ``validate``'s verdict must do, still with no cache, no
+registry and no report.
 """
 
 import importlib
@@ -38,7 +43,21 @@ def _documents(root: str) -> int:
     return parsed
 
 
+def _checked(root: str) -> int:
+    from skillwiki_sdk.plugins import make_plugin_manager
+    from skillwiki_sdk.validation import load_bundle, validate_bundle
+
+    manager = _manager[0] = _manager[0] or make_plugin_manager(installed=False)
+    bundle = load_bundle(root)
+    validate_bundle(bundle, manager)
+    return len(bundle.atoms) + 1
+
+
+_manager: list = [None]
+
+
 def main() -> int:
+    read = _checked if "--checked" in sys.argv[1:] else _documents
     parsed = 0
     for point in importlib.metadata.entry_points(group="skillwiki"):
         try:
@@ -47,7 +66,7 @@ def main() -> int:
         except Exception:  # noqa: BLE001, S112 - a broken plugin is skipped, as discovery would
             continue
         for root in roots or ():
-            parsed += _documents(os.fspath(root) if isinstance(root, (str, os.PathLike)) else str(root))
+            parsed += read(os.fspath(root) if isinstance(root, (str, os.PathLike)) else str(root))
     print(parsed)
     return 0
 

@@ -277,8 +277,10 @@ def main(argv: list[str] | None = None) -> int:
     discovery = best({"entry_points": scan, "list": [skillwiki, "list"]}, 3 * repeat)  # short runs: more rounds
     # the floor of any discovery that reads the bundles: import the plugins, parse their YAML
     floor_scan = [python, os.path.join(HERE, "discovery_floor.py")]
+    # and of one that gives validate's verdict: the SDK loads and checks each bundle
+    checked_scan = [*floor_scan, "--checked"]
     cold = best(
-        {"entry_points": scan, "list": [skillwiki, "list"], "floor": floor_scan},
+        {"entry_points": scan, "list": [skillwiki, "list"], "floor": floor_scan, "checked": checked_scan},
         repeat,
         before={"list": [skillwiki, "cache", "clear"]},
     )
@@ -310,6 +312,15 @@ def main(argv: list[str] | None = None) -> int:
             "  the floor: import the plugins, parse their YAML, nothing else",
             f"{cold['floor'] / cold['entry_points']:.2f}  "
             f"({cold['floor']:.3f}s; cold list {cold['list'] / cold['floor']:.2f}x it)",
+            "",
+            None,
+        )
+    )
+    rows.append(
+        (
+            "  the floor, checked: the same, each bundle loaded and checked by the SDK",
+            f"{cold['checked'] / cold['entry_points']:.2f}  "
+            f"({cold['checked']:.3f}s; cold list {cold['list'] / cold['checked']:.2f}x it)",
             "",
             None,
         )
