@@ -166,6 +166,7 @@ def test_a_busy_working_folder_keeps_the_snapshot_and_a_shadowing_module_does_no
     site = write_site(tmp_path / "site")
     environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
     environ.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS=LOAD, SKILLWIKI_CACHE_DIR=str(tmp_path / "cache"))
+    environ.pop("PYTHONSAFEPATH", None)  # (nox sets it: then no working folder is on sys.path)
     work = tmp_path / "work"
     work.mkdir()
     (work / "notes.md").write_text("first\n", encoding="utf-8")
