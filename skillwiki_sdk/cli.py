@@ -210,6 +210,56 @@ def _command_of(argv: Sequence[str] | None) -> str | None:
     return None
 
 
+class OutputError(SkillwikiError):
+    """The report could not be written to standard output (closed, full, not open
+    for writing): the command failed, exit 1."""
+
+
+class _Stream:
+    """A command's stream, whose failures to write are the command's to tell. For
+    the report (``report=True``) a failure is :class:`OutputError`, said on stderr,
+    exit 1; a closed pipe (``| head``) stays :class:`BrokenPipeError`, which ends the
+    command quietly. For diagnostics (stderr) a failure is nothing: they are told
+    when they can be. Everything else is the stream's own."""
+
+    def __init__(self, stream: Any, report: bool) -> None:
+        self._stream = stream
+        self._report = report
+
+    def _failed(self, error: BaseException) -> None:
+        if not self._report:
+            return
+        if self._stream is None or isinstance(error, AttributeError):
+            reason = "it is closed"
+        elif isinstance(error, OSError):
+            reason = error.strerror or type(error).__name__
+        else:
+            reason = str(error) or type(error).__name__
+        raise OutputError(f"cannot write the output to standard output: {reason}") from None
+
+    def write(self, text: str) -> int:
+        try:
+            return int(self._stream.write(text) or 0)
+        except (BrokenPipeError, UnicodeEncodeError):
+            raise  # (the one ends the command quietly; Output.write handles the other)
+        except (OSError, ValueError, AttributeError) as error:
+            self._failed(error)
+            return 0
+
+    def flush(self) -> None:
+        if self._stream is None:
+            return  # (nothing was written: a write says it is closed)
+        try:
+            self._stream.flush()
+        except BrokenPipeError:
+            raise
+        except (OSError, ValueError, AttributeError) as error:
+            self._failed(error)
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._stream, name)
+
+
 def _no_guard(what: str) -> Any:
     import contextlib
 
@@ -224,18 +274,25 @@ def main(
     ``guard`` runs plugin code (see :data:`skillwiki_sdk.plugins.Guard`); the console
     script passes its time budget. Called in-process, nothing of the process changes.
     """
-    err = stderr or sys.stderr
+    report: Any = _Stream(stdout or sys.stdout, report=True)
+    err: Any = _Stream(stderr or sys.stderr, report=False)
     try:
         argv = sys.argv[1:] if argv is None else list(argv)
         parser = build_parser(argv)
-        _direct(parser, stdout or sys.stdout)
-        args = parser.parse_args(argv)
+        _direct(parser, report)
+        try:
+            args = parser.parse_args(argv)
+        finally:
+            report.flush()  # (what --help and --version wrote: a failure to is told)
         if not args.command:
-            parser.print_help(stdout or sys.stdout)
+            parser.print_help(report)
+            report.flush()
             return 2
-        out = Output(stdout, stderr, args.color, guard)
+        out = Output(report, err, args.color, guard)
         module = importlib.import_module(f".commands.{args.command}", __package__)
-        return int(module.run(args, out) or 0)
+        code = int(module.run(args, out) or 0)
+        report.flush()
+        return code
     except UsageError as error:
         err.write(f"skillwiki: error: {error}\n")
         return 2
@@ -244,7 +301,7 @@ def main(
         return 1
     except KeyboardInterrupt:
         err.write("skillwiki: interrupted\n")
-        return 130
+        return 1  # (exit codes are 0, 1 and 2 only)
     except BrokenPipeError:
         # the reader went away (| head): nothing more to say, and say nothing
         try:
@@ -261,7 +318,7 @@ def main(
             f"skillwiki: internal error: {type(error).__name__}: {error}\n"
             "run again with SKILLWIKI_DEBUG=1 for the traceback, and please report it\n"
         )
-        return 3
+        return 1  # (exit codes are 0, 1 and 2 only: a bug of ours is a failure, told as one)
 
 
 # Objects a command may allocate between two collections of the young generation

@@ -27,11 +27,19 @@ class PluginTimeout(Exception):
     """Plugin code ran longer than its time budget."""
 
 
+# A budget longer than this (about 11 days), or infinite, is none: the clocks of
+# the alarm and of the watchdog cannot count to any number.
+LONGEST = 1e6
+
+
 def _budget() -> float:
     try:
-        return max(0.0, float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT)))
+        seconds = float(os.environ.get(TIMEOUT_ENV, DEFAULT_TIMEOUT))
     except ValueError:
         return DEFAULT_TIMEOUT
+    if seconds != seconds or seconds <= 0 or seconds > LONGEST:  # (nan, none, or too long to count)
+        return 0.0
+    return seconds
 
 
 class TimeBudget:
@@ -52,7 +60,7 @@ class TimeBudget:
     GRACE = 1.0
 
     def __init__(self, seconds: float | None = None) -> None:
-        self.seconds = _budget() if seconds is None else seconds
+        self.seconds = _budget() if seconds is None else (seconds if 0 < seconds <= LONGEST else 0.0)
         self._active = False
         self._deadline: float | None = None
         self._wake: Any = None
