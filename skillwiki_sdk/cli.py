@@ -260,6 +260,17 @@ class _Stream:
         return getattr(self._stream, name)
 
 
+def _said(error: BaseException) -> str:
+    """An error's words for stderr, with what a terminal would take as a command (an
+    argument's escape sequence, say) written as ``\\xNN``."""
+    from .report import printable, shown_text
+
+    try:
+        return printable(shown_text(str(error)))
+    except Exception:  # noqa: BLE001 - an exception whose str() raises
+        return type(error).__name__
+
+
 def _no_guard(what: str) -> Any:
     import contextlib
 
@@ -294,10 +305,10 @@ def main(
         report.flush()
         return code
     except UsageError as error:
-        err.write(f"skillwiki: error: {error}\n")
+        err.write(f"skillwiki: error: {_said(error)}\n")
         return 2
     except SkillwikiError as error:
-        err.write(f"skillwiki: {error}\n")
+        err.write(f"skillwiki: {_said(error)}\n")
         return 1
     except KeyboardInterrupt:
         err.write("skillwiki: interrupted\n")
@@ -315,7 +326,7 @@ def main(
         if os.environ.get("SKILLWIKI_DEBUG"):
             raise
         err.write(
-            f"skillwiki: internal error: {type(error).__name__}: {error}\n"
+            f"skillwiki: internal error: {type(error).__name__}: {_said(error)}\n"
             "run again with SKILLWIKI_DEBUG=1 for the traceback, and please report it\n"
         )
         return 1  # (exit codes are 0, 1 and 2 only: a bug of ours is a failure, told as one)

@@ -31,6 +31,8 @@ __all__ = [
     "format_summary",
     "format_text",
     "printable",
+    "shown_name",
+    "shown_text",
     "render",
     "split_archive",
     "to_json_document",
@@ -59,6 +61,30 @@ def printable(text: str) -> str:
     return _SURROGATE.sub(_escape_surrogate, text) if _SURROGATE.search(text) else text
 
 
+# What a terminal would take as a command (ESC starts one; a carriage return or a
+# backspace rewrites the line), from a file's name or a finding's words: written as
+# \xNN. In a name every control character is, newlines and tabs too (a finding is
+# one line); in a message or a hint those two stay.
+_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
+
+
+def shown_name(text: str) -> str:
+    """A file's name (or a path given) for a line of text output: its control
+    characters as ``\\xNN``."""
+    return _CONTROL_IN_NAME.sub(_escape_control, text)
+
+
+def shown_text(text: str) -> str:
+    """A message or a hint for text output: its control characters but newline and
+    tab as ``\\xNN``."""
+    return _CONTROL_IN_TEXT.sub(_escape_control, text)
+
+
 def _printable_data(value: Any) -> Any:
     """A JSON document with every text in it :func:`printable`."""
     if isinstance(value, str):
@@ -71,7 +97,7 @@ def _printable_data(value: Any) -> Any:
 
 
 def _location(finding: Finding) -> str:
-    where = finding.file or "."
+    where = shown_name(finding.file or ".")
     if finding.line is not None:
         where += f":{finding.line}"
         if finding.column is not None:
@@ -97,9 +123,10 @@ def format_text(reports: Sequence[Report], *, strict: bool = False, color: bool 
                 lines.append("")
             current_file = finding.file
             tone = _RED if finding.severity is Severity.ERROR else _YELLOW
-            lines.append(f"{paint(_location(finding), _BOLD)}: {paint(finding.code, tone)} {finding.message}")
+            message = shown_text(finding.message)
+            lines.append(f"{paint(_location(finding), _BOLD)}: {paint(finding.code, tone)} {message}")
             if finding.hint:
-                lines.append(f"    {paint('hint: ' + finding.hint, _DIM)}")
+                lines.append(f"    {paint('hint: ' + shown_text(finding.hint), _DIM)}")
     lines.append(format_summary(reports, strict=strict, color=color))
     return printable("\n".join(lines) + "\n")
 
@@ -116,7 +143,7 @@ def format_summary(reports: Sequence[Report], *, strict: bool = False, color: bo
         name = ", ".join(report.domains) or "no domain"
         status = paint("FAILED", _RED) if report.failed(strict) else paint("ok", _GREEN)
         lines.append(
-            f"{report.target}: {name}: {_plural(report.atoms, 'atom')}, "
+            f"{shown_name(report.target)}: {shown_text(name)}: {_plural(report.atoms, 'atom')}, "
             f"{_plural(report.errors, 'error')}, {_plural(report.warnings, 'warning')} [{status}]"
         )
     if len(reports) > 1:

@@ -196,3 +196,36 @@ def test_build_on_every_output_encoding(tmp_path: Path, encoding: str) -> None:
     code, stderr, out = skillwiki(["build", "proj"], encoding, tmp_path, timeout=600)
     assert code == 0, stderr
     assert b"[ok]" in out
+
+
+def test_escape_sequences_in_names_and_arguments_reach_no_terminal(tmp_path: Path) -> None:
+    """A file named with an escape sequence (ESC, a carriage return) and an argument
+    holding one: the text report and the error lines write them as ``\\x1b``, so
+    that nothing a name holds clears or recolours a terminal; JSON keeps the name."""
+    bundle = tmp_path / "bundle"
+    shutil.copytree(HOSTILE_BASE, bundle)
+    odd = "\x1b[2J\rnote.txt"
+    (bundle / "atoms" / odd).write_text("a stray file\n", encoding="utf-8")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    environ.update(SKILLWIKI_NO_CACHE="1", PYTHONIOENCODING="utf-8")
+
+    def sw(*argv: str) -> subprocess.CompletedProcess:
+        return subprocess.run(
+            [sys.executable, "-m", "skillwiki_sdk", *argv],
+            env=environ,
+            capture_output=True,
+            text=True,
+            encoding="utf-8",
+            timeout=120,
+            cwd=tmp_path,
+        )
+
+    text = sw("validate", str(bundle))
+    assert "\\x1b[2J\\x0dnote.txt" in text.stdout, text.stdout
+    assert "\x1b" not in text.stdout and "\r" not in text.stdout
+    document = json.loads(sw("validate", str(bundle), "--format", "json").stdout)
+    assert any(odd in (finding.get("file") or "") for result in document["results"] for finding in result["findings"])
+    missing = sw("validate", "/no/\x1b[31mred")
+    assert missing.returncode == 1 and "/no/\\x1b[31mred" in missing.stdout and "\x1b" not in missing.stdout
+    usage = sw("\x1b[31mcommand")
+    assert usage.returncode == 2 and "\x1b" not in usage.stderr and "\\x1b[31mcommand" in usage.stderr
