@@ -263,7 +263,7 @@ class _Stream:
 def _said(error: BaseException) -> str:
     """An error's words for stderr, with what a terminal would take as a command (an
     argument's escape sequence, say) written as ``\\xNN``."""
-    from .report import printable, shown_text
+    from .escapes import printable, shown_text
 
     try:
         return printable(shown_text(str(error)))

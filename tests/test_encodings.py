@@ -229,3 +229,19 @@ def test_escape_sequences_in_names_and_arguments_reach_no_terminal(tmp_path: Pat
     assert missing.returncode == 1 and "/no/\\x1b[31mred" in missing.stdout and "\x1b" not in missing.stdout
     usage = sw("\x1b[31mcommand")
     assert usage.returncode == 2 and "\x1b" not in usage.stderr and "\\x1b[31mcommand" in usage.stderr
+
+
+def test_list_writes_a_plugins_escape_sequences_as_escapes(tmp_path: Path) -> None:
+    """A plugin whose import fails with an escape sequence in its message: ``list``
+    says so with ``\\x1b``, and the terminal gets no ESC from it."""
+    from plugin_factory import write_distribution
+
+    site = tmp_path / "site"
+    write_distribution(site, "skillwiki-ex-esc", "1.0", "ex_esc", code="raise RuntimeError('\\x1b[2Jboom\\rX')\n")
+    environ = {k: v for k, v in os.environ.items() if not k.startswith("SKILLWIKI_")}
+    environ.update(PYTHONPATH=str(site), SKILLWIKI_LOAD_PLUGINS="skillwiki-ex-esc", SKILLWIKI_NO_CACHE="1")
+    done = subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", "list"], env=environ, capture_output=True, timeout=120, cwd=tmp_path
+    )
+    assert done.returncode == 0, done.stderr
+    assert b"RuntimeError: \\x1b[2Jboom\\x0dX" in done.stdout and b"\x1b" not in done.stdout

@@ -70,6 +70,8 @@ def _listing(out: Output) -> dict[str, Any]:
 
 
 def _text(listing: dict[str, Any], color: bool) -> str:
+    from ..escapes import shown_name, shown_text
+
     bold, dim, red, reset = ("\033[1m", "\033[2m", "\033[31m", "\033[0m") if color else ("", "", "", "")
     lines: list[str] = []
     domains, problems = listing["domains"], listing["problems"]
@@ -79,8 +81,8 @@ def _text(listing: dict[str, Any], color: bool) -> str:
             rows.append(
                 (
                     entry["name"],
-                    entry["version"],
-                    entry["distribution"],
+                    shown_name(entry["version"]),
+                    shown_name(entry["distribution"]),
                     str(entry["atoms"]),
                     str(entry["tags"]),
                     str(entry["axes"]),
@@ -93,8 +95,9 @@ def _text(listing: dict[str, Any], color: bool) -> str:
             lines.append(f"{bold}{line}{reset}" if number == 0 else line)
         for entry in domains:
             for finding in entry["findings"]:
-                where = f"{finding['file']}:{finding['line']}" if finding["line"] else f"{finding['file']}"
-                lines.append(f"{dim}{entry['name']}: {where}: {finding['code']} {finding['message']}{reset}")
+                where = shown_name(finding["file"] or ".") + (f":{finding['line']}" if finding["line"] else "")
+                message = shown_text(finding["message"])
+                lines.append(f"{dim}{entry['name']}: {where}: {finding['code']} {message}{reset}")
     else:
         lines.append("no domains installed (pip install a skillwiki-<domain> plugin)")
     if problems:
@@ -102,10 +105,11 @@ def _text(listing: dict[str, Any], color: bool) -> str:
         count = len(problems)
         lines.append(f"{red}{count} plugin problem{'s' if count != 1 else ''}:{reset}")
         for problem in problems:
-            domain = f", domain '{problem['domain']}'" if problem["domain"] else ""
+            domain = f", domain '{shown_name(problem['domain'])}'" if problem["domain"] else ""
             lines.append(
-                f"  {bold}{problem['distribution']} {problem['version']}{reset} "
-                f"(entry point '{problem['entry_point']}'{domain}): {problem['stage']}: {problem['reason']}"
+                f"  {bold}{shown_name(problem['distribution'])} {shown_name(problem['version'])}{reset} "
+                f"(entry point '{shown_name(problem['entry_point'])}'{domain}): {problem['stage']}: "
+                f"{shown_text(problem['reason'])}"
             )
-            lines.append(f"    {dim}what to do: {problem['action']}{reset}")
+            lines.append(f"    {dim}what to do: {shown_text(problem['action'])}{reset}")
     return "\n".join(lines) + "\n"

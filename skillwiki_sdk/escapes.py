@@ -1,0 +1,50 @@
+"""Text made safe to show: what no encoding can carry, and what a terminal would
+take as a command, written as backslash escapes. (A module of its own, importing
+only ``re``: the listing of a warm ``skillwiki list`` uses it without the model.)"""
+
+from __future__ import annotations
+
+import re
+
+__all__ = ["printable", "shown_name", "shown_text"]
+
+
+# A file name that is not UTF-8 reaches Python with each byte it cannot decode as a
+# lone surrogate (U+DC80-U+DCFF, PEP 383); YAML's "\ud800" makes another. No encoding
+# can carry them: every formatter shows them as \xNN (the byte) or \uNNNN.
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
+def _escape_surrogate(match: re.Match[str]) -> str:
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC80 <= code <= 0xDCFF else f"\\u{code:04x}"
+
+
+def printable(text: str) -> str:
+    """``text`` that any encoding can carry: the bytes of a name that was not UTF-8
+    (``caf\\xe9.md``) and other lone surrogates written as backslash escapes."""
+    return _SURROGATE.sub(_escape_surrogate, text) if _SURROGATE.search(text) else text
+
+
+# What a terminal would take as a command (ESC starts one; a carriage return or a
+# backspace rewrites the line), from a file's name or a finding's words: written as
+# \xNN. In a name every control character is, newlines and tabs too (a finding is
+# one line); in a message or a hint those two stay.
+_CONTROL_IN_NAME = re.compile("[\x00-\x1f\x7f-\x9f]")
+_CONTROL_IN_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _escape_control(match: re.Match[str]) -> str:
+    return f"\\x{ord(match.group()):02x}"
+
+
+def shown_name(text: str) -> str:
+    """A file's name (or a path given) for a line of text output: its control
+    characters as ``\\xNN``."""
+    return _CONTROL_IN_NAME.sub(_escape_control, text)
+
+
+def shown_text(text: str) -> str:
+    """A message or a hint for text output: its control characters but newline and
+    tab as ``\\xNN``."""
+    return _CONTROL_IN_TEXT.sub(_escape_control, text)
