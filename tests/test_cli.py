@@ -172,3 +172,28 @@ def test_the_parser_built_for_one_command_reads_its_arguments_as_the_full_one(ar
     from skillwiki_sdk.cli import build_parser
 
     assert vars(build_parser(argv).parse_args(argv)) == vars(build_parser().parse_args(argv))
+
+
+@pytest.mark.parametrize(
+    "raised, said",
+    [
+        (RuntimeError("a bug\x1b[2J"), "internal error: RuntimeError: a bug\\x1b[2J"),
+        (KeyboardInterrupt(), "interrupted"),
+    ],
+)
+def test_a_bug_of_ours_and_an_interruption_exit_1(monkeypatch, raised: BaseException, said: str) -> None:
+    """Exit codes are 0, 1 and 2 only: a bug of ours (it was 3) and Ctrl-C (it was
+    130) are failures, said in one line on stderr, without a traceback."""
+    import io
+
+    from skillwiki_sdk import cli
+    from skillwiki_sdk.commands import rules
+
+    def broken(args, out):
+        raise raised
+
+    monkeypatch.setattr(rules, "run", broken)
+    monkeypatch.delenv("SKILLWIKI_DEBUG", raising=False)
+    stdout, stderr = io.StringIO(), io.StringIO()
+    assert cli.main(["rules"], stdout=stdout, stderr=stderr) == 1
+    assert said in stderr.getvalue() and "Traceback" not in stderr.getvalue() and "\x1b" not in stderr.getvalue()
