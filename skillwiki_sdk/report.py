@@ -31,6 +31,7 @@ __all__ = [
     "format_summary",
     "format_text",
     "printable",
+    "printable_data",
     "render",
     "split_archive",
     "to_json_document",
@@ -59,14 +60,14 @@ def printable(text: str) -> str:
     return _SURROGATE.sub(_escape_surrogate, text) if _SURROGATE.search(text) else text
 
 
-def _printable_data(value: Any) -> Any:
-    """A JSON document with every text in it :func:`printable`."""
+def printable_data(value: Any) -> Any:
+    """A JSON document with every text in it (keys too) :func:`printable`."""
     if isinstance(value, str):
         return printable(value)
     if isinstance(value, dict):
-        return {printable(key) if isinstance(key, str) else key: _printable_data(item) for key, item in value.items()}
+        return {printable(key) if isinstance(key, str) else key: printable_data(item) for key, item in value.items()}
     if isinstance(value, list):
-        return [_printable_data(item) for item in value]
+        return [printable_data(item) for item in value]
     return value
 
 
@@ -190,7 +191,7 @@ def to_json_document(reports: Sequence[Report], *, strict: bool = False) -> dict
 
 def format_json(reports: Sequence[Report], *, strict: bool = False, **_: Any) -> str:
     """The JSON document, indented, on one write."""
-    return json.dumps(_printable_data(to_json_document(reports, strict=strict)), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(printable_data(to_json_document(reports, strict=strict)), indent=2, ensure_ascii=False) + "\n"
 
 
 # GitHub workflow commands: the message escapes %, CR and LF; a property value
@@ -366,9 +367,7 @@ def to_sarif_document(reports: Sequence[Report], *, strict: bool = False, rules:
 def format_sarif(reports: Sequence[Report], *, strict: bool = False, rules: Iterable[Rule] = (), **_: Any) -> str:
     """The SARIF 2.1.0 log, indented, on one write."""
     return (
-        json.dumps(
-            _printable_data(to_sarif_document(reports, strict=strict, rules=rules)), indent=2, ensure_ascii=False
-        )
+        json.dumps(printable_data(to_sarif_document(reports, strict=strict, rules=rules)), indent=2, ensure_ascii=False)
         + "\n"
     )
 

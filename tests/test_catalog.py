@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE, EXAMPLE_BUNDLE, FIXTURES, run_cli
 from plugin_factory import write_bundle, write_distribution
+from test_hostile import HOSTILE as CORPUS
+from test_hostile import build_case
 
 from skillwiki_sdk.card import figures
 from skillwiki_sdk.validation import load_bundle
@@ -462,3 +464,56 @@ def test_a_damaged_record_of_a_domain_has_its_source_read_again(tmp_path: Path) 
     report = json.loads(again.out)
     assert again.code == 0 and report["reused_sources"] == 1 and report["rendered"] == []
     assert _contents(out) == expected
+
+
+def _complete(out: Path) -> None:
+    """Every file the catalog's record names is there, and every page catalog.json names."""
+    record = json.loads((out / ".skillwiki-catalog.json").read_text(encoding="utf-8"))
+    assert record["generator"], "the build did not finish: its record is the one it claims a folder with"
+    assert [relative for relative in record["files"] if not (out / relative).is_file()] == []
+    catalog = json.loads((out / "catalog.json").read_text(encoding="utf-8"))
+    assert [page for page in catalog["pages"] if not (out / page).is_file()] == []
+
+
+# a hostile case with a name that is not UTF-8 -> the exit code, what the catalog shows of the name
+NOT_UTF8 = {
+    "files/name-not-utf8-stray": (0, "atoms/patterns/read-through.m\\xff"),  # SW211, a warning: published
+    "files/name-not-utf8-atom": (1, "caf\\xe9-\\xff.md"),  # SW204 names the file: left out
+    "files/name-not-utf8-folder": (1, "atoms/d\\xe9j\\xe0/read-through.md"),  # SW207 in that folder
+    "archives/tar-member-not-utf8": (1, "atoms/caf\\xe9.md"),  # the sdist's member, named in place
+}
+
+
+@pytest.mark.parametrize("case", NOT_UTF8)
+def test_names_that_are_not_utf8_are_shown_escaped(tmp_path: Path, case: str) -> None:
+    """A file, folder or archive member whose name is not UTF-8 (as validate takes it):
+    its bytes shown escaped, as validate shows them, never an internal error or half a site."""
+    code, shown = NOT_UTF8[case]
+    target = build_case(CORPUS / case, tmp_path / "work")
+    out = tmp_path / "site"
+    result = run_cli("catalog", str(target), "--out", str(out), "--format", "json")
+    assert result.code == code, result.err
+    assert result.err == ""
+    _complete(out)
+    shown_in = (out / ("catalog.json" if code == 0 else "problems.html")).read_text(encoding="utf-8")
+    assert shown in shown_in.replace("\\\\", "\\")  # (JSON writes a backslash doubled)
+    again = run_cli("catalog", str(target), "--out", str(out), "--format", "json")
+    assert again.code == code and json.loads(again.out)["files"]["written"] == 0
+
+
+def test_a_source_whose_path_is_not_utf8_is_published_with_its_name_escaped(tmp_path: Path) -> None:
+    folder = os.path.join(os.fsencode(tmp_path), b"caf\xe9")
+    os.mkdir(folder)
+    bundle = os.fsdecode(os.path.join(folder, b"bundle"))
+    shutil.copytree(CORPUS / "_base", bundle)
+    os.mkdir(os.path.join(folder, b"site-\xff"))
+    out = os.fsdecode(os.path.join(folder, b"site-\xff"))
+    result = run_cli("catalog", bundle, "--out", out, "--format", "json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["domains"] == ["tiny-domain"] and report["out"].endswith("caf\\xe9/site-\\xff")
+    _complete(Path(out))
+    catalog = json.loads((Path(out) / "catalog.json").read_text(encoding="utf-8"))
+    assert catalog["domains"][0]["origin"]["source"].endswith("caf\\xe9/bundle")
+    text = run_cli("catalog", bundle, "--out", out)
+    assert text.code == 0 and "caf\\xe9/site-\\xff" in text.out

@@ -21,6 +21,7 @@ from typing import Any
 
 from .. import __version__
 from ..model import Bundle, Finding, Report, Severity
+from ..report import printable, printable_data
 
 __all__ = [
     "SourceResult",
@@ -45,7 +46,9 @@ class SourceResult:
 
     ``key`` names the source across builds (its absolute path, or the installed
     distribution, or the index file); ``fingerprint`` changes whenever anything that
-    could change the result does.
+    could change the result does. ``display`` and the entries are text that any
+    encoding carries (a name that is not UTF-8 shown with its bytes escaped, see
+    :func:`~skillwiki_sdk.report.printable`); ``key`` is the name as it is.
     """
 
     key: str
@@ -54,6 +57,9 @@ class SourceResult:
     fingerprint: str
     domains: list[dict[str, Any]] = field(default_factory=list)
     rejections: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.display = printable(self.display)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -197,16 +203,20 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
 def rejection(
     source: str, kind: str, reason: str, findings: Iterable[Finding] = (), *, domain: str | None = None
 ) -> dict[str, Any]:
-    """A source (or one bundle of it) left out of the catalog, as plain data."""
+    """A source (or one bundle of it) left out of the catalog, as plain data (its
+    names and findings :func:`~skillwiki_sdk.report.printable`)."""
     listed = sorted(findings, key=Finding.sort_key)
-    return {
-        "source": source,
-        "kind": kind,
-        "domain": domain,
-        "reason": reason,
-        "findings": [_finding_dict(f) for f in listed if f.severity is Severity.ERROR]
-        + [_finding_dict(f) for f in listed if f.severity is not Severity.ERROR],
-    }
+    shown: dict[str, Any] = printable_data(
+        {
+            "source": source,
+            "kind": kind,
+            "domain": domain,
+            "reason": reason,
+            "findings": [_finding_dict(f) for f in listed if f.severity is Severity.ERROR]
+            + [_finding_dict(f) for f in listed if f.severity is not Severity.ERROR],
+        }
+    )
+    return shown
 
 
 def _read_body(path: str, display: str) -> str:
@@ -226,7 +236,11 @@ def _text(value: Any) -> str:
 
 def domain_entry(bundle: Bundle, origin: dict[str, Any], warnings: Iterable[Finding] = ()) -> dict[str, Any]:
     """A checked bundle as the catalog publishes it: the card's figures
-    (:func:`skillwiki_sdk.card.figures`) and every atom with its figures and body."""
+    (:func:`skillwiki_sdk.card.figures`) and every atom with its figures and body.
+
+    Every text in it is :func:`~skillwiki_sdk.report.printable`: a path or a file
+    name in a finding that is not UTF-8 has its bytes escaped, as validate shows it
+    (pages and JSON are UTF-8, which cannot carry them as they are)."""
     from ..card import excerpt, figures
 
     entry = figures(bundle)
@@ -266,7 +280,8 @@ def domain_entry(bundle: Bundle, origin: dict[str, Any], warnings: Iterable[Find
     entry["warnings"] = [
         f.to_dict() for f in sorted(warnings, key=Finding.sort_key) if f.severity is not Severity.ERROR
     ]
-    return entry
+    shown: dict[str, Any] = printable_data(entry)
+    return shown
 
 
 def _settings(path: str, known: Iterable[str]) -> Any:

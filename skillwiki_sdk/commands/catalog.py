@@ -102,12 +102,15 @@ def run(args: argparse.Namespace, out: Output) -> int:
         batches=jobs,
         registry=out.registry,
     )
+    from ..report import printable, printable_data
+
     if args.format == "json":
         import json
 
-        out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        out.write(json.dumps(printable_data(result.to_dict()), indent=2, ensure_ascii=False) + "\n")
     else:
         where = os.path.relpath(result.out) if not os.path.relpath(result.out).startswith("..") else result.out
+        where = printable(where)  # (--out's own name, as the sources' are: bytes that are not UTF-8 escaped)
         lines = [
             f"catalog: {_count(len(result.domains), 'domain')}, {_count(result.atoms, 'atom')}, "
             f"{_count(result.pages, 'page')} in {where}",
