@@ -18,7 +18,7 @@ import pytest
 from conftest import EXAMPLE, EXAMPLE_BUNDLE, FIXTURES, run_cli
 from plugin_factory import write_bundle, write_distribution
 from test_hostile import HOSTILE as CORPUS
-from test_hostile import build_case
+from test_hostile import build_case, run_in_process
 
 from skillwiki_sdk.card import figures
 from skillwiki_sdk.validation import load_bundle
@@ -517,3 +517,44 @@ def test_a_source_whose_path_is_not_utf8_is_published_with_its_name_escaped(tmp_
     assert catalog["domains"][0]["origin"]["source"].endswith("caf\\xe9/bundle")
     text = run_cli("catalog", bundle, "--out", out)
     assert text.code == 0 and "caf\\xe9/site-\\xff" in text.out
+
+
+def _linked_everywhere(tmp_path: Path, layout: str) -> Path:
+    """A source with links that lead round and round or to ``/``; returns it."""
+    if layout == "folder-links-to-root":
+        return build_case(CORPUS / "files" / "folder-links-to-root", tmp_path / "work")
+    bundle = tmp_path / "bundle"
+    shutil.copytree(CORPUS / "_base", bundle)
+    if layout == "atom-folders-link-to-their-folder":
+        (bundle / "atoms" / "a").symlink_to(".", target_is_directory=True)
+        (bundle / "atoms" / "b").symlink_to(".", target_is_directory=True)
+        return bundle
+    folder = tmp_path / "sources"  # a folder of sources
+    folder.mkdir()
+    bundle.rename(folder / "bundle")
+    (folder / "everything").symlink_to("/", target_is_directory=True)
+    (folder / "again").symlink_to(".", target_is_directory=True)
+    (folder / "deeper").mkdir()
+    (folder / "deeper" / "up").symlink_to("..", target_is_directory=True)
+    return folder
+
+
+@pytest.mark.parametrize(
+    "layout", ["folder-links-to-root", "atom-folders-link-to-their-folder", "a-folder-of-sources-links-to-root"]
+)
+def test_a_linked_folder_in_a_source_is_not_walked(tmp_path: Path, layout: str) -> None:
+    """As validation: a loop of links or a link to / is not followed (it was walked
+    for ever to fingerprint the source, or to find sources in a folder)."""
+    source = _linked_everywhere(tmp_path, layout)
+    out = tmp_path / "site"
+    code, stdout, stderr, _ = run_in_process(["catalog", str(source), "--out", str(out), "--format", "json"], 60)
+    report = json.loads(stdout)
+    if layout == "folder-links-to-root":  # validate's verdict: SW510, the link is not followed
+        assert (code, stderr, report["domains"]) == (1, "", [])
+        [rejection] = report["rejections"]
+        assert [finding["code"] for finding in rejection["findings"]] == ["SW510"]
+    else:
+        assert (code, stderr, report["domains"], report["rejections"]) == (0, "", ["tiny-domain"], [])
+    _complete(out)
+    again, stdout, _, _ = run_in_process(["catalog", str(source), "--out", str(out), "--format", "json"], 60)
+    assert again == code and json.loads(stdout)["reused_sources"] == 1
