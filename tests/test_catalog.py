@@ -558,3 +558,34 @@ def test_a_linked_folder_in_a_source_is_not_walked(tmp_path: Path, layout: str) 
     _complete(out)
     again, stdout, _, _ = run_in_process(["catalog", str(source), "--out", str(out), "--format", "json"], 60)
     assert again == code and json.loads(stdout)["reused_sources"] == 1
+
+
+def _record_also(out: Path, *relatives: str) -> None:
+    """Add files to the catalog's record, as if the previous build had written them."""
+    path = out / ".skillwiki-catalog.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["files"].update({relative: "0" * 32 for relative in relatives})
+    path.write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_a_record_that_names_a_file_through_a_link_removes_nothing_there(tmp_path: Path) -> None:
+    """The record of the previous build is a file in --out, anyone may edit it: a file
+    it names behind a linked folder is not the catalog's, and is left where it is."""
+    out = tmp_path / "site"
+    outside = tmp_path / "outside"
+    (outside / "empty").mkdir(parents=True)
+    (outside / "precious.txt").write_text("precious", encoding="utf-8")
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    (out / "evil").symlink_to(outside, target_is_directory=True)
+    (out / "domains" / "evil").symlink_to(outside, target_is_directory=True)
+    _record_also(out, "evil/precious.txt", "domains/evil/empty/gone.html", "domains/evil/precious.txt")
+    result = run_cli("catalog", str(EXAMPLE), "--out", str(out), "--format", "json")
+    assert result.code == 0, result.err
+    assert (outside / "precious.txt").read_text(encoding="utf-8") == "precious"
+    assert (outside / "empty").is_dir()  # (no folder emptied through the link is removed either)
+    report = json.loads(result.out)
+    assert report["files"]["removed"] == 0
+    assert report["ignored"] == ["domains/evil/empty/gone.html", "domains/evil/precious.txt", "evil/precious.txt"]
+    assert "left alone 3 files" in result.err and "through a symbolic link" in result.err
+    again = run_cli("catalog", str(EXAMPLE), "--out", str(out), "--format", "json")
+    assert (again.code, again.err, json.loads(again.out)["ignored"]) == (0, "", [])  # (this record names them no more)

@@ -6,7 +6,8 @@ A catalog folder holds :data:`MANIFEST`, the record of every file the build wrot
 build compares against it: a file whose content is unchanged is not written again,
 a domain whose inputs are unchanged is not rendered again, and a file the previous
 build wrote that this one does not is removed. Files it did not write are never
-touched.
+touched, and nothing is removed through a link: a file of the record that a link
+in its path leads to is left alone (see :attr:`Site.ignored`).
 """
 
 from __future__ import annotations
@@ -15,6 +16,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from typing import Any
 
@@ -45,6 +47,7 @@ class Site:
         self.written = 0
         self.unchanged = 0
         self.removed = 0
+        self.ignored: list[str] = []  # files of the previous record not removed: a link leads to them
         self.__writer: Writer | None = None
         self._check()
 
@@ -173,6 +176,23 @@ class Site:
     def _path(self, relative: str) -> str:
         return _inside(self.out, relative)
 
+    def _real_folders(self, relative: str) -> bool:
+        """Whether every folder on the way to ``relative`` (a path the record names)
+        is a folder, not a link to one: what is reached through a link is not ours."""
+        try:
+            _inside(self.out, relative.rstrip("/") or ".")
+        except ValueError:
+            return False
+        current = self.out
+        for part in relative.split("/")[:-1]:
+            current = os.path.join(current, part)
+            try:
+                if not stat.S_ISDIR(os.lstat(current).st_mode):
+                    return False
+            except OSError:
+                return False
+        return True
+
     # -- writing
 
     def writer(self, previous: dict[str, str] | None = None) -> Writer:
@@ -203,12 +223,13 @@ class Site:
         for relative in self.previous_files():
             if relative in self.files or relative == MANIFEST:
                 continue
-            try:
-                path = self._path(relative)
-            except ValueError:
+            if not self._real_folders(relative):
+                self.ignored.append(relative)  # (through a link, or not a path of the catalog)
                 continue
+            path = self._path(relative)
             try:
-                if os.path.islink(path) or os.path.isfile(path):
+                mode = os.lstat(path).st_mode
+                if stat.S_ISLNK(mode) or stat.S_ISREG(mode):  # a link itself, never what it points at
                     os.unlink(path)
                     self.removed += 1
                     folders.add(os.path.dirname(path))

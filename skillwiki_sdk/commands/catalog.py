@@ -104,6 +104,13 @@ def run(args: argparse.Namespace, out: Output) -> int:
     )
     from ..report import printable, printable_data
 
+    if result.ignored:
+        shown = ", ".join(printable(relative) for relative in result.ignored[:3])
+        more = f" and {len(result.ignored) - 3} more" if len(result.ignored) > 3 else ""
+        out.note(
+            f"catalog: left alone {_count(len(result.ignored), 'file')} that the previous build's record names "
+            f"through a symbolic link (or outside --out): {shown}{more}"
+        )
     if args.format == "json":
         import json
 
