@@ -589,3 +589,48 @@ def test_a_record_that_names_a_file_through_a_link_removes_nothing_there(tmp_pat
     assert "left alone 3 files" in result.err and "through a symbolic link" in result.err
     again = run_cli("catalog", str(EXAMPLE), "--out", str(out), "--format", "json")
     assert (again.code, again.err, json.loads(again.out)["ignored"]) == (0, "", [])  # (this record names them no more)
+
+
+def test_a_folder_of_the_catalog_turned_into_a_link_is_not_read_through(tmp_path: Path) -> None:
+    """A domain's folder replaced by a link to a copy of it elsewhere: its pages there
+    are not taken for the catalog's, and nothing is written there."""
+    out = tmp_path / "site"
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    copy = tmp_path / "copy"
+    shutil.move(out / "domains" / "backend-architecture", copy)
+    (out / "domains" / "backend-architecture").symlink_to(copy, target_is_directory=True)
+    before = _contents(copy)
+    code, stdout, stderr, _ = run_in_process(["catalog", str(EXAMPLE), "--out", str(out)], 60)
+    assert code == 2 and "symbolic link" in stderr, stdout + stderr
+    assert _contents(copy) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+@pytest.mark.parametrize("relative", ["sitemap.html", "domains/backend-architecture/.pieces.json"])
+@pytest.mark.parametrize("what", ["pipe", "folder", "link-to-a-pipe"])
+def test_a_pipe_or_a_folder_where_a_catalog_file_goes_is_not_waited_on(
+    tmp_path: Path, relative: str, what: str
+) -> None:
+    """What is in the way of a file of the catalog and is not a file is refused (exit 2,
+    left as it is), a link is replaced; never read or written through, never waited on."""
+    out = tmp_path / "site"
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    target = out / relative
+    target.unlink()
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    if what == "pipe":
+        os.mkfifo(target)
+    elif what == "folder":
+        target.mkdir()
+    else:
+        target.symlink_to(pipe)
+    code, stdout, stderr, _ = run_in_process(["catalog", str(EXAMPLE), "--out", str(out)], 60)
+    if what == "link-to-a-pipe":
+        assert code == 0, stdout + stderr
+        assert not target.is_symlink() and target.is_file()
+        _complete(out)
+    else:
+        assert code == 2 and f"{target} is in the way of the catalog and is not a file" in stderr, stdout + stderr
+        assert target.is_dir() if what == "folder" else target.is_fifo()
+    assert pipe.is_fifo()
