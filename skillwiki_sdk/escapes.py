@@ -5,8 +5,9 @@ only ``re``: the listing of a warm ``skillwiki list`` uses it without the model.
 from __future__ import annotations
 
 import re
+from typing import Any
 
-__all__ = ["printable", "shown_name", "shown_text"]
+__all__ = ["printable", "printable_data", "shown_name", "shown_text"]
 
 
 # A file name that is not UTF-8 reaches Python with each byte it cannot decode as a
@@ -24,6 +25,17 @@ def printable(text: str) -> str:
     """``text`` that any encoding can carry: the bytes of a name that was not UTF-8
     (``caf\\xe9.md``) and other lone surrogates written as backslash escapes."""
     return _SURROGATE.sub(_escape_surrogate, text) if _SURROGATE.search(text) else text
+
+
+def printable_data(value: Any) -> Any:
+    """A JSON document with every text in it (keys too) :func:`printable`."""
+    if isinstance(value, str):
+        return printable(value)
+    if isinstance(value, dict):
+        return {printable(key) if isinstance(key, str) else key: printable_data(item) for key, item in value.items()}
+    if isinstance(value, list):
+        return [printable_data(item) for item in value]
+    return value
 
 
 # What a terminal would take as a command (ESC starts one; a carriage return or a

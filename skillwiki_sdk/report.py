@@ -18,7 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import Any
 
 from . import __version__
-from .escapes import printable, shown_name, shown_text
+from .escapes import printable, printable_data, shown_name, shown_text
 from .model import Finding, Report, Rule, Severity
 
 __all__ = [
@@ -39,17 +39,6 @@ __all__ = [
 JSON_FORMAT_VERSION = 1
 
 _RED, _YELLOW, _BOLD, _DIM, _GREEN, _RESET = "\033[31m", "\033[33m", "\033[1m", "\033[2m", "\033[32m", "\033[0m"
-
-
-def _printable_data(value: Any) -> Any:
-    """A JSON document with every text in it :func:`printable`."""
-    if isinstance(value, str):
-        return printable(value)
-    if isinstance(value, dict):
-        return {printable(key) if isinstance(key, str) else key: _printable_data(item) for key, item in value.items()}
-    if isinstance(value, list):
-        return [_printable_data(item) for item in value]
-    return value
 
 
 def _location(finding: Finding) -> str:
@@ -173,7 +162,7 @@ def to_json_document(reports: Sequence[Report], *, strict: bool = False) -> dict
 
 def format_json(reports: Sequence[Report], *, strict: bool = False, **_: Any) -> str:
     """The JSON document, indented, on one write."""
-    return json.dumps(_printable_data(to_json_document(reports, strict=strict)), indent=2, ensure_ascii=False) + "\n"
+    return json.dumps(printable_data(to_json_document(reports, strict=strict)), indent=2, ensure_ascii=False) + "\n"
 
 
 # GitHub workflow commands: the message escapes %, CR and LF; a property value
@@ -349,9 +338,7 @@ def to_sarif_document(reports: Sequence[Report], *, strict: bool = False, rules:
 def format_sarif(reports: Sequence[Report], *, strict: bool = False, rules: Iterable[Rule] = (), **_: Any) -> str:
     """The SARIF 2.1.0 log, indented, on one write."""
     return (
-        json.dumps(
-            _printable_data(to_sarif_document(reports, strict=strict, rules=rules)), indent=2, ensure_ascii=False
-        )
+        json.dumps(printable_data(to_sarif_document(reports, strict=strict, rules=rules)), indent=2, ensure_ascii=False)
         + "\n"
     )
 

@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 from conftest import EXAMPLE, EXAMPLE_BUNDLE, FIXTURES, run_cli
 from plugin_factory import write_bundle, write_distribution
+from test_hostile import HOSTILE as CORPUS
+from test_hostile import build_case, run_in_process
 
 from skillwiki_sdk.card import figures
 from skillwiki_sdk.validation import load_bundle
@@ -462,3 +464,173 @@ def test_a_damaged_record_of_a_domain_has_its_source_read_again(tmp_path: Path) 
     report = json.loads(again.out)
     assert again.code == 0 and report["reused_sources"] == 1 and report["rendered"] == []
     assert _contents(out) == expected
+
+
+def _complete(out: Path) -> None:
+    """Every file the catalog's record names is there, and every page catalog.json names."""
+    record = json.loads((out / ".skillwiki-catalog.json").read_text(encoding="utf-8"))
+    assert record["generator"], "the build did not finish: its record is the one it claims a folder with"
+    assert [relative for relative in record["files"] if not (out / relative).is_file()] == []
+    catalog = json.loads((out / "catalog.json").read_text(encoding="utf-8"))
+    assert [page for page in catalog["pages"] if not (out / page).is_file()] == []
+
+
+# a hostile case with a name that is not UTF-8 -> the exit code, what the catalog shows of the name
+NOT_UTF8 = {
+    "files/name-not-utf8-stray": (0, "atoms/patterns/read-through.m\\xff"),  # SW211, a warning: published
+    "files/name-not-utf8-atom": (1, "caf\\xe9-\\xff.md"),  # SW204 names the file: left out
+    "files/name-not-utf8-folder": (1, "atoms/d\\xe9j\\xe0/read-through.md"),  # SW207 in that folder
+    "archives/tar-member-not-utf8": (1, "atoms/caf\\xe9.md"),  # the sdist's member, named in place
+}
+
+
+@pytest.mark.parametrize("case", NOT_UTF8)
+def test_names_that_are_not_utf8_are_shown_escaped(tmp_path: Path, case: str) -> None:
+    """A file, folder or archive member whose name is not UTF-8 (as validate takes it):
+    its bytes shown escaped, as validate shows them, never an internal error or half a site."""
+    code, shown = NOT_UTF8[case]
+    target = build_case(CORPUS / case, tmp_path / "work")
+    out = tmp_path / "site"
+    result = run_cli("catalog", str(target), "--out", str(out), "--format", "json")
+    assert result.code == code, result.err
+    assert result.err == ""
+    _complete(out)
+    shown_in = (out / ("catalog.json" if code == 0 else "problems.html")).read_text(encoding="utf-8")
+    assert shown in shown_in.replace("\\\\", "\\")  # (JSON writes a backslash doubled)
+    again = run_cli("catalog", str(target), "--out", str(out), "--format", "json")
+    assert again.code == code and json.loads(again.out)["files"]["written"] == 0
+
+
+def test_a_source_whose_path_is_not_utf8_is_published_with_its_name_escaped(tmp_path: Path) -> None:
+    folder = os.path.join(os.fsencode(tmp_path), b"caf\xe9")
+    os.mkdir(folder)
+    bundle = os.fsdecode(os.path.join(folder, b"bundle"))
+    shutil.copytree(CORPUS / "_base", bundle)
+    os.mkdir(os.path.join(folder, b"site-\xff"))
+    out = os.fsdecode(os.path.join(folder, b"site-\xff"))
+    result = run_cli("catalog", bundle, "--out", out, "--format", "json")
+    assert result.code == 0, result.err
+    report = json.loads(result.out)
+    assert report["domains"] == ["tiny-domain"] and report["out"].endswith("caf\\xe9/site-\\xff")
+    _complete(Path(out))
+    catalog = json.loads((Path(out) / "catalog.json").read_text(encoding="utf-8"))
+    assert catalog["domains"][0]["origin"]["source"].endswith("caf\\xe9/bundle")
+    text = run_cli("catalog", bundle, "--out", out)
+    assert text.code == 0 and "caf\\xe9/site-\\xff" in text.out
+
+
+def _linked_everywhere(tmp_path: Path, layout: str) -> Path:
+    """A source with links that lead round and round or to ``/``; returns it."""
+    if layout == "folder-links-to-root":
+        return build_case(CORPUS / "files" / "folder-links-to-root", tmp_path / "work")
+    bundle = tmp_path / "bundle"
+    shutil.copytree(CORPUS / "_base", bundle)
+    if layout == "atom-folders-link-to-their-folder":
+        (bundle / "atoms" / "a").symlink_to(".", target_is_directory=True)
+        (bundle / "atoms" / "b").symlink_to(".", target_is_directory=True)
+        return bundle
+    folder = tmp_path / "sources"  # a folder of sources
+    folder.mkdir()
+    bundle.rename(folder / "bundle")
+    (folder / "everything").symlink_to("/", target_is_directory=True)
+    (folder / "again").symlink_to(".", target_is_directory=True)
+    (folder / "deeper").mkdir()
+    (folder / "deeper" / "up").symlink_to("..", target_is_directory=True)
+    return folder
+
+
+@pytest.mark.parametrize(
+    "layout", ["folder-links-to-root", "atom-folders-link-to-their-folder", "a-folder-of-sources-links-to-root"]
+)
+def test_a_linked_folder_in_a_source_is_not_walked(tmp_path: Path, layout: str) -> None:
+    """As validation: a loop of links or a link to / is not followed (it was walked
+    for ever to fingerprint the source, or to find sources in a folder)."""
+    source = _linked_everywhere(tmp_path, layout)
+    out = tmp_path / "site"
+    code, stdout, stderr, _ = run_in_process(["catalog", str(source), "--out", str(out), "--format", "json"], 60)
+    report = json.loads(stdout)
+    if layout == "folder-links-to-root":  # validate's verdict: SW510, the link is not followed
+        assert (code, stderr, report["domains"]) == (1, "", [])
+        [rejection] = report["rejections"]
+        assert [finding["code"] for finding in rejection["findings"]] == ["SW510"]
+    else:
+        assert (code, stderr, report["domains"], report["rejections"]) == (0, "", ["tiny-domain"], [])
+    _complete(out)
+    again, stdout, _, _ = run_in_process(["catalog", str(source), "--out", str(out), "--format", "json"], 60)
+    assert again == code and json.loads(stdout)["reused_sources"] == 1
+
+
+def _record_also(out: Path, *relatives: str) -> None:
+    """Add files to the catalog's record, as if the previous build had written them."""
+    path = out / ".skillwiki-catalog.json"
+    record = json.loads(path.read_text(encoding="utf-8"))
+    record["files"].update({relative: "0" * 32 for relative in relatives})
+    path.write_text(json.dumps(record), encoding="utf-8")
+
+
+def test_a_record_that_names_a_file_through_a_link_removes_nothing_there(tmp_path: Path) -> None:
+    """The record of the previous build is a file in --out, anyone may edit it: a file
+    it names behind a linked folder is not the catalog's, and is left where it is."""
+    out = tmp_path / "site"
+    outside = tmp_path / "outside"
+    (outside / "empty").mkdir(parents=True)
+    (outside / "precious.txt").write_text("precious", encoding="utf-8")
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    (out / "evil").symlink_to(outside, target_is_directory=True)
+    (out / "domains" / "evil").symlink_to(outside, target_is_directory=True)
+    _record_also(out, "evil/precious.txt", "domains/evil/empty/gone.html", "domains/evil/precious.txt")
+    result = run_cli("catalog", str(EXAMPLE), "--out", str(out), "--format", "json")
+    assert result.code == 0, result.err
+    assert (outside / "precious.txt").read_text(encoding="utf-8") == "precious"
+    assert (outside / "empty").is_dir()  # (no folder emptied through the link is removed either)
+    report = json.loads(result.out)
+    assert report["files"]["removed"] == 0
+    assert report["ignored"] == ["domains/evil/empty/gone.html", "domains/evil/precious.txt", "evil/precious.txt"]
+    assert "left alone 3 files" in result.err and "through a symbolic link" in result.err
+    again = run_cli("catalog", str(EXAMPLE), "--out", str(out), "--format", "json")
+    assert (again.code, again.err, json.loads(again.out)["ignored"]) == (0, "", [])  # (this record names them no more)
+
+
+def test_a_folder_of_the_catalog_turned_into_a_link_is_not_read_through(tmp_path: Path) -> None:
+    """A domain's folder replaced by a link to a copy of it elsewhere: its pages there
+    are not taken for the catalog's, and nothing is written there."""
+    out = tmp_path / "site"
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    copy = tmp_path / "copy"
+    shutil.move(out / "domains" / "backend-architecture", copy)
+    (out / "domains" / "backend-architecture").symlink_to(copy, target_is_directory=True)
+    before = _contents(copy)
+    code, stdout, stderr, _ = run_in_process(["catalog", str(EXAMPLE), "--out", str(out)], 60)
+    assert code == 2 and "symbolic link" in stderr, stdout + stderr
+    assert _contents(copy) == before
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes on this system")
+@pytest.mark.parametrize("relative", ["sitemap.html", "domains/backend-architecture/.pieces.json"])
+@pytest.mark.parametrize("what", ["pipe", "folder", "link-to-a-pipe"])
+def test_a_pipe_or_a_folder_where_a_catalog_file_goes_is_not_waited_on(
+    tmp_path: Path, relative: str, what: str
+) -> None:
+    """What is in the way of a file of the catalog and is not a file is refused (exit 2,
+    left as it is), a link is replaced; never read or written through, never waited on."""
+    out = tmp_path / "site"
+    assert run_cli("catalog", str(EXAMPLE), "--out", str(out)).code == 0
+    target = out / relative
+    target.unlink()
+    pipe = tmp_path / "pipe"
+    os.mkfifo(pipe)
+    if what == "pipe":
+        os.mkfifo(target)
+    elif what == "folder":
+        target.mkdir()
+    else:
+        target.symlink_to(pipe)
+    code, stdout, stderr, _ = run_in_process(["catalog", str(EXAMPLE), "--out", str(out)], 60)
+    if what == "link-to-a-pipe":
+        assert code == 0, stdout + stderr
+        assert not target.is_symlink() and target.is_file()
+        _complete(out)
+    else:
+        assert code == 2 and f"{target} is in the way of the catalog and is not a file" in stderr, stdout + stderr
+        assert target.is_dir() if what == "folder" else target.is_fifo()
+    assert pipe.is_fifo()

@@ -74,6 +74,9 @@ class CatalogResult:
     removed: int = 0
     rendered: list[str] = field(default_factory=list)
     reused: int = 0
+    ignored: list[str] = field(default_factory=list)
+    """Files the previous build's record names that were not removed: a link is on
+    the way to them (or the record names no path of the catalog)."""
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -86,6 +89,7 @@ class CatalogResult:
             "files": {"written": self.written, "unchanged": self.unchanged, "removed": self.removed},
             "rendered": self.rendered,
             "reused_sources": self.reused,
+            "ignored": self.ignored,
         }
 
 
@@ -624,6 +628,7 @@ def _render(
     result.atoms = sum(len(listing["ids"]) for listing in listings)
     result.pages = len(pages)
     result.written, result.unchanged, result.removed = site.written, site.unchanged, site.removed
+    result.ignored = sorted(site.ignored)
 
 
 def _without_bodies(entry: dict[str, Any]) -> dict[str, Any]:

@@ -6,7 +6,9 @@ A catalog folder holds :data:`MANIFEST`, the record of every file the build wrot
 build compares against it: a file whose content is unchanged is not written again,
 a domain whose inputs are unchanged is not rendered again, and a file the previous
 build wrote that this one does not is removed. Files it did not write are never
-touched.
+touched, and no file of the catalog is read back, written or removed through a
+link (a file of the record that a link in its path leads to is left alone, see
+:attr:`Site.ignored`), nor is a pipe or a folder in the way opened or waited on.
 """
 
 from __future__ import annotations
@@ -15,6 +17,7 @@ import errno
 import hashlib
 import json
 import os
+import stat
 import tempfile
 from typing import Any
 
@@ -45,6 +48,7 @@ class Site:
         self.written = 0
         self.unchanged = 0
         self.removed = 0
+        self.ignored: list[str] = []  # files of the previous record not removed: a link leads to them
         self.__writer: Writer | None = None
         self._check()
 
@@ -99,24 +103,25 @@ class Site:
     def _record(self, state: dict[str, Any], files: dict[str, str]) -> None:
         record = {"format": FORMAT, **state, "files": dict(sorted(files.items()))}
         path = os.path.join(self.out, MANIFEST)
-        text = json.dumps(record, separators=(",", ":"))
+        text = json.dumps(record, separators=(",", ":"))  # (ASCII: names that are not UTF-8 escaped)
+        if _read_regular(path) == text.encode("ascii"):
+            return  # the same build again: nothing to record
         try:
-            with open(path, encoding="utf-8") as handle:
-                if handle.read() == text:
-                    return  # the same build again: nothing to record
-        except (OSError, ValueError):
-            pass
-        descriptor, temporary = tempfile.mkstemp(prefix=".skillwiki-catalog-", dir=self.out)
+            descriptor, temporary = tempfile.mkstemp(prefix=".skillwiki-catalog-", dir=self.out)
+        except OSError as error:
+            raise OutputRefused(f"{path} cannot be written: {error.strerror or error}") from error
         try:
             with os.fdopen(descriptor, "w", encoding="utf-8") as stream:
                 stream.write(text)
             os.chmod(temporary, 0o644)  # as readable as the pages it records
-            os.replace(temporary, path)
-        except BaseException:
+            os.replace(temporary, path)  # (over a link, the link: never what it points at)
+        except BaseException as error:
             try:
                 os.unlink(temporary)
             except OSError:
                 pass
+            if isinstance(error, OSError):
+                raise OutputRefused(f"{path} cannot be written: {error.strerror or error}") from error
             raise
 
     # -- what the previous build left
@@ -130,15 +135,12 @@ class Site:
         return value if isinstance(value, dict) else {}
 
     def read_previous(self, relative: str) -> bytes | None:
-        """A file of the previous build, if it is still there as it was written."""
-        if relative not in self.previous_files():
+        """A file of the previous build, if it is still there as it was written (a
+        regular file, not a link, in folders that are not links)."""
+        if relative not in self.previous_files() or not self._real_folders(relative):
             return None
-        try:
-            with open(self._path(relative), "rb") as handle:
-                data = handle.read()
-        except OSError:
-            return None
-        return data if digest(data) == self.previous_files()[relative] else None
+        data = _read_regular(self._path(relative))
+        return data if data is not None and digest(data) == self.previous_files()[relative] else None
 
     def still_there(self, relatives: list[str]) -> bool:
         """Whether every one of ``relatives`` is a regular file (not a link) that the
@@ -157,6 +159,8 @@ class Site:
         return True
 
     def _regular_files(self, folder: str) -> set[str]:
+        if folder and not self._real_folders(folder + "/"):
+            return set()  # a folder that is a link, or under one, holds no page of the catalog
         try:
             with os.scandir(os.path.join(self.out, folder)) as listing:
                 return {entry.name for entry in listing if entry.is_file(follow_symlinks=False)}
@@ -172,6 +176,23 @@ class Site:
 
     def _path(self, relative: str) -> str:
         return _inside(self.out, relative)
+
+    def _real_folders(self, relative: str) -> bool:
+        """Whether every folder on the way to ``relative`` (a path the record names)
+        is a folder, not a link to one: what is reached through a link is not ours."""
+        try:
+            _inside(self.out, relative.rstrip("/") or ".")
+        except ValueError:
+            return False
+        current = self.out
+        for part in relative.split("/")[:-1]:
+            current = os.path.join(current, part)
+            try:
+                if not stat.S_ISDIR(os.lstat(current).st_mode):
+                    return False
+            except OSError:
+                return False
+        return True
 
     # -- writing
 
@@ -203,12 +224,13 @@ class Site:
         for relative in self.previous_files():
             if relative in self.files or relative == MANIFEST:
                 continue
-            try:
-                path = self._path(relative)
-            except ValueError:
+            if not self._real_folders(relative):
+                self.ignored.append(relative)  # (through a link, or not a path of the catalog)
                 continue
+            path = self._path(relative)
             try:
-                if os.path.islink(path) or os.path.isfile(path):
+                mode = os.lstat(path).st_mode
+                if stat.S_ISLNK(mode) or stat.S_ISREG(mode):  # a link itself, never what it points at
                     os.unlink(path)
                     self.removed += 1
                     folders.add(os.path.dirname(path))
@@ -255,6 +277,8 @@ class Writer:
         except FileExistsError:
             if not os.path.isdir(folder):
                 raise OutputRefused(f"{folder} is in the way of the catalog and is not a folder") from None
+        except OSError as error:
+            raise OutputRefused(f"{folder} cannot be made: {error.strerror or error}") from error
         real = os.path.realpath(folder)
         if os.path.commonpath([self._real, real]) != self._real:
             raise OutputRefused(f"{folder} leads outside --out: the catalog writes only inside it")
@@ -267,25 +291,59 @@ class Writer:
         key = digest(data)
         self.tally.files[relative] = key
         path = self._path(relative)
-        if self.previous.get(relative) == key and os.path.isfile(path) and not os.path.islink(path):
+        self._folder(os.path.dirname(path))  # (first: a file reached through a link is not unchanged, it is not ours)
+        try:
+            info = os.lstat(path)
+        except OSError:
+            info = None
+        if info is not None and stat.S_ISLNK(info.st_mode):
             try:
-                if os.path.getsize(path) == len(data):
-                    self.tally.unchanged += 1
-                    return
-            except OSError:
-                pass
-        self._folder(os.path.dirname(path))
-        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_BINARY", 0)
+                os.unlink(path)  # a link where a page goes: replaced, never followed
+            except OSError as error:
+                raise OutputRefused(f"{path} is a link that cannot be removed: {error.strerror or error}") from error
+        elif info is not None and not stat.S_ISREG(info.st_mode):
+            raise OutputRefused(f"{path} is in the way of the catalog and is not a file")  # a folder, a pipe
+        elif info is not None and self.previous.get(relative) == key and info.st_size == len(data):
+            self.tally.unchanged += 1
+            return
+        flags = os.O_WRONLY | os.O_CREAT | os.O_TRUNC | _NOFOLLOW | getattr(os, "O_BINARY", 0)
         try:
             handle = os.open(path, flags, 0o644)
+            with os.fdopen(handle, "wb") as stream:
+                if not stat.S_ISREG(os.fstat(stream.fileno()).st_mode):  # (a pipe made since)
+                    raise OutputRefused(f"{path} is in the way of the catalog and is not a file")
+                stream.write(data)
         except OSError as error:
-            if error.errno != errno.ELOOP:
-                raise
-            os.unlink(path)  # a link where a page goes: replaced, never followed
-            handle = os.open(path, flags, 0o644)
-        with os.fdopen(handle, "wb") as stream:
-            stream.write(data)
+            if error.errno == errno.ELOOP:  # a link made since: refused, never followed
+                raise OutputRefused(f"{path} became a symbolic link: the catalog writes only inside --out") from None
+            if error.errno in (errno.EISDIR, errno.ENXIO, errno.EAGAIN):
+                raise OutputRefused(f"{path} is in the way of the catalog and is not a file") from None
+            raise OutputRefused(f"{path} cannot be written: {error.strerror or error}") from error
         self.tally.written += 1
+
+
+# opened without following a link, and without waiting for a pipe's reader
+_NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
+
+
+def _read_regular(path: str) -> bytes | None:
+    """The content of the regular file at ``path`` (None: it is not one, or it is a
+    link, or it cannot be read); a pipe or a device is never waited on."""
+    try:
+        handle = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
+    except OSError:
+        return None
+    try:
+        if not stat.S_ISREG(os.fstat(handle).st_mode) or os.path.islink(path):  # (a folder opens too)
+            return None
+        with os.fdopen(handle, "rb") as stream:
+            handle = -1  # (the stream closes it)
+            return stream.read()
+    except OSError:
+        return None
+    finally:
+        if handle != -1:
+            os.close(handle)
 
 
 def _inside(out: str, relative: str) -> str:

@@ -20,6 +20,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from .. import __version__
+from ..escapes import printable, printable_data
 from ..model import Bundle, Finding, Report, Severity
 
 __all__ = [
@@ -45,7 +46,9 @@ class SourceResult:
 
     ``key`` names the source across builds (its absolute path, or the installed
     distribution, or the index file); ``fingerprint`` changes whenever anything that
-    could change the result does.
+    could change the result does. ``display`` and the entries are text that any
+    encoding carries (a name that is not UTF-8 shown with its bytes escaped, see
+    :func:`~skillwiki_sdk.escapes.printable`); ``key`` is the name as it is.
     """
 
     key: str
@@ -54,6 +57,9 @@ class SourceResult:
     fingerprint: str
     domains: list[dict[str, Any]] = field(default_factory=list)
     rejections: list[dict[str, Any]] = field(default_factory=list)
+
+    def __post_init__(self) -> None:
+        self.display = printable(self.display)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -98,7 +104,11 @@ _SKIP = {
 
 def fingerprint_folder(path: str, extra: Iterable[Any] = ()) -> str:
     """A digest of every file's name, size and times under ``path`` (environments
-    and build output skipped), and of its project's ``pyproject.toml``."""
+    and build output skipped), and of its project's ``pyproject.toml``.
+
+    A link is not walked, as validation walks no linked folder: its own times and
+    those of what it points at are part of the digest (a loop, a link to ``/``).
+    """
     from ..config import find_pyproject
 
     state: list[Any] = list(extra)
@@ -115,11 +125,15 @@ def fingerprint_folder(path: str, extra: Iterable[Any] = ()) -> str:
         for entry in entries:
             name = entry.name
             try:
-                if entry.is_dir():
+                if entry.is_symlink():
+                    link = entry.stat(follow_symlinks=False)
+                    state.append((entry.path[cut:], "link", link.st_mtime_ns, link.st_ino, *_target(entry.path)))
+                    continue
+                if entry.is_dir(follow_symlinks=False):
                     if not name.startswith(".") and name not in _SKIP and not name.endswith(".egg-info"):
                         pending.append(entry.path)
                     continue
-                info = entry.stat()
+                info = entry.stat(follow_symlinks=False)
             except OSError:
                 continue
             state.append((entry.path[cut:], info.st_size, info.st_mtime_ns, info.st_ino))
@@ -131,6 +145,16 @@ def fingerprint_folder(path: str, extra: Iterable[Any] = ()) -> str:
         except OSError:
             pass
     return parts_digest(state)
+
+
+def _target(path: str) -> tuple[Any, ...]:
+    """What a link points at, as the fingerprint records it (a file it names that
+    validation reads, edited, changes it)."""
+    try:
+        info = os.stat(path)
+    except OSError as error:  # broken, or a loop
+        return ("unreadable", error.errno)
+    return (info.st_size, info.st_mtime_ns, info.st_ino)
 
 
 def fingerprint_file(path: str, extra: Iterable[Any] = ()) -> str:
@@ -148,8 +172,10 @@ def expand(path: str) -> list[tuple[str, str]]:
 
     A wheel or sdist is one source; a folder holding ``domain.yaml`` is a bundle; one
     holding ``pyproject.toml`` a plugin project; any other folder a folder of sources
-    (its archives, bundles and projects, in name order). A path that does not exist
-    is returned as ``missing``.
+    (its archives, bundles and projects, in name order; its folders searched in
+    turn, but not one it links to: as validation, no linked folder is walked, so
+    that a loop, ``/`` or ``/proc`` is not searched for ever). A path that does not
+    exist is returned as ``missing``.
     """
     if not os.path.exists(path):
         return [(path, "missing")]
@@ -165,29 +191,43 @@ def expand(path: str) -> list[tuple[str, str]]:
     if os.path.isfile(os.path.join(path, "pyproject.toml")):
         return [(path, "project")]
     found: list[tuple[str, str]] = []
-    try:
-        names = sorted(os.listdir(path))
-    except OSError:
+    listing = _listing(path)
+    if listing is None:
         return [(path, "unreadable")]
-    for name in names:
-        if name.startswith("."):
+    # each folder's entries in name order, a folder's sources in its place; a stack,
+    # not a recursion: a deep tree is no RecursionError
+    stack = [iter(listing)]
+    while stack:
+        entry = next(stack[-1], None)
+        if entry is None:
+            stack.pop()
             continue
-        child = os.path.join(path, name)
-        if os.path.isfile(child) and child.lower().endswith(ARCHIVE_SUFFIXES):
+        name, child = entry.name, entry.path
+        if name.lower().endswith(ARCHIVE_SUFFIXES) and os.path.isfile(child):
             found.extend(expand(child))
-        elif (
-            os.path.isdir(child)
-            and name not in _SKIP
-            and (
-                os.path.lexists(os.path.join(child, "domain.yaml"))
-                or os.path.isfile(os.path.join(child, "pyproject.toml"))
-            )
+        elif name in _SKIP or not os.path.isdir(child):
+            continue
+        elif os.path.lexists(os.path.join(child, "domain.yaml")) or os.path.isfile(
+            os.path.join(child, "pyproject.toml")
         ):
-            found.extend(expand(child))
-        elif os.path.isdir(child) and name not in _SKIP:
-            nested = expand(child)
-            found.extend(item for item in nested if item[1] not in ("unknown",))
+            found.extend(expand(child))  # (a link to a bundle or a project: one source, as if named)
+        elif not entry.is_symlink():
+            inner = _listing(child)
+            if inner is None:
+                found.append((child, "unreadable"))
+            else:
+                stack.append(iter(inner))
     return found
+
+
+def _listing(path: str) -> list[os.DirEntry[str]] | None:
+    """The entries of a folder but those whose name starts with a dot, by name (None:
+    it cannot be read)."""
+    try:
+        with os.scandir(path) as entries:
+            return sorted((entry for entry in entries if not entry.name.startswith(".")), key=lambda entry: entry.name)
+    except OSError:
+        return None
 
 
 def _finding_dict(finding: Finding) -> dict[str, Any]:
@@ -197,16 +237,20 @@ def _finding_dict(finding: Finding) -> dict[str, Any]:
 def rejection(
     source: str, kind: str, reason: str, findings: Iterable[Finding] = (), *, domain: str | None = None
 ) -> dict[str, Any]:
-    """A source (or one bundle of it) left out of the catalog, as plain data."""
+    """A source (or one bundle of it) left out of the catalog, as plain data (its
+    names and findings :func:`~skillwiki_sdk.escapes.printable`)."""
     listed = sorted(findings, key=Finding.sort_key)
-    return {
-        "source": source,
-        "kind": kind,
-        "domain": domain,
-        "reason": reason,
-        "findings": [_finding_dict(f) for f in listed if f.severity is Severity.ERROR]
-        + [_finding_dict(f) for f in listed if f.severity is not Severity.ERROR],
-    }
+    shown: dict[str, Any] = printable_data(
+        {
+            "source": source,
+            "kind": kind,
+            "domain": domain,
+            "reason": reason,
+            "findings": [_finding_dict(f) for f in listed if f.severity is Severity.ERROR]
+            + [_finding_dict(f) for f in listed if f.severity is not Severity.ERROR],
+        }
+    )
+    return shown
 
 
 def _read_body(path: str, display: str) -> str:
@@ -226,7 +270,11 @@ def _text(value: Any) -> str:
 
 def domain_entry(bundle: Bundle, origin: dict[str, Any], warnings: Iterable[Finding] = ()) -> dict[str, Any]:
     """A checked bundle as the catalog publishes it: the card's figures
-    (:func:`skillwiki_sdk.card.figures`) and every atom with its figures and body."""
+    (:func:`skillwiki_sdk.card.figures`) and every atom with its figures and body.
+
+    Every text in it is :func:`~skillwiki_sdk.escapes.printable`: a path or a file
+    name in a finding that is not UTF-8 has its bytes escaped, as validate shows it
+    (pages and JSON are UTF-8, which cannot carry them as they are)."""
     from ..card import excerpt, figures
 
     entry = figures(bundle)
@@ -266,7 +314,8 @@ def domain_entry(bundle: Bundle, origin: dict[str, Any], warnings: Iterable[Find
     entry["warnings"] = [
         f.to_dict() for f in sorted(warnings, key=Finding.sort_key) if f.severity is not Severity.ERROR
     ]
-    return entry
+    shown: dict[str, Any] = printable_data(entry)
+    return shown
 
 
 def _settings(path: str, known: Iterable[str]) -> Any:

@@ -102,12 +102,22 @@ def run(args: argparse.Namespace, out: Output) -> int:
         batches=jobs,
         registry=out.registry,
     )
+    from ..escapes import printable, printable_data
+
+    if result.ignored:
+        shown = ", ".join(printable(relative) for relative in result.ignored[:3])
+        more = f" and {len(result.ignored) - 3} more" if len(result.ignored) > 3 else ""
+        out.note(
+            f"catalog: left alone {_count(len(result.ignored), 'file')} that the previous build's record names "
+            f"through a symbolic link (or outside --out): {shown}{more}"
+        )
     if args.format == "json":
         import json
 
-        out.write(json.dumps(result.to_dict(), indent=2, ensure_ascii=False) + "\n")
+        out.write(json.dumps(printable_data(result.to_dict()), indent=2, ensure_ascii=False) + "\n")
     else:
         where = os.path.relpath(result.out) if not os.path.relpath(result.out).startswith("..") else result.out
+        where = printable(where)  # (--out's own name, as the sources' are: bytes that are not UTF-8 escaped)
         lines = [
             f"catalog: {_count(len(result.domains), 'domain')}, {_count(result.atoms, 'atom')}, "
             f"{_count(result.pages, 'page')} in {where}",
