@@ -34,6 +34,7 @@ import http.client
 import json
 import os
 import re
+import stat
 import sys
 import tempfile
 import time
@@ -79,6 +80,8 @@ DEFAULT_INDEX_URL = "https://pypi.org/simple/"
 _ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 _JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 _CHUNK = 1 << 16
+# pip's configuration files are a few lines; a bigger one is refused, not read
+_PIP_CONFIG_BYTES = 1 << 20
 # Strongest first: the first one the index gives and hashlib has is checked.
 _HASH_PREFERENCE = (
     "sha512",
@@ -263,10 +266,13 @@ def configured_index_urls(environ: Mapping[str, str] | None = None) -> list[str]
     origins: dict[str, str] = {}  # key -> where its value was set, for messages
     files = _pip_config_files(env)
     for path in files or ():
+        text = _read_pip_config(path, from_env=str(path) == env.get("PIP_CONFIG_FILE"))
+        if text is None:
+            continue
         parser = configparser.RawConfigParser()
         try:
-            parser.read(path, encoding="utf-8")
-        except (configparser.Error, OSError, UnicodeDecodeError):
+            parser.read_string(text, source=str(path))
+        except configparser.Error:
             continue  # pip refuses a broken file loudly; here it just gives nothing
         for section in ("global", "install"):  # install overrides global, as in pip
             if parser.has_section(section):
@@ -287,6 +293,44 @@ def configured_index_urls(environ: Mapping[str, str] | None = None) -> list[str]
         if url not in urls:
             urls.append(check_index_url(url, origins["extra-index-url"]))
     return urls
+
+
+def _read_pip_config(path: Path, *, from_env: bool) -> str | None:
+    """The text of one of pip's configuration files; ``None`` when it is missing,
+    a folder, unreadable or not UTF-8 (pip would say so; here it gives nothing).
+    A FIFO, a device or a file larger than a configuration file is refused with a
+    :class:`UsageError` instead of being read: it could block or never end."""
+    named = f"pip configuration file {path}" + (" (PIP_CONFIG_FILE)" if from_env else "")
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            return None
+        if not stat.S_ISREG(mode):
+            kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+            raise UsageError(f"{named} is {kind}, not a regular file: it is not read; point it at a pip.conf file")
+        chunks: list[bytes] = []
+        got = 0
+        while got <= _PIP_CONFIG_BYTES:
+            chunk = os.read(fd, _CHUNK)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if got > _PIP_CONFIG_BYTES:
+        raise UsageError(f"{named} is larger than {_PIP_CONFIG_BYTES >> 20} MiB: it is not read as pip's configuration")
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _truthy(value: str) -> bool:

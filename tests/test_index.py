@@ -267,3 +267,24 @@ def test_file_urls_on_an_index_page_that_are_not_urls_are_passed_over(tmp_path: 
 def test_redact_url_of_a_text_that_is_not_a_url() -> None:
     assert redact_url("http://me:pw@[::1/simple/") == "http://me:***@[::1/simple/"
     assert redact_url("https://me:pw@[::1]:8080/simple/") == "https://me:***@[::1]:8080/simple/"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
+def test_a_pip_config_that_is_not_a_regular_file_or_is_huge_is_refused_not_read(tmp_path: Path, kind: str) -> None:
+    """A FIFO hung compat on open, /dev/zero read forever: now exit 2 naming the file."""
+    from conftest import EXAMPLE
+
+    path = {"device": "/dev/zero"}.get(kind, str(tmp_path / "pip.conf"))
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "huge":
+        with open(path, "w") as handle:
+            handle.write("[global]\n" + "# a comment\n" * 200_000)
+    start = time.monotonic()
+    done = _skillwiki("compat", str(EXAMPLE), "--against", "index:", env={"PIP_CONFIG_FILE": path}, cwd=tmp_path)
+    assert time.monotonic() - start < 30
+    what = {"fifo": "is a named pipe (FIFO), not a regular file", "device": "is a device, not a regular file"}
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert done.stderr.startswith(
+        f"skillwiki: error: pip configuration file {path} (PIP_CONFIG_FILE) {what.get(kind, 'is larger than 1 MiB')}"
+    )
