@@ -47,15 +47,13 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from packaging.specifiers import SpecifierSet
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
     canonicalize_name,
     parse_sdist_filename,
     parse_wheel_filename,
 )
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
 from .errors import SkillwikiError, UsageError
 
@@ -376,7 +374,7 @@ def _file_kind(filename: str) -> tuple[str, Version | None]:
             return "wheel", parse_wheel_filename(filename)[1]
         if filename.endswith((".tar.gz", ".zip")):
             return "sdist", parse_sdist_filename(filename)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # InvalidWheelFilename, InvalidSdistFilename, or a number of more digits than Python reads
         pass
     return "other", None
 
@@ -695,7 +693,7 @@ def _pins(specifier: SpecifierSet, version: Version) -> bool:
             try:
                 if Version(one.version) == version:
                     return True
-            except InvalidVersion:
+            except ValueError:  # InvalidVersion, or a number of more digits than Python reads
                 continue
     return False
 
@@ -714,10 +712,19 @@ def newest_file(
     the specifier names one (``>=2.0b1``); a yanked file counts only when the
     specifier pins its version (``==1.2.0``). Of a release's files the first kind in
     ``kinds`` is chosen (a wheel before an sdist), then the name in sort order.
-    Raises :class:`packaging.specifiers.InvalidSpecifier` for a bad text.
+    Raises :class:`packaging.specifiers.InvalidSpecifier` for a bad text, and for
+    one naming a version of more digits than Python reads.
     """
-    spec = specifier if isinstance(specifier, SpecifierSet) else SpecifierSet(specifier)
-    allow_pre = spec.prereleases if prereleases is None else prereleases
+    try:
+        spec = specifier if isinstance(specifier, SpecifierSet) else SpecifierSet(specifier)
+        for clause in spec:  # one comparison a clause reads every version the text names
+            clause.contains(Version("0"), prereleases=True)
+        allow_pre = spec.prereleases if prereleases is None else prereleases
+    except InvalidSpecifier:
+        raise
+    except ValueError as error:  # int() refuses more than 4300 digits
+        shown = str(specifier) if len(str(specifier)) <= 60 else str(specifier)[:57] + "..."
+        raise InvalidSpecifier(f"{shown!r}: a version in it has more digits than Python reads") from error
     best: tuple[Version, int, str] | None = None
     chosen: IndexFile | None = None
     for file in files:

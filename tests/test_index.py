@@ -288,3 +288,23 @@ def test_a_pip_config_that_is_not_a_regular_file_or_is_huge_is_refused_not_read(
     assert done.stderr.startswith(
         f"skillwiki: error: pip configuration file {path} (PIP_CONFIG_FILE) {what.get(kind, 'is larger than 1 MiB')}"
     )
+
+
+def test_a_file_whose_version_has_more_digits_than_python_reads_is_no_release() -> None:
+    """int() refuses more than 4300 digits with a ValueError that is no InvalidVersion:
+    it escaped files() and newest_file() (SW599 in compat)."""
+    huge = "skillwiki_foo-" + "1" * 5000
+    with serve() as index:
+        index.routes["/simple/skillwiki-foo/"] = (
+            200,
+            "text/html",
+            f'<a href="{huge}-py3-none-any.whl">x</a><a href="{huge}.tar.gz">y</a>'.encode(),
+        )
+        files = PackageIndex(index.url).files("skillwiki-foo")
+    assert [(f.kind, f.version) for f in files] == [("other", None), ("other", None)]
+    assert newest_file(files) is None
+    from packaging.specifiers import InvalidSpecifier
+
+    for text in ("==" + "7" * 5000, ">=1,<" + "7" * 5000):
+        with pytest.raises(InvalidSpecifier, match="more digits than Python reads"):
+            newest_file(files, text)
