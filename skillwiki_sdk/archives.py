@@ -16,7 +16,6 @@ from __future__ import annotations
 import contextlib
 import os
 import shutil
-import sys
 import tempfile
 from collections.abc import Iterator
 from dataclasses import dataclass, field
@@ -638,17 +637,12 @@ def _check_wheel(findings: list[Finding], tmp: str, display: str) -> tuple[_Meta
 
 
 def _pyproject(path: str) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        try:
-            import tomli as tomllib
-        except ImportError:
-            return {}
+    """An sdist's ``pyproject.toml``; empty when it has none or it does not parse."""
+    from .config import ConfigError, load_toml
+
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)  # a table: always a dict
-    except (OSError, ValueError):
+        return load_toml(path)
+    except ConfigError:
         return {}
 
 

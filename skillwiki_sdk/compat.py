@@ -438,6 +438,8 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
         raise UsageError(
             f"{spec}: not a distribution name with a version specifier, like index:skillwiki-foo<2 ({error})"
         ) from error
+    if _specifier_set(str(specifier)) is None:
+        raise UsageError(f"{_cut(spec)}: a version in the specifier has more digits than Python reads")
     urls = list(index_urls) if index_urls is not None else configured_index_urls()
     shown_urls = ", ".join(redact_url(url) for url in urls)
     files: list[tuple[PackageIndex, IndexFile]] = []
@@ -837,33 +839,70 @@ def _compare_domains(old: Domain, new: Domain, out: _Collector) -> None:
                 **where,
             )
     if (old.requires_sdk or "") != (new.requires_sdk or ""):
-        narrowed = _narrowed(old.requires_sdk or "", new.requires_sdk or "")
+        was, now = old.requires_sdk or "", new.requires_sdk or ""
+        changed = f"requires-sdk changed from '{_cut(was)}' to '{_cut(now)}'"
+        unreadable = [text for text in (now, was) if _specifier_set(text) is None]
+        narrowed = None if unreadable else _narrowed(was, now)
         if narrowed is not None:
             out.add(
                 rules.REQUIRES_SDK_NARROWED,
                 "requires-sdk",
-                f"requires-sdk narrowed from '{old.requires_sdk}' to '{new.requires_sdk}': skillwiki-sdk {narrowed} "
+                f"requires-sdk narrowed from '{_cut(was)}' to '{_cut(now)}': skillwiki-sdk {narrowed} "
                 "was accepted and is not any more",
                 file=new.source,
                 path=("requires-sdk",),
                 hint="users on the SDK versions left out keep the older release",
             )
+        elif unreadable:  # (validate says SW107)
+            out.add(
+                rules.REQUIRES_SDK_CHANGED,
+                "requires-sdk",
+                f"{changed}; '{_cut(unreadable[0])}' is not a PEP 440 specifier set, so which SDK versions each "
+                "accepts cannot be compared",
+                file=new.source,
+                path=("requires-sdk",),
+            )
         else:
             out.add(
                 rules.REQUIRES_SDK_CHANGED,
                 "requires-sdk",
-                f"requires-sdk changed from '{old.requires_sdk}' to '{new.requires_sdk}' and accepts every SDK "
-                "version it did",
+                f"{changed} and accepts every SDK version it did",
                 file=new.source,
                 path=("requires-sdk",),
             )
+
+
+def _cut(text: str, width: int = 60) -> str:
+    """``text`` cut to ``width`` characters for a message (as validate cuts a version)."""
+    return text if len(text) <= width else text[: width - 3] + "..."
+
+
+def _cut_repr(text: str | None) -> str:
+    return repr(text if text is None else _cut(text))
+
+
+def _specifier_set(text: str) -> Any:
+    """``text`` as a :class:`~packaging.specifiers.SpecifierSet` whose versions
+    Python can read, or ``None``: a version of more digits than ``int`` reads (4300)
+    parses as a specifier but raises ``ValueError`` when it is compared, and a
+    comparison with one clause at a time reaches every clause's version."""
+    from packaging.specifiers import SpecifierSet
+    from packaging.version import Version
+
+    try:
+        specifier = SpecifierSet(text)
+        for clause in specifier:
+            clause.contains(Version("0"), prereleases=True)
+    except ValueError:  # InvalidSpecifier, or the digits
+        return None
+    return specifier
 
 
 def _narrowed(old: str, new: str) -> str | None:
     """A skillwiki-sdk version that ``old`` accepts and ``new`` does not, found
     among the versions either specifier names and their neighbours; or None."""
     from packaging.specifiers import InvalidSpecifier, SpecifierSet
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import Version
 
     try:
         before, after = SpecifierSet(old), SpecifierSet(new)
@@ -873,7 +912,7 @@ def _narrowed(old: str, new: str) -> str | None:
     for spec in list(before) + list(after):
         try:
             version = Version(spec.version.rstrip(".*").rstrip("."))
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or more digits than Python reads
             continue
         release = (tuple(version.release) + (0, 0, 0))[:3]
         for index in range(3):
@@ -882,7 +921,10 @@ def _narrowed(old: str, new: str) -> str | None:
                 parts[index] = max(0, parts[index] + delta)
                 for tail in range(index + 1, 3):
                     parts[tail] = 0 if delta else parts[tail]
-                candidates.add(Version(".".join(map(str, parts))))
+                try:
+                    candidates.add(Version(".".join(map(str, parts))))
+                except ValueError:  # a neighbour one digit past what Python reads
+                    continue
     from . import __version__
 
     candidates.update(Version(v) for v in (__version__, "0.1.0", "0.2.0", "1.0.0", "2.0.0"))
@@ -1013,7 +1055,7 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
     it, else a warning. Call it while both releases are open: lines are looked up
     in their files.
     """
-    from packaging.version import InvalidVersion, Version
+    from packaging.version import Version
 
     from .loading import resolve_locations
 
@@ -1128,11 +1170,11 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
     for release, domain in ((old, old.domain), (new, new.domain)):
         try:
             versions.append(Version(release.version or ""))
-        except InvalidVersion:
+        except ValueError:  # InvalidVersion, or a number of more digits than Python reads
             problems.append(
                 rules.VERSION_UNUSABLE.finding(
-                    f"{release.label}: version {release.version!r} is not a PEP 440 version, so the bump cannot be "
-                    "judged",
+                    f"{release.label}: version {_cut_repr(release.version)} is not a PEP 440 version, so the bump "
+                    "cannot be judged",
                     file=domain.source,
                     path=("version",),
                 )
@@ -1179,11 +1221,14 @@ def compare(old: Release, new: Release, *, ignore: Iterable[tuple[str, str]] = (
 
 def _suggest(old: Any, bump: str) -> str:
     major, minor, micro = (tuple(old.release) + (0, 0, 0))[:3]
-    if bump == "major":
-        return f"{major + 1}.0.0"
-    if bump == "minor":
-        return f"{major}.{minor + 1}.0"
-    return f"{major}.{minor}.{micro + 1}"
+    try:
+        if bump == "major":
+            return f"{major + 1}.0.0"
+        if bump == "minor":
+            return f"{major}.{minor + 1}.0"
+        return f"{major}.{minor}.{micro + 1}"
+    except ValueError:  # a number one digit past what Python writes
+        return f"a {bump} bump"
 
 
 def _finish(result: CompatResult) -> CompatResult:
@@ -1210,8 +1255,8 @@ def _summary_line(result: CompatResult) -> str:
     made = result.actual_bump if result.actual_bump is not None else "unknown"
     verdict = "ok" if result.ok else "FAILED"
     return (
-        f"compat: {new.get('domain') or '?'} {new.get('version') or '?'} ({new['label']}) against "
-        f"{old.get('version') or '?'} ({old['label']}): "
+        f"compat: {new.get('domain') or '?'} {_cut(new.get('version') or '?')} ({new['label']}) against "
+        f"{_cut(old.get('version') or '?')} ({old['label']}): "
         f"{', '.join(parts)}; required bump: {result.required_bump}, made: {made} [{verdict}]"
     )
 

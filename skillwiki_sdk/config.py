@@ -39,10 +39,12 @@ __all__ = [
     "apply_settings",
     "find_pyproject",
     "load_settings",
+    "load_toml",
     "matches",
     "merge_settings",
     "normalize_code",
     "parse_codes",
+    "read_toml",
     "settings_table",
 ]
 
@@ -180,18 +182,51 @@ def find_pyproject(path: str | os.PathLike[str]) -> str | None:
         current = parent
 
 
-def load_toml(path: str) -> dict[str, Any]:
+# No real pyproject.toml comes near this; a bigger file is refused, not parsed.
+TOML_BYTES = 4 << 20
+
+
+def read_toml(path: str) -> tuple[str, dict[str, Any]]:
+    """The text of the TOML file at ``path`` (a ``pyproject.toml``) and its document.
+
+    The one reader of ``pyproject.toml``: a :class:`ConfigError` naming the file when
+    it cannot be read, is not a regular file (a FIFO or a device is never opened for
+    a blocking read), is larger than :data:`TOML_BYTES`, is not UTF-8, or is not
+    TOML (nested deeper than the parser can follow included).
+    """
+    from .loading import read_regular
+
     if sys.version_info >= (3, 11):
         import tomllib
     else:  # pragma: no cover - Python 3.10
         import tomli as tomllib
     try:
-        with open(path, "rb") as handle:
-            return tomllib.load(handle)
-    except OSError as error:
-        raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from error
+        raw = read_regular(path, TOML_BYTES + 1)
+    except IsADirectoryError as error:
+        raise ConfigError(f"{path}: cannot be read: it is a folder") from error
+    except OSError as error:  # (read_regular says what a FIFO or device is, with no strerror)
+        reason = error.strerror or f"it is {error}, not a regular file"
+        raise ConfigError(f"{path}: cannot be read: {reason}") from error
+    if len(raw) > TOML_BYTES:
+        raise ConfigError(f"{path}: larger than {TOML_BYTES >> 20} MiB, more than a pyproject.toml holds")
+    try:
+        text = raw.decode("utf-8")
+    except UnicodeDecodeError as error:
+        line = raw[: error.start].count(b"\n") + 1
+        raise ConfigError(
+            f"{path}: not valid TOML: line {line}: byte 0x{raw[error.start]:02x} is not UTF-8 (TOML files are UTF-8)"
+        ) from error
+    try:
+        return text, tomllib.loads(text)
     except tomllib.TOMLDecodeError as error:
         raise ConfigError(f"{path}: not valid TOML: {error}") from error
+    except RecursionError as error:  # the parser recurses once per nested array or inline table
+        raise ConfigError(f"{path}: not valid TOML: arrays or tables nested too deeply to parse") from error
+
+
+def load_toml(path: str) -> dict[str, Any]:
+    """The document of the TOML file at ``path``; :class:`ConfigError` as :func:`read_toml` says."""
+    return read_toml(path)[1]
 
 
 def settings_table(

@@ -7,6 +7,9 @@ Reads PEP 691 (JSON) and PEP 503 (HTML, with PEP 592 yanking and the
 - :func:`configured_index_urls` - the index URLs pip is configured with (its
   environment variables and configuration files, read as pip reads them, without
   running pip);
+- :func:`check_index_url` - an index URL given by the user, refused with
+  :class:`IndexURLError` (a usage error naming where it came from) when it is not
+  a URL at all;
 - :class:`PackageIndex` - one index: :meth:`~PackageIndex.projects` and
   :meth:`~PackageIndex.files` of a project (filename, version, hashes, yanked,
   requires-python), and :meth:`~PackageIndex.download` of a file into a temporary
@@ -30,6 +33,8 @@ import hashlib
 import http.client
 import json
 import os
+import re
+import stat
 import sys
 import tempfile
 import time
@@ -42,17 +47,15 @@ from html.parser import HTMLParser
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Protocol, cast
 
-from packaging.specifiers import SpecifierSet
+from packaging.specifiers import InvalidSpecifier, SpecifierSet
 from packaging.utils import (
-    InvalidSdistFilename,
-    InvalidWheelFilename,
     canonicalize_name,
     parse_sdist_filename,
     parse_wheel_filename,
 )
-from packaging.version import InvalidVersion, Version
+from packaging.version import Version
 
-from .errors import SkillwikiError
+from .errors import SkillwikiError, UsageError
 
 if TYPE_CHECKING:
     from email.message import Message
@@ -60,8 +63,10 @@ if TYPE_CHECKING:
 __all__ = [
     "DEFAULT_INDEX_URL",
     "IndexFile",
+    "IndexURLError",
     "PackageIndex",
     "PackageIndexError",
+    "check_index_url",
     "configured_index_urls",
     "newest_file",
     "redact_url",
@@ -73,6 +78,8 @@ DEFAULT_INDEX_URL = "https://pypi.org/simple/"
 _ACCEPT = "application/vnd.pypi.simple.v1+json, application/vnd.pypi.simple.v1+html;q=0.2, text/html;q=0.01"
 _JSON_TYPE = "application/vnd.pypi.simple.v1+json"
 _CHUNK = 1 << 16
+# pip's configuration files are a few lines; a bigger one is refused, not read
+_PIP_CONFIG_BYTES = 1 << 20
 # Strongest first: the first one the index gives and hashlib has is checked.
 _HASH_PREFERENCE = (
     "sha512",
@@ -140,18 +147,70 @@ class IndexFile:
         return self.yanked is not None
 
 
+class IndexURLError(UsageError):
+    """An index URL that is not a URL (``urllib`` refuses it: ``http://[::1``, a port
+    that is not a number); the message names the URL (without its password) and
+    where it came from. A usage error: the index is never asked."""
+
+
+def _parse(url: str) -> urllib.parse.SplitResult:
+    """The parts of ``url``; ``ValueError`` when it is not a URL: ``urlsplit`` raises
+    it for some (an unclosed ``[``), and ``.port`` for a port that is not a number in
+    range. Every URL this module takes apart goes through here."""
+    parts = urllib.parse.urlsplit(url)
+    parts.port  # noqa: B018 - parsed lazily: this is where a bad port raises
+    return parts
+
+
+def _split(url: str) -> urllib.parse.SplitResult | None:
+    """The parts of ``url``, or ``None`` when it is not a URL."""
+    try:
+        return _parse(url)
+    except ValueError:
+        return None
+
+
+def _joined(base: str, href: str) -> str | None:
+    """``href`` (from an index's page) resolved against ``base``; ``None`` when either
+    is not a URL."""
+    try:
+        url = urllib.parse.urljoin(base, href)
+    except ValueError:
+        return None
+    return url if _split(url) is not None else None
+
+
+def _scheme(url: str) -> str:
+    parts = _split(url)
+    return parts.scheme.lower() if parts is not None else ""
+
+
+# user:password@ in a text that is not a URL, so that it is not shown either
+_CREDENTIALS = re.compile(r"^([^:/?#]+://[^/?#@:]*):[^/?#@]*@")
+
+
 def redact_url(url: str) -> str:
     """``url`` with the password of its user information replaced by ``***``."""
-    try:
-        parts = urllib.parse.urlsplit(url)
-    except ValueError:
-        return url
+    parts = _split(url)
+    if parts is None:
+        return _CREDENTIALS.sub(r"\1:***@", url)
     if parts.password is None:
         return url
-    netloc = f"{parts.username}:***@{parts.hostname}"
+    host = parts.hostname or ""
+    netloc = f"{parts.username}:***@{f'[{host}]' if ':' in host else host}"
     if parts.port is not None:
         netloc += f":{parts.port}"
     return urllib.parse.urlunsplit(parts._replace(netloc=netloc))
+
+
+def check_index_url(url: str, origin: str) -> str:
+    """``url``, when it is a URL; else :class:`IndexURLError` naming ``origin`` (how
+    the user gave it: ``--index``, ``PIP_INDEX_URL``, a pip configuration file)."""
+    try:
+        _parse(url)
+    except ValueError as error:
+        raise IndexURLError(f"{origin}: {redact_url(url)!r} is not a valid URL ({error})") from None
+    return url
 
 
 # --- what pip is configured with ------------------------------------------------
@@ -197,30 +256,79 @@ def configured_index_urls(environ: Mapping[str, str] | None = None) -> list[str]
     (``PIP_CONFIG_FILE``, the user's, the site's, the system's; none when
     ``PIP_CONFIG_FILE`` is the null device); ``PIP_NO_INDEX`` or ``no-index`` gives
     only the extra URLs. The default index is :data:`DEFAULT_INDEX_URL`.
-    ``environ`` defaults to ``os.environ``.
+    ``environ`` defaults to ``os.environ``. A URL that is not one is an
+    :class:`IndexURLError` naming the variable or the file and key that set it.
     """
     env = os.environ if environ is None else environ
     settings: dict[str, str] = {}
+    origins: dict[str, str] = {}  # key -> where its value was set, for messages
     files = _pip_config_files(env)
     for path in files or ():
+        text = _read_pip_config(path, from_env=str(path) == env.get("PIP_CONFIG_FILE"))
+        if text is None:
+            continue
         parser = configparser.RawConfigParser()
         try:
-            parser.read(path, encoding="utf-8")
-        except (configparser.Error, OSError, UnicodeDecodeError):
+            parser.read_string(text, source=str(path))
+        except configparser.Error:
             continue  # pip refuses a broken file loudly; here it just gives nothing
         for section in ("global", "install"):  # install overrides global, as in pip
             if parser.has_section(section):
                 for key, value in parser.items(section):
                     settings[key.replace("_", "-")] = value
+                    origins[key.replace("_", "-")] = f"{key} in {path} [{section}]"
     for key in ("index-url", "extra-index-url", "no-index"):
-        env_value = env.get("PIP_" + key.replace("-", "_").upper())
+        variable = "PIP_" + key.replace("-", "_").upper()
+        env_value = env.get(variable)
         if env_value is not None:
             settings[key] = env_value
-    urls = [] if _truthy(settings.get("no-index", "")) else [settings.get("index-url", "").strip() or DEFAULT_INDEX_URL]
+            origins[key] = variable
+    urls = []
+    if not _truthy(settings.get("no-index", "")):
+        index_url = settings.get("index-url", "").strip()
+        urls.append(check_index_url(index_url, origins["index-url"]) if index_url else DEFAULT_INDEX_URL)
     for url in settings.get("extra-index-url", "").split():
         if url not in urls:
-            urls.append(url)
+            urls.append(check_index_url(url, origins["extra-index-url"]))
     return urls
+
+
+def _read_pip_config(path: Path, *, from_env: bool) -> str | None:
+    """The text of one of pip's configuration files; ``None`` when it is missing,
+    a folder, unreadable or not UTF-8 (pip would say so; here it gives nothing).
+    A FIFO, a device or a file larger than a configuration file is refused with a
+    :class:`UsageError` instead of being read: it could block or never end."""
+    named = f"pip configuration file {path}" + (" (PIP_CONFIG_FILE)" if from_env else "")
+    try:
+        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever
+        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
+    except OSError:
+        return None
+    try:
+        mode = os.fstat(fd).st_mode
+        if stat.S_ISDIR(mode):
+            return None
+        if not stat.S_ISREG(mode):
+            kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
+            raise UsageError(f"{named} is {kind}, not a regular file: it is not read; point it at a pip.conf file")
+        chunks: list[bytes] = []
+        got = 0
+        while got <= _PIP_CONFIG_BYTES:
+            chunk = os.read(fd, _CHUNK)
+            if not chunk:
+                break
+            chunks.append(chunk)
+            got += len(chunk)
+    except OSError:
+        return None
+    finally:
+        os.close(fd)
+    if got > _PIP_CONFIG_BYTES:
+        raise UsageError(f"{named} is larger than {_PIP_CONFIG_BYTES >> 20} MiB: it is not read as pip's configuration")
+    try:
+        return b"".join(chunks).decode("utf-8")
+    except UnicodeDecodeError:
+        return None
 
 
 def _truthy(value: str) -> bool:
@@ -266,7 +374,7 @@ def _file_kind(filename: str) -> tuple[str, Version | None]:
             return "wheel", parse_wheel_filename(filename)[1]
         if filename.endswith((".tar.gz", ".zip")):
             return "sdist", parse_sdist_filename(filename)[1]
-    except (InvalidWheelFilename, InvalidSdistFilename, InvalidVersion):
+    except ValueError:  # InvalidWheelFilename, InvalidSdistFilename, or a number of more digits than Python reads
         pass
     return "other", None
 
@@ -276,7 +384,8 @@ class PackageIndex:
 
     ``timeout`` bounds each connection and read (seconds), ``deadline`` a whole
     answer; ``max_page_bytes`` and ``max_file_bytes`` bound what is read. A user and
-    password in the URL are sent as HTTP basic authentication.
+    password in the URL are sent as HTTP basic authentication. A ``url`` that is
+    not a URL is an :class:`IndexURLError` naming ``origin``.
     """
 
     def __init__(
@@ -287,7 +396,9 @@ class PackageIndex:
         deadline: float = 120.0,
         max_page_bytes: int = 32 << 20,
         max_file_bytes: int = 256 << 20,
+        origin: str = "the index URL",
     ) -> None:
+        check_index_url(url, origin)
         self.url = url if url.endswith("/") else url + "/"
         self.timeout = timeout
         self.deadline = deadline
@@ -299,8 +410,7 @@ class PackageIndex:
 
     # -- requests --
 
-    def _request(self, url: str, accept: str) -> urllib.request.Request:
-        parts = urllib.parse.urlsplit(url)
+    def _request(self, url: str, accept: str, parts: urllib.parse.SplitResult) -> urllib.request.Request:
         headers = {"Accept": accept, "User-Agent": "skillwiki-sdk"}
         if parts.username is not None:
             netloc = parts.hostname or ""
@@ -317,12 +427,15 @@ class PackageIndex:
         return urllib.request.Request(url, headers=headers)  # noqa: S310 - _open, its only caller, checks the scheme
 
     def _open(self, url: str, accept: str) -> _Response:
-        scheme = urllib.parse.urlsplit(url).scheme.lower()
+        parts = _split(url)
+        if parts is None:
+            raise PackageIndexError("not a URL", url)
+        scheme = parts.scheme.lower()
         if scheme not in {"http", "https", "file"}:
             raise PackageIndexError(f"not an http, https or file URL: {scheme or 'no scheme'}", url)
         try:
             # (typeshed types urlopen's answer as Any)
-            response = urllib.request.urlopen(self._request(url, accept), timeout=self.timeout)  # noqa: S310 - schemes checked
+            response = urllib.request.urlopen(self._request(url, accept, parts), timeout=self.timeout)  # noqa: S310 - schemes checked
             return cast("_Response", response)
         except urllib.error.HTTPError as error:
             error.close()
@@ -374,7 +487,7 @@ class PackageIndex:
             (response.headers.get("Content-Type") or "").split(";")[0].strip().lower() if response.headers else ""
         )
         body = self._read(response, url, self.max_page_bytes)
-        if not content_type and urllib.parse.urlsplit(final).scheme == "file":
+        if not content_type and _scheme(final) == "file":
             content_type = _JSON_TYPE if body.lstrip()[:1] == b"{" else "text/html"
         return final, content_type, body
 
@@ -433,7 +546,7 @@ class PackageIndex:
         except PackageIndexError as error:
             if isinstance(error.__cause__, urllib.error.HTTPError) and error.__cause__.code in (404, 410):
                 return []
-            if isinstance(error.__cause__, urllib.error.URLError) and urllib.parse.urlsplit(url).scheme == "file":
+            if isinstance(error.__cause__, urllib.error.URLError) and _scheme(url) == "file":
                 return []  # a file:// index without that folder
             raise
         name = canonicalize_name(project)
@@ -452,13 +565,14 @@ class PackageIndex:
                 yanked = entry.get("yanked", False)
                 requires = entry.get("requires-python")
                 size = entry.get("size")
-                if not self._allowed(urllib.parse.urljoin(final, href)):
+                absolute = _joined(final, href)
+                if absolute is None or not self._allowed(absolute):
                     continue
                 found.append(
                     self._file(
                         name,
                         filename,
-                        urllib.parse.urljoin(final, href),
+                        absolute,
                         {str(k).lower(): str(v).lower() for k, v in entry_hashes.items()}
                         if isinstance(entry_hashes, dict)
                         else {},
@@ -469,10 +583,10 @@ class PackageIndex:
                 )
             return found
         parsed = self._html(body, final)
-        base = urllib.parse.urljoin(final, parsed.base) if parsed.base else final
+        base = (_joined(final, parsed.base) if parsed.base else None) or final
         for href, text, attrs in parsed.anchors:
-            absolute = urllib.parse.urljoin(base, href)
-            if not self._allowed(absolute):
+            absolute = _joined(base, href)
+            if absolute is None or not self._allowed(absolute):
                 continue
             path, _, fragment = absolute.partition("#")
             filename = urllib.parse.unquote(path.rsplit("/", 1)[-1]) or text
@@ -496,8 +610,7 @@ class PackageIndex:
     def _allowed(self, url: str) -> bool:
         """A file of an http(s) index is fetched over http(s) only: an index never
         makes this client read a local file (``file://``)."""
-        mine = urllib.parse.urlsplit(self.url).scheme.lower()
-        theirs = urllib.parse.urlsplit(url).scheme.lower()
+        mine, theirs = _scheme(self.url), _scheme(url)
         return theirs in ("http", "https") or (mine == "file" and theirs == "file")
 
     @staticmethod
@@ -580,7 +693,7 @@ def _pins(specifier: SpecifierSet, version: Version) -> bool:
             try:
                 if Version(one.version) == version:
                     return True
-            except InvalidVersion:
+            except ValueError:  # InvalidVersion, or a number of more digits than Python reads
                 continue
     return False
 
@@ -599,10 +712,19 @@ def newest_file(
     the specifier names one (``>=2.0b1``); a yanked file counts only when the
     specifier pins its version (``==1.2.0``). Of a release's files the first kind in
     ``kinds`` is chosen (a wheel before an sdist), then the name in sort order.
-    Raises :class:`packaging.specifiers.InvalidSpecifier` for a bad text.
+    Raises :class:`packaging.specifiers.InvalidSpecifier` for a bad text, and for
+    one naming a version of more digits than Python reads.
     """
-    spec = specifier if isinstance(specifier, SpecifierSet) else SpecifierSet(specifier)
-    allow_pre = spec.prereleases if prereleases is None else prereleases
+    try:
+        spec = specifier if isinstance(specifier, SpecifierSet) else SpecifierSet(specifier)
+        for clause in spec:  # one comparison a clause reads every version the text names
+            clause.contains(Version("0"), prereleases=True)
+        allow_pre = spec.prereleases if prereleases is None else prereleases
+    except InvalidSpecifier:
+        raise
+    except ValueError as error:  # int() refuses more than 4300 digits
+        shown = str(specifier) if len(str(specifier)) <= 60 else str(specifier)[:57] + "..."
+        raise InvalidSpecifier(f"{shown!r}: a version in it has more digits than Python reads") from error
     best: tuple[Version, int, str] | None = None
     chosen: IndexFile | None = None
     for file in files:

@@ -75,18 +75,11 @@ class Project:
 def read_project(root: str, display: str) -> Project | None:
     """The project at ``root`` when its ``pyproject.toml`` has a ``[project]`` table
     (``None`` otherwise, or when the file does not parse: reading settings says so)."""
-    import sys
+    from .config import ConfigError, read_toml
 
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
-    path = os.path.join(root, PYPROJECT)
     try:
-        with open(path, "rb") as handle:
-            raw = handle.read()
-        data = tomllib.loads(raw.decode("utf-8"))
-    except (OSError, UnicodeDecodeError, tomllib.TOMLDecodeError):
+        text, data = read_toml(os.path.join(root, PYPROJECT))
+    except ConfigError:
         return None
     table = data.get("project")
     if not isinstance(table, dict):
@@ -102,7 +95,7 @@ def read_project(root: str, display: str) -> Project | None:
     return Project(
         root=root,
         file=shown,
-        lines=raw.decode("utf-8").splitlines(),
+        lines=text.splitlines(),
         table=table,
         wheel_packages=[item for item in packages if isinstance(item, str)] if isinstance(packages, list) else None,
         wheel_excludes=[item for item in excludes if isinstance(item, str)] if isinstance(excludes, list) else [],

@@ -189,6 +189,37 @@ def test_sdist_is_checked_from_its_pyproject_and_pkg_info(tmp_path: Path) -> Non
     ]
 
 
+@pytest.mark.parametrize(
+    "pyproject",
+    [b'[project]\nname = "caf\xe9"\n', b"a = " + b"[" * 100_000 + b"\n"],
+    ids=["not-utf8", "nested-too-deep"],
+)
+def test_an_sdists_pyproject_that_is_not_toml_is_passed_over_as_a_syntax_error_is(
+    tmp_path: Path, pyproject: bytes
+) -> None:
+    """Not UTF-8 or nested too deeply to parse: the sdist is judged from its PKG-INFO
+    and bundle alone, as with a TOML syntax error (it was SW599, a RecursionError)."""
+    from skillwiki_sdk import validate
+
+    bundle = write_bundle(tmp_path / "b", "demo")
+    sdist = tmp_path / "skillwiki_demo-1.0.0.tar.gz"
+    requires = "Requires-Dist: skillwiki-sdk>=0.1"
+    members = {
+        "skillwiki_demo-1.0.0/PKG-INFO": METADATA.format(
+            name="skillwiki-demo", version="1.0.0", requires=requires
+        ).encode(),
+        "skillwiki_demo-1.0.0/pyproject.toml": pyproject,
+    }
+    members.update(_bundle_members(bundle, "skillwiki_demo-1.0.0/src/skillwiki_demo/bundle"))
+    with tarfile.open(sdist, "w:gz") as archive:
+        for name, data in members.items():
+            info = tarfile.TarInfo(name)
+            info.size = len(data)
+            archive.addfile(info, io.BytesIO(data))
+    report = validate(str(sdist))
+    assert (_findings(report), report.atoms) == ([], 2)
+
+
 @pytest.mark.slow
 def test_built_wheels_fail_validate_with_packaging_findings(tmp_path_factory: pytest.TempPathFactory, cli) -> None:
     from built_packages import build_all

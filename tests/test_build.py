@@ -111,3 +111,48 @@ def test_not_a_project(cli, tmp_path: Path) -> None:
         f"skillwiki: {tmp_path}: not a Python project (no pyproject.toml)\n"
         f"skillwiki build: FAILED: nothing was written to {tmp_path / 'dist'}\n",
     )
+
+
+@pytest.fixture
+def example_project(tmp_path: Path) -> Path:
+    import shutil
+
+    from conftest import EXAMPLE
+
+    return Path(shutil.copytree(EXAMPLE, tmp_path / "project", ignore=shutil.ignore_patterns("dist", "build")))
+
+
+@pytest.mark.parametrize(
+    ("outdir", "says"),
+    [
+        ("", "--outdir is an empty path: name a folder (default: PROJECT/dist)"),
+        ("/dev/null", "--outdir /dev/null: it is not a folder (a file or a device is there)"),
+        ("{file}", "--outdir {file}: it is not a folder (a file or a device is there)"),
+        ("{file}/sub/dist", "--outdir {file}/sub/dist: {file} is not a folder (a file or a device is there)"),
+    ],
+    ids=["empty", "device", "file", "under-a-file"],
+)
+def test_an_outdir_that_cannot_be_a_folder_is_a_usage_error_before_anything_is_built(
+    cli, example_project: Path, tmp_path: Path, outdir: str, says: str
+) -> None:
+    """'' was an internal error (exit 3, "no path specified"); a file or a device there
+    was "cannot create an isolated build environment: File exists", after the
+    environment was made."""
+    file = tmp_path / "a-file"
+    file.write_text("not a folder")
+    outdir, says = outdir.format(file=file), says.format(file=file)
+    result = cli("build", str(example_project), "--outdir", outdir, "--no-against")
+    assert (result.code, result.out, result.err) == (2, "", f"skillwiki: error: {says}\n")
+    assert file.read_text() == "not a folder" and not (example_project / "dist").exists()
+
+
+def test_an_empty_project_path_is_a_usage_error(cli, example_project: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """'' is no folder; it was joined onto pyproject.toml and so built the working
+    folder's project into ./dist, then failed (exit 1)."""
+    monkeypatch.chdir(example_project)
+    result = cli("build", "")
+    assert (result.code, result.out) == (2, "")
+    assert result.err == (
+        "skillwiki: error: the project is an empty path: name the plugin project's folder (default: .)\n"
+    )
+    assert not (example_project / "dist").exists()

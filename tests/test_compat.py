@@ -561,9 +561,36 @@ def test_unusable_old(tmp_path: Path, old: str) -> None:
     assert code == 1 and codes(doc) == ["SW600"]
 
 
+@pytest.mark.parametrize("case", ["schema/version-5000-digits", "schema/requires-sdk-5000-digits"])
+@pytest.mark.parametrize("side", ["new", "old"])
+def test_a_version_or_requires_sdk_of_5000_digits_is_bad_input_not_a_bug(tmp_path: Path, case: str, side: str) -> None:
+    """The hostile corpus's bundles, on either side: validate says SW106 / SW107;
+    compat said SW599 "a bug in skillwiki-sdk" (int() refuses more than 4300 digits).
+    Now the version is unusable (SW641) and the requires-sdk an edit that says it
+    cannot be compared, each at its line, with the number cut short."""
+    from test_hostile import HOSTILE, build_case
+
+    broken = build_case(HOSTILE / case, tmp_path)
+    good = tmp_path / "outside"  # the corpus's valid base bundle
+    new, old = (broken, good) if side == "new" else (good, broken)
+    code, doc = compat(new, old)
+    assert code == 1 and "SW599" not in codes(doc)
+    if case.endswith("version-5000-digits"):
+        finding = only(doc, "SW641")
+        assert (finding["file"], finding["line"]) == (f"{broken}/domain.yaml", 3)
+        assert f"version '{'1' * 57}...' is not a PEP 440 version" in finding["message"]
+    else:
+        finding = only(doc, "SW631")
+        assert (finding["file"], finding["line"]) == (f"{new}/domain.yaml", 6)
+        assert f"'>={'7' * 55}...' is not a PEP 440 specifier set" in finding["message"]
+    assert len(finding["message"]) < 300
+    text = run_cli("compat", str(new), "--against", str(old))
+    assert text.code == 1 and max(len(line) for line in text.out.splitlines()) < 400
+
+
 def test_bad_specs_are_usage_errors(tmp_path: Path) -> None:
     new = release(tmp_path, "new", "1.0.0")
-    for against in ("index:not a spec!", "git:"):
+    for against in ("index:not a spec!", "git:", "index:skillwiki-shop<" + "7" * 5000):
         result = run_cli("compat", str(new), "--against", against)
         assert result.code == 2 and "Traceback" not in result.err, (against, result.err)
 

@@ -4,8 +4,11 @@ one that is down, one that stalls and one that serves garbage."""
 from __future__ import annotations
 
 import hashlib
+import json
 import os
 import socket
+import subprocess
+import sys
 import time
 from pathlib import Path
 
@@ -180,3 +183,128 @@ def test_an_http_index_never_makes_the_client_read_a_local_file(tmp_path: Path) 
             f'<a href="{secret.as_uri()}">{secret.name}</a>'.encode(),
         )
         assert PackageIndex(index.url).files("skillwiki-foo") == []
+
+
+def _skillwiki(*argv: str, env: dict[str, str], cwd: Path) -> subprocess.CompletedProcess[str]:
+    """``skillwiki ARGV`` in a process of its own, pip's configuration set only by ``env``."""
+    environ = {k: v for k, v in os.environ.items() if not k.startswith(("PIP_", "SKILLWIKI_"))}
+    environ.update(HOME=str(cwd), XDG_CONFIG_DIRS=str(cwd / "none"), SKILLWIKI_CACHE_DIR=str(cwd / "cache"), **env)
+    return subprocess.run(
+        [sys.executable, "-m", "skillwiki_sdk", *argv],
+        env=environ,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+
+
+def _pip_conf(tmp_path: Path, url: str) -> str:
+    (tmp_path / "pip.conf").write_text(f"[global]\nindex-url = {url}\n")
+    return str(tmp_path / "pip.conf")
+
+
+@pytest.mark.parametrize(
+    ("url", "reason"),
+    [("http://[::1", "Invalid IPv6 URL"), ("http://u:secret@host:99999/simple/", "Port out of range")],
+    ids=["unclosed-bracket", "port-out-of-range"],
+)
+@pytest.mark.parametrize("origin", ["PIP_INDEX_URL", "PIP_EXTRA_INDEX_URL", "pip.conf", "--index"])
+def test_an_index_url_that_is_not_a_url_is_a_usage_error_naming_where_it_came_from(
+    tmp_path: Path, origin: str, url: str, reason: str
+) -> None:
+    """It was an internal error (exit 3) for catalog, and SW599 "a bug in
+    skillwiki-sdk" for compat; the password is not shown."""
+    from conftest import EXAMPLE
+
+    shown = url.replace(":secret@", ":***@")
+    if origin == "--index":
+        done = _skillwiki("catalog", "--index", url, "--out", "site", env={}, cwd=tmp_path)
+        assert not (tmp_path / "site").exists()
+    else:
+        env = {"PIP_CONFIG_FILE": os.devnull, origin: url}
+        if origin == "pip.conf":
+            env = {"PIP_CONFIG_FILE": _pip_conf(tmp_path, url)}
+        done = _skillwiki("compat", str(EXAMPLE), "--against", "index:", env=env, cwd=tmp_path)
+    named = {"pip.conf": f"index-url in {tmp_path / 'pip.conf'} [global]"}.get(origin, origin)
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert done.stderr.startswith(f"skillwiki: error: {named}: {shown!r} is not a valid URL ({reason}")
+    assert done.stderr.count("\n") == 1
+    assert "secret" not in done.stderr and "Traceback" not in done.stderr
+
+
+def test_the_library_refuses_an_index_url_that_is_not_a_url() -> None:
+    from skillwiki_sdk.index import IndexURLError, check_index_url
+
+    with pytest.raises(IndexURLError, match=r"^the index URL: 'http://\[::1' is not a valid URL"):
+        PackageIndex("http://[::1")
+    assert check_index_url("https://pypi.org/simple/", "--index") == "https://pypi.org/simple/"
+
+
+@pytest.mark.parametrize("style", ["html", "json"])
+def test_file_urls_on_an_index_page_that_are_not_urls_are_passed_over(tmp_path: Path, style: str) -> None:
+    """What the index serves is not the user's input: a file whose URL is not one is
+    left out (it was a ValueError out of files(), SW599 in compat)."""
+    from index_server import _page
+
+    [wheel] = _files(tmp_path, "skillwiki_foo-1.0.0-py3-none-any.whl")
+    with serve(Index(style=style)) as index:
+        index.add("skillwiki-foo", wheel)
+        status, content_type, body = _page(index, "/simple/skillwiki-foo/")
+        bad = ["http://[::1/skillwiki_foo-2.0.0-py3-none-any.whl", "http://h:x/skillwiki_foo-3.0.0-py3-none-any.whl"]
+        if style == "json":
+            doc = json.loads(body)
+            doc["files"] += [{**doc["files"][0], "filename": url.rsplit("/", 1)[1], "url": url} for url in bad]
+            pages = [json.dumps(doc).encode()]
+        else:
+            anchors = "".join(f'<a href="{url}">{url.rsplit("/", 1)[1]}</a>' for url in bad).encode()
+            pages = [anchors + body, b'<base href="http://[::1">' + body]
+        for page in pages:
+            index.routes["/simple/skillwiki-foo/"] = (status, content_type, page)
+            assert [f.filename for f in PackageIndex(index.url).files("skillwiki-foo")] == [wheel.name]
+
+
+def test_redact_url_of_a_text_that_is_not_a_url() -> None:
+    assert redact_url("http://me:pw@[::1/simple/") == "http://me:***@[::1/simple/"
+    assert redact_url("https://me:pw@[::1]:8080/simple/") == "https://me:***@[::1]:8080/simple/"
+
+
+@pytest.mark.parametrize("kind", ["fifo", "device", "huge"])
+def test_a_pip_config_that_is_not_a_regular_file_or_is_huge_is_refused_not_read(tmp_path: Path, kind: str) -> None:
+    """A FIFO hung compat on open, /dev/zero read forever: now exit 2 naming the file."""
+    from conftest import EXAMPLE
+
+    path = {"device": "/dev/zero"}.get(kind, str(tmp_path / "pip.conf"))
+    if kind == "fifo":
+        os.mkfifo(path)
+    elif kind == "huge":
+        with open(path, "w") as handle:
+            handle.write("[global]\n" + "# a comment\n" * 200_000)
+    start = time.monotonic()
+    done = _skillwiki("compat", str(EXAMPLE), "--against", "index:", env={"PIP_CONFIG_FILE": path}, cwd=tmp_path)
+    assert time.monotonic() - start < 30
+    what = {"fifo": "is a named pipe (FIFO), not a regular file", "device": "is a device, not a regular file"}
+    assert (done.returncode, done.stdout) == (2, ""), done.stderr
+    assert done.stderr.startswith(
+        f"skillwiki: error: pip configuration file {path} (PIP_CONFIG_FILE) {what.get(kind, 'is larger than 1 MiB')}"
+    )
+
+
+def test_a_file_whose_version_has_more_digits_than_python_reads_is_no_release() -> None:
+    """int() refuses more than 4300 digits with a ValueError that is no InvalidVersion:
+    it escaped files() and newest_file() (SW599 in compat)."""
+    huge = "skillwiki_foo-" + "1" * 5000
+    with serve() as index:
+        index.routes["/simple/skillwiki-foo/"] = (
+            200,
+            "text/html",
+            f'<a href="{huge}-py3-none-any.whl">x</a><a href="{huge}.tar.gz">y</a>'.encode(),
+        )
+        files = PackageIndex(index.url).files("skillwiki-foo")
+    assert [(f.kind, f.version) for f in files] == [("other", None), ("other", None)]
+    assert newest_file(files) is None
+    from packaging.specifiers import InvalidSpecifier
+
+    for text in ("==" + "7" * 5000, ">=1,<" + "7" * 5000):
+        with pytest.raises(InvalidSpecifier, match="more digits than Python reads"):
+            newest_file(files, text)

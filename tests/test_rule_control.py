@@ -178,10 +178,34 @@ def test_bad_settings_in_pyproject_are_usage_errors(project: Path, cli, body: st
     assert named in result.err
 
 
-def test_pyproject_that_is_not_toml_is_a_usage_error(project: Path, cli) -> None:
-    (project / "pyproject.toml").write_text("[tool.skillwiki\n")
-    result = cli("validate", "bundle")
-    assert result.code == 2 and "pyproject.toml: not valid TOML" in result.err
+# pyproject.toml files that tomllib cannot read, each in its own way
+NOT_TOML = {
+    "syntax-error": (b"[tool.skillwiki\n", "Expected ']'"),
+    "not-utf8": (b'[project]\nname = "caf\xe9"\n', "line 2: byte 0xe9 is not UTF-8"),
+    "nested-too-deep": (b"a = " + b"[" * 100_000 + b"\n", "nested too deeply"),
+}
+
+
+@pytest.mark.parametrize(("text", "says"), NOT_TOML.values(), ids=NOT_TOML)
+@pytest.mark.parametrize("target", ["bundle", "."], ids=["parent-folder", "project"])
+def test_pyproject_that_is_not_toml_is_a_usage_error(project: Path, cli, text: bytes, says: str, target: str) -> None:
+    """The file is found upward from the bundle, or is the project's own; each
+    command that reads it says which file and why, with exit 2 (not an internal
+    error, exit 3)."""
+    (project / "pyproject.toml").write_bytes(text)
+    for argv in (["validate", target], ["compat", target, "--against", "bundle"], ["build", ".", "--no-against"]):
+        result = cli(*argv)
+        assert (result.code, result.out) == (2, ""), (argv, result.err)
+        assert f"{project / 'pyproject.toml'}: not valid TOML" in result.err and says in result.err, argv
+
+
+@pytest.mark.parametrize(("text", "says"), NOT_TOML.values(), ids=NOT_TOML)
+def test_catalog_leaves_out_a_source_whose_pyproject_is_not_toml(project: Path, cli, text: bytes, says: str) -> None:
+    (project / "pyproject.toml").write_bytes(text)
+    result = cli("catalog", "bundle", "--out", "site")
+    assert result.code == 1 and "internal error" not in result.err
+    assert f"its [tool.skillwiki] settings are wrong: {project / 'pyproject.toml'}: not valid TOML" in result.out
+    assert says in result.out
 
 
 @pytest.mark.parametrize("text", ["tool = 5\n", "[tool]\nskillwiki = 3\n", "[tool]\nskillwiki = [1]\n"])

@@ -423,16 +423,11 @@ def read_archive(
 
 def _project_name(path: str) -> str | None:
     """The distribution name in a plugin project's ``pyproject.toml``, if it has one."""
-    import sys
+    from ..config import ConfigError, load_toml
 
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
     try:
-        with open(os.path.join(path, "pyproject.toml"), "rb") as handle:
-            data = tomllib.load(handle)
-    except (OSError, ValueError):
+        data = load_toml(os.path.join(path, "pyproject.toml"))
+    except ConfigError:
         return None
     project = data.get("project")  # (tomllib's document is always a table; its entries may be anything)
     name = project.get("name") if isinstance(project, dict) else None

@@ -21,10 +21,10 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass, field
 from typing import Any, Literal
 
-from ..errors import SkillwikiError
+from ..errors import SkillwikiError, UsageError
 from ..model import Report
 
-__all__ = ["BuildError", "BuildResult", "build_project"]
+__all__ = ["BuildError", "BuildResult", "build_project", "check_paths"]
 
 Progress = Callable[[str], None]
 
@@ -121,6 +121,25 @@ def _unpack_sdist(sdist: str, dest: str) -> str:
     return os.path.join(dest, tops[0]) if len(tops) == 1 else dest
 
 
+def check_paths(project: str, outdir: str | None, *, outdir_name: str = "the output folder") -> None:
+    """:class:`~skillwiki_sdk.errors.UsageError` when ``project`` or ``outdir`` cannot
+    be the folders they name: an empty path (``''`` would mean the working folder, or
+    nothing), or an output folder that is a file or a device, or lies under one, so
+    that the archives could never be moved there. Checked before anything is built."""
+    if project == "":
+        raise UsageError("the project is an empty path: name the plugin project's folder (default: .)")
+    if outdir == "":
+        raise UsageError(f"{outdir_name} is an empty path: name a folder (default: PROJECT/dist)")
+    target = os.path.abspath(outdir if outdir is not None else os.path.join(project, "dist"))
+    existing = target
+    while not os.path.exists(existing) and os.path.dirname(existing) != existing:
+        existing = os.path.dirname(existing)
+    if not os.path.isdir(existing):
+        shown = outdir if outdir is not None else os.path.join(project, "dist")
+        where = "it" if existing == target else existing
+        raise UsageError(f"{outdir_name} {shown}: {where} is not a folder (a file or a device is there)")
+
+
 def build_project(
     project: str | os.PathLike[str] = ".",
     outdir: str | os.PathLike[str] | None = None,
@@ -142,12 +161,15 @@ def build_project(
     (the CLI passes it only on a terminal). ``env`` is an entered
     :class:`build.env.DefaultIsolatedEnv` to build in (by default a new one, removed
     afterwards). :class:`BuildError` when the backend fails (nothing is written then
-    either); :class:`~skillwiki_sdk.config.ConfigError` for refused settings, before
-    anything is built. ``keep_failed`` moves the archives into ``outdir`` even when
-    they fail (to look into them). ``registry``: the installed domains that links to
-    other domains are checked against (see :func:`~skillwiki_sdk.validate`).
+    either); :class:`~skillwiki_sdk.config.ConfigError` for refused settings, and
+    :class:`~skillwiki_sdk.errors.UsageError` for a ``project`` or ``outdir`` that
+    :func:`check_paths` refuses, both before anything is built. ``keep_failed``
+    moves the archives into ``outdir`` even when they fail (to look into them).
+    ``registry``: the installed domains that links to other domains are checked
+    against (see :func:`~skillwiki_sdk.validate`).
     """
     project = os.fspath(project)
+    check_paths(project, os.fspath(outdir) if outdir is not None else None)
     if not os.path.isfile(os.path.join(project, "pyproject.toml")) and not os.path.isfile(
         os.path.join(project, "setup.py")
     ):

@@ -19,7 +19,8 @@ def add_parser(sub: argparse._SubParsersAction[argparse.ArgumentParser]) -> None
         "(as 'python -m build' does), and validate both archives with the project's [tool.skillwiki] settings. "
         "They are moved into the output folder only when neither fails: a failed build leaves nothing to upload. "
         "Exit 0 when both are good, 1 when the build fails or an archive has failing findings (a wheel without "
-        "its bundle, a version that differs, ...), 2 when the settings are refused.",
+        "its bundle, a version that differs, ...), 2 when the settings are refused, or PROJECT or --outdir is an "
+        "empty path or --outdir is not a folder.",
     )
     parser.add_argument("project", nargs="?", default=".", metavar="PROJECT", help="the plugin project (default: .)")
     parser.add_argument(
@@ -50,12 +51,14 @@ def run(args: argparse.Namespace, out: Output) -> int:
     import os
 
     from ..report import render
-    from ._build import BuildError, build_project
+    from ._build import BuildError, build_project, check_paths
 
     def shown(path: str) -> str:
         relative = os.path.relpath(path)
         return os.path.abspath(path) if relative.startswith("..") else relative
 
+    # before the compat check (which may ask the index) and the build: a usage error
+    check_paths(args.project, args.outdir, outdir_name="--outdir")
     outdir = args.outdir if args.outdir is not None else os.path.join(args.project, "dist")
     against = None if args.no_against else _against(args)
     if against:

@@ -74,8 +74,10 @@ def run(args: argparse.Namespace, out: Output) -> int:
     indexes = []
     if args.index:
         from ..catalog.indexes import index_reader
+        from ..index import check_index_url
 
-        indexes = [index_reader(url) for url in args.index]
+        # before anything is read or written: a URL that is not one is a usage error
+        indexes = [index_reader(check_index_url(url, "--index")) for url in args.index]
     note = out.note if out.interactive() else (lambda text: None)
     if args.jobs is not None and args.jobs < 1:
         from ..errors import UsageError
