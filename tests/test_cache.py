@@ -156,6 +156,22 @@ def test_new_content_under_an_unchanged_mtime_is_seen_through_the_record_hashes(
     assert [a.summary for a in again["ca-wheel"].bundle.atoms if a.id == "one"] == ["A short summary of 1!!!"]
 
 
+def _list_and_imports(environ: dict[str, str], cwd: Path) -> tuple[str, set[str]]:
+    """``python -m skillwiki_sdk list --format json`` run in ``cwd``: its output, and
+    the modules it imported (``-X importtime``)."""
+    done = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "skillwiki_sdk", "list", "--format", "json"],
+        env=environ,
+        cwd=cwd,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert done.returncode == 0, done.stderr
+    lines = done.stderr.splitlines()
+    return done.stdout, {line.split("|")[-1].strip() for line in lines if line.startswith("import time:")}
+
+
 def test_a_busy_working_folder_keeps_the_snapshot_and_a_shadowing_module_does_not(tmp_path: Path) -> None:
     """``python -m skillwiki_sdk`` has its working folder as ``sys.path[0]``: files
     saved, added and removed there (an editor, a build) leave the snapshot standing;
@@ -172,17 +188,8 @@ def test_a_busy_working_folder_keeps_the_snapshot_and_a_shadowing_module_does_no
     (work / "notes.md").write_text("first\n", encoding="utf-8")
 
     def listing() -> tuple[dict, bool]:
-        done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "skillwiki_sdk", "list", "--format", "json"],
-            env=environ,
-            cwd=work,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-        discovered = any(line.split("|")[-1].strip() == "importlib.metadata" for line in done.stderr.splitlines())
-        return json.loads(done.stdout), discovered
+        stdout, modules = _list_and_imports(environ, work)
+        return json.loads(stdout), "importlib.metadata" in modules
 
     cold, discovered = listing()
     assert discovered
@@ -456,17 +463,7 @@ def test_a_warm_list_imports_no_metadata_model_yaml_pluggy_or_plugin(tmp_path: P
     work.mkdir()
 
     def listing() -> tuple[str, set[str]]:
-        done = subprocess.run(
-            [sys.executable, "-X", "importtime", "-m", "skillwiki_sdk", "list", "--format", "json"],
-            env=environ,
-            cwd=work,
-            capture_output=True,
-            text=True,
-            timeout=120,
-        )
-        assert done.returncode == 0, done.stderr
-        lines = done.stderr.splitlines()
-        return done.stdout, {line.split("|")[-1].strip() for line in lines if line.startswith("import time:")}
+        return _list_and_imports(environ, work)
 
     cold, cold_modules = listing()
     warm, warm_modules = listing()
