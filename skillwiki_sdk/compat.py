@@ -438,6 +438,8 @@ def _open_index(spec: str, default_project: str | None, index_urls: Sequence[str
         raise UsageError(
             f"{spec}: not a distribution name with a version specifier, like index:skillwiki-foo<2 ({error})"
         ) from error
+    except ValueError as error:  # (older packaging reads the numbers at once: int() refuses over 4300 digits)
+        raise UsageError(f"{_cut(spec)}: a version in the specifier has more digits than Python reads") from error
     if _specifier_set(str(specifier)) is None:
         raise UsageError(f"{_cut(spec)}: a version in the specifier has more digits than Python reads")
     urls = list(index_urls) if index_urls is not None else configured_index_urls()
