@@ -194,7 +194,7 @@ def read_toml(path: str) -> tuple[str, dict[str, Any]]:
     a blocking read), is larger than :data:`TOML_BYTES`, is not UTF-8, or is not
     TOML (nested deeper than the parser can follow included).
     """
-    from .loading import read_regular
+    from .loading import NotRegularFile, read_regular
 
     if sys.version_info >= (3, 11):
         import tomllib
@@ -204,9 +204,10 @@ def read_toml(path: str) -> tuple[str, dict[str, Any]]:
         raw = read_regular(path, TOML_BYTES + 1)
     except IsADirectoryError as error:
         raise ConfigError(f"{path}: cannot be read: it is a folder") from error
-    except OSError as error:  # (read_regular says what a FIFO or device is, with no strerror)
-        reason = error.strerror or f"it is {error}, not a regular file"
-        raise ConfigError(f"{path}: cannot be read: {reason}") from error
+    except NotRegularFile as error:
+        raise ConfigError(f"{path}: cannot be read: it is {error}, not a regular file") from error
+    except OSError as error:
+        raise ConfigError(f"{path}: cannot be read: {error.strerror or error}") from error
     if len(raw) > TOML_BYTES:
         raise ConfigError(f"{path}: larger than {TOML_BYTES >> 20} MiB, more than a pyproject.toml holds")
     try:

@@ -1,13 +1,14 @@
-"""Text made safe to show: what no encoding can carry, and what a terminal would
-take as a command, written as backslash escapes. (A module of its own, importing
-only ``re``: the listing of a warm ``skillwiki list`` uses it without the model.)"""
+"""Text made safe to show: what no encoding can carry and what a terminal would
+take as a command, written as backslash escapes; and free text with the bytes
+that were not of its encoding replaced. (A module of its own, importing only
+``re``: the listing of a warm ``skillwiki list`` uses it without the model.)"""
 
 from __future__ import annotations
 
 import re
 from typing import Any
 
-__all__ = ["printable", "printable_data", "shown_name", "shown_text"]
+__all__ = ["decoded", "printable", "printable_data", "shown_name", "shown_text"]
 
 
 # A file name that is not UTF-8 reaches Python with each byte it cannot decode as a
@@ -36,6 +37,20 @@ def printable_data(value: Any) -> Any:
     if isinstance(value, list):
         return [printable_data(item) for item in value]
     return value
+
+
+def decoded(text: str) -> str:
+    """Free text from the command line or standard input with each byte that was not
+    of its encoding (kept by Python as a lone surrogate, PEP 383) as U+FFFD, the
+    replacement character: a brief is words, not a file name to round-trip, and
+    JSON with a lone surrogate is refused by strict parsers."""
+    if not _SURROGATE.search(text):
+        return text
+    try:
+        raw = text.encode("utf-8", "surrogateescape")
+    except UnicodeEncodeError:  # a surrogate no decoder made (U+D800 to U+DC7F)
+        raw = text.encode("utf-8", "surrogatepass")
+    return raw.decode("utf-8", "replace")
 
 
 # What a terminal would take as a command (ESC starts one; a carriage return or a

@@ -34,7 +34,6 @@ import http.client
 import json
 import os
 import re
-import stat
 import sys
 import tempfile
 import time
@@ -298,35 +297,21 @@ def _read_pip_config(path: Path, *, from_env: bool) -> str | None:
     a folder, unreadable or not UTF-8 (pip would say so; here it gives nothing).
     A FIFO, a device or a file larger than a configuration file is refused with a
     :class:`UsageError` instead of being read: it could block or never end."""
+    from .loading import NotRegularFile, read_regular
+
     named = f"pip configuration file {path}" + (" (PIP_CONFIG_FILE)" if from_env else "")
     try:
-        # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever
-        fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0))
-    except OSError:
+        raw = read_regular(str(path), _PIP_CONFIG_BYTES + 1)
+    except NotRegularFile as error:
+        raise UsageError(
+            f"{named} is {error}, not a regular file: it is not read; point it at a pip.conf file"
+        ) from error
+    except OSError:  # missing, a folder, unreadable
         return None
-    try:
-        mode = os.fstat(fd).st_mode
-        if stat.S_ISDIR(mode):
-            return None
-        if not stat.S_ISREG(mode):
-            kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-            raise UsageError(f"{named} is {kind}, not a regular file: it is not read; point it at a pip.conf file")
-        chunks: list[bytes] = []
-        got = 0
-        while got <= _PIP_CONFIG_BYTES:
-            chunk = os.read(fd, _CHUNK)
-            if not chunk:
-                break
-            chunks.append(chunk)
-            got += len(chunk)
-    except OSError:
-        return None
-    finally:
-        os.close(fd)
-    if got > _PIP_CONFIG_BYTES:
+    if len(raw) > _PIP_CONFIG_BYTES:
         raise UsageError(f"{named} is larger than {_PIP_CONFIG_BYTES >> 20} MiB: it is not read as pip's configuration")
     try:
-        return b"".join(chunks).decode("utf-8")
+        return raw.decode("utf-8")
     except UnicodeDecodeError:
         return None
 

@@ -28,6 +28,7 @@ __all__ = [
     "ARCHIVE_SUFFIXES",
     "Document",
     "LIMITS",
+    "NotRegularFile",
     "load_yaml",
     "locate",
     "read_body",
@@ -412,7 +413,7 @@ def read_text(path: str, display: str) -> tuple[str | None, list[Finding]]:
         data = read_regular(path, LIMITS.file_bytes + 1)
     except IsADirectoryError:
         return None, [rules.NOT_A_FILE.finding("this is a folder, not a file", file=display, line=1)]
-    except _NotRegular as error:
+    except NotRegularFile as error:
         return None, [
             rules.NOT_A_FILE.finding(
                 f"this is {error}, not a file; it is not read",
@@ -478,16 +479,20 @@ def decode_text(data: bytes, display: str) -> tuple[str | None, list[Finding]]:
     return text, []
 
 
-class _NotRegular(OSError):
-    """A path that is a pipe, socket or device: opening or reading it could block forever."""
+class NotRegularFile(OSError):
+    """A path that is a pipe, socket or device: opening or reading it could block
+    forever. Its text is what the path is (``a named pipe (FIFO)``, ``a device``)."""
 
 
-def read_regular(path: str, limit: int) -> bytes:
-    """At most ``limit`` bytes of a regular file; never blocks on a FIFO or a device."""
+def read_regular(path: str, limit: int, *, follow_links: bool = True) -> bytes:
+    """At most ``limit`` bytes of a regular file; never blocks on a FIFO or a device.
+    ``follow_links=False``: a link at ``path`` is an :class:`OSError` (ELOOP), not
+    read through (where the platform has ``O_NOFOLLOW``)."""
     import stat
 
     # O_NONBLOCK: opening a FIFO with no writer would otherwise wait forever
-    fd = os.open(path, os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0))
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    fd = os.open(path, flags if follow_links else flags | getattr(os, "O_NOFOLLOW", 0))
     try:
         status = os.fstat(fd)
         mode = status.st_mode
@@ -495,7 +500,7 @@ def read_regular(path: str, limit: int) -> bytes:
             raise IsADirectoryError(path)
         if not stat.S_ISREG(mode):
             kind = "a named pipe (FIFO)" if stat.S_ISFIFO(mode) else "a socket" if stat.S_ISSOCK(mode) else "a device"
-            raise _NotRegular(kind)
+            raise NotRegularFile(kind)
         # Ask for the size the file has (and one byte more, to see it grow), not for
         # `limit`: a read of `limit` bytes allocates that much for every small file.
         chunks: list[bytes] = []

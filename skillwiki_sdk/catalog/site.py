@@ -326,24 +326,21 @@ class Writer:
 _NOFOLLOW = getattr(os, "O_NOFOLLOW", 0) | getattr(os, "O_NONBLOCK", 0)
 
 
+# What a file of the previous build may hold to be read back (pages of 10,000 atoms
+# are a few megabytes); a larger one is not ours, and is written anew.
+_PREVIOUS_BYTES = 1 << 30
+
+
 def _read_regular(path: str) -> bytes | None:
     """The content of the regular file at ``path`` (None: it is not one, or it is a
     link, or it cannot be read); a pipe or a device is never waited on."""
+    from ..loading import read_regular
+
     try:
-        handle = os.open(path, os.O_RDONLY | _NOFOLLOW | getattr(os, "O_BINARY", 0))
-    except OSError:
+        data = read_regular(path, _PREVIOUS_BYTES + 1, follow_links=False)
+    except OSError:  # (a link, a folder, a pipe, a device, or unreadable)
         return None
-    try:
-        if not stat.S_ISREG(os.fstat(handle).st_mode) or os.path.islink(path):  # (a folder opens too)
-            return None
-        with os.fdopen(handle, "rb") as stream:
-            handle = -1  # (the stream closes it)
-            return stream.read()
-    except OSError:
-        return None
-    finally:
-        if handle != -1:
-            os.close(handle)
+    return data if len(data) <= _PREVIOUS_BYTES else None
 
 
 def _inside(out: str, relative: str) -> str:

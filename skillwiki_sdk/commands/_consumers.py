@@ -8,27 +8,12 @@ import re
 from typing import Any
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f\u200b-\u200f\u2028-\u202e\u2066-\u2069]")
-_SURROGATE = re.compile("[\ud800-\udfff]")
 
 
 def clean(text: str) -> str:
     """``text`` without control characters (escape sequences of atom text or of a
     brief must not reach a terminal); newlines and tabs are kept."""
     return _CONTROL.sub("", text)
-
-
-def decoded(text: str) -> str:
-    """Free text from the command line or standard input with each byte that was not
-    of its encoding (kept by Python as a lone surrogate, PEP 383) as U+FFFD, the
-    replacement character: a brief is words, not a file name to round-trip, and
-    JSON with a lone surrogate is refused by strict parsers."""
-    if not _SURROGATE.search(text):
-        return text
-    try:
-        raw = text.encode("utf-8", "surrogateescape")
-    except UnicodeEncodeError:  # a surrogate no decoder made (U+D800 to U+DC7F)
-        raw = text.encode("utf-8", "surrogatepass")
-    return raw.decode("utf-8", "replace")
 
 
 def installed(registry: Any, name: str, missing: str = "no installed domain named") -> Any:

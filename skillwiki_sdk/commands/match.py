@@ -61,9 +61,10 @@ def _read_stdin(chars: int) -> str:
 
 def run(args: argparse.Namespace, out: Output) -> int:
     from ..errors import UsageError
+    from ..escapes import decoded
     from ..match import BRIEF_CHARS, match
     from ..query import QueryError
-    from ._consumers import axis_options, clean, decoded
+    from ._consumers import axis_options, clean
 
     brief = args.brief
     cut = False  # whether standard input held more than was read
